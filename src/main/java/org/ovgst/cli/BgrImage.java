@@ -1,0 +1,39 @@
+package org.ovgst.cli;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** A decoded picture as packed 8-bit BGR rows: the memory layout of GStreamer's {@code video/x-raw,format=BGR}. */
+public record BgrImage(int width, int height, byte[] pixels) {
+    /** Decodes a PNG or JPEG file. */
+    public static BgrImage read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is missing: run ./ovgst setup");
+        }
+        BufferedImage decoded = ImageIO.read(file.toFile());
+        if (decoded == null) {
+            throw new IOException(file + " is not a PNG or JPEG picture");
+        }
+        BufferedImage bgr = new BufferedImage(decoded.getWidth(), decoded.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        bgr.getGraphics().drawImage(decoded, 0, 0, null);
+        return new BgrImage(bgr.getWidth(), bgr.getHeight(), ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
+    }
+
+    /** The pixels in off-heap memory, ready to wrap as a tensor. */
+    public MemorySegment copyTo(Arena arena) {
+        return arena.allocateFrom(ValueLayout.JAVA_BYTE, pixels);
+    }
+
+    /** Blue, green and red of one pixel, as unsigned values. */
+    public int[] bgrAt(int x, int y) {
+        int offset = (y * width + x) * 3;
+        return new int[] {pixels[offset] & 0xff, pixels[offset + 1] & 0xff, pixels[offset + 2] & 0xff};
+    }
+}

@@ -1,0 +1,88 @@
+package org.ovgst.openvino;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/** A model compiled for one device ({@code ov_compiled_model_t}); makes infer requests. */
+public final class CompiledModel extends NativeResource {
+    private final String source;
+    private final String device;
+    private final List<PortInfo> inputs;
+    private final List<PortInfo> outputs;
+
+    CompiledModel(MemorySegment handle, String source, String device) {
+        super("CompiledModel", handle, "ov_compiled_model_free");
+        this.source = source;
+        this.device = device;
+        // Compiled shapes never change, so the ports are read once.
+        this.inputs = Ports.read(handle, "ov_compiled_model_inputs_size", "ov_compiled_model_input_by_index");
+        this.outputs = Ports.read(handle, "ov_compiled_model_outputs_size", "ov_compiled_model_output_by_index");
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String device() {
+        return device;
+    }
+
+    public List<PortInfo> inputs() {
+        return inputs;
+    }
+
+    public List<PortInfo> outputs() {
+        return outputs;
+    }
+
+    /** The input of that name; the error lists all input names. */
+    public PortInfo input(String name) {
+        return Ports.byName(inputs, name, "input", source);
+    }
+
+    /** The output of that name; the error lists all output names. */
+    public PortInfo output(String name) {
+        return Ports.byName(outputs, name, "output", source);
+    }
+
+    /** The input or output of that name; the error lists every name. */
+    PortInfo port(String name) {
+        for (List<PortInfo> ports : List.of(inputs, outputs)) {
+            for (PortInfo port : ports) {
+                if (port.name().equals(name)) {
+                    return port;
+                }
+            }
+        }
+        throw new OpenVinoException("NOT_FOUND", "the model " + source + " has no tensor named '" + name
+                + "'; its inputs are " + Ports.describe(inputs) + " and its outputs are " + Ports.describe(outputs),
+                null);
+    }
+
+    /** A compiled-model property, e.g. {@code OPTIMAL_NUMBER_OF_INFER_REQUESTS} or {@code NUM_STREAMS}. */
+    public String property(String key) {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_compiled_model_get_property", handle(), arena.allocateFrom(key), out);
+            return lib.takeString(out.get(ADDRESS, 0));
+        }
+    }
+
+    /** How many requests keep this device busy; the right default for a request pool. */
+    public int optimalNumberOfInferRequests() {
+        return Integer.parseInt(property("OPTIMAL_NUMBER_OF_INFER_REQUESTS").strip());
+    }
+
+    public InferRequest createInferRequest() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_compiled_model_create_infer_request", handle(), out);
+            return new InferRequest(out.get(ADDRESS, 0), this);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package org.ovgst.openvino;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The OpenVINO core ({@code ov_core_t}): devices, reading models, compiling them. */
+public final class Core extends NativeResource {
+    /** Devices that stand for other devices and so never appear in the available list. */
+    private static final Set<String> VIRTUAL_DEVICES = Set.of("AUTO", "MULTI", "HETERO", "BATCH");
+
+    public Core() {
+        super("Core", create(), "ov_core_free");
+    }
+
+    private static MemorySegment create() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_core_create", out);
+            return out.get(ADDRESS, 0);
+        }
+    }
+
+    /** The devices this runtime can use, e.g. {@code [CPU]}. */
+    public List<String> availableDevices() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment devices = arena.allocate(OvLibrary.DEVICES);
+            lib.call("ov_core_get_available_devices", handle(), devices);
+            try {
+                long count = devices.get(JAVA_LONG, 8);
+                MemorySegment names = devices.get(ADDRESS, 0).reinterpret(count * ADDRESS.byteSize());
+                List<String> out = new ArrayList<>();
+                for (long i = 0; i < count; i++) {
+                    out.add(names.getAtIndex(OvLibrary.C_STRING, i).getString(0));
+                }
+                return List.copyOf(out);
+            } finally {
+                lib.invoke("ov_available_devices_free", devices);
+            }
+        }
+    }
+
+    /** Reads a model file (IR .xml with its .bin beside it, ONNX, TFLite, PaddlePaddle, TensorFlow). */
+    public Model readModel(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new OpenVinoException("NOT_FOUND", "model file not found: " + file.toAbsolutePath()
+                    + (Files.isDirectory(file) ? " is a folder; name the model file in it" : ""), null);
+        }
+        if (!Files.isReadable(file)) {
+            throw new OpenVinoException("model file is not readable: " + file.toAbsolutePath());
+        }
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            try {
+                lib.call("ov_core_read_model", handle(), arena.allocateFrom(file.toString()), MemorySegment.NULL, out);
+            } catch (OpenVinoException e) {
+                throw new OpenVinoException(e.status(), "cannot read model " + file.toAbsolutePath()
+                        + " (is it a complete IR .xml/.bin pair, ONNX, TFLite or PaddlePaddle file?): "
+                        + e.getMessage(), e);
+            }
+            return new Model(out.get(ADDRESS, 0), file.toString());
+        }
+    }
+
+    /**
+     * Reads a model held in memory: IR XML with its weights as a u8 tensor (or {@code null} when
+     * the model has none), or a whole ONNX/TFLite file with {@code weights == null}.
+     */
+    public Model readModel(MemorySegment model, Tensor weights) {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            try {
+                lib.call("ov_core_read_model_from_memory_buffer", handle(), model, model.byteSize(),
+                        weights == null ? MemorySegment.NULL : weights.handle(), out);
+            } catch (OpenVinoException e) {
+                throw new OpenVinoException(e.status(), "cannot read model from memory (" + model.byteSize()
+                        + " bytes): " + e.getMessage(), e);
+            }
+            return new Model(out.get(ADDRESS, 0), "memory");
+        }
+    }
+
+    /**
+     * Compiles a model for a device. {@code properties} are OpenVINO's string properties, e.g.
+     * {@code PERFORMANCE_HINT=THROUGHPUT}, {@code NUM_STREAMS=2}, {@code CACHE_DIR=/tmp/cache}.
+     */
+    public CompiledModel compile(Model model, String device, Map<String, String> properties) {
+        checkDevice(device);
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            try {
+                lib.call("ov_core_compile_model_props", handle(), model.handle(), arena.allocateFrom(device),
+                        (long) properties.size(), propertyArray(arena, properties), out);
+            } catch (OpenVinoException e) {
+                throw new OpenVinoException(e.status(), "cannot compile model " + model.source() + " for device "
+                        + device + (properties.isEmpty() ? "" : " with " + properties) + ": " + e.getMessage(), e);
+            }
+            return new CompiledModel(out.get(ADDRESS, 0), model.source(), device);
+        }
+    }
+
+    public CompiledModel compile(Model model, String device) {
+        return compile(model, device, Map.of());
+    }
+
+    /** A property of a device, e.g. {@code FULL_DEVICE_NAME} or {@code OPTIMIZATION_CAPABILITIES}. */
+    public String property(String device, String key) {
+        checkDevice(device);
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_core_get_property", handle(), arena.allocateFrom(device), arena.allocateFrom(key), out);
+            return lib.takeString(out.get(ADDRESS, 0));
+        }
+    }
+
+    /** Sets properties on a device for all later compilations, e.g. {@code CACHE_DIR}. */
+    public void setProperties(String device, Map<String, String> properties) {
+        checkDevice(device);
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            lib.call("ov_core_set_properties", handle(), arena.allocateFrom(device), (long) properties.size(),
+                    propertyArray(arena, properties));
+        }
+    }
+
+    /**
+     * Refuses a device name the runtime does not have, listing the ones it has. Virtual devices
+     * ({@code AUTO}, {@code MULTI:...}, ...) and indexed ones ({@code GPU.1}) are checked by their base name.
+     */
+    private void checkDevice(String device) {
+        if (device == null || device.isBlank()) {
+            throw new OpenVinoException("no device given; available devices: " + String.join(", ", availableDevices()));
+        }
+        String base = device.split("[:.(]", 2)[0].toUpperCase(Locale.ROOT);
+        if (VIRTUAL_DEVICES.contains(base)) {
+            return;
+        }
+        List<String> available = availableDevices();
+        boolean known = available.contains(device)
+                || available.stream().anyMatch(d -> d.split("\\.", 2)[0].equals(device));
+        if (!known) {
+            throw new OpenVinoException("NOT_FOUND", "unknown device '" + device + "'; available devices: "
+                    + String.join(", ", available) + " (and AUTO, MULTI:..., HETERO:..., BATCH:...)", null);
+        }
+    }
+
+    private static MemorySegment propertyArray(Arena arena, Map<String, String> properties) {
+        if (properties.isEmpty()) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment array = arena.allocate(OvLibrary.PROPERTY, properties.size());
+        long offset = 0;
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            array.set(ADDRESS, offset, arena.allocateFrom(property.getKey()));
+            array.set(ADDRESS, offset + ADDRESS.byteSize(), arena.allocateFrom(property.getValue()));
+            offset += OvLibrary.PROPERTY.byteSize();
+        }
+        return array;
+    }
+}

@@ -1,0 +1,295 @@
+package org.ovgst.openvino;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One inference request ({@code ov_infer_request_t}): its tensors, synchronous {@link #infer()},
+ * and {@link #startAsync} whose completion arrives on an OpenVINO thread through an FFM upcall.
+ */
+public final class InferRequest extends NativeResource {
+    /** Called on OpenVINO's callback thread when an asynchronous inference has finished. */
+    @FunctionalInterface
+    public interface Completion {
+        /**
+         * Keep it short: on CPU one thread serves the completions of every request. Do not call
+         * {@link #waitForCompletion()} or {@link #close()} on this request from here: OpenVINO's
+         * wait returns only after this callback has returned.
+         */
+        void completed(InferRequest request);
+    }
+
+    private static final System.Logger LOG = System.getLogger(InferRequest.class.getName());
+    private static final OvLibrary LIB = OpenVino.library();
+    private static final MethodHandle INFER = LIB.handle("ov_infer_request_infer");
+    private static final MethodHandle START_ASYNC = LIB.handle("ov_infer_request_start_async");
+    private static final MethodHandle WAIT = LIB.handle("ov_infer_request_wait");
+    private static final MethodHandle WAIT_FOR = LIB.handle("ov_infer_request_wait_for");
+    private static final MethodHandle SET_TENSOR = LIB.handle("ov_infer_request_set_tensor");
+    /** Requests by native address: the callback's {@code args} is the request's own pointer. */
+    private static final Map<Long, InferRequest> BY_ADDRESS = new ConcurrentHashMap<>();
+    /** One upcall stub for all requests, made once and never freed. */
+    private static final MemorySegment COMPLETION_STUB = completionStub();
+
+    private final CompiledModel compiledModel;
+    private final long address;
+    private volatile Completion completion;
+    private volatile Thread callbackThread;
+    private final AtomicReference<Throwable> callbackFailure = new AtomicReference<>();
+
+    InferRequest(MemorySegment handle, CompiledModel compiledModel) {
+        super("InferRequest", handle, "ov_infer_request_free");
+        this.compiledModel = compiledModel;
+        this.address = handle.address();
+        // OpenVINO keeps a pointer to the ov_callback_t, so it lives as long as the request.
+        MemorySegment callback = lifetime().allocate(OvLibrary.CALLBACK);
+        callback.set(ADDRESS, 0, COMPLETION_STUB);
+        callback.set(ADDRESS, ADDRESS.byteSize(), MemorySegment.ofAddress(address));
+        BY_ADDRESS.put(address, this);
+        try {
+            LIB.call("ov_infer_request_set_callback", handle(), callback);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public CompiledModel compiledModel() {
+        return compiledModel;
+    }
+
+    /** Sets the tensor of an input or output by name; the error lists the names, or the expected shape. */
+    public void setTensor(String name, Tensor tensor) {
+        PortInfo port = compiledModel.port(name);
+        try (Arena arena = Arena.ofConfined()) {
+            int status = (int) SET_TENSOR.invokeExact(handle(), arena.allocateFrom(name), tensor.handle());
+            if (status != OvLibrary.OK) {
+                throw shapeMismatch(port, tensor, LIB.failure(status, "ov_infer_request_set_tensor"));
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new OpenVinoException(null, "ov_infer_request_set_tensor failed: " + t, t);
+        }
+    }
+
+    public void setInputTensor(int index, Tensor tensor) {
+        PortInfo port = byIndex(compiledModel.inputs(), index, "input");
+        try {
+            LIB.call("ov_infer_request_set_input_tensor_by_index", handle(), (long) index, tensor.handle());
+        } catch (OpenVinoException e) {
+            throw shapeMismatch(port, tensor, e);
+        }
+    }
+
+    public void setOutputTensor(int index, Tensor tensor) {
+        PortInfo port = byIndex(compiledModel.outputs(), index, "output");
+        try {
+            LIB.call("ov_infer_request_set_output_tensor_by_index", handle(), (long) index, tensor.handle());
+        } catch (OpenVinoException e) {
+            throw shapeMismatch(port, tensor, e);
+        }
+    }
+
+    /** The tensor of an input or output by name. The caller owns the returned wrapper and closes it. */
+    public Tensor tensor(String name) {
+        compiledModel.port(name);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            LIB.call("ov_infer_request_get_tensor", handle(), arena.allocateFrom(name), out);
+            return Tensor.own(out.get(ADDRESS, 0));
+        }
+    }
+
+    public Tensor inputTensor(int index) {
+        byIndex(compiledModel.inputs(), index, "input");
+        return tensorByIndex("ov_infer_request_get_input_tensor_by_index", index);
+    }
+
+    public Tensor outputTensor(int index) {
+        byIndex(compiledModel.outputs(), index, "output");
+        return tensorByIndex("ov_infer_request_get_output_tensor_by_index", index);
+    }
+
+    /** Runs inference on the calling thread. The completion callback is not called. */
+    public void infer() {
+        rethrowCallbackFailure();
+        int status;
+        try {
+            status = (int) INFER.invokeExact(handle());
+        } catch (Throwable t) {
+            throw unexpected("ov_infer_request_infer", t);
+        }
+        LIB.check(status, "ov_infer_request_infer");
+    }
+
+    /** Starts inference and returns at once; {@code onDone} runs on an OpenVINO thread when it ends. */
+    public void startAsync(Completion onDone) {
+        rethrowCallbackFailure();
+        completion = onDone;
+        int status;
+        try {
+            status = (int) START_ASYNC.invokeExact(handle());
+        } catch (Throwable t) {
+            throw unexpected("ov_infer_request_start_async", t);
+        }
+        LIB.check(status, "ov_infer_request_start_async");
+    }
+
+    public void startAsync() {
+        startAsync(null);
+    }
+
+    /**
+     * Waits until the inference in flight, and its completion callback, have finished. Throws if
+     * the inference failed or was cancelled, or if the completion callback threw.
+     */
+    public void waitForCompletion() {
+        refuseInsideOwnCallback("waitForCompletion");
+        int status;
+        try {
+            status = (int) WAIT.invokeExact(handle());
+        } catch (Throwable t) {
+            throw unexpected("ov_infer_request_wait", t);
+        }
+        LIB.check(status, "ov_infer_request_wait");
+        rethrowCallbackFailure();
+    }
+
+    /** Like {@link #waitForCompletion()} but gives up after {@code timeout}; returns whether it finished. */
+    public boolean waitFor(Duration timeout) {
+        refuseInsideOwnCallback("waitFor");
+        int status;
+        try {
+            status = (int) WAIT_FOR.invokeExact(handle(), timeout.toMillis());
+        } catch (Throwable t) {
+            throw unexpected("ov_infer_request_wait_for", t);
+        }
+        if (status == OvLibrary.RESULT_NOT_READY) {
+            return false;
+        }
+        LIB.check(status, "ov_infer_request_wait_for");
+        rethrowCallbackFailure();
+        return true;
+    }
+
+    /** Asks OpenVINO to stop the inference in flight; a later wait then reports INFER_CANCELLED. */
+    public void cancel() {
+        LIB.call("ov_infer_request_cancel", handle());
+    }
+
+    /** An exception that a completion callback threw, if any, kept until a wait or start reports it. */
+    public Throwable callbackFailure() {
+        return callbackFailure.get();
+    }
+
+    @Override
+    void beforeFree(MemorySegment handle) {
+        refuseInsideOwnCallback("close");
+        // Freeing a request that is still running would let OpenVINO call back into freed memory.
+        LIB.invoke("ov_infer_request_cancel", handle);
+        LIB.invoke("ov_infer_request_wait", handle);
+        BY_ADDRESS.remove(address);
+    }
+
+    private Tensor tensorByIndex(String function, int index) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            LIB.call(function, handle(), (long) index, out);
+            return Tensor.own(out.get(ADDRESS, 0));
+        }
+    }
+
+    private PortInfo byIndex(java.util.List<PortInfo> ports, int index, String what) {
+        if (index < 0 || index >= ports.size()) {
+            throw new OpenVinoException("OUT_OF_BOUNDS", "the model " + compiledModel.source() + " has "
+                    + ports.size() + " " + what + "(s), so there is no " + what + " #" + index + "; they are: "
+                    + Ports.describe(ports), null);
+        }
+        return ports.get(index);
+    }
+
+    private OpenVinoException shapeMismatch(PortInfo port, Tensor tensor, OpenVinoException cause) {
+        return new OpenVinoException(cause.status(), "cannot use a " + tensor.elementType() + " "
+                + Arrays.toString(tensor.shape()) + " tensor for '" + port.name() + "' of " + compiledModel.source()
+                + ", which takes " + port.elementType() + " " + port.shape() + ": " + cause.getMessage(), cause);
+    }
+
+    private void refuseInsideOwnCallback(String what) {
+        if (Thread.currentThread() == callbackThread) {
+            throw new OpenVinoException(what + "() cannot be called from this request's own completion callback:"
+                    + " OpenVINO waits for that callback to return, so it would deadlock");
+        }
+    }
+
+    private void rethrowCallbackFailure() {
+        Throwable failure = callbackFailure.getAndSet(null);
+        if (failure != null) {
+            throw new OpenVinoException(null, "the completion callback of an earlier inference threw " + failure,
+                    failure);
+        }
+    }
+
+    private static OpenVinoException unexpected(String function, Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        return new OpenVinoException(null, function + " failed: " + t, t);
+    }
+
+    /** Runs on an OpenVINO thread; nothing may escape it, or the JVM (and the host process) aborts. */
+    private void completed() {
+        Completion onDone = completion;
+        if (onDone == null) {
+            return;
+        }
+        callbackThread = Thread.currentThread();
+        try {
+            onDone.completed(this);
+        } catch (Throwable t) {
+            callbackFailure.compareAndSet(null, t);
+            LOG.log(Level.ERROR, "a completion callback threw; the next wait on the request reports it", t);
+        } finally {
+            callbackThread = null;
+        }
+    }
+
+    @SuppressWarnings("unused") // called by the upcall stub
+    private static void onComplete(MemorySegment args) {
+        try {
+            InferRequest request = BY_ADDRESS.get(args.address());
+            if (request != null) {
+                request.completed();
+            }
+        } catch (Throwable t) {
+            try {
+                LOG.log(Level.ERROR, "error in the OpenVINO completion upcall", t);
+            } catch (Throwable ignored) {
+                // Even logging may fail (e.g. out of memory); nothing may leave the upcall.
+            }
+        }
+    }
+
+    private static MemorySegment completionStub() {
+        try {
+            MethodHandle target = MethodHandles.lookup().findStatic(InferRequest.class, "onComplete",
+                    MethodType.methodType(void.class, MemorySegment.class));
+            return Linker.nativeLinker().upcallStub(target, FunctionDescriptor.ofVoid(ADDRESS), Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.ovgst.openvino;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/** A model read from a file or memory, before compilation ({@code ov_model_t}). */
+public final class Model extends NativeResource {
+    private final String source;
+
+    Model(MemorySegment handle, String source) {
+        super("Model", handle, "ov_model_free");
+        this.source = source;
+    }
+
+    /** Where the model came from (its file, or "memory"), for messages. */
+    public String source() {
+        return source;
+    }
+
+    public List<PortInfo> inputs() {
+        return Ports.read(handle(), "ov_model_inputs_size", "ov_model_const_input_by_index");
+    }
+
+    public List<PortInfo> outputs() {
+        return Ports.read(handle(), "ov_model_outputs_size", "ov_model_const_output_by_index");
+    }
+
+    /** The input of that name; the error lists all input names. */
+    public PortInfo input(String name) {
+        return Ports.byName(inputs(), name, "input", source);
+    }
+
+    /** The output of that name; the error lists all output names. */
+    public PortInfo output(String name) {
+        return Ports.byName(outputs(), name, "output", source);
+    }
+
+    public boolean isDynamic() {
+        return (boolean) OpenVino.library().invoke("ov_model_is_dynamic", handle());
+    }
+
+    public String friendlyName() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_model_get_friendly_name", handle(), out);
+            return lib.takeString(out.get(ADDRESS, 0));
+        }
+    }
+
+    /** Changes the shape of one input (e.g. its batch) and propagates it through the model. */
+    public void reshape(String inputName, PartialShape shape) {
+        input(inputName);
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            try {
+                lib.call("ov_model_reshape_input_by_name", handle(), arena.allocateFrom(inputName),
+                        Ports.toNative(arena, shape));
+            } catch (OpenVinoException e) {
+                throw new OpenVinoException(e.status(), "the model " + source + " cannot take input '" + inputName
+                        + "' with shape " + shape + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

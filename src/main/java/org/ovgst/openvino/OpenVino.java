@@ -1,0 +1,124 @@
+package org.ovgst.openvino;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The loaded OpenVINO runtime: where it came from, its version, and how many native handles of
+ * each kind are alive (a leak check for tests and long runs).
+ */
+public final class OpenVino {
+    private static final Map<String, LongAdder> LIVE_HANDLES = new ConcurrentHashMap<>();
+    private static volatile OvLibrary library;
+    private static OpenVinoException loadFailure;
+
+    private OpenVino() {}
+
+    /** The runtime's build number, e.g. {@code 2026.4.1-...}. */
+    public static String version() {
+        OvLibrary lib = library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment version = arena.allocate(OvLibrary.VERSION);
+            lib.call("ov_get_openvino_version", version);
+            try {
+                return version.get(OvLibrary.C_STRING, 0).getString(0);
+            } finally {
+                lib.invoke("ov_version_free", version);
+            }
+        }
+    }
+
+    /** The {@code libopenvino_c} file that was loaded. */
+    public static Path libraryPath() {
+        return library().path();
+    }
+
+    /** Live native handles by kind ({@code Core}, {@code Model}, {@code Tensor}, ...); kinds at zero are left out. */
+    public static Map<String, Long> liveHandles() {
+        Map<String, Long> live = new TreeMap<>();
+        LIVE_HANDLES.forEach((kind, count) -> {
+            long value = count.sum();
+            if (value != 0) {
+                live.put(kind, value);
+            }
+        });
+        return live;
+    }
+
+    static void countHandle(String kind, int delta) {
+        LIVE_HANDLES.computeIfAbsent(kind, k -> new LongAdder()).add(delta);
+    }
+
+    /** The loaded library; found, loaded and checked once per process. */
+    static OvLibrary library() {
+        OvLibrary lib = library;
+        return lib != null ? lib : load();
+    }
+
+    private static synchronized OvLibrary load() {
+        if (library != null) {
+            return library;
+        }
+        if (loadFailure != null) {
+            throw new OpenVinoException(loadFailure.status(), loadFailure.getMessage(), loadFailure);
+        }
+        try {
+            LibraryLocator.Result found = LibraryLocator.locate();
+            OvLibrary lib = found.library().map(OvLibrary::new).orElseGet(() -> loadFromLinkerPath(found));
+            verifyElementTypes(lib);
+            library = lib;
+            return lib;
+        } catch (OpenVinoException e) {
+            loadFailure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            loadFailure = new OpenVinoException(null, "cannot load the OpenVINO C library: " + e.getMessage(), e);
+            throw loadFailure;
+        }
+    }
+
+    private static OvLibrary loadFromLinkerPath(LibraryLocator.Result found) {
+        try {
+            return new OvLibrary(Path.of(System.mapLibraryName("openvino_c")));
+        } catch (IllegalArgumentException e) {
+            throw new OpenVinoException("the OpenVINO C library (libopenvino_c.so) was not found. Looked in:\n  "
+                    + String.join("\n  ", found.searched())
+                    + "\nInstall it with `./ovgst setup` (a project-local venv with " + LibraryLocator.PIP_PIN
+                    + "), or `python3 -m pip install " + LibraryLocator.PIP_PIN
+                    + "`, or point OPENVINO_LIB (or -Dovgst.openvino.lib) at libopenvino_c.so.* or its folder.");
+        }
+    }
+
+    /**
+     * {@code ov_element_type_e} was renumbered between releases; a mismatch would silently mix up
+     * tensor types, so tensors of known element sizes are created and measured before anything else.
+     */
+    private static void verifyElementTypes(OvLibrary lib) {
+        for (ElementType type : new ElementType[] {ElementType.U8, ElementType.F16, ElementType.F32, ElementType.I64}) {
+            long elements = 3;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.ADDRESS);
+                lib.call("ov_tensor_create", type.code(), Tensor.shapeStruct(arena, new long[] {elements}), out);
+                MemorySegment tensor = out.get(java.lang.foreign.ValueLayout.ADDRESS, 0);
+                MemorySegment size = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+                try {
+                    lib.call("ov_tensor_get_byte_size", tensor, size);
+                } finally {
+                    lib.invoke("ov_tensor_free", tensor);
+                }
+                long bytes = size.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+                if (bytes != elements * type.byteSize()) {
+                    throw new OpenVinoException("the OpenVINO runtime at " + lib.path()
+                            + " numbers its element types differently from the 2026.4 headers ovgst was built against ("
+                            + type + " x" + elements + " took " + bytes + " bytes, expected "
+                            + elements * type.byteSize() + "). Install " + LibraryLocator.PIP_PIN + ".");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.ovgst.openvino;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A tensor ({@code ov_tensor_t}): owned by OpenVINO, or a view of memory the caller owns
+ * ({@link #wrap}), which OpenVINO then reads and writes in place without a copy.
+ */
+public final class Tensor extends NativeResource {
+    /** Keeps wrapped caller memory reachable for as long as the tensor points at it. */
+    private final MemorySegment wrapped;
+
+    private Tensor(MemorySegment handle, MemorySegment wrapped) {
+        super("Tensor", handle, "ov_tensor_free");
+        this.wrapped = wrapped;
+    }
+
+    /** Takes ownership of a tensor handle returned by OpenVINO (e.g. from an infer request). */
+    static Tensor own(MemorySegment handle) {
+        return new Tensor(handle, null);
+    }
+
+    /** A new tensor whose memory OpenVINO allocates and frees. */
+    public static Tensor allocate(ElementType type, long... shape) {
+        checkShape(shape);
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_tensor_create", type.code(), shapeStruct(arena, shape), out);
+            return new Tensor(out.get(ADDRESS, 0), null);
+        }
+    }
+
+    /**
+     * A tensor over {@code data}, without copying. The memory must stay alive, and must not be
+     * freed, until this tensor and every request it was set on are closed or given another tensor.
+     */
+    public static Tensor wrap(ElementType type, long[] shape, MemorySegment data) {
+        checkShape(shape);
+        if (!data.isNative()) {
+            throw new IllegalArgumentException("a tensor can only wrap off-heap (native) memory");
+        }
+        long needed = byteSize(type, shape);
+        if (data.byteSize() < needed) {
+            throw new IllegalArgumentException("a " + type + " tensor of shape " + Arrays.toString(shape) + " needs "
+                    + needed + " bytes but the memory holds " + data.byteSize());
+        }
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_tensor_create_from_host_ptr", type.code(), shapeStruct(arena, shape), data, out);
+            return new Tensor(out.get(ADDRESS, 0), data);
+        }
+    }
+
+    public ElementType elementType() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment type = arena.allocate(JAVA_INT);
+            lib.call("ov_tensor_get_element_type", handle(), type);
+            return ElementType.fromCode(type.get(JAVA_INT, 0));
+        }
+    }
+
+    public long[] shape() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment shape = arena.allocate(OvLibrary.SHAPE);
+            lib.call("ov_tensor_get_shape", handle(), shape);
+            try {
+                long rank = shape.get(JAVA_LONG, 0);
+                return shape.get(ADDRESS, 8).reinterpret(rank * JAVA_LONG.byteSize()).toArray(JAVA_LONG);
+            } finally {
+                lib.call("ov_shape_free", shape);
+            }
+        }
+    }
+
+    /** Changes the shape; OpenVINO reallocates owned memory if it must grow. */
+    public void setShape(long... shape) {
+        checkShape(shape);
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            lib.call("ov_tensor_set_shape", handle(), shapeStruct(arena, shape));
+        }
+    }
+
+    public long byteSize() {
+        OvLibrary lib = OpenVino.library();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(JAVA_LONG);
+            lib.call("ov_tensor_get_byte_size", handle(), size);
+            return size.get(JAVA_LONG, 0);
+        }
+    }
+
+    /**
+     * The tensor's memory. The segment is valid until the tensor is closed or its shape changes;
+     * reading it after {@link #close()} throws rather than touching freed memory.
+     */
+    public MemorySegment data() {
+        OvLibrary lib = OpenVino.library();
+        long size = byteSize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.call("ov_tensor_data", handle(), out);
+            return out.get(ADDRESS, 0).reinterpret(size, lifetime(), null);
+        }
+    }
+
+    /** {@code ov_shape_t} by value, with its dims in {@code arena}. */
+    static MemorySegment shapeStruct(Arena arena, long[] shape) {
+        MemorySegment struct = arena.allocate(OvLibrary.SHAPE);
+        struct.set(JAVA_LONG, 0, shape.length);
+        struct.set(ADDRESS, 8, shape.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_LONG, shape));
+        return struct;
+    }
+
+    static long byteSize(ElementType type, long[] shape) {
+        long elements = 1;
+        for (long dim : shape) {
+            elements = Math.multiplyExact(elements, dim);
+        }
+        return Math.ceilDiv(Math.multiplyExact(elements, type.bits()), 8);
+    }
+
+    private static void checkShape(long[] shape) {
+        for (long dim : shape) {
+            if (dim < 0) {
+                throw new IllegalArgumentException("a tensor shape needs sizes >= 0, got " + Arrays.toString(shape));
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.ovgst.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ovgst.cli.BgrImage;
+
+/** The project's real models and photographs, installed by {@code ./ovgst setup} under models/. */
+public final class TestAssets {
+    private TestAssets() {}
+
+    public static Path home() {
+        String home = System.getProperty("ovgst.home");
+        return home == null ? Path.of("").toAbsolutePath() : Path.of(home);
+    }
+
+    /** A model file under models/; fails the test with the set-up command when it is missing. */
+    public static Path model(String file) {
+        return installed(home().resolve("models").resolve(file));
+    }
+
+    public static Path image(String file) {
+        return installed(home().resolve("models").resolve("images").resolve(file));
+    }
+
+    /** The project venv's Python, which has OpenVINO and NumPy. */
+    public static Path python() {
+        return installed(home().resolve(".venv").resolve("bin").resolve("python"));
+    }
+
+    private static Path installed(Path path) {
+        assertTrue(Files.exists(path), path + " is missing: run ./ovgst setup");
+        return path;
+    }
+
+    /** A photograph under models/images, decoded to packed BGR rows. */
+    public static BgrImage readBgr(Path file) {
+        try {
+            return BgrImage.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
