@@ -1,8 +1,6 @@
 package org.ovgst.openvino;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -64,12 +62,7 @@ public final class CompiledModel extends NativeResource {
 
     /** A compiled-model property, e.g. {@code OPTIMAL_NUMBER_OF_INFER_REQUESTS} or {@code NUM_STREAMS}. */
     public String property(String key) {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_compiled_model_get_property", handle(), arena.allocateFrom(key), out);
-            return lib.takeString(out.get(ADDRESS, 0));
-        }
+        return OpenVino.library().callForString("ov_compiled_model_get_property", handle(), key);
     }
 
     /** How many requests keep this device busy; the right default for a request pool. */
@@ -78,11 +71,7 @@ public final class CompiledModel extends NativeResource {
     }
 
     public InferRequest createInferRequest() {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_compiled_model_create_infer_request", handle(), out);
-            return new InferRequest(out.get(ADDRESS, 0), this);
-        }
+        return new InferRequest(OpenVino.library().callForAddress("ov_compiled_model_create_infer_request", handle()),
+                this);
     }
 }

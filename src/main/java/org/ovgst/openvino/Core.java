@@ -23,12 +23,7 @@ public final class Core extends NativeResource {
     }
 
     private static MemorySegment create() {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_core_create", out);
-            return out.get(ADDRESS, 0);
-        }
+        return OpenVino.library().callForAddress("ov_core_create");
     }
 
     /** The devices this runtime can use, e.g. {@code [CPU]}. */
@@ -60,17 +55,12 @@ public final class Core extends NativeResource {
         if (!Files.isReadable(file)) {
             throw new OpenVinoException("model file is not readable: " + file.toAbsolutePath());
         }
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            try {
-                lib.call("ov_core_read_model", handle(), arena.allocateFrom(file.toString()), MemorySegment.NULL, out);
-            } catch (OpenVinoException e) {
-                throw new OpenVinoException(e.status(), "cannot read model " + file.toAbsolutePath()
-                        + " (is it a complete IR .xml/.bin pair, ONNX, TFLite or PaddlePaddle file?): "
-                        + e.getMessage(), e);
-            }
-            return new Model(out.get(ADDRESS, 0), file.toString());
+        try {
+            return new Model(OpenVino.library().callForAddress("ov_core_read_model", handle(), file.toString(),
+                    MemorySegment.NULL), file.toString());
+        } catch (OpenVinoException e) {
+            throw new OpenVinoException(e.status(), "cannot read model " + file.toAbsolutePath()
+                    + " (is it a complete IR .xml/.bin pair, ONNX, TFLite or PaddlePaddle file?): " + e.getMessage(), e);
         }
     }
 
@@ -79,17 +69,12 @@ public final class Core extends NativeResource {
      * the model has none), or a whole ONNX/TFLite file with {@code weights == null}.
      */
     public Model readModel(MemorySegment model, Tensor weights) {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            try {
-                lib.call("ov_core_read_model_from_memory_buffer", handle(), model, model.byteSize(),
-                        weights == null ? MemorySegment.NULL : weights.handle(), out);
-            } catch (OpenVinoException e) {
-                throw new OpenVinoException(e.status(), "cannot read model from memory (" + model.byteSize()
-                        + " bytes): " + e.getMessage(), e);
-            }
-            return new Model(out.get(ADDRESS, 0), "memory");
+        try {
+            return new Model(OpenVino.library().callForAddress("ov_core_read_model_from_memory_buffer", handle(),
+                    model, model.byteSize(), weights == null ? MemorySegment.NULL : weights.handle()), "memory");
+        } catch (OpenVinoException e) {
+            throw new OpenVinoException(e.status(), "cannot read model from memory (" + model.byteSize() + " bytes): "
+                    + e.getMessage(), e);
         }
     }
 
@@ -99,17 +84,13 @@ public final class Core extends NativeResource {
      */
     public CompiledModel compile(Model model, String device, Map<String, String> properties) {
         checkDevice(device);
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            try {
-                lib.call("ov_core_compile_model_props", handle(), model.handle(), arena.allocateFrom(device),
-                        (long) properties.size(), propertyArray(arena, properties), out);
-            } catch (OpenVinoException e) {
-                throw new OpenVinoException(e.status(), "cannot compile model " + model.source() + " for device "
-                        + device + (properties.isEmpty() ? "" : " with " + properties) + ": " + e.getMessage(), e);
-            }
-            return new CompiledModel(out.get(ADDRESS, 0), model.source(), device);
+            return new CompiledModel(OpenVino.library().callForAddress("ov_core_compile_model_props", handle(),
+                    model.handle(), device, (long) properties.size(), propertyArray(arena, properties)),
+                    model.source(), device);
+        } catch (OpenVinoException e) {
+            throw new OpenVinoException(e.status(), "cannot compile model " + model.source() + " for device " + device
+                    + (properties.isEmpty() ? "" : " with " + properties) + ": " + e.getMessage(), e);
         }
     }
 
@@ -120,12 +101,7 @@ public final class Core extends NativeResource {
     /** A property of a device, e.g. {@code FULL_DEVICE_NAME} or {@code OPTIMIZATION_CAPABILITIES}. */
     public String property(String device, String key) {
         checkDevice(device);
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_core_get_property", handle(), arena.allocateFrom(device), arena.allocateFrom(key), out);
-            return lib.takeString(out.get(ADDRESS, 0));
-        }
+        return OpenVino.library().callForString("ov_core_get_property", handle(), device, key);
     }
 
     /** Sets properties on a device for all later compilations, e.g. {@code CACHE_DIR}. */

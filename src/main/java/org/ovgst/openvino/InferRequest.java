@@ -107,11 +107,7 @@ public final class InferRequest extends NativeResource {
     /** The tensor of an input or output by name. The caller owns the returned wrapper and closes it. */
     public Tensor tensor(String name) {
         compiledModel.port(name);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            LIB.call("ov_infer_request_get_tensor", handle(), arena.allocateFrom(name), out);
-            return Tensor.own(out.get(ADDRESS, 0));
-        }
+        return Tensor.own(LIB.callForAddress("ov_infer_request_get_tensor", handle(), name));
     }
 
     public Tensor inputTensor(int index) {
@@ -127,26 +123,14 @@ public final class InferRequest extends NativeResource {
     /** Runs inference on the calling thread. The completion callback is not called. */
     public void infer() {
         rethrowCallbackFailure();
-        int status;
-        try {
-            status = (int) INFER.invokeExact(handle());
-        } catch (Throwable t) {
-            throw unexpected("ov_infer_request_infer", t);
-        }
-        LIB.check(status, "ov_infer_request_infer");
+        LIB.check(invoke(INFER, "ov_infer_request_infer"), "ov_infer_request_infer");
     }
 
     /** Starts inference and returns at once; {@code onDone} runs on an OpenVINO thread when it ends. */
     public void startAsync(Completion onDone) {
         rethrowCallbackFailure();
         completion = onDone;
-        int status;
-        try {
-            status = (int) START_ASYNC.invokeExact(handle());
-        } catch (Throwable t) {
-            throw unexpected("ov_infer_request_start_async", t);
-        }
-        LIB.check(status, "ov_infer_request_start_async");
+        LIB.check(invoke(START_ASYNC, "ov_infer_request_start_async"), "ov_infer_request_start_async");
     }
 
     public void startAsync() {
@@ -159,13 +143,7 @@ public final class InferRequest extends NativeResource {
      */
     public void waitForCompletion() {
         refuseInsideOwnCallback("waitForCompletion");
-        int status;
-        try {
-            status = (int) WAIT.invokeExact(handle());
-        } catch (Throwable t) {
-            throw unexpected("ov_infer_request_wait", t);
-        }
-        LIB.check(status, "ov_infer_request_wait");
+        LIB.check(invoke(WAIT, "ov_infer_request_wait"), "ov_infer_request_wait");
         rethrowCallbackFailure();
     }
 
@@ -206,11 +184,7 @@ public final class InferRequest extends NativeResource {
     }
 
     private Tensor tensorByIndex(String function, int index) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            LIB.call(function, handle(), (long) index, out);
-            return Tensor.own(out.get(ADDRESS, 0));
-        }
+        return Tensor.own(LIB.callForAddress(function, handle(), (long) index));
     }
 
     private PortInfo byIndex(java.util.List<PortInfo> ports, int index, String what) {
@@ -240,6 +214,15 @@ public final class InferRequest extends NativeResource {
         if (failure != null) {
             throw new OpenVinoException(null, "the completion callback of an earlier inference threw " + failure,
                     failure);
+        }
+    }
+
+    /** Calls a hot-path function whose only argument is this request; returns its status. */
+    private int invoke(MethodHandle function, String name) {
+        try {
+            return (int) function.invokeExact(handle());
+        } catch (Throwable t) {
+            throw unexpected(name, t);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.ovgst.openvino;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -43,12 +42,7 @@ public final class Model extends NativeResource {
     }
 
     public String friendlyName() {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_model_get_friendly_name", handle(), out);
-            return lib.takeString(out.get(ADDRESS, 0));
-        }
+        return OpenVino.library().callForString("ov_model_get_friendly_name", handle());
     }
 
     /** Changes the shape of one input (e.g. its batch) and propagates it through the model. */

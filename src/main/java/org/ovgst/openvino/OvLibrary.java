@@ -2,6 +2,7 @@ package org.ovgst.openvino;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -16,9 +17,11 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The raw binding: the C functions of {@code libopenvino_c} (2.0 API, 2026.4 headers) as method
@@ -42,7 +45,7 @@ final class OvLibrary {
     static final StructLayout VERSION = MemoryLayout.structLayout(ADDRESS.withName("buildNumber"), ADDRESS.withName("description"));
 
     /** A pointer to a NUL-terminated string of unknown length. */
-    static final AddressLayout C_STRING = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, java.lang.foreign.ValueLayout.JAVA_BYTE));
+    static final AddressLayout C_STRING = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, JAVA_BYTE));
 
     private static final FunctionDescriptor STATUS_P = FunctionDescriptor.of(JAVA_INT, ADDRESS);
     private static final FunctionDescriptor STATUS_PP = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
@@ -57,7 +60,6 @@ final class OvLibrary {
     /** Every function this binding calls, with its C signature. */
     private static final Map<String, FunctionDescriptor> FUNCTIONS = Map.ofEntries(
             // ov_common.h
-            Map.entry("ov_get_error_info", FunctionDescriptor.of(C_STRING, JAVA_INT)),
             Map.entry("ov_get_last_err_msg", FunctionDescriptor.of(C_STRING)),
             Map.entry("ov_free", VOID_P),
             // ov_core.h
@@ -166,7 +168,6 @@ final class OvLibrary {
             "INVALID_C_PARAM", "UNKNOWN_C_ERROR", "NOT_IMPLEMENT_C_METHOD", "UNKNOW_EXCEPTION");
     static final int OK = 0;
     static final int RESULT_NOT_READY = -9;
-    static final int INFER_CANCELLED = -13;
 
     private final Path path;
     private final SymbolLookup symbols;
@@ -199,6 +200,45 @@ final class OvLibrary {
     /** Calls a function that returns {@code ov_status_e} and throws if it is not OK. For cold paths. */
     void call(String function, Object... args) {
         check((int) invoke(function, args), function);
+    }
+
+    /**
+     * Calls a function whose last parameter receives a pointer ({@code T** out}) and returns it.
+     * {@code String} arguments are passed as C strings that live for the call.
+     */
+    MemorySegment callForAddress(String function, Object... args) {
+        return callWithOut(function, ADDRESS, out -> out.get(ADDRESS, 0), args);
+    }
+
+    /** Like {@link #callForAddress} for a {@code size_t*} out-parameter. */
+    long callForLong(String function, Object... args) {
+        return callWithOut(function, JAVA_LONG, out -> out.get(JAVA_LONG, 0), args);
+    }
+
+    /** Like {@link #callForAddress} for an enum out-parameter. */
+    int callForInt(String function, Object... args) {
+        return callWithOut(function, JAVA_INT, out -> out.get(JAVA_INT, 0), args);
+    }
+
+    /** Like {@link #callForAddress} for a {@code char**} out-parameter: the string, freed after reading. */
+    String callForString(String function, Object... args) {
+        return takeString(callForAddress(function, args));
+    }
+
+    private <T> T callWithOut(String function, MemoryLayout outLayout, Function<MemorySegment, T> read,
+            Object[] args) {
+        try (Arena arena = Arena.ofConfined()) {
+            Object[] all = Arrays.copyOf(args, args.length + 1);
+            for (int i = 0; i < args.length; i++) {
+                if (all[i] instanceof String text) {
+                    all[i] = arena.allocateFrom(text);
+                }
+            }
+            MemorySegment out = arena.allocate(outLayout);
+            all[args.length] = out;
+            call(function, all);
+            return read.apply(out);
+        }
     }
 
     /** Calls a function and returns its result unchecked. For cold paths. */

@@ -1,7 +1,6 @@
 package org.ovgst.openvino;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -21,15 +20,12 @@ final class Ports {
     static List<PortInfo> read(MemorySegment owner, String sizeFunction, String byIndexFunction) {
         OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment count = arena.allocate(JAVA_LONG);
-            lib.call(sizeFunction, owner, count);
+            long count = lib.callForLong(sizeFunction, owner);
             List<PortInfo> ports = new ArrayList<>();
-            MemorySegment portOut = arena.allocate(ADDRESS);
-            for (int i = 0; i < count.get(JAVA_LONG, 0); i++) {
-                lib.call(byIndexFunction, owner, (long) i, portOut);
-                MemorySegment port = portOut.get(ADDRESS, 0);
+            for (int i = 0; i < count; i++) {
+                MemorySegment port = lib.callForAddress(byIndexFunction, owner, (long) i);
                 try {
-                    ports.add(new PortInfo(i, anyName(lib, arena, port), elementType(lib, arena, port),
+                    ports.add(new PortInfo(i, anyName(lib, arena, port), elementType(lib, port),
                             partialShape(lib, arena, port)));
                 } finally {
                     lib.invoke("ov_output_const_port_free", port);
@@ -62,10 +58,8 @@ final class Ports {
         return status == OvLibrary.OK ? lib.takeString(nameOut.get(ADDRESS, 0)) : "";
     }
 
-    private static ElementType elementType(OvLibrary lib, Arena arena, MemorySegment port) {
-        MemorySegment type = arena.allocate(JAVA_INT);
-        lib.call("ov_port_get_element_type", port, type);
-        return ElementType.fromCode(type.get(JAVA_INT, 0));
+    private static ElementType elementType(OvLibrary lib, MemorySegment port) {
+        return ElementType.fromCode(lib.callForInt("ov_port_get_element_type", port));
     }
 
     private static PartialShape partialShape(OvLibrary lib, Arena arena, MemorySegment port) {

@@ -1,13 +1,11 @@
 package org.ovgst.openvino;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.function.Consumer;
 
 /**
  * Pre- and post-processing compiled into the model ({@code ov_preprocess_prepostprocessor_t}):
@@ -28,8 +26,6 @@ public final class PrePostProcessor extends NativeResource {
     private final Model model;
     /** Info and steps objects, which must be freed before the pre/post-processor that made them. */
     private final Deque<Child> children = new ArrayDeque<>();
-    /** Out-slots and name strings, kept as long as this object. */
-    private final Arena scratch = Arena.ofShared();
 
     private record Child(MemorySegment pointer, String freeFunction) {}
 
@@ -39,49 +35,41 @@ public final class PrePostProcessor extends NativeResource {
     }
 
     private static MemorySegment create(Model model) {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_preprocess_prepostprocessor_create", model.handle(), out);
-            return out.get(ADDRESS, 0);
-        }
+        return OpenVino.library().callForAddress("ov_preprocess_prepostprocessor_create", model.handle());
     }
 
     public Input input(String name) {
         model.input(name);
         return new Input(child("ov_preprocess_input_info_free",
-                out -> call("ov_preprocess_prepostprocessor_get_input_info_by_name", handle(), allocateString(name), out)));
+                "ov_preprocess_prepostprocessor_get_input_info_by_name", handle(), name));
     }
 
     public Input input(int index) {
         checkIndex(index, model.inputs().size(), "input");
         return new Input(child("ov_preprocess_input_info_free",
-                out -> call("ov_preprocess_prepostprocessor_get_input_info_by_index", handle(), (long) index, out)));
+                "ov_preprocess_prepostprocessor_get_input_info_by_index", handle(), (long) index));
     }
 
     public Output output(String name) {
         model.output(name);
         return new Output(child("ov_preprocess_output_info_free",
-                out -> call("ov_preprocess_prepostprocessor_get_output_info_by_name", handle(), allocateString(name), out)));
+                "ov_preprocess_prepostprocessor_get_output_info_by_name", handle(), name));
     }
 
     public Output output(int index) {
         checkIndex(index, model.outputs().size(), "output");
         return new Output(child("ov_preprocess_output_info_free",
-                out -> call("ov_preprocess_prepostprocessor_get_output_info_by_index", handle(), (long) index, out)));
+                "ov_preprocess_prepostprocessor_get_output_info_by_index", handle(), (long) index));
     }
 
     /** A new model with the processing built in; the original model stays open and unchanged. */
     public Model build() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            try {
-                OpenVino.library().call("ov_preprocess_prepostprocessor_build", handle(), out);
-            } catch (OpenVinoException e) {
-                throw new OpenVinoException(e.status(), "cannot build the pre/post-processing of " + model.source()
-                        + ": " + e.getMessage(), e);
-            }
-            return new Model(out.get(ADDRESS, 0), model.source());
+        try {
+            return new Model(OpenVino.library().callForAddress("ov_preprocess_prepostprocessor_build", handle()),
+                    model.source());
+        } catch (OpenVinoException e) {
+            throw new OpenVinoException(e.status(), "cannot build the pre/post-processing of " + model.source() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -92,22 +80,15 @@ public final class PrePostProcessor extends NativeResource {
             Child child = children.pop();
             lib.invoke(child.freeFunction(), child.pointer());
         }
-        scratch.close();
-    }
-
-    private MemorySegment allocateString(String value) {
-        return scratch.allocateFrom(value);
     }
 
     private static void call(String function, Object... args) {
         OpenVino.library().call(function, args);
     }
 
-    /** Gets a child object through {@code getter} (which writes its pointer to the given slot) and owns it. */
-    private synchronized MemorySegment child(String freeFunction, Consumer<MemorySegment> getter) {
-        MemorySegment slot = scratch.allocate(ADDRESS);
-        getter.accept(slot);
-        MemorySegment child = slot.get(ADDRESS, 0);
+    /** Gets a child object with {@code getter} and owns it until this pre/post-processor is closed. */
+    private synchronized MemorySegment child(String freeFunction, String getter, Object... args) {
+        MemorySegment child = OpenVino.library().callForAddress(getter, args);
         children.push(new Child(child, freeFunction));
         return child;
     }
@@ -119,26 +100,19 @@ public final class PrePostProcessor extends NativeResource {
         }
     }
 
-    private MemorySegment layout(Arena arena, String layout) {
-        MemorySegment out = arena.allocate(ADDRESS);
+    /** Applies a layout to {@code target} with {@code setter}, then frees the layout (the setter copies it). */
+    private static void withLayout(String layout, MemorySegment target, String setter) {
+        MemorySegment handle;
         try {
-            call("ov_layout_create", arena.allocateFrom(layout), out);
+            handle = OpenVino.library().callForAddress("ov_layout_create", layout);
         } catch (OpenVinoException e) {
             throw new OpenVinoException(e.status(), "invalid layout '" + layout
                     + "' (use letters such as NCHW, NHWC, or ? for an unknown axis): " + e.getMessage(), e);
         }
-        return out.get(ADDRESS, 0);
-    }
-
-    /** Applies a layout to {@code target} with {@code setter}, then frees the layout (the setter copies it). */
-    private void withLayout(String layout, MemorySegment target, String setter) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment handle = layout(arena, layout);
-            try {
-                call(setter, target, handle);
-            } finally {
-                OpenVino.library().invoke("ov_layout_free", handle);
-            }
+        try {
+            call(setter, target, handle);
+        } finally {
+            OpenVino.library().invoke("ov_layout_free", handle);
         }
     }
 
@@ -155,7 +129,7 @@ public final class PrePostProcessor extends NativeResource {
         private MemorySegment tensorInfo() {
             if (tensorInfo == null) {
                 tensorInfo = child("ov_preprocess_input_tensor_info_free",
-                        out -> call("ov_preprocess_input_info_get_tensor_info", info, out));
+                        "ov_preprocess_input_info_get_tensor_info", info);
             }
             return tensorInfo;
         }
@@ -163,7 +137,7 @@ public final class PrePostProcessor extends NativeResource {
         private MemorySegment steps() {
             if (steps == null) {
                 steps = child("ov_preprocess_preprocess_steps_free",
-                        out -> call("ov_preprocess_input_info_get_preprocess_steps", info, out));
+                        "ov_preprocess_input_info_get_preprocess_steps", info);
             }
             return steps;
         }
@@ -245,7 +219,7 @@ public final class PrePostProcessor extends NativeResource {
         /** The layout of the model's own input, e.g. {@code NCHW}, so OpenVINO knows which axes to convert. */
         public Input modelLayout(String layout) {
             MemorySegment modelInfo = child("ov_preprocess_input_model_info_free",
-                    out -> call("ov_preprocess_input_info_get_model_info", info, out));
+                    "ov_preprocess_input_info_get_model_info", info);
             withLayout(layout, modelInfo, "ov_preprocess_input_model_info_set_layout");
             return this;
         }
@@ -262,7 +236,7 @@ public final class PrePostProcessor extends NativeResource {
         /** Converts the output to this element type (e.g. f32 from a model's f16). */
         public Output tensorElementType(ElementType type) {
             MemorySegment tensorInfo = child("ov_preprocess_output_tensor_info_free",
-                    out -> call("ov_preprocess_output_info_get_tensor_info", info, out));
+                    "ov_preprocess_output_info_get_tensor_info", info);
             call("ov_preprocess_output_set_element_type", tensorInfo, type.code());
             return this;
         }

@@ -1,7 +1,6 @@
 package org.ovgst.openvino;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -60,12 +59,7 @@ public final class Tensor extends NativeResource {
     }
 
     public ElementType elementType() {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment type = arena.allocate(JAVA_INT);
-            lib.call("ov_tensor_get_element_type", handle(), type);
-            return ElementType.fromCode(type.get(JAVA_INT, 0));
-        }
+        return ElementType.fromCode(OpenVino.library().callForInt("ov_tensor_get_element_type", handle()));
     }
 
     public long[] shape() {
@@ -92,12 +86,7 @@ public final class Tensor extends NativeResource {
     }
 
     public long byteSize() {
-        OvLibrary lib = OpenVino.library();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment size = arena.allocate(JAVA_LONG);
-            lib.call("ov_tensor_get_byte_size", handle(), size);
-            return size.get(JAVA_LONG, 0);
-        }
+        return OpenVino.library().callForLong("ov_tensor_get_byte_size", handle());
     }
 
     /**
@@ -105,13 +94,8 @@ public final class Tensor extends NativeResource {
      * reading it after {@link #close()} throws rather than touching freed memory.
      */
     public MemorySegment data() {
-        OvLibrary lib = OpenVino.library();
         long size = byteSize();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_tensor_data", handle(), out);
-            return out.get(ADDRESS, 0).reinterpret(size, lifetime(), null);
-        }
+        return OpenVino.library().callForAddress("ov_tensor_data", handle()).reinterpret(size, lifetime(), null);
     }
 
     /** {@code ov_shape_t} by value, with its dims in {@code arena}. */
