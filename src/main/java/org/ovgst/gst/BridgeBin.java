@@ -1,0 +1,569 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ovgst.infer.FrameLayout;
+
+/**
+ * A {@code GstBin} holding {@code appsink → Java → appsrc}: frames arrive on the upstream streaming
+ * thread ({@link #process}) and leave through the appsrc when the subclass {@link #send}s them, in
+ * the same thread or later from another one.
+ *
+ * <p>What the bridge takes care of, so that the bin behaves like one C element:
+ * <ul>
+ * <li>Preroll: the appsink hands out samples only in PLAYING, so the preroll sample is pulled and
+ *     processed as a frame (letting the sinks downstream preroll too), and the same buffer is skipped
+ *     when it comes again as the first new sample.</li>
+ * <li>Back-pressure: the appsrc queue is bounded; {@link #send} waits while it is full, and every wait
+ *     is released before a downward state change chains up (never appsrc {@code block=true}, which
+ *     deadlocks on PLAYING→PAUSED).</li>
+ * <li>Caps, segments and EOS leave in order with the frames (samples carry caps and segment).
+ *     Flushes reach the subclass and the appsrc. Upstream events (seek, QoS, navigation) and queries
+ *     (caps, latency, position, duration, seeking) cross the bridge to the element upstream.</li>
+ * </ul>
+ */
+public abstract class BridgeBin extends Element {
+    private static final System.Logger LOG = System.getLogger(BridgeBin.class.getName());
+
+    /** GstFlowReturn. */
+    static final int FLOW_OK = 0;
+    static final int FLOW_FLUSHING = -2;
+    static final int FLOW_ERROR = -5;
+
+    /** GstPadProbeType and GstPadProbeReturn. */
+    private static final int PROBE_EVENT_DOWNSTREAM = 64;
+    private static final int PROBE_EVENT_UPSTREAM = 128;
+    private static final int PROBE_EVENT_FLUSH = 256;
+    private static final int PROBE_QUERY_DOWNSTREAM = 512;
+    private static final int PROBE_QUERY_UPSTREAM = 1024;
+    private static final int PROBE_OK = 1;
+    private static final int PROBE_HANDLED = 4;
+
+    /** Event and query type numbers ({@code type >> 8}, stable across GStreamer 1.x). */
+    private static final int EVENT_FLUSH_START = 10;
+    private static final int EVENT_FLUSH_STOP = 20;
+    private static final int EVENT_RECONFIGURE = 210;
+    private static final int QUERY_CAPS = 190;
+    private static final int QUERY_ACCEPT_CAPS = 180;
+    private static final int QUERY_ALLOCATION = 170;
+
+    /** Frames the appsrc may queue before {@link #send} waits. */
+    private static final int APPSRC_MAX_BUFFERS = 4;
+
+    private static final long PROBE_INFO_TYPE = StructOffsets.offset("GstPadProbeInfo.type");
+    private static final long PROBE_INFO_DATA = StructOffsets.offset("GstPadProbeInfo.data");
+    private static final long EVENT_TYPE = StructOffsets.offset("GstEvent.type");
+    private static final long QUERY_TYPE = StructOffsets.offset("GstQuery.type");
+
+    /** Bridges by slot: the callbacks' user_data is a slot number, so finding the bridge boxes nothing. */
+    private static final AtomicReferenceArray<BridgeBin> SLOTS = new AtomicReferenceArray<>(4096);
+    private static final MemorySegment SINK_CALLBACKS = sinkCallbacks();
+    private static final MemorySegment SRC_CALLBACKS = srcCallbacks();
+    private static final MemorySegment PROBE = upcall("probe",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+
+    private final int slot;
+    private final int mapFlags;
+    private final MemorySegment appsink;
+    private final MemorySegment appsrc;
+    private final MemorySegment sinkPad;
+    private final MemorySegment srcPad;
+    private final MapInfoPool mapInfos = new MapInfoPool();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition drained = lock.newCondition();
+    private boolean appsrcFull;
+    private boolean released;
+
+    // Streaming-thread state, reset on start and flush.
+    private MemorySegment lastCaps = MemorySegment.NULL;
+    private FrameLayout layout;
+    private long prerollBuffer;
+    private long frameCount;
+    private volatile boolean failed;
+
+    protected BridgeBin(MemorySegment self, ElementSpec spec, int mapFlags) {
+        super(self, spec.properties());
+        this.mapFlags = mapFlags;
+        this.slot = claimSlot(this);
+        String name = spec.factoryName();
+        appsink = makeChild("appsink", name + "-in");
+        appsrc = makeChild("appsrc", name + "-out");
+        configure(appsink, "sync", "false");
+        configure(appsink, "emit-signals", "false");
+        configure(appsink, "enable-last-sample", "false");
+        configure(appsink, "max-buffers", "1");
+        configure(appsrc, "format", "time");
+        configure(appsrc, "stream-type", "stream");
+        configure(appsrc, "handle-segment-change", "true");
+        configure(appsrc, "max-bytes", "0");
+        configure(appsrc, "max-buffers", Integer.toString(APPSRC_MAX_BUFFERS));
+        configure(appsrc, "block", "false");
+        configure(appsrc, "emit-signals", "false");
+        MemorySegment userData = MemorySegment.ofAddress(slot);
+        GstLib.call("gst_app_sink_set_callbacks", appsink, SINK_CALLBACKS, userData, MemorySegment.NULL);
+        GstLib.call("gst_app_src_set_callbacks", appsrc, SRC_CALLBACKS, userData, MemorySegment.NULL);
+
+        sinkPad = ghost("sink", appsink);
+        srcPad = ghost("src", appsrc);
+        GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH | PROBE_QUERY_DOWNSTREAM,
+                PROBE, userData, MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_UPSTREAM | PROBE_QUERY_UPSTREAM, PROBE, userData,
+                MemorySegment.NULL);
+    }
+
+    // ---- what subclasses provide ----
+
+    /** READY→PAUSED, settings already checked: build the stream state. Throw to fail the state change. */
+    protected abstract void start() throws Exception;
+
+    /** PAUSED→READY, after the children stopped: drop the stream state. */
+    protected abstract void stop();
+
+    /** A frame on the streaming thread; the subclass must eventually {@link #send} or {@link #discard} it. */
+    protected abstract void process(BufferFrame frame) throws Exception;
+
+    /** The frame format, before the first frame and whenever the caps change. */
+    protected void layoutChanged(FrameLayout layout) throws Exception {}
+
+    /** End of stream reached the bin; the default sends it on. Subclasses with frames in flight finish them first. */
+    protected void endOfStream() throws Exception {
+        sendEos();
+    }
+
+    /** A flush began: release waits and drop queued work. */
+    protected void flushStarted() {}
+
+    /** A flush ended: wait for work in flight and discard it, so nothing from before the flush is sent. */
+    protected void flushStopped() {}
+
+    /**
+     * A downward state change is about to chain up: wake every thread that waits on something the
+     * change would stop. {@code stopping} is true on PAUSED→READY, when work may be dropped.
+     */
+    protected void unblock(boolean stopping) {}
+
+    // ---- what subclasses call ----
+
+    /** Sends a frame downstream, waiting while the appsrc queue is full (unless released). */
+    protected final void send(BufferFrame frame) {
+        lock.lock();
+        try {
+            while (appsrcFull && !released) {
+                drained.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            frame.push(appsrc);
+        } catch (Throwable t) {
+            fail(ErrorKind.STREAM, "could not send a frame downstream: " + t, null);
+        }
+    }
+
+    /** Releases a frame that will not be sent (flushed away). */
+    protected final void discard(BufferFrame frame) {
+        try {
+            frame.drop();
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "could not release a frame", t);
+        }
+    }
+
+    protected final void sendEos() {
+        GstLib.call("gst_app_src_end_of_stream", appsrc);
+    }
+
+    /** Posts an error on the bus and makes the stream stop with a flow error. */
+    protected final void fail(ErrorKind kind, String message, String debug) {
+        if (!failed) {
+            failed = true;
+            postError(kind, message, debug);
+        }
+    }
+
+    protected final FrameLayout layout() {
+        return layout;
+    }
+
+    // ---- state changes ----
+
+    @Override
+    protected final boolean beforeStateChange(int transition) {
+        switch (transition) {
+            case READY_TO_PAUSED -> {
+                String problem = checkSettings();
+                if (problem != null) {
+                    postError(ErrorKind.SETTINGS, problem, null);
+                    return false;
+                }
+                failed = false;
+                resetStreamState();
+                setReleased(false);
+                try {
+                    start();
+                } catch (Exception e) {
+                    fail(e instanceof java.nio.file.NoSuchFileException ? ErrorKind.NOT_FOUND : ErrorKind.SETTINGS,
+                            e.getMessage(), e.toString());
+                    return false;
+                }
+            }
+            case PAUSED_TO_PLAYING -> setReleased(false);
+            case PLAYING_TO_PAUSED, PAUSED_TO_READY -> {
+                // As gstidentity does: unblock waiters before the children change state.
+                setReleased(true);
+                unblock(transition == PAUSED_TO_READY);
+            }
+            default -> { }
+        }
+        return true;
+    }
+
+    @Override
+    protected final void afterStateChange(int transition) {
+        if (transition == PAUSED_TO_READY) {
+            stop();
+        }
+    }
+
+    @Override
+    protected void dispose() {
+        SLOTS.set(slot, null);
+        mapInfos.close();
+    }
+
+    private void setReleased(boolean value) {
+        lock.lock();
+        try {
+            released = value;
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resetStreamState() {
+        lastCaps = MemorySegment.NULL;
+        layout = null;
+        prerollBuffer = 0;
+        frameCount = 0;
+    }
+
+    // ---- appsink side (upstream streaming thread) ----
+
+    private int onSample(boolean preroll) {
+        if (failed) {
+            return FLOW_ERROR;
+        }
+        try {
+            MemorySegment sample = FrameOps.pullSample(appsink, preroll);
+            if (sample.equals(MemorySegment.NULL)) {
+                return FLOW_FLUSHING;
+            }
+            long buffer = FrameOps.sampleBuffer(sample).address();
+            if (preroll) {
+                prerollBuffer = buffer;
+            } else if (prerollBuffer != 0) {
+                boolean repeat = buffer == prerollBuffer;
+                prerollBuffer = 0;
+                if (repeat) {
+                    FrameOps.unref(sample);
+                    return FLOW_OK;
+                }
+            }
+            if (!updateLayout(FrameOps.sampleCaps(sample))) {
+                FrameOps.unref(sample);
+                return FLOW_ERROR;
+            }
+            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, mapFlags, mapInfos);
+            if (frame == null) {
+                fail(ErrorKind.STREAM, "could not map a video frame", null);
+                return FLOW_ERROR;
+            }
+            process(frame);
+            return failed ? FLOW_ERROR : FLOW_OK;
+        } catch (Throwable t) {
+            fail(ErrorKind.STREAM, String.valueOf(t.getMessage()), t.toString());
+            return FLOW_ERROR;
+        }
+    }
+
+    private boolean updateLayout(MemorySegment caps) throws Exception {
+        if (caps.equals(lastCaps)) {
+            return true;
+        }
+        FrameLayout next = VideoCaps.layout(caps);
+        if (next == null) {
+            fail(ErrorKind.FORMAT, "unsupported video caps " + VideoCaps.toString(caps) + "; "
+                    + "ovgst elements take video/x-raw with format " + org.ovgst.infer.PixelFormat.gstList(), null);
+            return false;
+        }
+        lastCaps = caps;
+        if (!next.equals(layout)) {
+            layout = next;
+            layoutChanged(next);
+        }
+        return true;
+    }
+
+    private void onEos() {
+        try {
+            if (!failed) {
+                endOfStream();
+            }
+        } catch (Throwable t) {
+            fail(ErrorKind.STREAM, "error at end of stream: " + t.getMessage(), t.toString());
+        }
+    }
+
+    // ---- probes ----
+
+    private int onProbe(MemorySegment pad, MemorySegment info) {
+        MemorySegment probeInfo = info.reinterpret(PROBE_INFO_DATA + ADDRESS.byteSize());
+        MemorySegment item = probeInfo.get(ADDRESS, PROBE_INFO_DATA);
+        if (item.equals(MemorySegment.NULL)) {
+            return PROBE_OK;
+        }
+        boolean event = (probeInfo.get(JAVA_INT, PROBE_INFO_TYPE) & (PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM
+                | PROBE_EVENT_FLUSH)) != 0;
+        return pad.equals(sinkPad) ? onSinkPadItem(item, event) : onSrcPadItem(item, event);
+    }
+
+    /** Events and queries arriving from upstream at the appsink. */
+    private int onSinkPadItem(MemorySegment item, boolean event) {
+        if (event) {
+            int eventType = typeNumber(item, EVENT_TYPE);
+            if (eventType == EVENT_FLUSH_START) {
+                setReleased(true);
+                flushStarted();
+                GstLib.call("gst_element_send_event", appsrc, GstLib.call("gst_event_new_flush_start"));
+            } else if (eventType == EVENT_FLUSH_STOP) {
+                flushStopped();
+                resetStreamState();
+                setReleased(false);
+                GstLib.call("gst_element_send_event", appsrc, GstLib.call("gst_event_new_flush_stop", 1));
+            }
+            return PROBE_OK;
+        }
+        int queryType = typeNumber(item, QUERY_TYPE);
+        if (queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) {
+            // Frames pass through unchanged, so what downstream takes is what we take.
+            return forwardQuery(srcPad, item, queryType == QUERY_CAPS ? sinkPad : null);
+        }
+        return PROBE_OK;
+    }
+
+    /** Events and queries arriving from downstream at the appsrc. */
+    private int onSrcPadItem(MemorySegment item, boolean event) {
+        if (event) {
+            int type = typeNumber(item, EVENT_TYPE);
+            if (type == EVENT_RECONFIGURE) {
+                // The appsrc renegotiates too, so upstream gets its own reference.
+                GstLib.call("gst_pad_push_event", sinkPad, GstLib.call("gst_mini_object_ref", item));
+                return PROBE_OK;
+            }
+            GstLib.call("gst_pad_push_event", sinkPad, item);
+            return PROBE_HANDLED;
+        }
+        int queryType = typeNumber(item, QUERY_TYPE);
+        if (queryType == QUERY_ALLOCATION) {
+            return PROBE_OK;
+        }
+        return forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcPad : null);
+    }
+
+    /**
+     * Asks the peer of {@code through} (across the bin) and answers with its reply; caps replies
+     * are narrowed to {@code templatePad}'s template. Falls back to the appsink/appsrc's own answer.
+     */
+    private int forwardQuery(MemorySegment through, MemorySegment query, MemorySegment templatePad) {
+        if (!GstLib.isTrue(GstLib.call("gst_pad_peer_query", through, query))) {
+            return PROBE_OK;
+        }
+        if (templatePad != null) {
+            VideoCaps.restrictCapsResult(query, templatePad);
+        }
+        return PROBE_HANDLED;
+    }
+
+    private static int typeNumber(MemorySegment miniObject, long offset) {
+        return miniObject.reinterpret(offset + 4).get(JAVA_INT, offset) >>> 8;
+    }
+
+    // ---- appsrc side ----
+
+    private void onAppsrcFull(boolean full) {
+        lock.lock();
+        try {
+            appsrcFull = full;
+            if (!full) {
+                drained.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- construction helpers ----
+
+    private MemorySegment makeChild(String factory, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment child = (MemorySegment) GstLib.call("gst_element_factory_make", arena.allocateFrom(factory),
+                    arena.allocateFrom(name));
+            if (child.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("GStreamer has no " + factory
+                        + " element: install gstreamer1.0-plugins-base (./ovgst setup does)");
+            }
+            GstLib.call("gst_bin_add", self(), child);
+            return child;
+        }
+    }
+
+    private static void configure(MemorySegment element, String property, String value) {
+        try (Arena arena = Arena.ofConfined()) {
+            GstLib.call("gst_util_set_object_arg", element, arena.allocateFrom(property), arena.allocateFrom(value));
+        }
+    }
+
+    /** Exposes a child's pad as the bin's own pad of the same name, from the bin's pad template. */
+    private MemorySegment ghost(String name, MemorySegment child) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment padName = arena.allocateFrom(name);
+            MemorySegment target = (MemorySegment) GstLib.call("gst_element_get_static_pad", child, padName);
+            MemorySegment klass = self().reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
+            MemorySegment template = (MemorySegment) GstLib.call("gst_element_class_get_pad_template", klass, padName);
+            MemorySegment ghost = (MemorySegment) GstLib.call("gst_ghost_pad_new_from_template", padName, target,
+                    template);
+            GstLib.call("gst_element_add_pad", self(), ghost);
+            GstLib.call("gst_object_unref", target);
+            // The probes sit on the children's pads, where the bridge's own data passes.
+            return (MemorySegment) GstLib.call("gst_element_get_static_pad", child, padName);
+        }
+    }
+
+    private static int claimSlot(BridgeBin bridge) {
+        for (int i = 1; i < SLOTS.length(); i++) {
+            if (SLOTS.compareAndSet(i, null, bridge)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("more than " + SLOTS.length() + " ovgst elements at once");
+    }
+
+    // ---- upcalls: each catches everything ----
+
+    private static int newPreroll(MemorySegment appsink, MemorySegment userData) {
+        return sample(userData, true);
+    }
+
+    private static int newSample(MemorySegment appsink, MemorySegment userData) {
+        return sample(userData, false);
+    }
+
+    private static int sample(MemorySegment userData, boolean preroll) {
+        try {
+            BridgeBin bridge = SLOTS.get((int) userData.address());
+            return bridge == null ? FLOW_FLUSHING : bridge.onSample(preroll);
+        } catch (Throwable t) {
+            logUpcallFailure(t);
+            return FLOW_ERROR;
+        }
+    }
+
+    private static void eos(MemorySegment appsink, MemorySegment userData) {
+        try {
+            BridgeBin bridge = SLOTS.get((int) userData.address());
+            if (bridge != null) {
+                bridge.onEos();
+            }
+        } catch (Throwable t) {
+            logUpcallFailure(t);
+        }
+    }
+
+    private static void needData(MemorySegment appsrc, int length, MemorySegment userData) {
+        appsrcFull(userData, false);
+    }
+
+    private static void enoughData(MemorySegment appsrc, MemorySegment userData) {
+        appsrcFull(userData, true);
+    }
+
+    private static void appsrcFull(MemorySegment userData, boolean full) {
+        try {
+            BridgeBin bridge = SLOTS.get((int) userData.address());
+            if (bridge != null) {
+                bridge.onAppsrcFull(full);
+            }
+        } catch (Throwable t) {
+            logUpcallFailure(t);
+        }
+    }
+
+    private static int seekData(MemorySegment appsrc, long offset, MemorySegment userData) {
+        return 0;
+    }
+
+    private static int probe(MemorySegment pad, MemorySegment info, MemorySegment userData) {
+        try {
+            BridgeBin bridge = SLOTS.get((int) userData.address());
+            return bridge == null ? PROBE_OK : bridge.onProbe(pad, info);
+        } catch (Throwable t) {
+            logUpcallFailure(t);
+            return PROBE_OK;
+        }
+    }
+
+    private static void logUpcallFailure(Throwable t) {
+        try {
+            LOG.log(Level.ERROR, "ovgst: a GStreamer callback failed", t);
+        } catch (Throwable ignored) {
+            // Nothing may leave an upcall.
+        }
+    }
+
+    /** {@code GstAppSinkCallbacks}: eos, new_preroll, new_sample, new_event (unused), padding. */
+    private static MemorySegment sinkCallbacks() {
+        MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSinkCallbacks"));
+        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.eos"),
+                upcall("eos", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)));
+        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_preroll"),
+                upcall("newPreroll", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)));
+        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_sample"),
+                upcall("newSample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)));
+        return callbacks;
+    }
+
+    /** {@code GstAppSrcCallbacks}: need_data, enough_data, seek_data, padding. */
+    private static MemorySegment srcCallbacks() {
+        MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSrcCallbacks"));
+        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.need_data"),
+                upcall("needData", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)));
+        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.enough_data"),
+                upcall("enoughData", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)));
+        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.seek_data"),
+                upcall("seekData", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)));
+        return callbacks;
+    }
+
+    private static MemorySegment upcall(String method, FunctionDescriptor descriptor) {
+        try {
+            return Linker.nativeLinker().upcallStub(MethodHandles.lookup().findStatic(BridgeBin.class, method,
+                    descriptor.toMethodType()), descriptor, Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The GStreamer calls made for every frame, as exactly-typed handles: no boxing and no argument
+ * arrays on the hot path (the table in {@link GstLib} is for set-up and errors).
+ */
+final class FrameOps {
+    private static final FunctionDescriptor P_P = FunctionDescriptor.of(ADDRESS, ADDRESS);
+    private static final MethodHandle PULL_SAMPLE = handle("gst_app_sink_pull_sample", P_P);
+    private static final MethodHandle PULL_PREROLL = handle("gst_app_sink_pull_preroll", P_P);
+    private static final MethodHandle SAMPLE_BUFFER = handle("gst_sample_get_buffer", P_P);
+    private static final MethodHandle SAMPLE_CAPS = handle("gst_sample_get_caps", P_P);
+    private static final MethodHandle SAMPLE_SEGMENT = handle("gst_sample_get_segment", P_P);
+    private static final MethodHandle SAMPLE_NEW = handle("gst_sample_new",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle REF = handle("gst_mini_object_ref", P_P);
+    private static final MethodHandle UNREF = handle("gst_mini_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle MAKE_WRITABLE = handle("gst_mini_object_make_writable", P_P);
+    private static final MethodHandle MAP = handle("gst_buffer_map",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle UNMAP = handle("gst_buffer_unmap", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    private static final MethodHandle PUSH_SAMPLE = handle("gst_app_src_push_sample",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    /** GstMapFlags. */
+    static final int MAP_READ = 1;
+    static final int MAP_WRITE = 2;
+
+    private FrameOps() {}
+
+    private static MethodHandle handle(String name, FunctionDescriptor descriptor) {
+        // The same symbols as GstLib's table; kept apart so these can be invokeExact'ed.
+        return Linker.nativeLinker().downcallHandle(GstLib.symbol(name), descriptor);
+    }
+
+    static MemorySegment pullSample(MemorySegment appsink, boolean preroll) throws Throwable {
+        return preroll ? (MemorySegment) PULL_PREROLL.invokeExact(appsink)
+                : (MemorySegment) PULL_SAMPLE.invokeExact(appsink);
+    }
+
+    static MemorySegment sampleBuffer(MemorySegment sample) throws Throwable {
+        return (MemorySegment) SAMPLE_BUFFER.invokeExact(sample);
+    }
+
+    static MemorySegment sampleCaps(MemorySegment sample) throws Throwable {
+        return (MemorySegment) SAMPLE_CAPS.invokeExact(sample);
+    }
+
+    static MemorySegment sampleSegment(MemorySegment sample) throws Throwable {
+        return (MemorySegment) SAMPLE_SEGMENT.invokeExact(sample);
+    }
+
+    static MemorySegment newSample(MemorySegment buffer, MemorySegment caps, MemorySegment segment)
+            throws Throwable {
+        return (MemorySegment) SAMPLE_NEW.invokeExact(buffer, caps, segment, MemorySegment.NULL);
+    }
+
+    static MemorySegment ref(MemorySegment miniObject) throws Throwable {
+        return (MemorySegment) REF.invokeExact(miniObject);
+    }
+
+    static void unref(MemorySegment miniObject) throws Throwable {
+        UNREF.invokeExact(miniObject);
+    }
+
+    /** Takes over one reference and returns a writable object (a shallow copy when shared). */
+    static MemorySegment makeWritable(MemorySegment miniObject) throws Throwable {
+        return (MemorySegment) MAKE_WRITABLE.invokeExact(miniObject);
+    }
+
+    static boolean map(MemorySegment buffer, MemorySegment mapInfo, int flags) throws Throwable {
+        return (int) MAP.invokeExact(buffer, mapInfo, flags) != 0;
+    }
+
+    static void unmap(MemorySegment buffer, MemorySegment mapInfo) throws Throwable {
+        UNMAP.invokeExact(buffer, mapInfo);
+    }
+
+    /** Returns the GstFlowReturn; the sample stays ours. */
+    static int pushSample(MemorySegment appsrc, MemorySegment sample) throws Throwable {
+        return (int) PUSH_SAMPLE.invokeExact(appsrc, sample);
+    }
+}

@@ -1,0 +1,131 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * A pipeline from a gst-launch-1.0 description, parsed by GStreamer's own parser, with our elements
+ * registered in this process: what {@code ovgst launch} and the demo run.
+ */
+public final class Pipeline implements AutoCloseable {
+    /** How a run ended: at end of stream, or with the first error (its element and message). */
+    public record Outcome(boolean endOfStream, String errorSource, String errorMessage, String errorDebug) {
+        public boolean ok() {
+            return endOfStream && errorMessage == null;
+        }
+    }
+
+    private static final int STATE_NULL = 1;
+    private static final int STATE_PLAYING = 4;
+    private static final int STATE_CHANGE_FAILURE = 0;
+    private static final int MESSAGE_EOS = 1;
+    private static final int MESSAGE_ERROR = 2;
+    private static final int MESSAGE_WARNING = 4;
+    private static final long MESSAGE_TYPE = StructOffsets.offset("GstMessage.type");
+    private static final long MESSAGE_SRC = StructOffsets.offset("GstMessage.src");
+
+    private final MemorySegment pipeline;
+    private final MemorySegment bus;
+
+    private Pipeline(MemorySegment pipeline) {
+        this.pipeline = pipeline;
+        this.bus = (MemorySegment) GstLib.call("gst_element_get_bus", pipeline);
+    }
+
+    /** Parses a description; a syntax error or unknown element is an IllegalArgumentException with GStreamer's words. */
+    public static Pipeline parse(String description) {
+        Plugin.registerInProcess();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment error = arena.allocate(ADDRESS);
+            MemorySegment pipeline = (MemorySegment) GstLib.call("gst_parse_launch", arena.allocateFrom(description),
+                    error);
+            String problem = takeError(error.get(ADDRESS, 0));
+            if (pipeline.equals(MemorySegment.NULL) || problem != null) {
+                if (!pipeline.equals(MemorySegment.NULL)) {
+                    GstLib.call("gst_object_unref", pipeline);
+                }
+                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem);
+            }
+            return new Pipeline(pipeline);
+        }
+    }
+
+    /** Sets PLAYING and waits until end of stream or the first error. Warnings go to {@code warnings}. */
+    public Outcome run(java.util.function.Consumer<String> warnings) {
+        if ((int) GstLib.call("gst_element_set_state", pipeline, STATE_PLAYING) == STATE_CHANGE_FAILURE) {
+            Outcome early = poll(Duration.ZERO, warnings);
+            return early != null ? early : new Outcome(false, null, "the pipeline refused to start", null);
+        }
+        while (true) {
+            Outcome outcome = poll(Duration.ofMillis(100), warnings);
+            if (outcome != null) {
+                return outcome;
+            }
+        }
+    }
+
+    /** Asks the sources to finish: the pipeline drains and then reports end of stream (Ctrl-C). */
+    public void sendEndOfStream() {
+        GstLib.call("gst_element_send_event", pipeline, GstLib.call("gst_event_new_eos"));
+    }
+
+    private Outcome poll(Duration timeout, java.util.function.Consumer<String> warnings) {
+        MemorySegment message = (MemorySegment) GstLib.call("gst_bus_timed_pop_filtered", bus, timeout.toNanos(),
+                MESSAGE_EOS | MESSAGE_ERROR | MESSAGE_WARNING);
+        if (message.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try {
+            MemorySegment fields = message.reinterpret(MESSAGE_SRC + ADDRESS.byteSize());
+            int type = fields.get(java.lang.foreign.ValueLayout.JAVA_INT, MESSAGE_TYPE);
+            if (type == MESSAGE_EOS) {
+                return new Outcome(true, null, null, null);
+            }
+            MemorySegment source = fields.get(ADDRESS, MESSAGE_SRC);
+            String sourceName = source.equals(MemorySegment.NULL) ? "pipeline"
+                    : GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_path_string", source));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment error = arena.allocate(ADDRESS);
+                MemorySegment debug = arena.allocate(ADDRESS);
+                GstLib.call(type == MESSAGE_ERROR ? "gst_message_parse_error" : "gst_message_parse_warning",
+                        message, error, debug);
+                String text = takeError(error.get(ADDRESS, 0));
+                String details = GstLib.takeString(debug.get(ADDRESS, 0));
+                if (type == MESSAGE_ERROR) {
+                    return new Outcome(false, sourceName, text, details);
+                }
+                warnings.accept("WARNING from " + sourceName + ": " + text);
+                return null;
+            }
+        } finally {
+            GstLib.call("gst_mini_object_unref", message);
+        }
+    }
+
+    private static String takeError(MemorySegment error) {
+        if (error.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try {
+            return GstLib.string(error.reinterpret(StructOffsets.size("GError")).get(ADDRESS,
+                    StructOffsets.offset("GError.message")));
+        } finally {
+            GstLib.call("g_error_free", error);
+        }
+    }
+
+    /** The {@code GstElement*} of the pipeline, for callers that add their own probes or queries. */
+    public MemorySegment pointer() {
+        return pipeline;
+    }
+
+    @Override
+    public void close() {
+        GstLib.call("gst_element_set_state", pipeline, STATE_NULL);
+        GstLib.call("gst_object_unref", bus);
+        GstLib.call("gst_object_unref", pipeline);
+    }
+}

@@ -1,0 +1,74 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ovgst.openvino.OpenVino;
+
+/**
+ * Offsets and sizes of the GLib/GStreamer structs we read and write, as the C compiler saw them in
+ * the installed headers when gst-plugin/ was built ({@code ovgst_layout} in libgstovgst.so), so no
+ * offset is a guess that a different GStreamer build could silently break.
+ */
+final class StructOffsets {
+    private static final MethodHandle LAYOUT = layoutFunction();
+    private static final Map<String, Long> VALUES = new ConcurrentHashMap<>();
+
+    private StructOffsets() {}
+
+    /** The offset of a field, e.g. {@code GObjectClass.set_property}. */
+    static long offset(String field) {
+        return VALUES.computeIfAbsent(field, StructOffsets::lookup);
+    }
+
+    /** {@code sizeof} a struct, e.g. {@code GTypeInfo}. */
+    static long size(String struct) {
+        return offset("sizeof " + struct);
+    }
+
+    private static long lookup(String name) {
+        long value;
+        try (Arena arena = Arena.ofConfined()) {
+            value = (long) LAYOUT.invokeExact(arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw new IllegalStateException("ovgst_layout(" + name + ") failed", t);
+        }
+        if (value < 0) {
+            throw new IllegalStateException("gst-plugin/ was built without the layout of " + name
+                    + "; rebuild it with ./ovgst setup");
+        }
+        return value;
+    }
+
+    /** The plugin library: {@code OVGST_PLUGIN_LIB}, else target/gst-plugin/ of the project. */
+    static Path pluginLibrary() {
+        String explicit = System.getenv("OVGST_PLUGIN_LIB");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        return OpenVino.projectHome().orElse(Path.of("")).resolve("target/gst-plugin/libgstovgst.so")
+                .toAbsolutePath();
+    }
+
+    private static MethodHandle layoutFunction() {
+        Path library = pluginLibrary();
+        if (!Files.isRegularFile(library)) {
+            throw new IllegalStateException("the ovgst GStreamer plugin " + library
+                    + " is missing: run ./ovgst setup (it builds gst-plugin/), or set OVGST_PLUGIN_LIB");
+        }
+        // Inside GStreamer the plugin is already loaded; dlopen of the same file shares it.
+        SymbolLookup plugin = SymbolLookup.libraryLookup(library, Arena.global());
+        return Linker.nativeLinker().downcallHandle(plugin.find("ovgst_layout").orElseThrow(
+                () -> new IllegalStateException(library + " has no ovgst_layout; rebuild it with ./ovgst setup")),
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    }
+}

@@ -1,0 +1,70 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.PixelFormat;
+
+/** Reads video caps into a {@link FrameLayout}, through GStreamer's own {@code GstVideoInfo}. */
+final class VideoCaps {
+    private static final int MAX_PLANES = 4;
+
+    private VideoCaps() {}
+
+    /** The layout of raw video caps, or null when the caps are not a format the elements take. */
+    static FrameLayout layout(MemorySegment caps) {
+        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new");
+        try {
+            if (!GstLib.isTrue(GstLib.call("gst_video_info_from_caps", info, caps))) {
+                return null;
+            }
+            MemorySegment fields = info.reinterpret(StructOffsets.size("GstVideoInfo"));
+            MemorySegment formatInfo = fields.get(ADDRESS, StructOffsets.offset("GstVideoInfo.finfo"))
+                    .reinterpret(StructOffsets.size("GstVideoFormatInfo"));
+            int formatId = formatInfo.get(JAVA_INT, StructOffsets.offset("GstVideoFormatInfo.format"));
+            PixelFormat format = PixelFormat.fromGstName(
+                    GstLib.string((MemorySegment) GstLib.call("gst_video_format_to_string", formatId)));
+            if (format == null) {
+                return null;
+            }
+            int[] strides = new int[format.planes()];
+            long[] offsets = new long[format.planes()];
+            long strideAt = StructOffsets.offset("GstVideoInfo.stride");
+            long offsetAt = StructOffsets.offset("GstVideoInfo.offset");
+            for (int plane = 0; plane < format.planes() && plane < MAX_PLANES; plane++) {
+                strides[plane] = fields.get(JAVA_INT, strideAt + plane * 4L);
+                offsets[plane] = fields.get(JAVA_LONG, offsetAt + plane * 8L);
+            }
+            return new FrameLayout(format, fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.width")),
+                    fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.height")), strides, offsets,
+                    fields.get(JAVA_LONG, StructOffsets.offset("GstVideoInfo.size")));
+        } finally {
+            GstLib.call("gst_video_info_free", info);
+        }
+    }
+
+    static String toString(MemorySegment caps) {
+        return GstLib.takeString((MemorySegment) GstLib.call("gst_caps_to_string", caps));
+    }
+
+    /** Narrows the result of an answered caps query to what {@code pad}'s template allows. */
+    static void restrictCapsResult(MemorySegment query, MemorySegment pad) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            GstLib.call("gst_query_parse_caps_result", query, slot);
+            MemorySegment result = slot.get(ADDRESS, 0);
+            if (result.equals(MemorySegment.NULL)) {
+                return;
+            }
+            MemorySegment template = (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", pad);
+            MemorySegment narrowed = (MemorySegment) GstLib.call("gst_caps_intersect", result, template);
+            GstLib.call("gst_query_set_caps_result", query, narrowed);
+            GstLib.call("gst_mini_object_unref", narrowed);
+            GstLib.call("gst_mini_object_unref", template);
+        }
+    }
+}

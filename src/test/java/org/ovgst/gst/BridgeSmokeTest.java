@@ -1,0 +1,61 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The appsink → Java → appsrc bridge alone, with a passthrough element: nothing lost, nothing reordered. */
+@Timeout(60)
+class BridgeSmokeTest {
+    private static final String SOURCE = "videotestsrc pattern=ball num-buffers=120 ! "
+            + "video/x-raw,format=BGR,width=64,height=48,framerate=300/1";
+
+    @BeforeAll
+    static void register() {
+        PassthroughElement.register();
+    }
+
+    private static void run(String description) {
+        try (Pipeline pipeline = Pipeline.parse(description)) {
+            Pipeline.Outcome outcome = pipeline.run(System.err::println);
+            assertTrue(outcome.ok(), outcome.toString());
+        }
+    }
+
+    /** The frames that come out are byte for byte those of the same source without the element. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void framesComeOutUnchangedAndInOrder(boolean delayed, @TempDir Path dir) throws Exception {
+        Path direct = dir.resolve("direct.raw");
+        Path bridged = dir.resolve("bridged.raw");
+        run(SOURCE + " ! filesink location=" + direct);
+        run(SOURCE + " ! ovtestpass delayed=" + delayed + " ! filesink location=" + bridged);
+        assertEquals(120L * 64 * 48 * 3, Files.size(bridged));
+        assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(bridged));
+    }
+
+    /** Preroll: the sink after the bridge prerolls, whether it syncs to the clock or not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fakesink sync=true", "fakesink sync=false"})
+    void reachesEndOfStreamWithEverySink(String sink) {
+        run(SOURCE + " ! ovtestpass delayed=true ! " + sink);
+        run(SOURCE + " ! ovtestpass ! ovtestpass delayed=true ! " + sink);
+    }
+
+    @Test
+    void aPipelineCanRunManyTimes() {
+        for (int i = 0; i < 10; i++) {
+            run("videotestsrc num-buffers=5 ! video/x-raw,format=BGR,width=32,height=24 ! ovtestpass ! fakesink sync=true");
+        }
+        assertEquals(0, TypeRegistry.liveInstances());
+    }
+}
