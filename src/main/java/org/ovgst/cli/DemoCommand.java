@@ -1,43 +1,38 @@
 package org.ovgst.cli;
 
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ovgst.infer.AnchorSsdConfig;
-import org.ovgst.infer.AnchorSsdDecoder;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import org.ovgst.gst.OvDetect;
+import org.ovgst.gst.Pipeline;
 import org.ovgst.infer.Detection;
-import org.ovgst.infer.Labels;
-import org.ovgst.openvino.ColorFormat;
-import org.ovgst.openvino.CompiledModel;
-import org.ovgst.openvino.Core;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.InferRequest;
-import org.ovgst.openvino.Model;
-import org.ovgst.openvino.OpenVino;
-import org.ovgst.openvino.PrePostProcessor;
-import org.ovgst.openvino.ResizeAlgorithm;
-import org.ovgst.openvino.Tensor;
 
 /**
- * {@code ovgst demo}: the face detector and the general object detector on the real photographs
- * that set-up installs, printing what each finds. Frames go in as packed BGR bytes, as GStreamer
- * delivers them; OpenVINO resizes and normalizes them.
+ * {@code ovgst demo}: real photographs turned into a short video run through face detection and
+ * general object detection; writes out/demo.mp4 (boxes drawn), out/demo.jsonl (one JSON object per
+ * frame) and out/demo.png (one annotated frame), then prints what was found and the speed.
  */
 final class DemoCommand {
-    private static final List<String> IMAGES = List.of("astronaut.png", "chelsea.png", "dog.jpg", "person.jpg",
-            "coffee.png");
-
-    private record Detector(String modelFile, AnchorSsdConfig config) {}
-
-    private static final List<Detector> DETECTORS = List.of(
-            new Detector("face_detection_short_range.tflite", AnchorSsdConfig.BLAZEFACE_SHORT_RANGE),
-            new Detector("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite",
-                    AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2));
+    /** The photographs, in order; the last one is also the annotated still. */
+    private static final List<String> PHOTOS = List.of("chelsea.png", "dog.jpg", "person.jpg", "coffee.png",
+            "horses.jpg", "motorcycle_left.png", "astronaut.png");
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 480;
+    private static final int FRAMES_PER_PHOTO = 15;
+    private static final int FPS = 15;
 
     private DemoCommand() {}
 
@@ -45,56 +40,102 @@ final class DemoCommand {
         if (args.length > 0) {
             throw new UsageException("demo takes no arguments");
         }
-        Path models = Path.of(System.getProperty("ovgst.home", ".")).resolve("models");
-        out.println("OpenVINO " + OpenVino.version() + " from " + OpenVino.libraryPath());
-        int inferences = 0;
+        Path home = Path.of(System.getProperty("ovgst.home", ".")).toAbsolutePath();
+        Path models = home.resolve("models");
+        Path dir = Files.createDirectories(home.resolve("out"));
+        Path frames = dir.resolve("demo-frames.bgr");
+        int frameCount = writeFrames(models.resolve("images"), frames);
+        Path still = dir.resolve("demo.png");
+        Files.deleteIfExists(still);
+
+        String description = String.join(" ",
+                "filesrc location=" + frames, "! rawvideoparse format=bgr width=" + WIDTH, "height=" + HEIGHT,
+                "framerate=" + FPS + "/1",
+                "! ovdetect name=faces model=" + models.resolve("face_detection_short_range.tflite"),
+                "! ovdetect name=objects model=" + models.resolve("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"),
+                "! ovmetapublish location=" + dir.resolve("demo.jsonl"),
+                "! ovwatermark ! tee name=t",
+                "t. ! queue ! videoconvert ! avenc_mpeg4 bitrate=2000000 ! mp4mux ! filesink sync=false location=" + dir.resolve("demo.mp4"),
+                "t. ! queue ! videoconvert ! pngenc compression-level=1 ! multifilesink sync=false max-files=1 location=" + still);
+        Map<String, AtomicLong> found = new ConcurrentHashMap<>();
+        AtomicLong done = new AtomicLong();
+        out.println("ovgst demo: " + PHOTOS.size() + " photographs as " + frameCount + " frames of " + WIDTH + "x"
+                + HEIGHT + "; face detection, then object detection (OpenVINO, CPU)");
         long start = System.nanoTime();
-        try (Core core = new Core(); Arena arena = Arena.ofConfined()) {
-            for (String imageName : IMAGES) {
-                BgrImage image = BgrImage.read(models.resolve("images").resolve(imageName));
-                MemorySegment bgr = image.copyTo(arena);
-                out.printf(Locale.ROOT, "%s (%dx%d)%n", imageName, image.width(), image.height());
-                for (Detector detector : DETECTORS) {
-                    for (Detection d : detect(core, models, detector, bgr, image.width(), image.height())) {
-                        out.printf(Locale.ROOT, "  %-10s %.2f  x=%d y=%d w=%d h=%d%n",
-                                d.label() != null ? d.label() : "face", d.confidence(),
-                                Math.round(d.xMin() * image.width()), Math.round(d.yMin() * image.height()),
-                                Math.round(d.width() * image.width()), Math.round(d.height() * image.height()));
-                    }
-                    inferences++;
+        Pipeline.Outcome outcome;
+        try (Pipeline pipeline = Pipeline.parse(description)) {
+            pipeline.element("faces", OvDetect.class).addListener((frame, pts, detections) -> count(found, detections));
+            pipeline.element("objects", OvDetect.class).addListener((frame, pts, detections) -> {
+                count(found, detections);
+                done.incrementAndGet();
+            });
+            AtomicLong shown = new AtomicLong(-1);
+            outcome = pipeline.run(System.err::println, () -> {
+                if (shown.getAndSet(done.get()) != done.get()) {
+                    progress(out, done.get(), frameCount, start);
                 }
-            }
+            });
+        }
+        progress(out, done.get(), frameCount, start);
+        out.println();
+        Files.deleteIfExists(frames);
+        if (!outcome.ok()) {
+            System.err.println("ERROR from " + outcome.errorSource() + ": " + outcome.errorMessage());
+            return Main.EXIT_FAILURE;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "%d inferences on %d images in %.2f s (compiling included)%n", inferences,
-                IMAGES.size(), seconds);
+        out.println("found (detections over all frames):");
+        new TreeMap<>(found).forEach((label, count) -> out.printf(Locale.ROOT, "  %-12s %d%n", label, count.get()));
+        out.printf(Locale.ROOT, "%d frames in %.1f s: %.1f fps (two models per frame, drawing and encoding included)%n",
+                done.get(), seconds, done.get() / seconds);
+        for (String file : List.of("demo.mp4", "demo.jsonl", "demo.png")) {
+            out.println("wrote " + dir.resolve(file) + " (" + Files.size(dir.resolve(file)) + " bytes)");
+        }
         return 0;
     }
 
-    /** One frame through one detector, compiled for this frame size. */
-    private static List<Detection> detect(Core core, Path models, Detector detector, MemorySegment bgr, int width,
-            int height) {
-        AnchorSsdConfig config = detector.config();
-        List<String> labels = config.labelFile() == null ? List.of() : Labels.load(models.resolve(config.labelFile()));
-        AnchorSsdDecoder decoder = new AnchorSsdDecoder(config, labels);
-        try (Model model = core.readModel(models.resolve(detector.modelFile()));
-                PrePostProcessor ppp = new PrePostProcessor(model)) {
-            ppp.input(config.input().name()).tensorElementType(ElementType.U8).tensorLayout("NHWC")
-                    .tensorColorFormat(ColorFormat.BGR).tensorSpatialStaticShape(height, width)
-                    .convertElementType(ElementType.F32).convertColor(ColorFormat.RGB)
-                    .resize(ResizeAlgorithm.LINEAR).mean(config.input().mean()).scale(config.input().scale())
-                    .modelLayout("NHWC");
-            try (Model processed = ppp.build();
-                    CompiledModel compiled = core.compile(processed, "CPU", Map.of("PERFORMANCE_HINT", "LATENCY"));
-                    InferRequest request = compiled.createInferRequest();
-                    Tensor frame = Tensor.wrap(ElementType.U8, new long[] {1, height, width, 3}, bgr)) {
-                request.setTensor(config.input().name(), frame);
-                request.infer();
-                try (Tensor boxes = request.tensor(config.boxes().name());
-                        Tensor scores = request.tensor(config.scores().name())) {
-                    return decoder.decode(boxes.data(), scores.data());
+    private static void count(Map<String, AtomicLong> found, List<Detection> detections) {
+        for (Detection d : detections) {
+            found.computeIfAbsent(d.label() != null ? d.label() : "face", k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    private static void progress(PrintStream out, long done, int total, long start) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        out.printf(Locale.ROOT, "\rframe %d/%d  %.1f fps", done, total, done / seconds);
+        out.flush();
+    }
+
+    /**
+     * Writes the photographs as raw BGR frames: each fitted into the frame and slowly zoomed, so the
+     * boxes move as they would in a video.
+     */
+    private static int writeFrames(Path images, Path target) throws IOException {
+        BufferedImage frame = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] pixels = ((DataBufferByte) frame.getRaster().getDataBuffer()).getData();
+        int count = 0;
+        try (OutputStream sink = Files.newOutputStream(target)) {
+            for (String name : PHOTOS) {
+                Path file = images.resolve(name);
+                BufferedImage photo = ImageIO.read(file.toFile());
+                if (photo == null) {
+                    throw new IOException(file + " is missing or unreadable: run ./ovgst setup");
+                }
+                for (int i = 0; i < FRAMES_PER_PHOTO; i++) {
+                    double zoom = 1 + 0.15 * i / FRAMES_PER_PHOTO;
+                    double fit = Math.min((double) WIDTH / photo.getWidth(), (double) HEIGHT / photo.getHeight()) * zoom;
+                    int w = (int) (photo.getWidth() * fit);
+                    int h = (int) (photo.getHeight() * fit);
+                    Graphics2D g = frame.createGraphics();
+                    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                    g.clearRect(0, 0, WIDTH, HEIGHT);
+                    g.drawImage(photo, (WIDTH - w) / 2, (HEIGHT - h) / 2, w, h, null);
+                    g.dispose();
+                    sink.write(pixels);
+                    count++;
                 }
             }
         }
+        return count;
     }
 }

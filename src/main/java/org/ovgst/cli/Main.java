@@ -16,7 +16,7 @@ public final class Main {
             usage: ./ovgst <command> [options]
 
             commands:
-              demo     run the main demo (face detection on a real photograph)
+              demo     the main job: faces and objects found in a video made of real photographs
               test     build and run all tests
               launch   run a gst-launch-1.0 pipeline description; our elements can be anywhere in it
               inspect  show our elements and their properties (gst-inspect-1.0)

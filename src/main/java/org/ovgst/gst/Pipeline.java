@@ -21,6 +21,7 @@ public final class Pipeline implements AutoCloseable {
     private static final int STATE_NULL = 1;
     private static final int STATE_PLAYING = 4;
     private static final int STATE_CHANGE_FAILURE = 0;
+    private static final int TIME_FORMAT = 3;
     private static final int MESSAGE_EOS = 1;
     private static final int MESSAGE_ERROR = 2;
     private static final int MESSAGE_WARNING = 4;
@@ -55,6 +56,11 @@ public final class Pipeline implements AutoCloseable {
 
     /** Sets PLAYING and waits until end of stream or the first error. Warnings go to {@code warnings}. */
     public Outcome run(java.util.function.Consumer<String> warnings) {
+        return run(warnings, () -> { });
+    }
+
+    /** Like {@link #run(java.util.function.Consumer)}, calling {@code tick} about ten times a second. */
+    public Outcome run(java.util.function.Consumer<String> warnings, Runnable tick) {
         if ((int) GstLib.call("gst_element_set_state", pipeline, STATE_PLAYING) == STATE_CHANGE_FAILURE) {
             Outcome early = poll(Duration.ZERO, warnings);
             return early != null ? early : new Outcome(false, null, "the pipeline refused to start", null);
@@ -64,6 +70,7 @@ public final class Pipeline implements AutoCloseable {
             if (outcome != null) {
                 return outcome;
             }
+            tick.run();
         }
     }
 
@@ -114,6 +121,32 @@ public final class Pipeline implements AutoCloseable {
                     StructOffsets.offset("GError.message")));
         } finally {
             GstLib.call("g_error_free", error);
+        }
+    }
+
+    /** The Java side of one of our elements in this pipeline, by its name (e.g. {@code name=faces}). */
+    public <T extends Element> T element(String name, Class<T> type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment element = (MemorySegment) GstLib.call("gst_bin_get_by_name", pipeline,
+                    arena.allocateFrom(name));
+            if (element.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException("the pipeline has no element named " + name);
+            }
+            GstLib.call("gst_object_unref", element);
+            Element found = TypeRegistry.instance(element);
+            if (!type.isInstance(found)) {
+                throw new IllegalArgumentException(name + " is not a " + type.getSimpleName());
+            }
+            return type.cast(found);
+        }
+    }
+
+    /** The stream position in nanoseconds, or -1 when unknown. */
+    public long position() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment position = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+            boolean known = GstLib.isTrue(GstLib.call("gst_element_query_position", pipeline, TIME_FORMAT, position));
+            return known ? position.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) : -1;
         }
     }
 

@@ -2,6 +2,7 @@ package org.ovgst.gst;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import org.ovgst.openvino.OpenVino;
 
 /**
  * Registers the ovgst elements with GStreamer: from gst-plugin/'s {@code plugin_init} (through JNI,
@@ -12,7 +13,7 @@ public final class Plugin {
 
     /** Every element type of the plugin. */
     public static List<ElementSpec> elements() {
-        return List.of();
+        return List.of(OvDetect.SPEC, OvWatermark.SPEC, OvMetaPublish.SPEC);
     }
 
     /**
@@ -21,6 +22,10 @@ public final class Plugin {
      */
     public static boolean register(long plugin) {
         try {
+            MemorySegment file = (MemorySegment) GstLib.call("gst_plugin_get_filename", MemorySegment.ofAddress(plugin));
+            if (!file.equals(MemorySegment.NULL)) {
+                StructOffsets.usePlugin(java.nio.file.Path.of(GstLib.string(file)));
+            }
             boolean all = true;
             for (ElementSpec spec : elements()) {
                 all &= TypeRegistry.register(spec, MemorySegment.ofAddress(plugin));
@@ -38,6 +43,9 @@ public final class Plugin {
      * initializes GStreamer if needed and registers them with no plugin. Safe to call again.
      */
     public static synchronized void registerInProcess() {
+        // OpenVINO first: GStreamer plugins loaded before it (gst-libav pulls in libunwind) can take over
+        // C++ exception unwinding, and OpenVINO's own exceptions then abort the process.
+        OpenVino.version();
         GstLib.ensureInitialized();
         for (ElementSpec spec : elements()) {
             if (!TypeRegistry.register(spec, MemorySegment.NULL)) {

@@ -17,9 +17,6 @@ import org.ovgst.infer.Detection;
  * {@code y_min}, {@code x_max}, {@code y_max} and {@code label} — DL Streamer's layout.
  */
 public final class RoiMeta {
-    /** One region read back from a buffer; {@code confidence} is NaN and {@code labelId} -1 when absent. */
-    public record Region(int x, int y, int width, int height, String label, int labelId, double confidence) {}
-
     private static final long G_TYPE_INT = 6 << 2;
     private static final long G_TYPE_DOUBLE = 15 << 2;
     private static final long G_TYPE_STRING = 16 << 2;

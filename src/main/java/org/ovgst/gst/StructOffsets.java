@@ -20,6 +20,8 @@ import org.ovgst.openvino.OpenVino;
  * offset is a guess that a different GStreamer build could silently break.
  */
 final class StructOffsets {
+    /** The plugin file GStreamer loaded, when we run under the C loader; set before first use. */
+    private static volatile Path loadedPlugin;
     private static final MethodHandle LAYOUT = layoutFunction();
     private static final Map<String, Long> VALUES = new ConcurrentHashMap<>();
 
@@ -49,8 +51,16 @@ final class StructOffsets {
         return value;
     }
 
-    /** The plugin library: {@code OVGST_PLUGIN_LIB}, else target/gst-plugin/ of the project. */
+    /** Under the C loader: the plugin file GStreamer loaded is the one to read the layout from. */
+    static void usePlugin(Path file) {
+        loadedPlugin = file;
+    }
+
+    /** The plugin library: the one GStreamer loaded, {@code OVGST_PLUGIN_LIB}, else target/gst-plugin/. */
     static Path pluginLibrary() {
+        if (loadedPlugin != null) {
+            return loadedPlugin;
+        }
         String explicit = System.getenv("OVGST_PLUGIN_LIB");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);

@@ -215,6 +215,11 @@ final class TypeRegistry {
         return registeredOf(element.self()).spec();
     }
 
+    /** The Java object of one of our element instances, or null. */
+    static Element instance(MemorySegment element) {
+        return INSTANCES.get(element.address());
+    }
+
     /** Live Java element objects: a leak check for tests. */
     static int liveInstances() {
         return INSTANCES.size();

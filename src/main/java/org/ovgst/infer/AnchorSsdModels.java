@@ -46,6 +46,14 @@ public final class AnchorSsdModels {
         return Optional.empty();
     }
 
+    /**
+     * The labels of a known model that ships no label file: BlazeFace finds one class, faces.
+     * Empty for anything else.
+     */
+    public static List<String> builtInLabels(AnchorSsdConfig config) {
+        return config.anchors().equals(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE.anchors()) ? List.of("face") : List.of();
+    }
+
     /** The output named {@code pinned}, else one named {@code usual}, else one of the right shape. */
     private static Optional<PortInfo> find(List<PortInfo> outputs, String pinned, String usual, int values,
             int anchors) {

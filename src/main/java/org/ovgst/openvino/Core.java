@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The OpenVINO core ({@code ov_core_t}): devices, reading models, compiling them. */
@@ -83,14 +84,15 @@ public final class Core extends NativeResource {
      * {@code PERFORMANCE_HINT=THROUGHPUT}, {@code NUM_STREAMS=2}, {@code CACHE_DIR=/tmp/cache}.
      */
     public CompiledModel compile(Model model, String device, Map<String, String> properties) {
-        checkDevice(device);
+        requireDevice(device);
         try (Arena arena = Arena.ofConfined()) {
             return new CompiledModel(OpenVino.library().callForAddress("ov_core_compile_model_props", handle(),
                     model.handle(), device, (long) properties.size(), propertyArray(arena, properties)),
                     model.source(), device);
         } catch (OpenVinoException e) {
-            throw new OpenVinoException(e.status(), "cannot compile model " + model.source() + " for device " + device
-                    + (properties.isEmpty() ? "" : " with " + properties) + ": " + e.getMessage(), e);
+            throw unknownDevice(device).orElseGet(() -> new OpenVinoException(e.status(), "cannot compile model "
+                    + model.source() + " for device " + device + (properties.isEmpty() ? "" : " with " + properties)
+                    + ": " + e.getMessage(), e));
         }
     }
 
@@ -100,39 +102,48 @@ public final class Core extends NativeResource {
 
     /** A property of a device, e.g. {@code FULL_DEVICE_NAME} or {@code OPTIMIZATION_CAPABILITIES}. */
     public String property(String device, String key) {
-        checkDevice(device);
-        return OpenVino.library().callForString("ov_core_get_property", handle(), device, key);
+        requireDevice(device);
+        try {
+            return OpenVino.library().callForString("ov_core_get_property", handle(), device, key);
+        } catch (OpenVinoException e) {
+            throw unknownDevice(device).orElse(e);
+        }
     }
 
     /** Sets properties on a device for all later compilations, e.g. {@code CACHE_DIR}. */
     public void setProperties(String device, Map<String, String> properties) {
-        checkDevice(device);
-        OvLibrary lib = OpenVino.library();
+        requireDevice(device);
         try (Arena arena = Arena.ofConfined()) {
-            lib.call("ov_core_set_properties", handle(), arena.allocateFrom(device), (long) properties.size(),
-                    propertyArray(arena, properties));
+            OpenVino.library().call("ov_core_set_properties", handle(), arena.allocateFrom(device),
+                    (long) properties.size(), propertyArray(arena, properties));
+        } catch (OpenVinoException e) {
+            throw unknownDevice(device).orElse(e);
+        }
+    }
+
+    private void requireDevice(String device) {
+        if (device == null || device.isBlank()) {
+            throw new OpenVinoException("no device given; available devices: " + String.join(", ", availableDevices()));
         }
     }
 
     /**
-     * Refuses a device name the runtime does not have, listing the ones it has. Virtual devices
-     * ({@code AUTO}, {@code MULTI:...}, ...) and indexed ones ({@code GPU.1}) are checked by their base name.
+     * After a failed call: the error to report when the device is one the runtime does not have,
+     * listing the ones it has. Virtual devices ({@code AUTO}, {@code MULTI:...}) and indexed ones
+     * ({@code GPU.1}) are checked by their base name. Only asked after a failure: listing devices
+     * probes every device plugin, which is slow and, in some processes, not safe to do on every start.
      */
-    private void checkDevice(String device) {
-        if (device == null || device.isBlank()) {
-            throw new OpenVinoException("no device given; available devices: " + String.join(", ", availableDevices()));
-        }
+    private Optional<OpenVinoException> unknownDevice(String device) {
         String base = device.split("[:.(]", 2)[0].toUpperCase(Locale.ROOT);
         if (VIRTUAL_DEVICES.contains(base)) {
-            return;
+            return Optional.empty();
         }
         List<String> available = availableDevices();
         boolean known = available.contains(device)
                 || available.stream().anyMatch(d -> d.split("\\.", 2)[0].equals(device));
-        if (!known) {
-            throw new OpenVinoException("NOT_FOUND", "unknown device '" + device + "'; available devices: "
-                    + String.join(", ", available) + " (and AUTO, MULTI:..., HETERO:..., BATCH:...)", null);
-        }
+        return known ? Optional.empty() : Optional.of(new OpenVinoException("NOT_FOUND", "unknown device '" + device
+                + "'; available devices: " + String.join(", ", available) + " (and AUTO, MULTI:..., HETERO:...,"
+                + " BATCH:...)", null));
     }
 
     private static MemorySegment propertyArray(Arena arena, Map<String, String> properties) {

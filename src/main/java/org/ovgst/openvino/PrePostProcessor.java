@@ -62,7 +62,10 @@ public final class PrePostProcessor extends NativeResource {
                 "ov_preprocess_prepostprocessor_get_output_info_by_index", handle(), (long) index));
     }
 
-    /** A new model with the processing built in; the original model stays open and unchanged. */
+    /**
+     * The model with the processing built in, as a new handle. OpenVINO builds into the model it was
+     * given, so the original model has the processing too: read the file again for another configuration.
+     */
     public Model build() {
         try {
             return new Model(OpenVino.library().callForAddress("ov_preprocess_prepostprocessor_build", handle()),

@@ -1,0 +1,38 @@
+package org.ovgst.gst;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import org.ovgst.gst.overlay.Watermark;
+import org.ovgst.infer.FrameLayout;
+
+/** {@code ovwatermark}: draws every region of interest (box, label, confidence) into the frame (DL Streamer's gvawatermark). */
+public final class OvWatermark extends BridgeBin {
+    static final ElementSpec SPEC = new ElementSpec("ovwatermark", "GstOvWatermark", "OpenVINO ROI watermark",
+            "Filter/Effect/Video", "Draws the GstVideoRegionOfInterestMeta of each frame: box, label and confidence",
+            List.of(), OvDetect.CAPS, OvDetect.CAPS, OvWatermark::new);
+
+    private Watermark watermark;
+
+    private OvWatermark(MemorySegment self, ElementSpec spec) {
+        super(self, spec, FrameOps.MAP_READ | FrameOps.MAP_WRITE);
+    }
+
+    @Override
+    protected void start() {}
+
+    @Override
+    protected void layoutChanged(FrameLayout layout) {
+        watermark = new Watermark(layout);
+    }
+
+    @Override
+    protected void process(BufferFrame frame) {
+        watermark.draw(frame.data(), RoiMeta.read(frame.buffer()));
+        send(frame);
+    }
+
+    @Override
+    protected void stop() {
+        watermark = null;
+    }
+}

@@ -1,0 +1,14 @@
+package org.ovgst.gst;
+
+/**
+ * One region of interest on a frame, in pixels of the frame, as a {@code GstVideoRegionOfInterestMeta}
+ * carries it: what {@code ovwatermark} draws and {@code ovmetapublish} publishes. The box may reach
+ * outside the frame or be empty; drawing clips it.
+ *
+ * @param x the left edge, in pixels
+ * @param y the top edge, in pixels, growing downwards
+ * @param label the class name, or {@code null} for none
+ * @param labelId the class index (it picks the drawing color), or -1 for none
+ * @param confidence the class probability, or NaN for none
+ */
+public record Region(int x, int y, int width, int height, String label, int labelId, double confidence) {}

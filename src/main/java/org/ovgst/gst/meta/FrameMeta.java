@@ -1,0 +1,26 @@
+package org.ovgst.gst.meta;
+
+import java.util.List;
+import org.ovgst.gst.Region;
+
+/**
+ * What {@code ovmetapublish} publishes about one frame.
+ *
+ * @param frame the frame's index in the stream, from 0
+ * @param pts the presentation time in nanoseconds, or {@link #PTS_NONE} (any negative value) when the
+ *     buffer has none
+ * @param width the frame width in pixels
+ * @param height the frame height in pixels
+ * @param objects the regions of interest on the frame, maybe none
+ */
+public record FrameMeta(long frame, long pts, int width, int height, List<Region> objects) {
+    /**
+     * GStreamer's {@code GST_CLOCK_TIME_NONE}, all ones as an unsigned 64-bit value, read into a Java
+     * long. Every negative value counts as unknown: times past 2^63 ns (292 years) are not real.
+     */
+    public static final long PTS_NONE = -1;
+
+    public FrameMeta {
+        objects = List.copyOf(objects);
+    }
+}
