@@ -21,6 +21,7 @@ public final class Main {
               launch   run a gst-launch-1.0 pipeline description; our elements can be anywhere in it
               inspect  show our elements and their properties (gst-inspect-1.0)
               env      print the exports that let gst-launch-1.0 and others find our elements
+              bench    frame rate of ovdetect beside OpenVINO's benchmark_app on the same model
               infer    run one model on tensors from .npy files, or list its inputs and outputs
               setup    install what ovgst needs (done automatically by every command)
 
@@ -34,6 +35,16 @@ public final class Main {
 
     /** Runs one command; returns its exit status. Errors are one paragraph on {@code err}. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            return dispatch(args, out, err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("ovgst: interrupted");
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             out.println(USAGE);
             return args.length == 0 ? EXIT_USAGE : 0;
@@ -44,6 +55,7 @@ public final class Main {
                 case "infer" -> InferCommand.run(options, out);
                 case "demo" -> DemoCommand.run(options, out);
                 case "launch" -> LaunchCommand.run(options, out, err);
+                case "bench" -> BenchCommand.run(options, out);
                 default -> throw new UsageException("unknown command '" + args[0] + "'.\n" + USAGE);
             };
         } catch (UsageException e) {

@@ -287,7 +287,7 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, mapFlags, mapInfos);
+            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, preroll, mapFlags, mapInfos);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
                 return FLOW_ERROR;

@@ -23,16 +23,18 @@ public final class BufferFrame {
     private final FrameLayout layout;
     private final long index;
     private final MapInfoPool pool;
+    private final boolean preroll;
     private boolean mapped;
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
-            long index, MapInfoPool pool) {
+            long index, boolean preroll, MapInfoPool pool) {
         this.sample = sample;
         this.buffer = buffer;
         this.mapInfo = mapInfo;
         this.layout = layout;
         this.index = index;
         this.pool = pool;
+        this.preroll = preroll;
         this.mapped = true;
         long size = mapInfo.get(JAVA_LONG, MAP_SIZE);
         this.data = mapInfo.get(ADDRESS, MAP_DATA).reinterpret(size);
@@ -42,8 +44,8 @@ public final class BufferFrame {
      * Takes over a pulled sample: references its buffer, makes that writable and maps it.
      * Returns null (and releases the sample) if the buffer cannot be mapped.
      */
-    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, int mapFlags, MapInfoPool pool)
-            throws Throwable {
+    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, boolean preroll, int mapFlags,
+            MapInfoPool pool) throws Throwable {
         MemorySegment buffer = FrameOps.makeWritable(FrameOps.ref(FrameOps.sampleBuffer(sample)));
         MemorySegment mapInfo = pool.take();
         if (!FrameOps.map(buffer, mapInfo, mapFlags)) {
@@ -52,7 +54,7 @@ public final class BufferFrame {
             FrameOps.unref(sample);
             return null;
         }
-        return new BufferFrame(sample, buffer, mapInfo, layout, index, pool);
+        return new BufferFrame(sample, buffer, mapInfo, layout, index, preroll, pool);
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -77,6 +79,14 @@ public final class BufferFrame {
     /** 0-based number of this frame since the element started. */
     public long index() {
         return index;
+    }
+
+    /**
+     * Whether this is the preroll frame: the sinks downstream wait for it before the pipeline can
+     * play, so it must not wait for anything that only later frames bring (a batch to fill).
+     */
+    public boolean isPreroll() {
+        return preroll;
     }
 
     /** Ends the mapping early (before metadata is attached), keeping the frame for {@link #push}. */

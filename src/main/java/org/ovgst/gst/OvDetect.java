@@ -181,6 +181,9 @@ public final class OvDetect extends BridgeBin {
         if (!engine.submit(frame, frame.data())) {
             // Refused only while stopping or flushing: the frame belongs to a stream that is going away.
             discard(frame);
+        } else if (frame.isPreroll()) {
+            // The pipeline cannot play before this frame is out: run its batch now, however partial.
+            engine.drain();
         }
     }
 

@@ -1,0 +1,117 @@
+package org.ovgst.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ovgst.gst.OvDetect;
+import org.ovgst.gst.Pipeline;
+
+/**
+ * {@code ovgst bench [--model M] [--frames N] [--width W --height H] [ovdetect properties...]}: the
+ * frame rate of {@code videotestsrc ! ovdetect ! fakesink sync=false} beside OpenVINO's own
+ * {@code benchmark_app -hint throughput} on the same model, measured in one run.
+ */
+final class BenchCommand {
+    private static final Pattern THROUGHPUT = Pattern.compile("Throughput:\\s+([0-9.]+) FPS");
+
+    private BenchCommand() {}
+
+    static int run(String[] args, PrintStream out) throws IOException, InterruptedException {
+        Path home = Path.of(System.getProperty("ovgst.home", ".")).toAbsolutePath();
+        String model = home.resolve("models/face_detection_short_range.tflite").toString();
+        int frames = 2000;
+        int width = 640;
+        int height = 480;
+        List<String> properties = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--model" -> model = value(args, ++i);
+                case "--frames" -> frames = Integer.parseInt(value(args, ++i));
+                case "--width" -> width = Integer.parseInt(value(args, ++i));
+                case "--height" -> height = Integer.parseInt(value(args, ++i));
+                default -> {
+                    if (!args[i].contains("=")) {
+                        throw new UsageException("unknown option '" + args[i] + "'; give --model, --frames, --width,"
+                                + " --height or ovdetect properties such as nireq=4 batch-size=2");
+                    }
+                    properties.add(args[i]);
+                }
+            }
+        }
+        String source = "videotestsrc num-buffers=" + frames + " ! video/x-raw,format=BGR,width=" + width + ",height="
+                + height;
+        out.printf(Locale.ROOT, "%d frames of %dx%d BGR, model %s %s%n", frames, width, height, model,
+                String.join(" ", properties));
+        double sourceOnly = framesPerSecond(source + " ! fakesink sync=false", frames, false);
+        double element = framesPerSecond(source + " ! ovdetect name=detect model=" + model + " "
+                + String.join(" ", properties) + " ! fakesink sync=false", frames, true);
+        out.printf(Locale.ROOT, "  videotestsrc ! fakesink                  %8.1f fps%n", sourceOnly);
+        out.printf(Locale.ROOT, "  videotestsrc ! ovdetect ! fakesink       %8.1f fps%n", element);
+        Double reference = benchmarkApp(home, model, out);
+        if (reference != null) {
+            out.printf(Locale.ROOT, "  benchmark_app -hint throughput          %8.1f fps (no resize or color conversion)%n",
+                    reference);
+            out.printf(Locale.ROOT, "  ovdetect / benchmark_app                 %8.2f%n", element / reference);
+        }
+        return 0;
+    }
+
+    private static String value(String[] args, int index) {
+        if (index >= args.length) {
+            throw new UsageException(args[index - 1] + " needs a value");
+        }
+        return args[index];
+    }
+
+    /**
+     * Frames per second from the first frame out to the last (start-up excluded) when {@code timed}
+     * names an ovdetect, else over the whole run.
+     */
+    private static double framesPerSecond(String description, int frames, boolean detect) {
+        AtomicLong first = new AtomicLong();
+        AtomicLong last = new AtomicLong();
+        AtomicLong count = new AtomicLong();
+        long start = System.nanoTime();
+        try (Pipeline pipeline = Pipeline.parse(description)) {
+            if (detect) {
+                pipeline.element("detect", OvDetect.class).addListener((frame, pts, detections) -> {
+                    long now = System.nanoTime();
+                    first.compareAndSet(0, now);
+                    last.set(now);
+                    count.incrementAndGet();
+                });
+            }
+            Pipeline.Outcome outcome = pipeline.run(System.err::println);
+            if (!outcome.ok()) {
+                throw new IllegalStateException(outcome.errorSource() + ": " + outcome.errorMessage());
+            }
+        }
+        if (detect && count.get() > 1) {
+            return (count.get() - 1) / ((last.get() - first.get()) / 1e9);
+        }
+        return frames / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** OpenVINO's benchmark_app from the project venv, or null (with a note) when it cannot run. */
+    private static Double benchmarkApp(Path home, String model, PrintStream out)
+            throws IOException, InterruptedException {
+        Path app = home.resolve(".venv/bin/benchmark_app");
+        Process process = new ProcessBuilder(app.toString(), "-m", model, "-hint", "throughput", "-t", "10")
+                .redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher throughput = THROUGHPUT.matcher(text);
+        if (process.waitFor() != 0 || !throughput.find()) {
+            out.println("  benchmark_app did not report a throughput:\n" + text);
+            return null;
+        }
+        return Double.parseDouble(throughput.group(1));
+    }
+}
