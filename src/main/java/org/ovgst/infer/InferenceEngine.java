@@ -191,59 +191,94 @@ public final class InferenceEngine<T> implements AutoCloseable {
         }
 
         public Settings withModel(Path model) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.model = model);
         }
 
         public Settings withDevice(String device) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.device = device);
         }
 
         public Settings withNireq(int nireq) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.nireq = nireq);
         }
 
         public Settings withBatchSize(int batchSize) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.batchSize = batchSize);
         }
 
         public Settings withAsync(boolean async) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.async = async);
         }
 
         public Settings withConfig(Map<String, String> config) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.config = config);
         }
 
         public Settings withInputName(String inputName) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.inputName = inputName);
         }
 
         /** {@code (value - mean) / scale}. */
         public Settings withNormalization(float mean, float scale) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> {
+                s.mean = mean;
+                s.scale = scale;
+            });
         }
 
         public Settings withModelColor(ModelColor modelColor) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.modelColor = modelColor);
         }
 
         public Settings withModelLayout(String modelLayout) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.modelLayout = modelLayout);
         }
 
         public Settings withResize(ResizeAlgorithm resize) {
-            return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+            return with(s -> s.resize = resize);
+        }
+
+        /** A copy with some settings changed, checked again by the constructor. */
+        private Settings with(java.util.function.Consumer<Draft> change) {
+            Draft draft = new Draft(this);
+            change.accept(draft);
+            return draft.settings();
+        }
+
+        /** The settings as mutable fields, for {@link #with}. */
+        private static final class Draft {
+            Path model;
+            String device;
+            int nireq;
+            int batchSize;
+            boolean async;
+            Map<String, String> config;
+            String inputName;
+            float mean;
+            float scale;
+            ModelColor modelColor;
+            String modelLayout;
+            ResizeAlgorithm resize;
+
+            Draft(Settings from) {
+                model = from.model;
+                device = from.device;
+                nireq = from.nireq;
+                batchSize = from.batchSize;
+                async = from.async;
+                config = from.config;
+                inputName = from.inputName;
+                mean = from.mean;
+                scale = from.scale;
+                modelColor = from.modelColor;
+                modelLayout = from.modelLayout;
+                resize = from.resize;
+            }
+
+            Settings settings() {
+                return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
+                        modelLayout, resize);
+            }
         }
 
         private static String name(Path model) {
