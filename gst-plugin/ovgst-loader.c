@@ -32,11 +32,18 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <link.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <jni.h>
 #include <gst/gst.h>
+
+#ifndef OVGST_EXPORT
+#define OVGST_EXPORT __attribute__((visibility("default")))
+#endif
+
+static void save_jvm_signal_handlers (void);
 
 #ifndef OVGST_BUILD_JAVA_HOME
 #define OVGST_BUILD_JAVA_HOME ""
@@ -364,12 +371,53 @@ create_vm (void *libjvm, const gchar *java_home, JNIEnv **env_out, gchar **class
     vm = NULL;
   } else {
     *env_out = env;
+    save_jvm_signal_handlers ();
   }
   g_free (all);
 out:
   g_array_unref (options);
   g_ptr_array_unref (strings);
   return vm;
+}
+
+/* ---- the JVM's fault handlers ------------------------------------------------------------ */
+
+/* HotSpot handles SIGSEGV/SIGBUS itself (safepoint polls, implicit null checks in compiled
+ * code). gst_plugin_load_file() wraps plugin_init in its own SIGSEGV trap and afterwards puts
+ * back the handler it found before: the JVM's handler, installed during plugin_init, is lost,
+ * and the next fault in compiled Java code reaches the host's handler (gst-launch-1.0 spins).
+ * So the JVM's handlers are saved here and put back by the Java side once plugin_init has
+ * returned (ovgst_restore_jvm_signal_handlers, called when an element is made). */
+static struct sigaction jvm_sigsegv;
+static struct sigaction jvm_sigbus;
+static gboolean jvm_handlers_saved;
+
+static void
+save_jvm_signal_handlers (void)
+{
+  sigaction (SIGSEGV, NULL, &jvm_sigsegv);
+  sigaction (SIGBUS, NULL, &jvm_sigbus);
+  jvm_handlers_saved = TRUE;
+}
+
+static void
+restore_one (int signum, const struct sigaction *saved)
+{
+  struct sigaction now;
+
+  sigaction (signum, NULL, &now);
+  if (now.sa_sigaction != saved->sa_sigaction)
+    sigaction (signum, saved, NULL);
+}
+
+/* Puts back the handlers of the JVM this plugin started; does nothing otherwise. */
+OVGST_EXPORT void
+ovgst_restore_jvm_signal_handlers (void)
+{
+  if (!jvm_handlers_saved)
+    return;
+  restore_one (SIGSEGV, &jvm_sigsegv);
+  restore_one (SIGBUS, &jvm_sigbus);
 }
 
 /* ---- the Java call ---------------------------------------------------------------------- */

@@ -1,5 +1,11 @@
 package org.ovgst.gst;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.ovgst.openvino.OpenVino;
@@ -9,6 +15,9 @@ import org.ovgst.openvino.OpenVino;
  * in gst-launch-1.0, gst-inspect-1.0, Python, ...) or inside a Java application's own process.
  */
 public final class Plugin {
+    private static final int RTLD_NOW = 0x2;
+    private static final int RTLD_GLOBAL = 0x100;
+
     private Plugin() {}
 
     /** Every element type of the plugin. */
@@ -39,12 +48,37 @@ public final class Plugin {
     }
 
     /**
+     * Puts GCC's unwinder ({@code libgcc_s}) into the process's global symbol scope, before OpenVINO
+     * and before gst1-java-core. JNA opens {@code libgstreamer-1.0} with {@code RTLD_GLOBAL}, and
+     * Debian's links {@code libunwind}, whose {@code _Unwind_*} functions then become global too.
+     * Symbols bind lazily, so OpenVINO's C++ exceptions would be thrown by one unwinder
+     * ({@code libstdc++} → libunwind's {@code _Unwind_RaiseException}) and resumed by the other
+     * (libgcc_s's {@code _Unwind_Resume}, bound before): {@code abort()} inside
+     * {@code ov_core_compile_model}. With libgcc_s global first, every lookup finds the same one.
+     */
+    private static void useOneUnwinder() {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment dlopen = linker.defaultLookup().find("dlopen")
+                .orElseThrow(() -> new IllegalStateException("no dlopen in the C library"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment handle = (MemorySegment) linker.downcallHandle(dlopen,
+                    FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT)).invokeExact(arena.allocateFrom("libgcc_s.so.1"),
+                    RTLD_NOW | RTLD_GLOBAL);
+            if (handle.equals(MemorySegment.NULL)) {
+                System.err.println("ovgst: cannot load libgcc_s.so.1 globally; C++ exceptions may abort");
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("dlopen(libgcc_s.so.1) failed", t);
+        }
+    }
+
+    /**
      * Makes the elements available in this process (a Java application, or the ovgst launcher):
      * initializes GStreamer if needed and registers them with no plugin. Safe to call again.
      */
     public static synchronized void registerInProcess() {
-        // OpenVINO first: GStreamer plugins loaded before it (gst-libav pulls in libunwind) can take over
-        // C++ exception unwinding, and OpenVINO's own exceptions then abort the process.
+        useOneUnwinder();
+        // OpenVINO before GStreamer's plugins, for the same reason: gst-libav pulls in libunwind.
         OpenVino.version();
         GstLib.ensureInitialized();
         for (ElementSpec spec : elements()) {

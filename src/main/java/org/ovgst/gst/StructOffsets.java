@@ -17,12 +17,15 @@ import org.ovgst.openvino.OpenVino;
 /**
  * Offsets and sizes of the GLib/GStreamer structs we read and write, as the C compiler saw them in
  * the installed headers when gst-plugin/ was built ({@code ovgst_layout} in libgstovgst.so), so no
- * offset is a guess that a different GStreamer build could silently break.
+ * offset is a guess that a different GStreamer build could silently break. The same library holds
+ * the loader's other hooks for Java.
  */
 final class StructOffsets {
     /** The plugin file GStreamer loaded, when we run under the C loader; set before first use. */
     private static volatile Path loadedPlugin;
-    private static final MethodHandle LAYOUT = layoutFunction();
+    private static final MethodHandle LAYOUT = pluginFunction("ovgst_layout", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    private static final MethodHandle RESTORE_SIGNAL_HANDLERS = pluginFunction("ovgst_restore_jvm_signal_handlers",
+            FunctionDescriptor.ofVoid());
     private static final Map<String, Long> VALUES = new ConcurrentHashMap<>();
 
     private StructOffsets() {}
@@ -69,7 +72,20 @@ final class StructOffsets {
                 .toAbsolutePath();
     }
 
-    private static MethodHandle layoutFunction() {
+    /**
+     * Puts back the JVM's SIGSEGV/SIGBUS handlers when the C loader started this JVM inside
+     * plugin_init (GStreamer's plugin-loading fault trap replaces them afterwards; without them the
+     * first fault in compiled Java code would hang the host). Cheap; a no-op otherwise.
+     */
+    static void restoreJvmSignalHandlers() {
+        try {
+            RESTORE_SIGNAL_HANDLERS.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("ovgst_restore_jvm_signal_handlers failed", t);
+        }
+    }
+
+    private static MethodHandle pluginFunction(String name, FunctionDescriptor descriptor) {
         Path library = pluginLibrary();
         if (!Files.isRegularFile(library)) {
             throw new IllegalStateException("the ovgst GStreamer plugin " + library
@@ -77,8 +93,8 @@ final class StructOffsets {
         }
         // Inside GStreamer the plugin is already loaded; dlopen of the same file shares it.
         SymbolLookup plugin = SymbolLookup.libraryLookup(library, Arena.global());
-        return Linker.nativeLinker().downcallHandle(plugin.find("ovgst_layout").orElseThrow(
-                () -> new IllegalStateException(library + " has no ovgst_layout; rebuild it with ./ovgst setup")),
-                FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        return Linker.nativeLinker().downcallHandle(plugin.find(name).orElseThrow(
+                () -> new IllegalStateException(library + " has no " + name + "; rebuild it with ./ovgst setup")),
+                descriptor);
     }
 }

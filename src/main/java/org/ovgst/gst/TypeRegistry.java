@@ -131,6 +131,8 @@ final class TypeRegistry {
     /** GInstanceInitFunc: makes the Java object of a new instance. */
     private static void instanceInit(MemorySegment instance, MemorySegment klass) {
         try {
+            // The first element made after the plugin loaded; see StructOffsets.restoreJvmSignalHandlers.
+            StructOffsets.restoreJvmSignalHandlers();
             long type = klass.reinterpret(Long.MAX_VALUE).get(JAVA_LONG, 0);
             Registered registered = TYPES.get(type);
             ElementSpec spec = registered.spec();

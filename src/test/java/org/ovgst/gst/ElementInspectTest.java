@@ -1,0 +1,84 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real gst-inspect-1.0 loads the elements through the C loader plugin in its own JVM. */
+class ElementInspectTest {
+    @TempDir
+    Path dir;
+
+    private String inspect(String what) throws Exception {
+        GstTestSupport.Result result = GstTestSupport.run(List.of("gst-inspect-1.0", what), dir, 60, Map.of());
+        GstTestSupport.assertNoCrash(result, dir);
+        assertEquals(0, result.exitCode(), result::describe);
+        return result.output();
+    }
+
+    /** The block of one property: its line "  name   : blurb" and the indented lines under it. */
+    private static String property(String output, String name) {
+        Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(name) + " +: .*\\n((?: {20,}.*\\n)*)").matcher(output);
+        assertTrue(m.find(), "property " + name + " not listed:\n" + output);
+        return m.group();
+    }
+
+    @Test
+    @Timeout(90)
+    void ovdetectListsEveryPropertyWithItsDefault() throws Exception {
+        String out = inspect("ovdetect");
+        assertTrue(out.contains("Factory Details:"), out);
+        assertTrue(out.contains("GstOvDetect"), out);
+        assertTrue(out.contains("Filter/Analyzer/Video"), out);
+        assertTrue(out.contains("SINK template: 'sink'") && out.contains("SRC template: 'src'"), out);
+        assertTrue(out.contains("format: { (string)BGR, (string)RGB, (string)BGRx, (string)RGBx, (string)I420, (string)NV12 }"),
+                out);
+
+        assertTrue(property(out, "model").contains("String. Default: null"), property(out, "model"));
+        assertTrue(property(out, "device").contains("String. Default: \"CPU\""), property(out, "device"));
+        assertTrue(property(out, "nireq").matches("(?s).*Integer\\..*Default: 0\\s*\\n.*"), property(out, "nireq"));
+        assertTrue(property(out, "batch-size").matches("(?s).*Integer\\..*Default: 1\\s*\\n.*"),
+                property(out, "batch-size"));
+        assertTrue(property(out, "async").contains("Boolean. Default: true"), property(out, "async"));
+        assertTrue(property(out, "config").contains("String. Default: null"), property(out, "config"));
+        assertTrue(property(out, "input-name").contains("String. Default: null"), property(out, "input-name"));
+        assertTrue(property(out, "output-name").contains("String. Default: null"), property(out, "output-name"));
+        assertTrue(property(out, "threshold").matches("(?s).*Double\\..*Default: +0\\.5\\s*\\n.*"),
+                property(out, "threshold"));
+        assertTrue(property(out, "labels").contains("String. Default: null"), property(out, "labels"));
+        String modelType = property(out, "model-type");
+        assertTrue(modelType.contains("Enum \"GstOvDetectModelType\" Default: 0, \"auto\""), modelType);
+        assertTrue(modelType.matches("(?s).*\\(0\\): auto +- auto.*"), modelType);
+        assertTrue(modelType.matches("(?s).*\\(1\\): anchor-ssd +- anchor-ssd.*"), modelType);
+        for (String name : List.of("model", "device", "nireq", "batch-size", "async", "config", "input-name",
+                "output-name", "threshold", "labels", "model-type")) {
+            assertTrue(property(out, name).contains("changeable only in NULL or READY state"), property(out, name));
+        }
+        // The documented ranges are in the blurbs (GLib's own ranges are left open on purpose, see Property).
+        assertTrue(property(out, "nireq").contains("allowed: 0 to 64"), property(out, "nireq"));
+        assertTrue(property(out, "batch-size").contains("allowed: 1 to 64"), property(out, "batch-size"));
+    }
+
+    @Test
+    @Timeout(90)
+    void thePluginListsAllThreeElements() throws Exception {
+        String out = inspect("ovgst");
+        assertTrue(out.contains("Filename") && out.contains("libgstovgst.so"), out);
+        for (String element : List.of("ovdetect", "ovwatermark", "ovmetapublish")) {
+            assertTrue(Pattern.compile("(?m)^  " + element + ": ").matcher(out).find(), element + " missing:\n" + out);
+        }
+        assertTrue(out.contains("3 features"), out);
+        String publish = inspect("ovmetapublish");
+        assertTrue(property(publish, "location").contains("String. Default: \"-\""), publish);
+        String watermark = inspect("ovwatermark");
+        assertTrue(watermark.contains("GstOvWatermark"), watermark);
+    }
+}

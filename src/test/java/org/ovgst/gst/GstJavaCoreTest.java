@@ -1,0 +1,186 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.freedesktop.gstreamer.Bin;
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.Version;
+import org.freedesktop.gstreamer.glib.GObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.infer.Detection;
+import org.ovgst.testing.TestAssets;
+
+/** A Java application's view: gst1-java-core builds and runs the pipelines, {@link Ovgst} adds our elements. */
+@Timeout(120)
+class GstJavaCoreTest {
+    /** Hand-labelled face in astronaut.png (512x512): left, top, right, bottom. */
+    private static final int[] ASTRONAUT_FACE = {175, 75, 275, 180};
+
+    @BeforeAll
+    static void init() {
+        Ovgst.init();
+        if (!Gst.isInitialized()) {
+            Gst.init(Version.of(1, 16), "GstJavaCoreTest");
+        }
+        Ovgst.init(); // again, after Gst.init: harmless
+    }
+
+    /** gst1-java-core wrappers own a reference each until disposed (or collected): unref them after each test. */
+    private final List<GObject> made = new ArrayList<>();
+
+    private <T extends GObject> T track(T object) {
+        made.add(object);
+        return object;
+    }
+
+    @AfterEach
+    void disposeAndCheckForLeaks() {
+        made.reversed().forEach(GObject::dispose);
+        assertEquals(0, TypeRegistry.liveInstances(), "ovgst elements still alive after the test");
+    }
+
+    /** One frame as the listener saw it. */
+    private record Frame(long index, long pts, List<Detection> detections) {}
+
+    /** Plays {@code pipeline} to EOS with a bus listener; fails on an error message. */
+    private static void runToEos(Pipeline pipeline) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        List<String> errors = new CopyOnWriteArrayList<>();
+        Bus bus = pipeline.getBus();
+        Bus.EOS eos = source -> done.countDown();
+        Bus.ERROR error = (source, code, message) -> {
+            errors.add(source.getName() + ": " + message);
+            done.countDown();
+        };
+        bus.connect(eos);
+        bus.connect(error);
+        try {
+            pipeline.play();
+            assertTrue(done.await(90, TimeUnit.SECONDS), "no EOS");
+            assertEquals(List.of(), errors);
+        } finally {
+            pipeline.setState(State.NULL);
+            bus.disconnect(eos);
+            bus.disconnect(error);
+        }
+    }
+
+    private Element make(String factory, Map<String, Object> properties) {
+        Element element = track(ElementFactory.make(factory, null));
+        properties.forEach(element::set);
+        return element;
+    }
+
+    @Test
+    void findsTheAstronautsFaceInEveryFrameOfAHandBuiltPipeline() throws Exception {
+        Element detect = make("ovdetect", Map.of("model", GstTestSupport.FACE_MODEL.toString(), "threshold", 0.6,
+                "nireq", 2));
+        assertEquals(0.6, (Double) detect.get("threshold"), 1e-9);
+        assertEquals(2, detect.get("nireq"));
+        assertEquals(GstTestSupport.FACE_MODEL.toString(), detect.get("model"));
+        List<Frame> frames = new CopyOnWriteArrayList<>();
+        Ovgst.onDetections(detect, (frame, pts, detections) -> frames.add(new Frame(frame, pts, detections)));
+
+        Pipeline pipeline = track(new Pipeline("astronaut"));
+        Element[] elements = {
+                make("filesrc", Map.of("location", TestAssets.image("astronaut.png").toString())),
+                make("pngdec", Map.of()),
+                make("imagefreeze", Map.of("num-buffers", 5)),
+                make("videoconvert", Map.of()),
+                detect,
+                make("fakesink", Map.of())};
+        pipeline.addMany(elements);
+        assertTrue(Element.linkMany(elements), "linkMany failed");
+        runToEos(pipeline);
+
+        assertEquals(5, frames.size(), frames::toString);
+        for (int i = 0; i < frames.size(); i++) {
+            Frame frame = frames.get(i);
+            assertEquals(i, frame.index());
+            assertEquals(1, frame.detections().size(), frame::toString);
+            Detection face = frame.detections().get(0);
+            assertEquals("face", face.label());
+            assertTrue(face.confidence() > 0.8, face::toString);
+            float[] box = {face.xMin(), face.yMin(), face.xMax(), face.yMax()};
+            for (int k = 0; k < 4; k++) {
+                assertEquals(ASTRONAUT_FACE[k] / 512.0, box[k], 0.1, face::toString);
+            }
+        }
+    }
+
+    @Test
+    void parseLaunchKnowsOvdetect() throws Exception {
+        Bin bin = track(Gst.parseBinFromDescription("videoconvert", true)); // gst1-java-core itself is alive
+        assertTrue(bin.getElements().size() == 1);
+        Element parsed = track(Gst.parseLaunch("videotestsrc num-buffers=30 ! video/x-raw,width=128,height=96 ! videoconvert"
+                + " ! ovdetect name=detect model=" + GstTestSupport.FACE_MODEL + " threshold=0.7 ! fakesink"));
+        Pipeline pipeline = assertInstanceOf(Pipeline.class, parsed);
+        Element detect = track(pipeline.getElementByName("detect"));
+        assertEquals("GstOvDetect", detect.getTypeName());
+        assertEquals(0.7, (Double) detect.get("threshold"), 1e-9);
+        Map<Long, Long> ptsByFrame = new ConcurrentHashMap<>();
+        List<Long> order = new CopyOnWriteArrayList<>();
+        Ovgst.onDetections(detect, (frame, pts, detections) -> {
+            order.add(frame);
+            ptsByFrame.put(frame, pts);
+        });
+        runToEos(pipeline);
+        assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), order);
+        assertEquals(0L, ptsByFrame.get(0L));
+    }
+
+    /** examples/java/DetectFaces.java, run with Java's source launcher as its comment says (own JVM: Ovgst.init first). */
+    @Test
+    void theExampleProgramPrintsTheFaceOfEveryFrame(@TempDir Path dir) throws Exception {
+        Path home = TestAssets.home();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        GstTestSupport.Result result = GstTestSupport.run(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
+                home.resolve("examples/java/DetectFaces.java").toString(), TestAssets.image("astronaut.png").toString(),
+                GstTestSupport.FACE_MODEL.toString(), "0.6"), dir, 90, Map.of());
+        GstTestSupport.assertNoCrash(result, dir);
+        assertEquals(0, result.exitCode(), result::describe);
+        assertTrue(result.output().contains("ovdetect threshold=0.6 "), result::describe);
+        Matcher line = Pattern.compile("frame (\\d+) pts \\d+ ms: face (0\\.\\d+) \\[(\\d+),(\\d+),(\\d+),(\\d+)\\]\n")
+                .matcher(result.output());
+        int frames = 0;
+        while (line.find()) {
+            assertEquals(frames++, Integer.parseInt(line.group(1)), result::describe);
+            assertTrue(Double.parseDouble(line.group(2)) > 0.8, line.group());
+            for (int k = 0; k < 4; k++) {
+                assertEquals(ASTRONAUT_FACE[k], Integer.parseInt(line.group(3 + k)), 512 / 10, line.group());
+            }
+        }
+        assertEquals(5, frames, result::describe);
+    }
+
+    @Test
+    void onDetectionsRefusesOtherElements() {
+        Element sink = track(ElementFactory.make("fakesink", "sink"));
+        assertThrows(IllegalArgumentException.class, () -> Ovgst.onDetections(sink, (f, p, d) -> {}));
+        Element watermark = track(ElementFactory.make("ovwatermark", "watermark"));
+        assertThrows(IllegalArgumentException.class, () -> Ovgst.onDetections(watermark, (f, p, d) -> {}));
+    }
+}
