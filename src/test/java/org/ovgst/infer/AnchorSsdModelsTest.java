@@ -28,7 +28,7 @@ import org.ovgst.openvino.PrePostProcessor;
 import org.ovgst.openvino.ResizeAlgorithm;
 import org.ovgst.openvino.Tensor;
 import org.ovgst.testing.TestAssets;
-import org.ovgst.cli.BgrImage;
+import org.ovgst.testing.BgrImage;
 
 /**
  * The presets on the real models and photographs, through the binding: u8 BGR frames of the image's

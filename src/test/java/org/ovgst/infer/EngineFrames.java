@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
-import org.ovgst.cli.BgrImage;
+import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 
 /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ovgst.cli.BgrImage;
+import org.ovgst.testing.BgrImage;
 import org.ovgst.infer.EngineFrames.FaceOutputs;
 import org.ovgst.openvino.OpenVino;
 

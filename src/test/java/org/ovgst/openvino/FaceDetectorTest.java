@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ovgst.cli.BgrImage;
+import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 
 /** The real BlazeFace detector on a real photograph, through Core, PrePostProcessor and InferRequest. */

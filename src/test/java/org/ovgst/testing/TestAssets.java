@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.ovgst.cli.BgrImage;
 
 /** The project's real models and photographs, installed by {@code ./ovgst setup} under models/. */
 public final class TestAssets {

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
-import org.ovgst.cli.BgrImage;
+import org.ovgst.testing.BgrImage;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.PixelFormat;
 

@@ -17,7 +17,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.ovgst.cli.BgrImage;
+import org.ovgst.testing.BgrImage;
 import org.ovgst.gst.Region;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.PixelFormat;

@@ -1,4 +1,4 @@
-package org.ovgst.cli;
+package org.ovgst.testing;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
