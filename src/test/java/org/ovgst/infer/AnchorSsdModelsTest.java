@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -100,7 +97,7 @@ class AnchorSsdModelsTest {
         List<BgrImage> frames = new ArrayList<>();
         List<List<Detection>> alone = new ArrayList<>();
         for (String file : files) {
-            BgrImage frame = scaled(TestAssets.readBgr(TestAssets.image(file)), width, height);
+            BgrImage frame = EngineFrames.photo(file, width, height);
             frames.add(frame);
             alone.add(detect(config, FACE_MODEL, frame));
         }
@@ -171,18 +168,6 @@ class AnchorSsdModelsTest {
                 return core.compile(withPreprocessing, "CPU", Map.of("PERFORMANCE_HINT", "LATENCY"));
             }
         }
-    }
-
-    private static BgrImage scaled(BgrImage image, int width, int height) {
-        BufferedImage source = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-        System.arraycopy(image.pixels(), 0, ((DataBufferByte) source.getRaster().getDataBuffer()).getData(), 0,
-                image.pixels().length);
-        BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        var graphics = target.createGraphics();
-        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        graphics.drawImage(source, 0, 0, width, height, null);
-        graphics.dispose();
-        return new BgrImage(width, height, ((DataBufferByte) target.getRaster().getDataBuffer()).getData());
     }
 
     private static void report(String model, String image, List<Detection> detections) {
