@@ -2,6 +2,8 @@ package org.ovgst.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ovgst.gst.OvDetect;
 import org.ovgst.gst.Pipeline;
+import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.InferenceEngine;
+import org.ovgst.infer.PixelFormat;
 
 /**
  * {@code ovgst bench [--model M] [--frames N] [--width W --height H] [ovdetect properties...]}: the
@@ -52,8 +57,12 @@ final class BenchCommand {
         double sourceOnly = framesPerSecond(source + " ! fakesink sync=false", frames, false);
         double element = framesPerSecond(source + " ! ovdetect name=detect model=" + model + " "
                 + String.join(" ", properties) + " ! fakesink sync=false", frames, true);
+        double engine = engineAlone(Path.of(model), frames, width, height);
         out.printf(Locale.ROOT, "  videotestsrc ! fakesink                  %8.1f fps%n", sourceOnly);
         out.printf(Locale.ROOT, "  videotestsrc ! ovdetect ! fakesink       %8.1f fps%n", element);
+        out.printf(Locale.ROOT, "  the engine alone, same pre-processing    %8.1f fps (no GStreamer; one frame in memory)%n",
+                engine);
+        out.printf(Locale.ROOT, "  ovdetect / engine alone                  %8.2f%n", element / engine);
         Double reference = benchmarkApp(home, model, out);
         if (reference != null) {
             out.printf(Locale.ROOT, "  benchmark_app -hint throughput          %8.1f fps (no resize or color conversion)%n",
@@ -97,6 +106,37 @@ final class BenchCommand {
             return (count.get() - 1) / ((last.get() - first.get()) / 1e9);
         }
         return frames / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** ovdetect's engine with its default settings, fed one frame over and over: OpenVINO's share. */
+    private static double engineAlone(Path model, int frames, int width, int height) {
+        FrameLayout layout = FrameLayout.packed(PixelFormat.BGR, width, height);
+        AtomicLong delivered = new AtomicLong();
+        InferenceEngine.Sink<Integer> count = new InferenceEngine.Sink<>() {
+            @Override
+            public void deliver(Integer tag, InferenceEngine.Results results) {
+                delivered.incrementAndGet();
+            }
+
+            @Override
+            public void discard(Integer tag) {}
+
+            @Override
+            public void fail(Integer tag, RuntimeException error) {
+                throw error;
+            }
+        };
+        try (Arena arena = Arena.ofConfined();
+                InferenceEngine<Integer> engine = InferenceEngine.open(InferenceEngine.Settings.of(model)
+                        .withNormalization(127.5f, 127.5f), layout, count)) {
+            MemorySegment frame = arena.allocate(layout.size());
+            long start = System.nanoTime();
+            for (int i = 0; i < frames; i++) {
+                engine.submit(i, frame);
+            }
+            engine.drain();
+            return delivered.get() / ((System.nanoTime() - start) / 1e9);
+        }
     }
 
     /** OpenVINO's benchmark_app from the project venv, or null (with a note) when it cannot run. */
