@@ -283,7 +283,14 @@ public abstract class BridgeBin extends Element {
                     return FLOW_OK;
                 }
             }
-            if (!updateLayout(FrameOps.sampleCaps(sample))) {
+            boolean formatKnown;
+            try {
+                formatKnown = updateLayout(FrameOps.sampleCaps(sample));
+            } catch (Throwable t) {
+                FrameOps.unref(sample);
+                throw t;
+            }
+            if (!formatKnown) {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
