@@ -48,10 +48,24 @@ public final class Pipeline implements AutoCloseable {
                 if (!pipeline.equals(MemorySegment.NULL)) {
                     GstLib.call("gst_object_unref", pipeline);
                 }
-                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem);
+                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem
+                        + allowedChoices(problem));
             }
             return new Pipeline(pipeline);
         }
+    }
+
+    /** For a refused enum property of ours (GStreamer names only the property): its allowed values. */
+    private static String allowedChoices(String problem) {
+        for (ElementSpec spec : Plugin.elements()) {
+            for (Property property : spec.properties()) {
+                if (property instanceof Property.Choice choice && problem != null
+                        && problem.contains("property \"" + choice.name() + "\"")) {
+                    return "; allowed values of " + choice.name() + ": " + choice.describe();
+                }
+            }
+        }
+        return "";
     }
 
     /** Sets PLAYING and waits until end of stream or the first error. Warnings go to {@code warnings}. */

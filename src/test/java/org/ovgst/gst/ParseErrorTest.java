@@ -1,0 +1,26 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Descriptions GStreamer's parser refuses: its words, plus the allowed values of our enums. */
+@Timeout(30)
+class ParseErrorTest {
+    @Test
+    void unknownEnumValueListsTheAllowedValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pipeline.parse(
+                "videotestsrc ! ovdetect name=faces model-type=yolo-v9 ! fakesink"));
+        assertTrue(e.getMessage().contains("could not set property \"model-type\""), e.getMessage());
+        assertTrue(e.getMessage().endsWith("allowed values of model-type: auto, anchor-ssd"), e.getMessage());
+    }
+
+    @Test
+    void unknownElementIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Pipeline.parse("videotestsrc ! ovdetekt ! fakesink"));
+        assertTrue(e.getMessage().contains("ovdetekt"), e.getMessage());
+    }
+}
