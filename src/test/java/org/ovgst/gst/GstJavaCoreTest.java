@@ -56,8 +56,14 @@ class GstJavaCoreTest {
     }
 
     @AfterEach
-    void disposeAndCheckForLeaks() {
+    void disposeAndCheckForLeaks() throws InterruptedException {
         made.reversed().forEach(GObject::dispose);
+        // The last references can go a moment later (a bus message naming the element, a wrapper
+        // gst1-java-core frees when collected): allow that, but no leak.
+        for (int i = 0; i < 100 && TypeRegistry.liveInstances() > 0; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
         assertEquals(0, TypeRegistry.liveInstances(), "ovgst elements still alive after the test");
     }
 
