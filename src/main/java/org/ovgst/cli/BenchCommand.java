@@ -17,6 +17,7 @@ import org.ovgst.gst.Pipeline;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.InferenceEngine;
 import org.ovgst.infer.PixelFormat;
+import org.ovgst.openvino.OpenVino;
 
 /**
  * {@code ovgst bench [--model M] [--frames N] [--width W --height H] [ovdetect properties...]}: the
@@ -29,7 +30,7 @@ final class BenchCommand {
     private BenchCommand() {}
 
     static int run(String[] args, PrintStream out) throws IOException, InterruptedException {
-        Path home = Path.of(System.getProperty("ovgst.home", ".")).toAbsolutePath();
+        Path home = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
         String model = home.resolve("models/face_detection_short_range.tflite").toString();
         int frames = 2000;
         int width = 640;

@@ -19,6 +19,7 @@ import javax.imageio.ImageIO;
 import org.ovgst.gst.OvDetect;
 import org.ovgst.gst.Pipeline;
 import org.ovgst.infer.Detection;
+import org.ovgst.openvino.OpenVino;
 
 /**
  * {@code ovgst demo}: real photographs turned into a short video run through face detection and
@@ -40,7 +41,7 @@ final class DemoCommand {
         if (args.length > 0) {
             throw new UsageException("demo takes no arguments");
         }
-        Path home = Path.of(System.getProperty("ovgst.home", ".")).toAbsolutePath();
+        Path home = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
         Path models = home.resolve("models");
         Path dir = Files.createDirectories(home.resolve("out"));
         Path frames = dir.resolve("demo-frames.bgr");

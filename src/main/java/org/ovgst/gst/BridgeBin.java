@@ -2,7 +2,6 @@ package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -519,10 +518,6 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    private static int seekData(MemorySegment appsrc, long offset, MemorySegment userData) {
-        return 0;
-    }
-
     private static int probe(MemorySegment pad, MemorySegment info, MemorySegment userData) {
         try {
             BridgeBin bridge = SLOTS.get((int) userData.address());
@@ -553,15 +548,13 @@ public abstract class BridgeBin extends Element {
         return callbacks;
     }
 
-    /** {@code GstAppSrcCallbacks}: need_data, enough_data, seek_data, padding. */
+    /** {@code GstAppSrcCallbacks}: need_data, enough_data; seek_data stays NULL (a stream appsrc never seeks). */
     private static MemorySegment srcCallbacks() {
         MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSrcCallbacks"));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.need_data"),
                 upcall("needData", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.enough_data"),
                 upcall("enoughData", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)));
-        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.seek_data"),
-                upcall("seekData", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)));
         return callbacks;
     }
 

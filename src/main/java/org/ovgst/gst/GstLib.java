@@ -38,7 +38,6 @@ final class GstLib {
     private static final FunctionDescriptor P_PP = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
     private static final FunctionDescriptor V_P = FunctionDescriptor.ofVoid(ADDRESS);
     private static final FunctionDescriptor V_PP = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
-    private static final FunctionDescriptor B_P = FunctionDescriptor.of(GBOOLEAN, ADDRESS);
     private static final FunctionDescriptor B_PP = FunctionDescriptor.of(GBOOLEAN, ADDRESS, ADDRESS);
     private static final FunctionDescriptor P_V = FunctionDescriptor.of(ADDRESS);
     private static final FunctionDescriptor T_V = FunctionDescriptor.of(GTYPE);
@@ -46,7 +45,6 @@ final class GstLib {
     private static final Map<String, FunctionDescriptor> FUNCTIONS = Map.ofEntries(
             // GLib
             Map.entry("g_free", V_P),
-            Map.entry("g_quark_from_string", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("g_quark_to_string", FunctionDescriptor.of(ADDRESS, JAVA_INT)),
             Map.entry("g_error_new_literal", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)),
             Map.entry("g_error_free", V_P),
@@ -55,7 +53,6 @@ final class GstLib {
             Map.entry("g_type_register_static", FunctionDescriptor.of(GTYPE, GTYPE, ADDRESS, ADDRESS, JAVA_INT)),
             Map.entry("g_type_query", FunctionDescriptor.ofVoid(GTYPE, ADDRESS)),
             Map.entry("g_type_class_peek_parent", P_P),
-            Map.entry("g_type_name", FunctionDescriptor.of(C_STRING, GTYPE)),
             Map.entry("g_enum_register_static", FunctionDescriptor.of(GTYPE, ADDRESS, ADDRESS)),
             Map.entry("g_object_class_install_property", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)),
             Map.entry("g_param_spec_string", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
@@ -79,12 +76,9 @@ final class GstLib {
             Map.entry("g_value_set_double", FunctionDescriptor.ofVoid(ADDRESS, JAVA_DOUBLE)),
             Map.entry("g_value_get_enum", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("g_value_set_enum", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT)),
-            Map.entry("g_object_ref", P_P),
-            Map.entry("g_object_unref", V_P),
             // GStreamer core
             Map.entry("gst_is_initialized", FunctionDescriptor.of(GBOOLEAN)),
             Map.entry("gst_init", V_PP),
-            Map.entry("gst_element_get_type", T_V),
             Map.entry("gst_bin_get_type", T_V),
             Map.entry("gst_plugin_get_filename", P_P),
             Map.entry("gst_element_register", FunctionDescriptor.of(GBOOLEAN, ADDRESS, ADDRESS, JAVA_INT, GTYPE)),
@@ -103,7 +97,6 @@ final class GstLib {
             Map.entry("gst_query_set_caps_result", V_PP),
             Map.entry("gst_caps_intersect", P_PP),
             Map.entry("gst_pad_get_pad_template_caps", P_P),
-            Map.entry("gst_ghost_pad_new", P_PP),
             Map.entry("gst_element_add_pad", B_PP),
             Map.entry("gst_object_unref", V_P),
             Map.entry("gst_object_get_path_string", P_P),
@@ -111,7 +104,6 @@ final class GstLib {
             Map.entry("gst_element_post_message", B_PP),
             Map.entry("gst_message_new_error", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
             Map.entry("gst_message_new_warning", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
-            Map.entry("gst_core_error_quark", FunctionDescriptor.of(JAVA_INT)),
             Map.entry("gst_resource_error_quark", FunctionDescriptor.of(JAVA_INT)),
             Map.entry("gst_library_error_quark", FunctionDescriptor.of(JAVA_INT)),
             Map.entry("gst_stream_error_quark", FunctionDescriptor.of(JAVA_INT)),
@@ -123,18 +115,8 @@ final class GstLib {
             Map.entry("gst_event_new_flush_start", P_V),
             Map.entry("gst_event_new_eos", P_V),
             Map.entry("gst_event_new_flush_stop", FunctionDescriptor.of(ADDRESS, GBOOLEAN)),
-            Map.entry("gst_event_parse_flush_stop", V_PP),
-            Map.entry("gst_query_parse_latency", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
-            Map.entry("gst_query_set_latency", FunctionDescriptor.ofVoid(ADDRESS, GBOOLEAN, JAVA_LONG, JAVA_LONG)),
             Map.entry("gst_mini_object_ref", P_P),
             Map.entry("gst_mini_object_unref", V_P),
-            Map.entry("gst_mini_object_make_writable", P_P),
-            Map.entry("gst_buffer_map", FunctionDescriptor.of(GBOOLEAN, ADDRESS, ADDRESS, JAVA_INT)),
-            Map.entry("gst_buffer_unmap", V_PP),
-            Map.entry("gst_sample_get_buffer", P_P),
-            Map.entry("gst_sample_get_caps", P_P),
-            Map.entry("gst_sample_get_segment", P_P),
-            Map.entry("gst_sample_new", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
             Map.entry("gst_structure_new_empty", P_P),
             Map.entry("gst_structure_set_value", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS)),
             Map.entry("gst_structure_get_string", FunctionDescriptor.of(C_STRING, ADDRESS, ADDRESS)),
@@ -142,10 +124,7 @@ final class GstLib {
             Map.entry("gst_structure_get_double", FunctionDescriptor.of(GBOOLEAN, ADDRESS, ADDRESS, ADDRESS)),
             // GStreamer app
             Map.entry("gst_app_sink_set_callbacks", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
-            Map.entry("gst_app_sink_pull_sample", P_P),
-            Map.entry("gst_app_sink_pull_preroll", P_P),
             Map.entry("gst_app_src_set_callbacks", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
-            Map.entry("gst_app_src_push_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
             Map.entry("gst_app_src_end_of_stream", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             // GStreamer video
             Map.entry("gst_video_info_new", P_V),

@@ -22,6 +22,9 @@ public final class RoiMeta {
     private static final long G_TYPE_STRING = 16 << 2;
     private static final long ROI_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
     private static final MemorySegment DETECTION = GstLib.staticString("detection");
+    private static final MemorySegment LABEL_ID = GstLib.staticString("label_id");
+    private static final MemorySegment CONFIDENCE = GstLib.staticString("confidence");
+    private static final MemorySegment LABEL = GstLib.staticString("label");
 
     private RoiMeta() {}
 
@@ -82,16 +85,14 @@ public final class RoiMeta {
                 MemorySegment params = (MemorySegment) GstLib.call("gst_video_region_of_interest_meta_get_param",
                         meta, DETECTION);
                 if (!params.equals(MemorySegment.NULL)) {
-                    if (GstLib.isTrue(GstLib.call("gst_structure_get_int", params, arena.allocateFrom("label_id"),
+                    if (GstLib.isTrue(GstLib.call("gst_structure_get_int", params, LABEL_ID,
                             intOut))) {
                         labelId = intOut.get(JAVA_INT, 0);
                     }
-                    if (GstLib.isTrue(GstLib.call("gst_structure_get_double", params,
-                            arena.allocateFrom("confidence"), doubleOut))) {
+                    if (GstLib.isTrue(GstLib.call("gst_structure_get_double", params, CONFIDENCE, doubleOut))) {
                         confidence = doubleOut.get(JAVA_DOUBLE, 0);
                     }
-                    String named = GstLib.string((MemorySegment) GstLib.call("gst_structure_get_string", params,
-                            arena.allocateFrom("label")));
+                    String named = GstLib.string((MemorySegment) GstLib.call("gst_structure_get_string", params, LABEL));
                     label = named != null ? named : label;
                 }
                 regions.add(new Region(fields.get(JAVA_INT, StructOffsets.offset("GstVideoRegionOfInterestMeta.x")),

@@ -642,12 +642,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
                 partial.done = true;
             }
             deliverReady();
-            lock.lock();
-            try {
-                released = false;
-            } finally {
-                lock.unlock();
-            }
+            rearm();
         }
     }
 
