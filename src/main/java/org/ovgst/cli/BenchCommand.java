@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
 import org.ovgst.gst.OvDetect;
 import org.ovgst.gst.Pipeline;
 import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.InferenceEngine;
+import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.ResultSink;
 import org.ovgst.infer.PixelFormat;
 import org.ovgst.openvino.OpenVino;
 
@@ -113,9 +116,9 @@ final class BenchCommand {
     private static double engineAlone(Path model, int frames, int width, int height) {
         FrameLayout layout = FrameLayout.packed(PixelFormat.BGR, width, height);
         AtomicLong delivered = new AtomicLong();
-        InferenceEngine.Sink<Integer> count = new InferenceEngine.Sink<>() {
+        ResultSink<Integer> count = new ResultSink<>() {
             @Override
-            public void deliver(Integer tag, InferenceEngine.Results results) {
+            public void deliver(Integer tag, InferenceResults results) {
                 delivered.incrementAndGet();
             }
 
@@ -128,7 +131,7 @@ final class BenchCommand {
             }
         };
         try (Arena arena = Arena.ofConfined();
-                InferenceEngine<Integer> engine = InferenceEngine.open(InferenceEngine.Settings.of(model)
+                InferenceEngine<Integer> engine = InferenceEngine.open(EngineSettings.of(model)
                         .withNormalization(127.5f, 127.5f), layout, count)) {
             MemorySegment frame = arena.allocate(layout.size());
             long start = System.nanoTime();

@@ -14,7 +14,10 @@ import org.ovgst.infer.AnchorSsdDecoder;
 import org.ovgst.infer.AnchorSsdModels;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.InferenceEngine;
+import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.ResultSink;
 import org.ovgst.infer.Labels;
 import org.ovgst.infer.PixelFormat;
 import org.ovgst.openvino.Core;
@@ -69,7 +72,7 @@ public final class OvDetect extends BridgeBin {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Stream state: built in start(), the engine when the first caps arrive, dropped in stop(). */
-    private InferenceEngine.Settings engineSettings;
+    private EngineSettings engineSettings;
     private AnchorSsdDecoder decoder;
     private InferenceEngine<BufferFrame> engine;
 
@@ -96,7 +99,7 @@ public final class OvDetect extends BridgeBin {
         }
         AnchorSsdConfig config = decoderConfig(model).withMinScore((float) (double) (Double) setting("threshold"));
         decoder = new AnchorSsdDecoder(config, labels(model, config));
-        engineSettings = InferenceEngine.Settings.of(model).withDevice((String) setting("device"))
+        engineSettings = EngineSettings.of(model).withDevice((String) setting("device"))
                 .withNireq((Integer) setting("nireq")).withBatchSize((Integer) setting("batch-size"))
                 .withAsync((Boolean) setting("async")).withConfig(compileProperties())
                 .withInputName(config.input().name()).withNormalization(config.input().mean(), config.input().scale());
@@ -232,9 +235,9 @@ public final class OvDetect extends BridgeBin {
     }
 
     /** Results come back on the engine's delivery thread, in frame order. */
-    private final class Delivery implements InferenceEngine.Sink<BufferFrame> {
+    private final class Delivery implements ResultSink<BufferFrame> {
         @Override
-        public void deliver(BufferFrame frame, InferenceEngine.Results results) {
+        public void deliver(BufferFrame frame, InferenceResults results) {
             AnchorSsdConfig config = decoder.config();
             List<Detection> detections = decoder.decode(results.output(config.boxes().name()),
                     results.output(config.scores().name()), results.batchSize(), results.slot());

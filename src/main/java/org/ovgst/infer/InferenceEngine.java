@@ -40,7 +40,7 @@ import org.ovgst.openvino.Tensor;
  * tensor, or at batch 1 and for a tight frame set as the input tensor without a copy). A full request
  * ({@code batch-size} frames) starts at once. OpenVINO's completion callback only hands the finished
  * request to this engine's delivery thread, which calls {@link InferRequest#waitForCompletion()}
- * (the callback is not told about failures), reads the outputs and calls the {@link Sink}: frames and
+ * (the callback is not told about failures), reads the outputs and calls the {@link ResultSink}: frames and
  * markers leave strictly in the order they came in, each as soon as it and everything before it are
  * done. A request that finished before an earlier one is held (it stays out of the pool) until its
  * turn; the pool of {@code nireq} requests therefore bounds both memory and the work in flight.
@@ -52,7 +52,7 @@ import org.ovgst.openvino.Tensor;
  *
  * <h2>Batches</h2>
  * At {@code batch-size} N &gt; 1 the model's batch axis is reshaped to N and N frames fill one
- * request, slot by slot. {@link Results#slot()} and {@link Results#batchSize()} say which part of
+ * request, slot by slot. {@link InferenceResults#slot()} and {@link InferenceResults#batchSize()} say which part of
  * the outputs belongs to the frame: how a model lays out a batch in its outputs is the decoder's
  * business (see {@link AnchorSsdConfig.BatchLayout}). A partial batch runs at {@link #drain()} and is
  * dropped by {@link #flush()}; its unused slots are never delivered. Markers do not cut a batch short:
@@ -97,14 +97,14 @@ import org.ovgst.openvino.Tensor;
  * order queue, the completion queue and the results views are made once. What remains: the binding's
  * {@code setTensor} (a confined arena and the input name as a C string, zero-copy frames only) and,
  * for each new frame address, one wrapped tensor; outputs with a dynamic shape are fetched again
- * each delivery (a tensor handle each); {@link Results#shape} returns a copy; growing the order queue
+ * each delivery (a tensor handle each); {@link InferenceResults#shape} returns a copy; growing the order queue
  * when markers pile up.
  *
  * <h2>Threads</h2>
  * {@code submit}, {@code submitMarker}, {@code drain}, {@code flush}, {@code reconfigure} and
  * {@code close} are called by one thread at a time (the streaming thread; {@code flush} and
  * {@code close} also by the application once streaming stopped); {@code release}, {@code rearm} and
- * {@link #stats()} by any thread. The {@link Sink} is called by one thread at a time, in order: the
+ * {@link #stats()} by any thread. The {@link ResultSink} is called by one thread at a time, in order: the
  * delivery thread, or the submitting thread when {@code async=false}. It must not call back into the
  * engine except {@code release}/{@code rearm}.
  *
@@ -114,216 +114,6 @@ public final class InferenceEngine<T> implements AutoCloseable {
     /** How many wrapped frame tensors (by frame address) are kept for zero-copy input. */
     static final int WRAP_CACHE_SIZE = 32;
     private static final System.Logger LOG = System.getLogger(InferenceEngine.class.getName());
-
-    /** The color order the model's input takes. */
-    public enum ModelColor {
-        RGB,
-        BGR
-    }
-
-    /**
-     * How to run a model. Build from {@link #DEFAULTS} or {@link #of(Path)} with the {@code with...}
-     * methods; the constructor refuses values that are out of range (never clamps). Error messages
-     * name the settings by the element property names given below.
-     *
-     * @param model the model file ({@code model}): OpenVINO IR .xml (its .bin beside it), ONNX, TFLite
-     *     or PaddlePaddle
-     * @param device OpenVINO device ({@code device}): {@code CPU}, {@code GPU}, {@code AUTO}, ...
-     * @param nireq infer requests in the pool ({@code nireq}); 0 asks the device
-     *     ({@code OPTIMAL_NUMBER_OF_INFER_REQUESTS}); ignored (1) when not async
-     * @param batchSize frames per inference ({@code batch-size}); above 1 the model is reshaped
-     * @param async run inference on OpenVINO's threads ({@code async}); false runs it on the caller's
-     * @param config compile properties ({@code config}), e.g. {@code NUM_STREAMS=2}; without a
-     *     {@code PERFORMANCE_HINT}, THROUGHPUT is used when async and LATENCY otherwise
-     * @param inputName the model input fed with frames ({@code input-name}); {@code null} for the
-     *     model's only input
-     * @param mean subtracted from every channel value (0-255) before {@code scale} ({@code mean})
-     * @param scale channel values are divided by it ({@code scale}); mean 127.5 and scale 127.5 give [-1, 1]
-     * @param modelColor the color order the model takes ({@code model-color})
-     * @param modelLayout {@code NCHW} or {@code NHWC} ({@code model-layout}), or {@code null} to tell
-     *     from the input shape (the axis of size 3 is the channel axis)
-     * @param resize how frames are resized to the model's input ({@code resize})
-     */
-    public record Settings(Path model, String device, int nireq, int batchSize, boolean async,
-            Map<String, String> config, String inputName, float mean, float scale, ModelColor modelColor,
-            String modelLayout, ResizeAlgorithm resize) {
-
-        /** The defaults, declared once: every setting but the model. */
-        public static final Settings DEFAULTS = new Settings(null, "CPU", 0, 1, true, Map.of(), null, 0f, 1f,
-                ModelColor.RGB, null, ResizeAlgorithm.LINEAR);
-
-        public Settings {
-            config = Map.copyOf(config);
-            Objects.requireNonNull(modelColor, "modelColor");
-            Objects.requireNonNull(resize, "resize");
-            if (device == null || device.isBlank()) {
-                throw new IllegalArgumentException("device is empty for " + name(model)
-                        + ": set device to CPU, GPU, AUTO or another OpenVINO device");
-            }
-            if (nireq < 0) {
-                throw new IllegalArgumentException("nireq " + nireq + " is not valid for " + name(model)
-                        + ": use 0 (as many infer requests as the device finds optimal) or a positive number");
-            }
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batch-size " + batchSize + " is not valid for " + name(model)
-                        + ": use 1 (one frame per inference) or more frames per inference");
-            }
-            if (!Float.isFinite(mean)) {
-                throw new IllegalArgumentException("mean " + mean + " is not valid for " + name(model)
-                        + ": use a finite number (0 leaves the pixel values as they are)");
-            }
-            if (!Float.isFinite(scale) || scale == 0) {
-                throw new IllegalArgumentException("scale " + scale + " is not valid for " + name(model)
-                        + ": use a finite number other than 0 (1 leaves the pixel values as they are)");
-            }
-            if (modelLayout != null) {
-                modelLayout = modelLayout.toUpperCase(Locale.ROOT);
-                if (!modelLayout.equals("NCHW") && !modelLayout.equals("NHWC")) {
-                    throw new IllegalArgumentException("model-layout '" + modelLayout + "' is not valid for "
-                            + name(model) + ": use NCHW, NHWC, or leave it unset to tell from the input shape");
-                }
-            }
-        }
-
-        /** The defaults with this model. */
-        public static Settings of(Path model) {
-            return DEFAULTS.withModel(model);
-        }
-
-        public Settings withModel(Path model) {
-            return with(s -> s.model = model);
-        }
-
-        public Settings withDevice(String device) {
-            return with(s -> s.device = device);
-        }
-
-        public Settings withNireq(int nireq) {
-            return with(s -> s.nireq = nireq);
-        }
-
-        public Settings withBatchSize(int batchSize) {
-            return with(s -> s.batchSize = batchSize);
-        }
-
-        public Settings withAsync(boolean async) {
-            return with(s -> s.async = async);
-        }
-
-        public Settings withConfig(Map<String, String> config) {
-            return with(s -> s.config = config);
-        }
-
-        public Settings withInputName(String inputName) {
-            return with(s -> s.inputName = inputName);
-        }
-
-        /** {@code (value - mean) / scale}. */
-        public Settings withNormalization(float mean, float scale) {
-            return with(s -> {
-                s.mean = mean;
-                s.scale = scale;
-            });
-        }
-
-        public Settings withModelColor(ModelColor modelColor) {
-            return with(s -> s.modelColor = modelColor);
-        }
-
-        public Settings withModelLayout(String modelLayout) {
-            return with(s -> s.modelLayout = modelLayout);
-        }
-
-        public Settings withResize(ResizeAlgorithm resize) {
-            return with(s -> s.resize = resize);
-        }
-
-        /** A copy with some settings changed, checked again by the constructor. */
-        private Settings with(java.util.function.Consumer<Draft> change) {
-            Draft draft = new Draft(this);
-            change.accept(draft);
-            return draft.settings();
-        }
-
-        /** The settings as mutable fields, for {@link #with}. */
-        private static final class Draft {
-            Path model;
-            String device;
-            int nireq;
-            int batchSize;
-            boolean async;
-            Map<String, String> config;
-            String inputName;
-            float mean;
-            float scale;
-            ModelColor modelColor;
-            String modelLayout;
-            ResizeAlgorithm resize;
-
-            Draft(Settings from) {
-                model = from.model;
-                device = from.device;
-                nireq = from.nireq;
-                batchSize = from.batchSize;
-                async = from.async;
-                config = from.config;
-                inputName = from.inputName;
-                mean = from.mean;
-                scale = from.scale;
-                modelColor = from.modelColor;
-                modelLayout = from.modelLayout;
-                resize = from.resize;
-            }
-
-            Settings settings() {
-                return new Settings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                        modelLayout, resize);
-            }
-        }
-
-        private static String name(Path model) {
-            return model == null ? "(no model set)" : model.toString();
-        }
-    }
-
-    /**
-     * Receives every accepted frame and marker exactly once, through exactly one of its methods, in
-     * submission order. Calls come from one thread at a time; none may block for long (a slow sink
-     * holds requests and so slows the submitter), and {@link #discard} must not block at all.
-     */
-    public interface Sink<T> {
-        /** The results of a frame, or {@code null} for a marker; {@code results} is valid only during the call. */
-        void deliver(T tag, Results results);
-
-        /** A frame or marker dropped by {@link InferenceEngine#flush()} (or close without drain). */
-        void discard(T tag);
-
-        /** The inference of this frame failed; the frames after it are still delivered in order. */
-        void fail(T tag, RuntimeException error);
-    }
-
-    /**
-     * The outputs of the request that ran a frame: whole tensors, holding {@link #batchSize()} frames
-     * of which this frame is {@link #slot()}. Valid only during {@link Sink#deliver}; reading it
-     * later throws.
-     */
-    public interface Results {
-        /** An output's data, read-only; f16/bf16/f64 outputs are converted to f32. */
-        MemorySegment output(String name);
-
-        MemorySegment output(int index);
-
-        /** The output's shape (a copy). */
-        long[] shape(String name);
-
-        ElementType elementType(String name);
-
-        /** Frames the request holds room for (the model's batch); slots beyond the partial batch are unused. */
-        int batchSize();
-
-        /** This frame's index in the batch, from 0. */
-        int slot();
-    }
 
     /**
      * Counters since {@link #open}, for diagnostics; written by the submitting thread.
@@ -335,8 +125,8 @@ public final class InferenceEngine<T> implements AutoCloseable {
      */
     public record Stats(long framesZeroCopy, long framesCopied, long tensorWraps, long refused) {}
 
-    private final Settings settings;
-    private final Sink<T> sink;
+    private final EngineSettings settings;
+    private final ResultSink<T> sink;
     private final String modelName;
     private final Core core;
     /**
@@ -394,7 +184,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     private long tensorWraps;
     private long refused;
 
-    private InferenceEngine(Settings settings, Sink<T> sink, Core core, Model model, String inputName,
+    private InferenceEngine(EngineSettings settings, ResultSink<T> sink, Core core, Model model, String inputName,
             String modelLayout) {
         this.settings = settings;
         this.sink = sink;
@@ -420,7 +210,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
      * @throws InferenceException when the model cannot be used with these settings; the message says why
      *     and what to do
      */
-    public static <T> InferenceEngine<T> open(Settings settings, FrameLayout layout, Sink<T> sink) {
+    public static <T> InferenceEngine<T> open(EngineSettings settings, FrameLayout layout, ResultSink<T> sink) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(sink, "sink");
@@ -534,7 +324,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     }
 
     /**
-     * Submits a marker: no inference; it reaches {@link Sink#deliver} with {@code null} results in
+     * Submits a marker: no inference; it reaches {@link ResultSink#deliver} with {@code null} results in
      * order among the frames (for events such as EOS or tags). Never waits.
      */
     public void submitMarker(T tag) {
@@ -598,7 +388,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
 
     /**
      * Drops everything submitted so far: the partial batch is not run, requests in flight finish and
-     * their frames, like every queued marker, go to {@link Sink#discard}. No {@code deliver} or
+     * their frames, like every queued marker, go to {@link ResultSink#discard}. No {@code deliver} or
      * {@code fail} call for them begins once flush has started (one already in progress finishes).
      * Returns when all of them are discarded; ends the released state. Waits for OpenVINO to finish
      * the requests in flight and for a {@code deliver} call in progress to return, so unblock whatever
@@ -750,7 +540,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // What the engine runs
 
-    public Settings settings() {
+    public EngineSettings settings() {
         return settings;
     }
 
@@ -789,7 +579,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // Configuration
 
-    private static PortInfo chooseInput(Model model, Settings settings) {
+    private static PortInfo chooseInput(Model model, EngineSettings settings) {
         List<PortInfo> inputs = model.inputs();
         String names = describe(inputs);
         if (settings.inputName() == null) {
@@ -815,7 +605,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     }
 
     /** NCHW or NHWC: given, or the layout whose channel axis has size 3. */
-    private static String modelLayout(PortInfo input, Settings settings) {
+    private static String modelLayout(PortInfo input, EngineSettings settings) {
         PartialShape shape = input.shape();
         String where = "input '" + input.name() + "' " + shape + " of model " + settings.model();
         if (!shape.isRankStatic() || shape.rank() != 4) {
@@ -1420,7 +1210,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
         }
 
         /** The view of this request's outputs given to the Sink, one frame at a time. */
-        final class SlotResults implements Results {
+        final class SlotResults implements InferenceResults {
             private int index = -1;
 
             void open(int frame) {

@@ -27,8 +27,8 @@ final class EngineFrames {
     private EngineFrames() {}
 
     /** The face model's settings: RGB, [-1, 1]. */
-    static InferenceEngine.Settings faceSettings() {
-        return InferenceEngine.Settings.of(TestAssets.model(FACE_MODEL))
+    static EngineSettings faceSettings() {
+        return EngineSettings.of(TestAssets.model(FACE_MODEL))
                 .withNormalization(FACE.input().mean(), FACE.input().scale());
     }
 
@@ -194,7 +194,7 @@ final class EngineFrames {
 
     /** One frame's raw face-model outputs, cut out of a batch laid out feature map by feature map. */
     record FaceOutputs(float[] boxes, float[] scores) {
-        static FaceOutputs of(InferenceEngine.Results results) {
+        static FaceOutputs of(InferenceResults results) {
             return of(results.output(FACE.boxes().name()), results.output(FACE.scores().name()), results.batchSize(),
                     results.slot());
         }

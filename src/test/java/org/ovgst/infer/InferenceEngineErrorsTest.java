@@ -15,7 +15,7 @@ import org.ovgst.testing.TestAssets;
 /** Every way to get the settings wrong ends in a message that names the model, the setting and the fix. */
 class InferenceEngineErrorsTest {
     private static final FrameLayout BGR = EngineFrames.tight(PixelFormat.BGR, 160, 120);
-    private static final InferenceEngine.Sink<Integer> SINK = new InferenceEngineTest.Recorder();
+    private static final ResultSink<Integer> SINK = new InferenceEngineTest.Recorder();
 
     @AfterEach
     void noNativeHandlesLeft() {
@@ -26,11 +26,11 @@ class InferenceEngineErrorsTest {
     void theOpenImagesSsdRefusesBatchSize3() {
         Path ssd = TestAssets.model("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite");
         String message = fails(InferenceException.class, () -> InferenceEngine.open(
-                InferenceEngine.Settings.of(ssd).withBatchSize(3), BGR, SINK));
+                EngineSettings.of(ssd).withBatchSize(3), BGR, SINK));
         assertContains(message, "batch-size 3 is not possible with " + ssd, "use batch-size=1",
                 "normalized_input_image_tensor", "[1,300,300,3]", "[3,300,300,3]");
         // At batch 1 the same model opens.
-        InferenceEngine.open(InferenceEngine.Settings.of(ssd), BGR, SINK).close();
+        InferenceEngine.open(EngineSettings.of(ssd), BGR, SINK).close();
     }
 
     @Test
@@ -66,13 +66,13 @@ class InferenceEngineErrorsTest {
     void missingModel() {
         Path missing = TestAssets.home().resolve("models/no_such_model.tflite");
         String message = fails(InferenceException.class, () -> InferenceEngine.open(
-                InferenceEngine.Settings.of(missing), BGR, SINK));
+                EngineSettings.of(missing), BGR, SINK));
         assertContains(message, "model " + missing.toAbsolutePath() + " does not exist", "set model to");
         String folder = fails(InferenceException.class, () -> InferenceEngine.open(
-                InferenceEngine.Settings.of(TestAssets.home().resolve("models")), BGR, SINK));
+                EngineSettings.of(TestAssets.home().resolve("models")), BGR, SINK));
         assertContains(folder, "is a folder");
         String none = fails(InferenceException.class, () -> InferenceEngine.open(
-                InferenceEngine.Settings.DEFAULTS, BGR, SINK));
+                EngineSettings.DEFAULTS, BGR, SINK));
         assertContains(none, "no model set");
     }
 
@@ -80,7 +80,7 @@ class InferenceEngineErrorsTest {
     void notAModel() {
         Path labels = TestAssets.model("oidv4_labels.txt");
         String message = fails(InferenceException.class, () -> InferenceEngine.open(
-                InferenceEngine.Settings.of(labels), BGR, SINK));
+                EngineSettings.of(labels), BGR, SINK));
         assertContains(message, "cannot read model " + labels);
     }
 

@@ -55,9 +55,9 @@ class InferenceEngineGridTest {
         alone = new FaceOutputs[BASES];
         var settings = EngineFrames.faceSettings().withAsync(false);
         try (var engine = InferenceEngine.<Integer>open(settings, EngineFrames.tight(PixelFormat.BGR, WIDTH, HEIGHT),
-                new InferenceEngine.Sink<>() {
+                new ResultSink<>() {
                     @Override
-                    public void deliver(Integer tag, InferenceEngine.Results results) {
+                    public void deliver(Integer tag, InferenceResults results) {
                         alone[tag] = FaceOutputs.of(results);
                     }
 
@@ -108,9 +108,9 @@ class InferenceEngineGridTest {
         float[] worst = new float[1];
         int[] worstFrame = {-1};
         List<String> problems = new ArrayList<>();
-        var sink = new InferenceEngine.Sink<Integer>() {
+        var sink = new ResultSink<Integer>() {
             @Override
-            public void deliver(Integer tag, InferenceEngine.Results results) {
+            public void deliver(Integer tag, InferenceResults results) {
                 delivered.add(tag);
                 if (results == null) {
                     problems.add("frame " + tag + " came without results");

@@ -376,9 +376,9 @@ class InferenceEngineTest {
                 AnchorSsdConfig.BatchLayout.FRAME_MAJOR, 0.5f, 0.3f, AnchorSsdConfig.Suppression.WEIGHTED, null);
         var decoder = new AnchorSsdDecoder(ir, List.of());
         List<List<Detection>> found = Collections.synchronizedList(new ArrayList<>());
-        var sink = new InferenceEngine.Sink<Integer>() {
+        var sink = new ResultSink<Integer>() {
             @Override
-            public void deliver(Integer tag, InferenceEngine.Results results) {
+            public void deliver(Integer tag, InferenceResults results) {
                 decoder.checkOutputShapes(results.shape("output"), results.shape("525"), results.batchSize());
                 found.add(decoder.decode(results.output("output"), results.output("525"), results.batchSize(),
                         results.slot()));
@@ -392,7 +392,7 @@ class InferenceEngineTest {
                 throw error;
             }
         };
-        var settings = InferenceEngine.Settings.of(TestAssets.model("face_detection.xml"))
+        var settings = EngineSettings.of(TestAssets.model("face_detection.xml"))
                 .withNormalization(127.5f, 127.5f).withBatchSize(2);
         try (var engine = InferenceEngine.open(settings, BGR, sink)) {
             assertEquals(2, engine.outputs().getFirst().shape().get(0).size());
@@ -415,7 +415,7 @@ class InferenceEngineTest {
         AtomicBoolean thrown = new AtomicBoolean();
         Recorder recorder = new Recorder() {
             @Override
-            public void deliver(Integer tag, InferenceEngine.Results results) {
+            public void deliver(Integer tag, InferenceResults results) {
                 super.deliver(tag, results);
                 if (tag == 1 && thrown.compareAndSet(false, true)) {
                     throw new IllegalStateException("sink bug");
@@ -439,10 +439,10 @@ class InferenceEngineTest {
     void drainFromTheSinkIsRefusedAndResultsDoNotOutliveTheCall() {
         AtomicReference<InferenceEngine<Integer>> self = new AtomicReference<>();
         AtomicReference<Throwable> fromSink = new AtomicReference<>();
-        AtomicReference<InferenceEngine.Results> kept = new AtomicReference<>();
+        AtomicReference<InferenceResults> kept = new AtomicReference<>();
         Recorder recorder = new Recorder() {
             @Override
-            public void deliver(Integer tag, InferenceEngine.Results results) {
+            public void deliver(Integer tag, InferenceResults results) {
                 super.deliver(tag, results);
                 kept.set(results);
                 try {
@@ -485,7 +485,7 @@ class InferenceEngineTest {
         AtomicReference<String> seen = new AtomicReference<>();
         Recorder recorder = new Recorder() {
             @Override
-            public void deliver(Integer tag, InferenceEngine.Results results) {
+            public void deliver(Integer tag, InferenceResults results) {
                 seen.set(Arrays.toString(results.shape("regressors")) + " " + results.elementType("classificators")
                         + " " + results.output(0).byteSize() + " " + results.output("classificators").isReadOnly());
             }
@@ -513,7 +513,7 @@ class InferenceEngineTest {
     }
 
     /** Records every call as "d7" (delivered), "m7" (marker), "x7" (discarded), "f7" (failed). */
-    static class Recorder implements InferenceEngine.Sink<Integer> {
+    static class Recorder implements ResultSink<Integer> {
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
         final Map<Integer, FaceOutputs> outputs = new ConcurrentHashMap<>();
         final Map<Integer, Integer> slots = new ConcurrentHashMap<>();
@@ -530,7 +530,7 @@ class InferenceEngineTest {
         }
 
         @Override
-        public void deliver(Integer tag, InferenceEngine.Results results) {
+        public void deliver(Integer tag, InferenceResults results) {
             if (results == null) {
                 events.add("m" + tag);
                 return;

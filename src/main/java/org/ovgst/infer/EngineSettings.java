@@ -1,0 +1,172 @@
+package org.ovgst.infer;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.ovgst.openvino.ResizeAlgorithm;
+
+/**
+ * How to run a model. Build from {@link #DEFAULTS} or {@link #of(Path)} with the {@code with...}
+ * methods; the constructor refuses values that are out of range (never clamps). Error messages
+ * name the settings by the element property names given below.
+ *
+ * @param model the model file ({@code model}): OpenVINO IR .xml (its .bin beside it), ONNX, TFLite
+ *     or PaddlePaddle
+ * @param device OpenVINO device ({@code device}): {@code CPU}, {@code GPU}, {@code AUTO}, ...
+ * @param nireq infer requests in the pool ({@code nireq}); 0 asks the device
+ *     ({@code OPTIMAL_NUMBER_OF_INFER_REQUESTS}); ignored (1) when not async
+ * @param batchSize frames per inference ({@code batch-size}); above 1 the model is reshaped
+ * @param async run inference on OpenVINO's threads ({@code async}); false runs it on the caller's
+ * @param config compile properties ({@code config}), e.g. {@code NUM_STREAMS=2}; without a
+ *     {@code PERFORMANCE_HINT}, THROUGHPUT is used when async and LATENCY otherwise
+ * @param inputName the model input fed with frames ({@code input-name}); {@code null} for the
+ *     model's only input
+ * @param mean subtracted from every channel value (0-255) before {@code scale} ({@code mean})
+ * @param scale channel values are divided by it ({@code scale}); mean 127.5 and scale 127.5 give [-1, 1]
+ * @param modelColor the color order the model takes ({@code model-color})
+ * @param modelLayout {@code NCHW} or {@code NHWC} ({@code model-layout}), or {@code null} to tell
+ *     from the input shape (the axis of size 3 is the channel axis)
+ * @param resize how frames are resized to the model's input ({@code resize})
+ */
+public record EngineSettings(Path model, String device, int nireq, int batchSize, boolean async,
+        Map<String, String> config, String inputName, float mean, float scale, ModelColor modelColor,
+        String modelLayout, ResizeAlgorithm resize) {
+
+    /** The defaults, declared once: every setting but the model. */
+    public static final EngineSettings DEFAULTS = new EngineSettings(null, "CPU", 0, 1, true, Map.of(), null, 0f, 1f,
+            ModelColor.RGB, null, ResizeAlgorithm.LINEAR);
+
+    public EngineSettings {
+        config = Map.copyOf(config);
+        Objects.requireNonNull(modelColor, "modelColor");
+        Objects.requireNonNull(resize, "resize");
+        if (device == null || device.isBlank()) {
+            throw new IllegalArgumentException("device is empty for " + name(model)
+                    + ": set device to CPU, GPU, AUTO or another OpenVINO device");
+        }
+        if (nireq < 0) {
+            throw new IllegalArgumentException("nireq " + nireq + " is not valid for " + name(model)
+                    + ": use 0 (as many infer requests as the device finds optimal) or a positive number");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch-size " + batchSize + " is not valid for " + name(model)
+                    + ": use 1 (one frame per inference) or more frames per inference");
+        }
+        if (!Float.isFinite(mean)) {
+            throw new IllegalArgumentException("mean " + mean + " is not valid for " + name(model)
+                    + ": use a finite number (0 leaves the pixel values as they are)");
+        }
+        if (!Float.isFinite(scale) || scale == 0) {
+            throw new IllegalArgumentException("scale " + scale + " is not valid for " + name(model)
+                    + ": use a finite number other than 0 (1 leaves the pixel values as they are)");
+        }
+        if (modelLayout != null) {
+            modelLayout = modelLayout.toUpperCase(Locale.ROOT);
+            if (!modelLayout.equals("NCHW") && !modelLayout.equals("NHWC")) {
+                throw new IllegalArgumentException("model-layout '" + modelLayout + "' is not valid for "
+                        + name(model) + ": use NCHW, NHWC, or leave it unset to tell from the input shape");
+            }
+        }
+    }
+
+    /** The defaults with this model. */
+    public static EngineSettings of(Path model) {
+        return DEFAULTS.withModel(model);
+    }
+
+    public EngineSettings withModel(Path model) {
+        return with(s -> s.model = model);
+    }
+
+    public EngineSettings withDevice(String device) {
+        return with(s -> s.device = device);
+    }
+
+    public EngineSettings withNireq(int nireq) {
+        return with(s -> s.nireq = nireq);
+    }
+
+    public EngineSettings withBatchSize(int batchSize) {
+        return with(s -> s.batchSize = batchSize);
+    }
+
+    public EngineSettings withAsync(boolean async) {
+        return with(s -> s.async = async);
+    }
+
+    public EngineSettings withConfig(Map<String, String> config) {
+        return with(s -> s.config = config);
+    }
+
+    public EngineSettings withInputName(String inputName) {
+        return with(s -> s.inputName = inputName);
+    }
+
+    /** {@code (value - mean) / scale}. */
+    public EngineSettings withNormalization(float mean, float scale) {
+        return with(s -> {
+            s.mean = mean;
+            s.scale = scale;
+        });
+    }
+
+    public EngineSettings withModelColor(ModelColor modelColor) {
+        return with(s -> s.modelColor = modelColor);
+    }
+
+    public EngineSettings withModelLayout(String modelLayout) {
+        return with(s -> s.modelLayout = modelLayout);
+    }
+
+    public EngineSettings withResize(ResizeAlgorithm resize) {
+        return with(s -> s.resize = resize);
+    }
+
+    /** A copy with some settings changed, checked again by the constructor. */
+    private EngineSettings with(java.util.function.Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.settings();
+    }
+
+    /** The settings as mutable fields, for {@link #with}. */
+    private static final class Draft {
+        Path model;
+        String device;
+        int nireq;
+        int batchSize;
+        boolean async;
+        Map<String, String> config;
+        String inputName;
+        float mean;
+        float scale;
+        ModelColor modelColor;
+        String modelLayout;
+        ResizeAlgorithm resize;
+
+        Draft(EngineSettings from) {
+            model = from.model;
+            device = from.device;
+            nireq = from.nireq;
+            batchSize = from.batchSize;
+            async = from.async;
+            config = from.config;
+            inputName = from.inputName;
+            mean = from.mean;
+            scale = from.scale;
+            modelColor = from.modelColor;
+            modelLayout = from.modelLayout;
+            resize = from.resize;
+        }
+
+        EngineSettings settings() {
+            return new EngineSettings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
+                    modelLayout, resize);
+        }
+    }
+
+    private static String name(Path model) {
+        return model == null ? "(no model set)" : model.toString();
+    }
+}
