@@ -129,6 +129,35 @@ public final class IrModels {
         return graph.write(dir, "increment-" + type + "-" + dims(shape));
     }
 
+    /**
+     * One output of {@link #constantOutputs}: its tensor name, element type, shape and values in
+     * row-major order (converted to {@code type}: f32, f16, i32, i64, u8, ...).
+     */
+    public record Constant(String name, ElementType type, long[] shape, double[] values) {
+        public Constant {
+            long count = LongStream.of(shape).reduce(1, Math::multiplyExact);
+            if (count != values.length) {
+                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " holds " + count
+                        + " values, got " + values.length);
+            }
+        }
+    }
+
+    /**
+     * An f32 image input {@code input} of {@code inputShape}, which the model ignores, and outputs
+     * that are always the given constants: a stand-in for a detector whose outputs are known exactly,
+     * to test decoders through the real runtime. Writes {@code <dir>/<name>.xml}.
+     */
+    public static Path constantOutputs(Path dir, String name, String input, long[] inputShape,
+            List<Constant> outputs) {
+        Graph graph = new Graph();
+        graph.parameter(input, ElementType.F32, inputShape);
+        for (Constant output : outputs) {
+            graph.result(output.name(), graph.values(output.type(), output.shape(), output.values()));
+        }
+        return graph.write(dir, name);
+    }
+
     /** {@code 2x3}, {@code dynx3} or {@code scalar}, for a file name ({@code ?} is a shell wildcard). */
     private static String dims(long... shape) {
         return shape.length == 0 ? "scalar" : join(shape, "x", "dyn");
@@ -167,9 +196,15 @@ public final class IrModels {
 
         /** A constant of {@code shape} (a scalar if empty) with every element equal to {@code value}. */
         Value filled(ElementType type, double value, long... shape) {
-            int count = Math.toIntExact(LongStream.of(shape).reduce(1, Math::multiplyExact));
-            ByteBuffer bytes = ByteBuffer.allocate(count * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-            while (bytes.hasRemaining()) {
+            double[] values = new double[Math.toIntExact(LongStream.of(shape).reduce(1, Math::multiplyExact))];
+            java.util.Arrays.fill(values, value);
+            return values(type, shape, values);
+        }
+
+        /** A constant of {@code shape} holding {@code values} (row-major), converted to {@code type}. */
+        Value values(ElementType type, long[] shape, double[] values) {
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            for (double value : values) {
                 switch (type) {
                     case F16 -> bytes.putShort(Float.floatToFloat16((float) value));
                     case F32 -> bytes.putFloat((float) value);

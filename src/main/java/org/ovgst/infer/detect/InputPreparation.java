@@ -1,0 +1,63 @@
+package org.ovgst.infer.detect;
+
+import org.ovgst.infer.ModelColor;
+
+/**
+ * How a family's models take frames: color order, normalization, how the frame fits the input and
+ * what size the input has. The engine builds this into OpenVINO's pre-processing; boxes are mapped
+ * back to the frame with the same geometry.
+ *
+ * @param color the color order the model takes
+ * @param mean subtracted from every channel value (0-255) before {@code scale}
+ * @param scale channel values are divided by it: mean 0 and scale 255 give [0, 1]
+ * @param letterbox keep the frame's aspect ratio and pad the rest of the input, centered
+ *     (Ultralytics' {@code LetterBox}); false stretches the frame over the whole input
+ * @param padValue the color of the padding, 0-255 in every channel, before normalization
+ * @param size the input's size when the model file does not fix it (or must be overridden)
+ */
+public record InputPreparation(ModelColor color, float mean, float scale, boolean letterbox, float padValue,
+        InputSize size) {
+    public InputPreparation {
+        if (!Float.isFinite(mean) || !Float.isFinite(scale) || scale == 0) {
+            throw new IllegalArgumentException("normalization needs a finite mean and a finite, non-zero scale, got "
+                    + mean + " and " + scale);
+        }
+    }
+
+    /**
+     * The size of the model input.
+     *
+     * @param kind how it is chosen
+     * @param value the square size for {@link Kind#DECLARED_OR_SQUARE}, the stride for
+     *     {@link Kind#FRAME_MULTIPLE}; unused for {@link Kind#DECLARED_OR_FRAME}
+     */
+    public record InputSize(Kind kind, int value) {
+        public static final InputSize DECLARED_OR_FRAME = new InputSize(Kind.DECLARED_OR_FRAME, 0);
+
+        public enum Kind {
+            /** The size the file declares; dynamic dimensions take the frame's size. */
+            DECLARED_OR_FRAME,
+            /** The size the file declares; dynamic dimensions take {@code value} (e.g. YOLO's 640). */
+            DECLARED_OR_SQUARE,
+            /**
+             * The frame's size rounded up to a multiple of {@code value}, whatever the file declares:
+             * fully convolutional models exported with a placeholder size (CenterFace's 32x32).
+             */
+            FRAME_MULTIPLE
+        }
+
+        public InputSize {
+            if (kind != Kind.DECLARED_OR_FRAME && value <= 0) {
+                throw new IllegalArgumentException(kind + " needs a positive size, got " + value);
+            }
+        }
+
+        public static InputSize declaredOrSquare(int size) {
+            return new InputSize(Kind.DECLARED_OR_SQUARE, size);
+        }
+
+        public static InputSize frameMultiple(int stride) {
+            return new InputSize(Kind.FRAME_MULTIPLE, stride);
+        }
+    }
+}
