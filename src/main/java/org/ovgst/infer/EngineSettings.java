@@ -28,19 +28,28 @@ import org.ovgst.openvino.ResizeAlgorithm;
  * @param modelLayout {@code NCHW} or {@code NHWC} ({@code model-layout}), or {@code null} to tell
  *     from the input shape (the axis of size 3 is the channel axis)
  * @param resize how frames are resized to the model's input ({@code resize})
+ * @param letterbox keep the frame's aspect ratio in the model's input and pad the rest (centered);
+ *     false stretches the frame over the whole input
+ * @param padValue the padding's value in every channel, 0-255, before {@code mean} and {@code scale}
+ * @param inputSize the size of the model's image input ({@code reshape-width}, {@code reshape-height})
  */
 public record EngineSettings(Path model, String device, int nireq, int batchSize, boolean async,
         Map<String, String> config, String inputName, float mean, float scale, ModelColor modelColor,
-        String modelLayout, ResizeAlgorithm resize) {
+        String modelLayout, ResizeAlgorithm resize, boolean letterbox, float padValue, InputSize inputSize) {
 
     /** The defaults, declared once: every setting but the model. */
     public static final EngineSettings DEFAULTS = new EngineSettings(null, "CPU", 0, 1, true, Map.of(), null, 0f, 1f,
-            ModelColor.RGB, null, ResizeAlgorithm.LINEAR);
+            ModelColor.RGB, null, ResizeAlgorithm.LINEAR, false, 0f, InputSize.DECLARED_OR_FRAME);
 
     public EngineSettings {
         config = Map.copyOf(config);
         Objects.requireNonNull(modelColor, "modelColor");
         Objects.requireNonNull(resize, "resize");
+        Objects.requireNonNull(inputSize, "inputSize");
+        if (!(padValue >= 0 && padValue <= 255)) {
+            throw new IllegalArgumentException("pad value " + padValue + " is not valid for " + name(model)
+                    + ": use a channel value from 0 to 255");
+        }
         if (device == null || device.isBlank()) {
             throw new IllegalArgumentException("device is empty for " + name(model)
                     + ": set device to CPU, GPU, AUTO or another OpenVINO device");
@@ -123,6 +132,18 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         return with(s -> s.resize = resize);
     }
 
+    /** Letterboxed with padding of {@code padValue} (0-255), or stretched. */
+    public EngineSettings withFit(boolean letterbox, float padValue) {
+        return with(s -> {
+            s.letterbox = letterbox;
+            s.padValue = padValue;
+        });
+    }
+
+    public EngineSettings withInputSize(InputSize inputSize) {
+        return with(s -> s.inputSize = inputSize);
+    }
+
     /** A copy with some settings changed, checked again by the constructor. */
     private EngineSettings with(java.util.function.Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -144,6 +165,9 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         ModelColor modelColor;
         String modelLayout;
         ResizeAlgorithm resize;
+        boolean letterbox;
+        float padValue;
+        InputSize inputSize;
 
         Draft(EngineSettings from) {
             model = from.model;
@@ -158,11 +182,14 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
             modelColor = from.modelColor;
             modelLayout = from.modelLayout;
             resize = from.resize;
+            letterbox = from.letterbox;
+            padValue = from.padValue;
+            inputSize = from.inputSize;
         }
 
         EngineSettings settings() {
             return new EngineSettings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize);
+                    modelLayout, resize, letterbox, padValue, inputSize);
         }
     }
 

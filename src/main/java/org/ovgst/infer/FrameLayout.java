@@ -1,5 +1,6 @@
 package org.ovgst.infer;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -39,6 +40,79 @@ public record FrameLayout(PixelFormat format, int width, int height, int[] strid
                 new long[] {0, lumaSize, lumaSize + chromaSize}, lumaSize + 2 * chromaSize);
     }
 
+    /**
+     * The tight layout of a frame: rows exactly as wide as the pixels, planes one after the other
+     * (what OpenVINO reads). Chroma planes of odd sizes round up.
+     */
+    public static FrameLayout tight(PixelFormat format, int width, int height) {
+        int planes = format.planes();
+        int[] strides = new int[planes];
+        long[] offsets = new long[planes];
+        long end = 0;
+        for (int plane = 0; plane < planes; plane++) {
+            strides[plane] = Math.toIntExact(rowBytes(format, width, plane));
+            offsets[plane] = end;
+            end += (long) strides[plane] * rows(format, height, plane);
+        }
+        return new FrameLayout(format, width, height, strides, offsets, end);
+    }
+
+    /** Bytes of the pixels of one row of {@code plane}, without the padding a stride may add. */
+    public long rowBytes(int plane) {
+        return rowBytes(format, width, plane);
+    }
+
+    /** Rows of {@code plane}: the height, or half of it (rounded up) for chroma planes. */
+    public int rows(int plane) {
+        return rows(format, height, plane);
+    }
+
+    private static long rowBytes(PixelFormat format, int width, int plane) {
+        if (plane == 0) {
+            return (long) width * format.pixelStride();
+        }
+        int chromaWidth = (width + 1) / 2;
+        return format == PixelFormat.NV12 ? 2L * chromaWidth : chromaWidth;
+    }
+
+    private static int rows(PixelFormat format, int height, int plane) {
+        return plane == 0 ? height : (height + 1) / 2;
+    }
+
+    /** Bytes a frame's memory must span in this layout: up to the end of the last row of every plane. */
+    public long extent() {
+        long end = 0;
+        for (int plane = 0; plane < format.planes(); plane++) {
+            end = Math.max(end, offsets[plane] + (rows(plane) - 1L) * strides[plane] + rowBytes(plane));
+        }
+        return end;
+    }
+
+    /**
+     * Copies a frame's pixels from {@code source} (laid out as this) into {@code target} at
+     * {@code targetOffset}, laid out as {@code targetLayout} (same format and size), plane by plane:
+     * in one piece when both planes are tight, else row by row.
+     */
+    public void copy(MemorySegment source, FrameLayout targetLayout, MemorySegment target, long targetOffset) {
+        if (targetLayout.format != format || targetLayout.width != width || targetLayout.height != height) {
+            throw new IllegalArgumentException("cannot copy a " + this + " frame into a " + targetLayout + " one");
+        }
+        for (int plane = 0; plane < format.planes(); plane++) {
+            long rowBytes = rowBytes(plane);
+            long from = offsets[plane];
+            long to = targetOffset + targetLayout.offsets[plane];
+            int rows = rows(plane);
+            if (strides[plane] == rowBytes && targetLayout.strides[plane] == rowBytes) {
+                MemorySegment.copy(source, from, target, to, rowBytes * rows);
+                continue;
+            }
+            for (int row = 0; row < rows; row++) {
+                MemorySegment.copy(source, from + (long) row * strides[plane], target,
+                        to + (long) row * targetLayout.strides[plane], rowBytes);
+            }
+        }
+    }
+
     @Override
     public int[] strides() {
         return strides.clone();
@@ -62,25 +136,16 @@ public record FrameLayout(PixelFormat format, int width, int height, int[] strid
      * rows exactly as wide as the pixels, and chroma planes right after the luma plane.
      */
     public boolean isTight() {
-        if (format.isPacked()) {
-            return strides[0] == width * format.pixelStride() && offsets[0] == 0;
-        }
-        if (width % 2 != 0 || height % 2 != 0) {
+        if (!format.isPacked() && (width % 2 != 0 || height % 2 != 0)) {
             return false;
         }
-        long lumaSize = (long) width * height;
-        if (format == PixelFormat.NV12) {
-            return strides[0] == width && strides[1] == width && offsets[0] == 0 && offsets[1] == lumaSize;
-        }
-        long chromaSize = lumaSize / 4;
-        return strides[0] == width && strides[1] == width / 2 && strides[2] == width / 2 && offsets[0] == 0
-                && offsets[1] == lumaSize && offsets[2] == lumaSize + chromaSize;
+        FrameLayout tight = tight(format, width, height);
+        return Arrays.equals(strides, tight.strides) && Arrays.equals(offsets, tight.offsets);
     }
 
     /** Bytes of the frame when tight: what OpenVINO reads. */
     public long tightSize() {
-        long luma = (long) width * height;
-        return format.isPacked() ? luma * format.pixelStride() : luma * 3 / 2;
+        return tight(format, width, height).size();
     }
 
     private static int align4(int value) {

@@ -24,4 +24,7 @@ public interface InferenceResults {
 
     /** This frame's index in the batch, from 0. */
     int slot();
+
+    /** Where the frame lies in the model's input: maps boxes in the input's coordinates to the frame's. */
+    InputGeometry geometry();
 }

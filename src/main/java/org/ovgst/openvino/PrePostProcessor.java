@@ -1,6 +1,7 @@
 package org.ovgst.openvino;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,6 +24,9 @@ import java.util.Deque;
  * }</pre>
  */
 public final class PrePostProcessor extends NativeResource {
+    /** {@code ov_padding_mode_e} CONSTANT. */
+    private static final int PAD_CONSTANT = 0;
+
     private final Model model;
     /** Info and steps objects, which must be freed before the pre/post-processor that made them. */
     private final Deque<Child> children = new ArrayDeque<>();
@@ -189,6 +193,22 @@ public final class PrePostProcessor extends NativeResource {
         /** Resizes to the model's spatial size. */
         public Input resize(ResizeAlgorithm algorithm) {
             call("ov_preprocess_preprocess_steps_resize", steps(), algorithm.code());
+            return this;
+        }
+
+        /**
+         * Pads every axis with a constant (OpenVINO pads only float tensors: convert first). One
+         * entry per axis of the tensor at this step, in its layout.
+         */
+        public Input pad(int[] begin, int[] end, float value) {
+            if (begin.length != end.length) {
+                throw new IllegalArgumentException("pads need one begin and one end per axis, got " + begin.length
+                        + " and " + end.length);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                call("ov_preprocess_preprocess_steps_pad", steps(), arena.allocateFrom(JAVA_INT, begin),
+                        (long) begin.length, arena.allocateFrom(JAVA_INT, end), (long) end.length, value, PAD_CONSTANT);
+            }
             return this;
         }
 

@@ -83,7 +83,7 @@ final class EngineFrames {
         return new BgrImage(width, height, pixels);
     }
 
-    /** The frame in {@code format}, tight ({@link FrameLayout#packed} of an even width has no padding). */
+    /** The frame in {@code format}, laid out as {@link FrameLayout#tight}. */
     static MemorySegment convert(BgrImage image, PixelFormat format, Arena arena) {
         int w = image.width();
         int h = image.height();
@@ -147,11 +147,6 @@ final class EngineFrames {
         return (int) Math.max(0, Math.min(255, Math.round(value)));
     }
 
-    /** The tight layout of a frame: rows exactly as wide as the pixels, planes one after the other. */
-    static FrameLayout tight(PixelFormat format, int width, int height) {
-        return padded(format, width, height, 0);
-    }
-
     /** A layout whose rows carry {@code padding} extra bytes, with a gap before each chroma plane. */
     static FrameLayout padded(PixelFormat format, int width, int height, int padding) {
         if (format.isPacked()) {
@@ -176,19 +171,7 @@ final class EngineFrames {
     static MemorySegment relayout(MemorySegment tightFrame, FrameLayout layout, Arena arena) {
         MemorySegment out = arena.allocate(layout.size());
         out.fill((byte) 0x5a);
-        PixelFormat format = layout.format();
-        int w = layout.width();
-        int h = layout.height();
-        long from = 0;
-        for (int plane = 0; plane < format.planes(); plane++) {
-            long rowBytes = plane == 0 ? (long) w * format.pixelStride() : format == PixelFormat.NV12 ? w : w / 2;
-            int rows = plane == 0 ? h : h / 2;
-            for (int row = 0; row < rows; row++) {
-                MemorySegment.copy(tightFrame, from, out, layout.offset(plane) + (long) row * layout.stride(plane),
-                        rowBytes);
-                from += rowBytes;
-            }
-        }
+        FrameLayout.tight(layout.format(), layout.width(), layout.height()).copy(tightFrame, layout, out, 0);
         return out;
     }
 

@@ -14,7 +14,7 @@ import org.ovgst.testing.TestAssets;
 
 /** Every way to get the settings wrong ends in a message that names the model, the setting and the fix. */
 class InferenceEngineErrorsTest {
-    private static final FrameLayout BGR = EngineFrames.tight(PixelFormat.BGR, 160, 120);
+    private static final FrameLayout BGR = FrameLayout.tight(PixelFormat.BGR, 160, 120);
     private static final ResultSink<Integer> SINK = new InferenceEngineTest.Recorder();
 
     @AfterEach

@@ -54,7 +54,7 @@ class InferenceEngineGridTest {
         // Each base alone: batch 1, synchronous, one request.
         alone = new FaceOutputs[BASES];
         var settings = EngineFrames.faceSettings().withAsync(false);
-        try (var engine = InferenceEngine.<Integer>open(settings, EngineFrames.tight(PixelFormat.BGR, WIDTH, HEIGHT),
+        try (var engine = InferenceEngine.<Integer>open(settings, FrameLayout.tight(PixelFormat.BGR, WIDTH, HEIGHT),
                 new ResultSink<>() {
                     @Override
                     public void deliver(Integer tag, InferenceResults results) {
@@ -157,7 +157,7 @@ class InferenceEngineGridTest {
             }
         };
         var settings = EngineFrames.faceSettings().withNireq(nireq).withBatchSize(batch).withAsync(async);
-        try (var engine = InferenceEngine.open(settings, EngineFrames.tight(PixelFormat.BGR, WIDTH, HEIGHT), sink)) {
+        try (var engine = InferenceEngine.open(settings, FrameLayout.tight(PixelFormat.BGR, WIDTH, HEIGHT), sink)) {
             assertEquals(async ? nireq : 1, engine.nireq());
             for (int frame = 0; frame < FRAMES; frame++) {
                 assertTrue(engine.submit(frame, bases[frame % BASES]), "frame " + frame + " refused");

@@ -38,7 +38,7 @@ import org.ovgst.testing.TestAssets;
 class InferenceEngineTest {
     private static final int WIDTH = 160;
     private static final int HEIGHT = 120;
-    private static final FrameLayout BGR = EngineFrames.tight(PixelFormat.BGR, WIDTH, HEIGHT);
+    private static final FrameLayout BGR = FrameLayout.tight(PixelFormat.BGR, WIDTH, HEIGHT);
     /** The face in astronaut.png, by hand: left, top, right, bottom in pixels. */
     private static final double[] ASTRONAUT_FACE = {175, 75, 275, 180};
 
@@ -341,7 +341,7 @@ class InferenceEngineTest {
             assertTrue(engine.submit(0, frames[0]));
             engine.submitMarker(1);
             // Caps change: the frame and marker before it come out first.
-            FrameLayout bigLayout = EngineFrames.tight(PixelFormat.BGR, 320, 240);
+            FrameLayout bigLayout = FrameLayout.tight(PixelFormat.BGR, 320, 240);
             engine.reconfigure(bigLayout);
             assertEquals(List.of("d0", "m1"), recorder.events);
             assertEquals(bigLayout, engine.layout());
@@ -350,7 +350,7 @@ class InferenceEngineTest {
             FrameLayout paddedLayout = EngineFrames.padded(PixelFormat.BGR, 320, 240, 32);
             engine.reconfigure(paddedLayout);
             assertTrue(engine.submit(3, EngineFrames.relayout(bigFrame, paddedLayout, frameArena)));
-            FrameLayout nv12 = EngineFrames.tight(PixelFormat.NV12, 320, 240);
+            FrameLayout nv12 = FrameLayout.tight(PixelFormat.NV12, 320, 240);
             engine.reconfigure(nv12);
             assertTrue(engine.submit(4, EngineFrames.convert(big, PixelFormat.NV12, frameArena)));
             assertTrue(engine.drain());

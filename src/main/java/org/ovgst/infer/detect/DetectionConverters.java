@@ -50,22 +50,16 @@ public final class DetectionConverters {
                 }
             }
             throw new InferenceException("model " + model + " is not a detector any converter knows: its outputs are "
-                    + describe(ports.outputs()) + ". model-type=auto tried " + expectations() + notADetector(ports));
+                    + PortInfo.describe(ports.outputs()) + ". model-type=auto tried " + expectations() + notADetector(ports));
         }
         ConverterFamily family = FAMILIES.stream().filter(f -> f.name().equals(modelType)).findFirst()
                 .orElseThrow(() -> new InferenceException("model-type '" + modelType + "' is not known; use "
                         + String.join(", ", names())));
         return family.match(ports).map(match -> new Selected(family, match))
                 .orElseThrow(() -> new InferenceException("model " + model + " is not a " + family.name()
-                        + " model: its outputs are " + describe(ports.outputs()) + ", and " + family.name()
+                        + " model: its outputs are " + PortInfo.describe(ports.outputs()) + ", and " + family.name()
                         + " expects " + family.expects() + ". Leave model-type at auto to find the family from the"
                         + " outputs"));
-    }
-
-    /** {@code 'name' f32 [1,84,8400], ...}. */
-    public static String describe(List<PortInfo> ports) {
-        return ports.stream().map(p -> "'" + p.name() + "' " + p.elementType() + " " + p.shape())
-                .collect(Collectors.joining(", "));
     }
 
     private static String expectations() {

@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import org.ovgst.infer.InputSize;
 import org.ovgst.infer.ModelColor;
 
 /**
@@ -21,43 +22,6 @@ public record InputPreparation(ModelColor color, float mean, float scale, boolea
         if (!Float.isFinite(mean) || !Float.isFinite(scale) || scale == 0) {
             throw new IllegalArgumentException("normalization needs a finite mean and a finite, non-zero scale, got "
                     + mean + " and " + scale);
-        }
-    }
-
-    /**
-     * The size of the model input.
-     *
-     * @param kind how it is chosen
-     * @param value the square size for {@link Kind#DECLARED_OR_SQUARE}, the stride for
-     *     {@link Kind#FRAME_MULTIPLE}; unused for {@link Kind#DECLARED_OR_FRAME}
-     */
-    public record InputSize(Kind kind, int value) {
-        public static final InputSize DECLARED_OR_FRAME = new InputSize(Kind.DECLARED_OR_FRAME, 0);
-
-        public enum Kind {
-            /** The size the file declares; dynamic dimensions take the frame's size. */
-            DECLARED_OR_FRAME,
-            /** The size the file declares; dynamic dimensions take {@code value} (e.g. YOLO's 640). */
-            DECLARED_OR_SQUARE,
-            /**
-             * The frame's size rounded up to a multiple of {@code value}, whatever the file declares:
-             * fully convolutional models exported with a placeholder size (CenterFace's 32x32).
-             */
-            FRAME_MULTIPLE
-        }
-
-        public InputSize {
-            if (kind != Kind.DECLARED_OR_FRAME && value <= 0) {
-                throw new IllegalArgumentException(kind + " needs a positive size, got " + value);
-            }
-        }
-
-        public static InputSize declaredOrSquare(int size) {
-            return new InputSize(Kind.DECLARED_OR_SQUARE, size);
-        }
-
-        public static InputSize frameMultiple(int stride) {
-            return new InputSize(Kind.FRAME_MULTIPLE, stride);
         }
     }
 }

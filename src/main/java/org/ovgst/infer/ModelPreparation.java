@@ -1,0 +1,362 @@
+package org.ovgst.infer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ovgst.openvino.ColorFormat;
+import org.ovgst.openvino.CompiledModel;
+import org.ovgst.openvino.Core;
+import org.ovgst.openvino.Dimension;
+import org.ovgst.openvino.ElementType;
+import org.ovgst.openvino.Model;
+import org.ovgst.openvino.OpenVinoException;
+import org.ovgst.openvino.PartialShape;
+import org.ovgst.openvino.PortInfo;
+import org.ovgst.openvino.PrePostProcessor;
+
+/**
+ * Model preparation and pre-processing: reads a model once, finds the input that takes the frames
+ * and its layout, and compiles it for each frame geometry: the batch axis and the image size
+ * reshaped, and OpenVINO's pre-processing from the frame's own pixels (u8, its format, its size) to
+ * the model's input built in.
+ *
+ * <h2>Pre-processing</h2>
+ * Frames go to OpenVINO as u8 tensors in their own format ({@link PixelFormat}): packed formats as
+ * NHWC {@code [N, H, W, 3|4]}, I420 and NV12 as single-plane {@code [N, H*3/2, W, 1]} tensors. The
+ * pre-processing resizes them (linear by default) to the model's input, converts the colors to the
+ * model's order, applies {@code (value - mean) / scale}, and transposes to the model's layout (NCHW
+ * or NHWC, found from the input shape or given). OpenVINO's pre/post-processor builds into the model
+ * it is given (checked on 2026.4.1; the original model's input becomes u8), so every compilation
+ * starts from a fresh read of the file.
+ *
+ * <p><b>Letterbox.</b> OpenVINO's C API resizes only to the model's own size and pads only float
+ * tensors, so a letterbox (resize to part of the input, pad the rest) takes two pre-processors: the
+ * first puts a padding step in front of the model, whose input becomes the frame's scaled size in
+ * f32; the second, in front of that, converts and resizes the frame to it. Everything but the first
+ * resize runs at the model's resolution: packed frames are resized on u8 first, then converted; YUV
+ * frames are converted to the model's colors on u8 first (OpenVINO cannot resize them before), then
+ * resized.
+ */
+final class ModelPreparation implements AutoCloseable {
+    private final EngineSettings settings;
+    private final String modelName;
+    private final Core core;
+    /** The model as read, kept only until the first compilation uses it. */
+    private Model pristine;
+    private final PortInfo input;
+    /** The input's layout, NCHW or NHWC. */
+    private final String modelLayout;
+
+    /** A compiled configuration: the model for one frame geometry and where the frame lies in its input. */
+    record Compiled(CompiledModel model, InputGeometry geometry) {}
+
+    /**
+     * Reads the model and checks that it has an image input these settings can feed.
+     *
+     * @throws InferenceException when the model file is missing, unreadable or has no usable input
+     */
+    ModelPreparation(EngineSettings settings) {
+        this.settings = settings;
+        Path file = settings.model();
+        if (file == null) {
+            throw new InferenceException("no model set: set model to an OpenVINO IR .xml, ONNX, TFLite or"
+                    + " PaddlePaddle model file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InferenceException("model " + file.toAbsolutePath() + " " + (Files.isDirectory(file)
+                    ? "is a folder: set model to the model file in it" : "does not exist: set model to an existing"
+                            + " OpenVINO IR .xml (with its .bin beside it), ONNX, TFLite or PaddlePaddle file"));
+        }
+        this.modelName = file.toString();
+        Core made = new Core();
+        Model model = null;
+        try {
+            try {
+                model = made.readModel(file);
+            } catch (OpenVinoException e) {
+                throw new InferenceException("cannot read model " + file + ": " + e.getMessage(), e);
+            }
+            this.input = chooseInput(model);
+            this.modelLayout = modelLayout(input);
+        } catch (RuntimeException | Error e) {
+            if (model != null) {
+                model.close();
+            }
+            made.close();
+            throw e;
+        }
+        this.core = made;
+        this.pristine = model;
+    }
+
+    String modelName() {
+        return modelName;
+    }
+
+    String inputName() {
+        return input.name();
+    }
+
+    /**
+     * Reshapes the model, builds the pre-processing for frames of {@code frames} and compiles it.
+     *
+     * @throws IllegalArgumentException for a frame layout OpenVINO cannot take (odd-sized YUV)
+     * @throws InferenceException when the model cannot be reshaped or compiled so; the message says why
+     */
+    Compiled compile(FrameLayout frames) {
+        PixelFormat format = frames.format();
+        if (!format.isPacked() && (frames.width() % 2 != 0 || frames.height() % 2 != 0)) {
+            throw new IllegalArgumentException(format + " frames of odd size " + frames.width() + "x"
+                    + frames.height() + " cannot go to OpenVINO (its YUV conversion needs even sizes):"
+                    + " scale or crop to an even size, or convert to BGR, before " + modelName);
+        }
+        try (Model model = freshModel()) {
+            int[] size = reshape(model, frames);
+            InputGeometry geometry = settings.letterbox()
+                    ? InputGeometry.letterbox(frames.width(), frames.height(), size[0], size[1])
+                    : InputGeometry.stretch(frames.width(), frames.height(), size[0], size[1]);
+            return new Compiled(geometry.isStretch() ? compile(stretched(model, frames))
+                    : compile(letterboxed(model, frames, geometry)), geometry);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pristine != null) {
+            pristine.close();
+            pristine = null;
+        }
+        core.close();
+    }
+
+    private PortInfo chooseInput(Model model) {
+        List<PortInfo> inputs = model.inputs();
+        String names = PortInfo.describe(inputs);
+        if (settings.inputName() == null) {
+            if (inputs.size() != 1) {
+                throw new InferenceException("model " + modelName + " has " + inputs.size() + " inputs (" + names
+                        + "): set input-name to the one that takes the frames");
+            }
+            return inputs.getFirst();
+        }
+        for (PortInfo port : inputs) {
+            if (port.name().equals(settings.inputName())) {
+                return port;
+            }
+        }
+        throw new InferenceException("model " + modelName + " has no input named '" + settings.inputName()
+                + "' (input-name); its inputs are: " + names + ". Set input-name to one of them"
+                + (inputs.size() == 1 ? " or leave it unset" : ""));
+    }
+
+    /** NCHW or NHWC: given, or the layout whose channel axis has size 3. */
+    private String modelLayout(PortInfo port) {
+        PartialShape shape = port.shape();
+        String where = "input '" + port.name() + "' " + shape + " of model " + modelName;
+        if (!shape.isRankStatic() || shape.rank() != 4) {
+            throw new InferenceException(where + " is not an image input of rank 4 (N, C, H, W or N, H, W, C):"
+                    + " set input-name to the model's image input");
+        }
+        boolean channelsSecond = isSize(shape.get(1), 3);
+        boolean channelsLast = isSize(shape.get(3), 3);
+        String layout = settings.modelLayout();
+        if (layout == null) {
+            if (channelsSecond == channelsLast) {
+                throw new InferenceException("cannot tell whether " + where + " is NCHW or NHWC: set model-layout");
+            }
+            layout = channelsSecond ? "NCHW" : "NHWC";
+        }
+        Dimension channels = shape.get(layout.equals("NCHW") ? 1 : 3);
+        if (channels.isStatic() && channels.size() != 3) {
+            throw new InferenceException(where + " has " + channels + " channels in layout " + layout
+                    + ", but frames give 3 color channels: check model-layout and input-name");
+        }
+        return layout;
+    }
+
+    private static boolean isSize(Dimension dimension, long size) {
+        return dimension.isStatic() && dimension.size() == size;
+    }
+
+    /** The model as read at construction, the first time; then read again (see the class comment). */
+    private Model freshModel() {
+        Model model = pristine;
+        pristine = null;
+        if (model != null) {
+            return model;
+        }
+        try {
+            return core.readModel(settings.model());
+        } catch (OpenVinoException e) {
+            throw new InferenceException("cannot read model " + modelName + " again: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sets the batch axis to {@code batch-size} and the image size to what {@link EngineSettings#inputSize()}
+     * gives for these frames. A model whose layers hold fixed sizes refuses, and that is reported as such.
+     *
+     * @return the input's {width, height}
+     */
+    private int[] reshape(Model model, FrameLayout frames) {
+        PartialShape shape = model.input(input.name()).shape();
+        boolean nchw = modelLayout.equals("NCHW");
+        int heightAxis = nchw ? 2 : 1;
+        int widthAxis = nchw ? 3 : 2;
+        int batch = settings.batchSize();
+        int[] size = settings.inputSize().resolve(declared(shape.get(widthAxis)), declared(shape.get(heightAxis)),
+                frames.width(), frames.height());
+        PartialShape wanted = shape.with(0, Dimension.of(batch)).with(heightAxis, Dimension.of(size[1]))
+                .with(widthAxis, Dimension.of(size[0])).with(nchw ? 1 : 3, Dimension.of(3));
+        if (wanted.equals(shape)) {
+            return size;
+        }
+        try {
+            model.reshape(input.name(), wanted);
+        } catch (OpenVinoException e) {
+            String cause = firstLine(e.getMessage());
+            if (batch > 1 && !isSize(shape.get(0), batch)) {
+                throw new InferenceException("batch-size " + batch + " is not possible with " + modelName
+                        + ": OpenVINO cannot reshape its input '" + input.name() + "' from " + shape + " to " + wanted
+                        + " (" + cause + "). The model's layers hold fixed sizes, so use batch-size=1", e);
+            }
+            throw new InferenceException("cannot reshape input '" + input.name() + "' of " + modelName + " from "
+                    + shape + " to " + wanted + " (input size " + settings.inputSize() + ") for " + frames
+                    + " frames: " + cause + (settings.inputSize().kind() == InputSize.Kind.EXACT
+                            ? ". Choose a reshape-width and reshape-height the model takes, or leave them unset" : ""),
+                    e);
+        }
+        return size;
+    }
+
+    private static long declared(Dimension dimension) {
+        return dimension.isStatic() ? dimension.size() : -1;
+    }
+
+    /** The frames stretched over the whole input: one pre-processor. */
+    private Model stretched(Model model, FrameLayout frames) {
+        try (PrePostProcessor ppp = new PrePostProcessor(model)) {
+            PrePostProcessor.Input steps = frameTensor(ppp, frames).convertElementType(ElementType.F32)
+                    .convertColor(modelColorFormat()).resize(settings.resize());
+            normalize(steps).modelLayout(modelLayout);
+            convertFloatOutputs(ppp, model);
+            return build(ppp, frames);
+        }
+    }
+
+    /** The frames scaled into part of the input and the rest padded: two pre-processors (class comment). */
+    private Model letterboxed(Model model, FrameLayout frames, InputGeometry geometry) {
+        Model padded;
+        try (PrePostProcessor ppp = new PrePostProcessor(model)) {
+            boolean nchw = modelLayout.equals("NCHW");
+            int right = geometry.inputWidth() - geometry.left() - geometry.placedWidth();
+            int bottom = geometry.inputHeight() - geometry.top() - geometry.placedHeight();
+            int[] begin = nchw ? new int[] {0, 0, geometry.top(), geometry.left()}
+                    : new int[] {0, geometry.top(), geometry.left(), 0};
+            int[] end = nchw ? new int[] {0, 0, bottom, right} : new int[] {0, bottom, right, 0};
+            ppp.input(input.name()).tensorElementType(ElementType.F32).tensorLayout(modelLayout)
+                    .tensorSpatialStaticShape(geometry.placedHeight(), geometry.placedWidth())
+                    .pad(begin, end, (settings.padValue() - settings.mean()) / settings.scale())
+                    .modelLayout(modelLayout);
+            convertFloatOutputs(ppp, model);
+            padded = build(ppp, frames);
+        }
+        try (padded; PrePostProcessor ppp = new PrePostProcessor(padded)) {
+            PrePostProcessor.Input steps = frameTensor(ppp, frames);
+            if (frames.format().isPacked()) {
+                steps.resize(settings.resize()).convertColor(modelColorFormat());
+            } else {
+                steps.convertColor(modelColorFormat()).resize(settings.resize());
+            }
+            normalize(steps.convertElementType(ElementType.F32)).modelLayout(modelLayout);
+            return build(ppp, frames);
+        }
+    }
+
+    /** The u8 tensor frames are given as, in their own format and size. */
+    private PrePostProcessor.Input frameTensor(PrePostProcessor ppp, FrameLayout frames) {
+        return ppp.input(input.name()).tensorElementType(ElementType.U8).tensorLayout("NHWC")
+                .tensorColorFormat(colorFormat(frames.format()))
+                .tensorSpatialStaticShape(frames.height(), frames.width());
+    }
+
+    private PrePostProcessor.Input normalize(PrePostProcessor.Input steps) {
+        if (settings.mean() != 0) {
+            steps.mean(settings.mean());
+        }
+        if (settings.scale() != 1) {
+            steps.scale(settings.scale());
+        }
+        return steps;
+    }
+
+    private ColorFormat modelColorFormat() {
+        return settings.modelColor() == ModelColor.RGB ? ColorFormat.RGB : ColorFormat.BGR;
+    }
+
+    /** Float outputs of other widths become f32, which is what results are read as. */
+    private static void convertFloatOutputs(PrePostProcessor ppp, Model model) {
+        for (PortInfo output : model.outputs()) {
+            ElementType type = output.elementType();
+            if (type == ElementType.F16 || type == ElementType.BF16 || type == ElementType.F64) {
+                ppp.output(output.index()).tensorElementType(ElementType.F32);
+            }
+        }
+    }
+
+    private Model build(PrePostProcessor ppp, FrameLayout frames) {
+        try {
+            return ppp.build();
+        } catch (OpenVinoException e) {
+            throw new InferenceException("cannot set up the pre-processing of " + modelName + " for " + frames
+                    + " frames: " + e.getMessage(), e);
+        }
+    }
+
+    private static ColorFormat colorFormat(PixelFormat format) {
+        return switch (format) {
+            case BGR -> ColorFormat.BGR;
+            case RGB -> ColorFormat.RGB;
+            case BGRX -> ColorFormat.BGRX;
+            case RGBX -> ColorFormat.RGBX;
+            case I420 -> ColorFormat.I420_SINGLE_PLANE;
+            case NV12 -> ColorFormat.NV12_SINGLE_PLANE;
+        };
+    }
+
+    private CompiledModel compile(Model built) {
+        try (built) {
+            Map<String, String> properties = new LinkedHashMap<>(settings.config());
+            properties.putIfAbsent("PERFORMANCE_HINT", settings.async() ? "THROUGHPUT" : "LATENCY");
+            try {
+                return core.compile(built, settings.device(), properties);
+            } catch (OpenVinoException e) {
+                if ("NOT_FOUND".equals(e.status()) && e.getMessage().contains("unknown device")) {
+                    throw new InferenceException("device '" + settings.device() + "' is not available for "
+                            + modelName + ": " + e.getMessage() + ". Set device to one of them", e);
+                }
+                throw new InferenceException("cannot compile " + modelName + " for device " + settings.device()
+                        + " with " + properties + " (config): " + firstLine(e.getMessage())
+                        + ". Check the device and the config properties", e);
+            }
+        }
+    }
+
+    /** OpenVINO's messages end with the failed check; keep the first and the last meaningful line. */
+    static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String[] lines = message.strip().split("\n");
+        String last = "";
+        for (int i = lines.length - 1; i > 0; i--) {
+            if (!lines[i].isBlank()) {
+                last = lines[i].strip();
+                break;
+            }
+        }
+        return last.isEmpty() || lines.length == 1 ? lines[0].strip() : lines[0].strip() + " ... " + last;
+    }
+}
