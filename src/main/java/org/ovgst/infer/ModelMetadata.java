@@ -41,7 +41,7 @@ import java.util.function.Function;
  * @param source where the values were found, for messages (for example
  *     {@code ONNX metadata_props 'names', 'imgsz'}); empty when nothing was
  */
-public record ModelMetadata(List<String> labels, Optional<InputSize> inputSize, String modelType, String task,
+public record ModelMetadata(List<String> labels, Optional<ImageSize> inputSize, String modelType, String task,
         String source) {
 
     /** A file that says nothing about itself. */
@@ -59,8 +59,8 @@ public record ModelMetadata(List<String> labels, Optional<InputSize> inputSize, 
     }
 
     /** A model input's width and height, in pixels. */
-    public record InputSize(int width, int height) {
-        public InputSize {
+    public record ImageSize(int width, int height) {
+        public ImageSize {
             if (width <= 0 || height <= 0) {
                 throw new IllegalArgumentException("input size " + width + "x" + height + " is not positive");
             }
@@ -108,7 +108,7 @@ public record ModelMetadata(List<String> labels, Optional<InputSize> inputSize, 
             labels = parse(model, format, entries.get(NAMES), PythonLiterals::classNames,
                     "a Python dict or list of class names", used);
         }
-        Optional<InputSize> inputSize = entries.containsKey(IMAGE_SIZE)
+        Optional<ImageSize> inputSize = entries.containsKey(IMAGE_SIZE)
                 ? Optional.of(parse(model, format, entries.get(IMAGE_SIZE), PythonLiterals::imageSize,
                         "an image size ([height, width])", used))
                 : Optional.empty();

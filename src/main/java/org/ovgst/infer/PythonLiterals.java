@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
-import org.ovgst.infer.ModelMetadata.InputSize;
+import org.ovgst.infer.ModelMetadata.ImageSize;
 
 /**
  * The Python literals that model exporters write as metadata values: Ultralytics stores {@code str()}
@@ -50,7 +50,7 @@ final class PythonLiterals {
     }
 
     /** An image size: {@code [height, width]} or {@code (height, width)}, or one number for a square. */
-    static InputSize imageSize(String text) {
+    static ImageSize imageSize(String text) {
         Cursor in = new Cursor(text);
         List<Integer> sides = new ArrayList<>();
         char close = in.accept('[') ? ']' : in.accept('(') ? ')' : 0;
@@ -63,8 +63,8 @@ final class PythonLiterals {
         }
         in.expectEnd();
         return switch (sides.size()) {
-            case 1 -> new InputSize(sides.getFirst(), sides.getFirst());
-            case 2 -> new InputSize(sides.get(1), sides.get(0));
+            case 1 -> new ImageSize(sides.getFirst(), sides.getFirst());
+            case 2 -> new ImageSize(sides.get(1), sides.get(0));
             default -> throw new IllegalArgumentException("expected 1 or 2 sizes, got " + sides.size() + " in " + text);
         };
     }

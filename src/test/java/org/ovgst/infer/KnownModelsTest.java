@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.infer.KnownModels.Entry;
 import org.ovgst.infer.KnownModels.FileBeside;
 import org.ovgst.infer.KnownModels.KnownModel;
-import org.ovgst.infer.ModelMetadata.InputSize;
+import org.ovgst.infer.ModelMetadata.ImageSize;
 import org.ovgst.testing.TestAssets;
 import org.ovgst.testing.VenvPython;
 
@@ -74,7 +74,7 @@ class KnownModelsTest {
             KnownModel known = KnownModels.identify(model(entry)).orElseThrow(() -> new AssertionError(entry.file()));
             assertEquals(entry.file(), known.file());
             assertEquals(expected.get(entry.file()), known.labels(), entry.file());
-            assertEquals(entry.file().equals("320n.onnx") ? Optional.of(new InputSize(320, 320)) : Optional.empty(),
+            assertEquals(entry.file().equals("320n.onnx") ? Optional.of(new ImageSize(320, 320)) : Optional.empty(),
                     known.trainedInputSize(), entry.file());
         }
     }

@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.ModelMetadata.InputSize;
+import org.ovgst.infer.ModelMetadata.ImageSize;
 import org.ovgst.testing.TestAssets;
 import org.ovgst.testing.VenvPython;
 
@@ -193,7 +193,7 @@ class ModelMetadataTest {
 
         ModelMetadata metadata = ModelMetadata.read(dir.resolve("ultralytics.onnx"));
         assertEquals(expected, metadata.labels());
-        assertEquals(Optional.of(new InputSize(640, 480)), metadata.inputSize(), "imgsz is [height, width]");
+        assertEquals(Optional.of(new ImageSize(640, 480)), metadata.inputSize(), "imgsz is [height, width]");
         assertEquals("detect", metadata.task());
         assertNull(metadata.modelType());
         assertEquals("ONNX metadata_props 'names', 'imgsz', 'task'", metadata.source());
@@ -264,7 +264,7 @@ class ModelMetadataTest {
 
         ModelMetadata metadata = ModelMetadata.read(dir.resolve("converted.xml"));
         assertEquals(expected, metadata.labels());
-        assertEquals(Optional.of(new InputSize(640, 480)), metadata.inputSize());
+        assertEquals(Optional.of(new ImageSize(640, 480)), metadata.inputSize());
         assertEquals("detect", metadata.task());
         assertEquals("IR rt_info framework/names, framework/imgsz, framework/task", metadata.source());
     }
@@ -284,7 +284,7 @@ class ModelMetadataTest {
 
         ModelMetadata metadata = ModelMetadata.read(TestAssets.model("320n.onnx"));
         assertEquals(expected, metadata.labels());
-        assertEquals(Optional.of(new InputSize(320, 320)), metadata.inputSize());
+        assertEquals(Optional.of(new ImageSize(320, 320)), metadata.inputSize());
         assertEquals("detect", metadata.task());
     }
 

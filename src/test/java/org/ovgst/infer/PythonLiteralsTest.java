@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.ovgst.infer.ModelMetadata.InputSize;
+import org.ovgst.infer.ModelMetadata.ImageSize;
 import org.ovgst.testing.VenvPython;
 
 class PythonLiteralsTest {
@@ -85,10 +85,10 @@ class PythonLiteralsTest {
 
     @Test
     void readsImageSizesHeightFirst() {
-        assertEquals(new InputSize(640, 480), PythonLiterals.imageSize("[480, 640]"));
-        assertEquals(new InputSize(320, 320), PythonLiterals.imageSize("(320, 320)"));
-        assertEquals(new InputSize(640, 640), PythonLiterals.imageSize("640"));
-        assertEquals(new InputSize(640, 640), PythonLiterals.imageSize("[640]"));
+        assertEquals(new ImageSize(640, 480), PythonLiterals.imageSize("[480, 640]"));
+        assertEquals(new ImageSize(320, 320), PythonLiterals.imageSize("(320, 320)"));
+        assertEquals(new ImageSize(640, 640), PythonLiterals.imageSize("640"));
+        assertEquals(new ImageSize(640, 640), PythonLiterals.imageSize("[640]"));
         for (String bad : List.of("[0, 640]", "[1, 2, 3]", "640x640", "[]", "[-1, 2]")) {
             assertThrows(IllegalArgumentException.class, () -> PythonLiterals.imageSize(bad), bad);
         }
