@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import org.ovgst.infer.InputSize;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
@@ -49,7 +50,7 @@ public final class CenterFaceConverter implements DetectionConverter {
     /** Batch, height and width: the axes all four outputs share. */
     private static final int[] GRID_AXES = {0, 2, 3};
     private static final InputPreparation INPUT = new InputPreparation(ModelColor.RGB, 0, 1, false, 0,
-            InputPreparation.InputSize.frameMultiple(32));
+            InputSize.frameMultiple(32));
 
     private final String heatMap;
     private final String size;

@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import org.ovgst.infer.InputSize;
 import java.util.List;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.ModelColor;
@@ -12,7 +13,7 @@ import org.ovgst.openvino.PortInfo;
 final class ConverterSupport {
     /** Open Model Zoo's IR models: BGR, values 0-255 as they are, the frame stretched over the declared input. */
     static final InputPreparation OPEN_MODEL_ZOO_INPUT = new InputPreparation(ModelColor.BGR, 0, 1, false, 0,
-            InputPreparation.InputSize.DECLARED_OR_FRAME);
+            InputSize.DECLARED_OR_FRAME);
 
     private ConverterSupport() {}
 

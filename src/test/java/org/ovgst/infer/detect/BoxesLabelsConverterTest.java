@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import org.ovgst.infer.InputSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,7 +123,7 @@ class BoxesLabelsConverterTest {
             Optional<ConverterFamily.Match> match = BoxesLabelsConverter.FAMILY.match(ports);
             assertTrue(match.isPresent(), () -> "refused " + ports.outputs());
             assertEquals(new InputPreparation(ModelColor.BGR, 0, 1, false, 0,
-                    InputPreparation.InputSize.DECLARED_OR_FRAME), match.get().input());
+                    InputSize.DECLARED_OR_FRAME), match.get().input());
             assertEquals(-1, match.get().factory().create(64, 48, LABELS).classCount());
         }
         assertEquals(BoxesLabelsConverter.FAMILY, DetectionConverters.select(DetectionConverters.AUTO,

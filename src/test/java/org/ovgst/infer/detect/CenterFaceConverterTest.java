@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import org.ovgst.infer.InputSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,7 +129,7 @@ class CenterFaceConverterTest {
             Optional<ConverterFamily.Match> match = CenterFaceConverter.FAMILY.match(ports);
             assertTrue(match.isPresent(), () -> "refused " + ports.outputs());
             assertEquals(new InputPreparation(ModelColor.RGB, 0, 1, false, 0,
-                    InputPreparation.InputSize.frameMultiple(32)), match.get().input());
+                    InputSize.frameMultiple(32)), match.get().input());
             assertEquals(1, match.get().factory().create(64, 32, FACES).classCount());
         }
         assertEquals(CenterFaceConverter.FAMILY,

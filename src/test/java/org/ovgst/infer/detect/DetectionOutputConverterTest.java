@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import org.ovgst.infer.InputSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,7 +111,7 @@ class DetectionOutputConverterTest {
             assertTrue(match.isPresent(), () -> "refused " + ports.outputs());
             InputPreparation input = match.get().input();
             assertEquals(new InputPreparation(ModelColor.BGR, 0, 1, false, 0,
-                    InputPreparation.InputSize.DECLARED_OR_FRAME), input);
+                    InputSize.DECLARED_OR_FRAME), input);
             assertEquals(-1, match.get().factory().create(300, 300, LABELS).classCount());
         }
         assertEquals(DetectionOutputConverter.FAMILY,
