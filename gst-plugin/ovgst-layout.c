@@ -89,6 +89,17 @@
   F(GstAppSrcCallbacks, enough_data) \
   F(GstAppSrcCallbacks, seek_data) \
   S(GstAppSrcCallbacks) \
+  F(GParamSpecClass, value_validate) \
+  F(GParamSpecClass, value_is_valid) \
+  S(GParamSpecClass) \
+  F(GParamSpecInt, minimum) \
+  F(GParamSpecInt, maximum) \
+  F(GParamSpecInt, default_value) \
+  S(GParamSpecInt) \
+  F(GParamSpecDouble, minimum) \
+  F(GParamSpecDouble, maximum) \
+  F(GParamSpecDouble, default_value) \
+  S(GParamSpecDouble) \
   F(GEnumValue, value) \
   F(GEnumValue, value_name) \
   F(GEnumValue, value_nick) \

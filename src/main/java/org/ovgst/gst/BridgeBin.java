@@ -93,7 +93,7 @@ public abstract class BridgeBin extends Element {
     private volatile boolean failed;
 
     protected BridgeBin(MemorySegment self, ElementSpec spec, int mapFlags) {
-        super(self, spec.properties());
+        super(self, spec);
         this.mapFlags = mapFlags;
         this.slot = claimSlot(this);
         String name = spec.factoryName();

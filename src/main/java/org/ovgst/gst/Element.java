@@ -1,15 +1,12 @@
 package org.ovgst.gst;
 
 import java.lang.foreign.MemorySegment;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Java side of one instance of one of our GObject element types. GObject calls reach it through
- * {@link TypeRegistry}'s upcalls; subclasses react to state changes and read their settings.
- * Settings ({@link #setting}) are kept apart from stream state, which subclasses build when they
- * start and drop when they stop.
+ * {@link TypeRegistry}'s upcalls; subclasses react to state changes and read their properties
+ * ({@link #get}). Property values are kept apart from stream state, which subclasses build when
+ * they start and drop when they stop.
  */
 public abstract class Element {
     /** {@code GstStateChange} values: {@code (from << 3) | to}, with NULL=1, READY=2, PAUSED=3, PLAYING=4. */
@@ -42,17 +39,11 @@ public abstract class Element {
     }
 
     private final MemorySegment self;
-    private final List<Property> properties;
-    private final Map<String, Object> settings = new ConcurrentHashMap<>();
+    private final PropertyValues values;
 
-    protected Element(MemorySegment self, List<Property> properties) {
+    protected Element(MemorySegment self, ElementSpec spec) {
         this.self = self;
-        this.properties = properties;
-        for (Property property : properties) {
-            if (property.defaultValue() != null) {
-                settings.put(property.name(), property.defaultValue());
-            }
-        }
+        this.values = new PropertyValues(spec.properties());
     }
 
     /** The {@code GstElement*} of this instance. */
@@ -60,29 +51,35 @@ public abstract class Element {
         return self;
     }
 
-    /** The current value of a property: an Integer, Boolean, Double, String (or null) or enum nick. */
-    protected final Object setting(String name) {
-        return settings.get(name);
+    /**
+     * The current value of one of this element's properties. Any thread may call it at any time; a
+     * {@link Property.Mutability#WHILE_PLAYING} property may change between two calls.
+     */
+    protected final <T> T get(Property<T> property) {
+        return values.get(property);
     }
 
-    final void set(String name, Object value) {
-        if (value == null) {
-            settings.remove(name);
-        } else {
-            settings.put(name, value);
+    /** Whether the user set the property, as opposed to leaving it at its default. */
+    protected final boolean isSet(Property<?> property) {
+        return values.isSet(property);
+    }
+
+    /** A value set through GObject; a change refused while the element runs is a bus WARNING. */
+    final <T> void set(Property<T> property, T value) {
+        String refused = values.set(property, value);
+        if (refused != null) {
+            postWarning(ErrorKind.SETTINGS, refused, null);
         }
+    }
+
+    /** The element starts (true) or has stopped (false) using its property values. */
+    final void setRunning(boolean running) {
+        values.setRunning(running);
     }
 
     /** The first property whose value is not allowed, as an error message; null when all are fine. */
     protected final String checkSettings() {
-        for (Property property : properties) {
-            Object value = settings.get(property.name());
-            String problem = value == null ? null : property.check(value);
-            if (problem != null) {
-                return problem;
-            }
-        }
-        return null;
+        return values.firstProblem();
     }
 
     /**

@@ -16,14 +16,14 @@ import java.util.function.BiFunction;
  * @param factory makes the Java object of a new instance from its {@code GstElement*} and the spec
  */
 public record ElementSpec(String factoryName, String typeName, String longName, String classification,
-        String description, List<Property> properties, String sinkCaps, String srcCaps,
+        String description, List<Property<?>> properties, String sinkCaps, String srcCaps,
         BiFunction<MemorySegment, ElementSpec, Element> factory) {
     public ElementSpec {
         properties = List.copyOf(properties);
     }
 
     /** The property with a GObject property id (1-based, in declaration order). */
-    Property property(int id) {
+    Property<?> property(int id) {
         return properties.get(id - 1);
     }
 }

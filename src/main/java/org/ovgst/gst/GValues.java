@@ -6,17 +6,19 @@ import java.lang.foreign.MemorySegment;
 final class GValues {
     private GValues() {}
 
-    static Object read(Property property, MemorySegment value) {
-        return switch (property) {
+    @SuppressWarnings("unchecked") // each kind reads the Java type its Property declares
+    static <T> T read(Property<T> property, MemorySegment value) {
+        Object read = switch (property) {
             case Property.Int p -> (int) GstLib.call("g_value_get_int", value);
             case Property.Bool p -> GstLib.isTrue(GstLib.call("g_value_get_boolean", value));
             case Property.Real p -> (double) GstLib.call("g_value_get_double", value);
             case Property.Text p -> GstLib.string((MemorySegment) GstLib.call("g_value_get_string", value));
-            case Property.Choice p -> p.values().get((int) GstLib.call("g_value_get_enum", value));
+            case Property.Choice p -> p.values().get((int) GstLib.call("g_value_get_enum", value)).nick();
         };
+        return (T) read;
     }
 
-    static void write(Property property, Object setting, MemorySegment value) {
+    static <T> void write(Property<T> property, T setting, MemorySegment value) {
         switch (property) {
             case Property.Int p -> GstLib.call("g_value_set_int", value, (int) (Integer) setting);
             case Property.Bool p -> GstLib.call("g_value_set_boolean", value, (Boolean) setting ? 1 : 0);
@@ -27,7 +29,7 @@ final class GValues {
                             setting == null ? MemorySegment.NULL : arena.allocateFrom((String) setting));
                 }
             }
-            case Property.Choice p -> GstLib.call("g_value_set_enum", value, p.values().indexOf(setting));
+            case Property.Choice p -> GstLib.call("g_value_set_enum", value, p.indexOf((String) setting));
         }
     }
 }

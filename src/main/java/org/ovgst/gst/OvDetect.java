@@ -1,5 +1,8 @@
 package org.ovgst.gst;
 
+import static org.ovgst.gst.Property.Mutability.READY_ONLY;
+import static org.ovgst.gst.Property.Mutability.WHILE_PLAYING;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -39,29 +42,32 @@ public final class OvDetect extends BridgeBin {
     static final String CAPS = "video/x-raw, format=(string)" + PixelFormat.gstList()
             + ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
 
-    private static final Property MODEL = new Property.Text("model",
-            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle", null);
-    private static final Property DEVICE = new Property.Text("device",
-            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)", "CPU");
-    private static final Property NIREQ = new Property.Int("nireq",
-            "Inference requests in flight; 0 = the device's optimal number (allowed: 0 to 64)", 0, 64, 0);
-    private static final Property BATCH_SIZE = new Property.Int("batch-size",
-            "Frames per inference; above 1 the model's batch axis is reshaped (allowed: 1 to 64)", 1, 64, 1);
-    private static final Property ASYNC = new Property.Bool("async",
-            "Run inference on OpenVINO's threads; false runs it on the streaming thread", true);
-    private static final Property CONFIG = new Property.Text("config",
-            "Compile properties KEY=VALUE,... e.g. PERFORMANCE_HINT=THROUGHPUT,NUM_STREAMS=2,CACHE_DIR=/tmp/ov", null);
-    private static final Property INPUT_NAME = new Property.Text("input-name",
-            "Model input that takes the frames (default: the model's only input)", null);
-    private static final Property OUTPUT_NAME = new Property.Text("output-name",
-            "Box and score outputs, as BOXES,SCORES (default: found from the model)", null);
-    private static final Property THRESHOLD = new Property.Real("threshold",
-            "Minimum confidence of a detection (allowed: 0 to 1)", 0, 1, 0.5);
-    private static final Property LABELS = new Property.Text("labels",
-            "Label file, one label per line, line i = class i (default: the model's own, if known)", null);
-    private static final Property MODEL_TYPE = new Property.Choice("model-type",
+    private static final Property.Text MODEL = new Property.Text("model",
+            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle", null, READY_ONLY);
+    private static final Property.Text DEVICE = new Property.Text("device",
+            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)", "CPU",
+            READY_ONLY);
+    private static final Property.Int NIREQ = new Property.Int("nireq",
+            "Inference requests in flight; 0 = the device's optimal number", 0, 64, 0, READY_ONLY);
+    private static final Property.Int BATCH_SIZE = new Property.Int("batch-size",
+            "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64, 1, READY_ONLY);
+    private static final Property.Bool ASYNC = new Property.Bool("async",
+            "Run inference on OpenVINO's threads; false runs it on the streaming thread", true, READY_ONLY);
+    private static final Property.Text CONFIG = new Property.Text("config",
+            "Compile properties KEY=VALUE,... e.g. PERFORMANCE_HINT=THROUGHPUT,NUM_STREAMS=2,CACHE_DIR=/tmp/ov", null,
+            READY_ONLY);
+    private static final Property.Text INPUT_NAME = new Property.Text("input-name",
+            "Model input that takes the frames (default: the model's only input)", null, READY_ONLY);
+    private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
+            "Box and score outputs, as BOXES,SCORES (default: found from the model)", null, READY_ONLY);
+    private static final Property.Real THRESHOLD = new Property.Real("threshold",
+            "Minimum confidence of a detection", 0, 1, 0.5, WHILE_PLAYING);
+    private static final Property.Text LABELS = new Property.Text("labels",
+            "Label file, one label per line, line i = class i (default: the model's own, if known)", null, READY_ONLY);
+    private static final Property.Choice MODEL_TYPE = new Property.Choice("model-type",
             "How to decode the outputs: auto (from the model's outputs) or anchor-ssd (MediaPipe's anchor SSD)",
-            "GstOvDetectModelType", List.of("auto", "anchor-ssd"), "auto");
+            "GstOvDetectModelType", List.of(new Property.Choice.Value("auto", "auto"),
+                    new Property.Choice.Value("anchor-ssd", "anchor_ssd")), "auto", READY_ONLY);
 
     static final ElementSpec SPEC = new ElementSpec("ovdetect", "GstOvDetect", "OpenVINO object detection",
             "Filter/Analyzer/Video", "Detects objects with an OpenVINO model and attaches GstVideoRegionOfInterestMeta",
@@ -73,6 +79,7 @@ public final class OvDetect extends BridgeBin {
 
     /** Stream state: built in start(), the engine when the first caps arrive, dropped in stop(). */
     private EngineSettings engineSettings;
+    private List<String> labels;
     private AnchorSsdDecoder decoder;
     private InferenceEngine<BufferFrame> engine;
 
@@ -87,7 +94,7 @@ public final class OvDetect extends BridgeBin {
 
     @Override
     protected void start() throws IOException {
-        String modelSetting = (String) setting("model");
+        String modelSetting = get(MODEL);
         if (modelSetting == null) {
             throw new IllegalArgumentException("property 'model' is not set: give the model file, e.g."
                     + " model=models/face_detection_short_range.tflite");
@@ -97,18 +104,19 @@ public final class OvDetect extends BridgeBin {
             throw new NoSuchFileException(model.toAbsolutePath().toString(), null,
                     "model file not found (property 'model')");
         }
-        AnchorSsdConfig config = decoderConfig(model).withMinScore((float) (double) (Double) setting("threshold"));
-        decoder = new AnchorSsdDecoder(config, labels(model, config));
-        engineSettings = EngineSettings.of(model).withDevice((String) setting("device"))
-                .withNireq((Integer) setting("nireq")).withBatchSize((Integer) setting("batch-size"))
-                .withAsync((Boolean) setting("async")).withConfig(compileProperties())
+        AnchorSsdConfig config = decoderConfig(model).withMinScore((float) (double) get(THRESHOLD));
+        labels = loadLabels(model, config);
+        decoder = new AnchorSsdDecoder(config, labels);
+        engineSettings = EngineSettings.of(model).withDevice(get(DEVICE))
+                .withNireq(get(NIREQ)).withBatchSize(get(BATCH_SIZE))
+                .withAsync(get(ASYNC)).withConfig(compileProperties())
                 .withInputName(config.input().name()).withNormalization(config.input().mean(), config.input().scale());
     }
 
     /** Reads the model once to pick its decoder, checking the names the user gave against it. */
     private AnchorSsdConfig decoderConfig(Path model) {
         try (Core core = new Core(); Model read = core.readModel(model)) {
-            String inputName = (String) setting("input-name");
+            String inputName = get(INPUT_NAME);
             if (inputName != null) {
                 read.input(inputName);
             }
@@ -120,13 +128,13 @@ public final class OvDetect extends BridgeBin {
             return AnchorSsdModels.match(inputs, read.outputs(), outputs.length > 0 ? outputs[0] : null,
                     outputs.length > 1 ? outputs[1] : null).orElseThrow(() -> new IllegalArgumentException(
                     "model " + model + " is not an anchor SSD this element knows (outputs: " + read.outputs()
-                            + "); model-type " + setting("model-type") + " supports MediaPipe's BlazeFace and"
+                            + "); model-type " + get(MODEL_TYPE) + " supports MediaPipe's BlazeFace and"
                             + " SSD MobileNetV2 (Open Images); name its outputs with output-name=BOXES,SCORES"));
         }
     }
 
     private String[] outputNames() {
-        String value = (String) setting("output-name");
+        String value = get(OUTPUT_NAME);
         if (value == null) {
             return new String[0];
         }
@@ -137,8 +145,8 @@ public final class OvDetect extends BridgeBin {
         return new String[] {names[0].strip(), names[1].strip()};
     }
 
-    private List<String> labels(Path model, AnchorSsdConfig config) throws IOException {
-        String file = (String) setting("labels");
+    private List<String> loadLabels(Path model, AnchorSsdConfig config) throws IOException {
+        String file = get(LABELS);
         if (file != null) {
             Path labels = Path.of(file);
             if (!Files.isReadable(labels)) {
@@ -156,7 +164,7 @@ public final class OvDetect extends BridgeBin {
 
     private Map<String, String> compileProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        String value = (String) setting("config");
+        String value = get(CONFIG);
         if (value == null || value.isBlank()) {
             return properties;
         }
@@ -225,7 +233,20 @@ public final class OvDetect extends BridgeBin {
             engine = null;
         }
         decoder = null;
+        labels = null;
         engineSettings = null;
+    }
+
+    /**
+     * The decoder for the threshold now, which may change while playing: the decoder drops scores
+     * below it before suppression, so a new threshold takes a new decoder. Delivery thread only.
+     */
+    private AnchorSsdDecoder decoderForThreshold() {
+        float threshold = (float) (double) get(THRESHOLD);
+        if (decoder.config().minScore() != threshold) {
+            decoder = new AnchorSsdDecoder(decoder.config().withMinScore(threshold), labels);
+        }
+        return decoder;
     }
 
     @Override
@@ -238,8 +259,9 @@ public final class OvDetect extends BridgeBin {
     private final class Delivery implements ResultSink<BufferFrame> {
         @Override
         public void deliver(BufferFrame frame, InferenceResults results) {
-            AnchorSsdConfig config = decoder.config();
-            List<Detection> detections = decoder.decode(results.output(config.boxes().name()),
+            AnchorSsdDecoder current = decoderForThreshold();
+            AnchorSsdConfig config = current.config();
+            List<Detection> detections = current.decode(results.output(config.boxes().name()),
                     results.output(config.scores().name()), results.batchSize(), results.slot());
             try {
                 frame.unmap();

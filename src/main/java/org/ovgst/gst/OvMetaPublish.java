@@ -17,8 +17,9 @@ import org.ovgst.gst.meta.JsonLines;
  * file or standard output (DL Streamer's gvametapublish, file method). Frames pass through.
  */
 public final class OvMetaPublish extends BridgeBin {
-    private static final Property LOCATION = new Property.Text("location",
-            "File to write one JSON object per frame to; - for standard output", "-");
+    private static final Property.Text LOCATION = new Property.Text("location",
+            "File to write one JSON object per frame to; - for standard output", "-",
+            Property.Mutability.READY_ONLY);
 
     static final ElementSpec SPEC = new ElementSpec("ovmetapublish", "GstOvMetaPublish",
             "OpenVINO metadata publisher", "Sink/Metadata/Video",
@@ -34,7 +35,7 @@ public final class OvMetaPublish extends BridgeBin {
 
     @Override
     protected void start() throws IOException {
-        String location = (String) setting("location");
+        String location = get(LOCATION);
         OutputStream out = location.equals("-") ? new FilterOutputStream(System.out) {
             @Override
             public void close() throws IOException {
@@ -66,7 +67,7 @@ public final class OvMetaPublish extends BridgeBin {
                 writer.close();
             }
         } catch (IOException e) {
-            postWarning(ErrorKind.OPEN_WRITE, "could not finish writing " + setting("location") + ": "
+            postWarning(ErrorKind.OPEN_WRITE, "could not finish writing " + get(LOCATION) + ": "
                     + e.getMessage(), null);
         }
         writer = null;

@@ -58,7 +58,7 @@ public final class Pipeline implements AutoCloseable {
     /** For a refused enum property of ours (GStreamer names only the property): its allowed values. */
     private static String allowedChoices(String problem) {
         for (ElementSpec spec : Plugin.elements()) {
-            for (Property property : spec.properties()) {
+            for (Property<?> property : spec.properties()) {
                 if (property instanceof Property.Choice choice && problem != null
                         && problem.contains("property \"" + choice.name() + "\"")) {
                     return "; allowed values of " + choice.name() + ": " + choice.describe();

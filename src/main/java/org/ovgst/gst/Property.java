@@ -1,69 +1,167 @@
 package org.ovgst.gst;
 
+import java.math.BigDecimal;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * One element property, declared once: the same declaration makes the {@code GParamSpec} that
- * gst-inspect-1.0 and the parser see, holds the default, and checks a value when the element starts.
- * Integer ranges are enforced here, not by GLib: GLib would only print a warning and keep the old
- * value, and a refused property must stop the pipeline with an error that names it.
+ * gst-inspect-1.0 and the parser see (with its real range and default), holds the default, says
+ * when the property may change, and checks a value. An element reads it typed with
+ * {@link Element#get(Property)}.
+ *
+ * <p>Ranges are shown by GLib but enforced here: our int and double param specs let GLib pass any
+ * value to the element (see {@link ParamSpecs}), because GLib would only print a warning and keep
+ * the old value, and a refused property must stop the pipeline with an error that names it.
+ *
+ * @param <T> what the element reads: Integer, Double, Boolean or String (a {@link Choice}'s nick)
  */
-public sealed interface Property {
+public sealed interface Property<T> {
+    /** When a property may change: GStreamer's {@code GST_PARAM_MUTABLE_*}, shown by gst-inspect-1.0. */
+    enum Mutability {
+        /**
+         * Changeable only in NULL or READY state: the element reads it when it starts. A change while
+         * PAUSED or PLAYING is refused with a bus WARNING and the old value stays.
+         */
+        READY_ONLY,
+        /**
+         * Changeable in any state: the element reads the current value as it goes (per frame). A
+         * value out of range while PAUSED or PLAYING is refused with a bus WARNING.
+         */
+        WHILE_PLAYING
+    }
+
     String name();
 
     String blurb();
 
-    Object defaultValue();
+    /** The value until the user sets one; only a {@link Text} may default to null. */
+    T defaultValue();
+
+    Mutability mutability();
 
     /** Checks a value set by the user; returns an error naming the property and the allowed values, or null. */
-    default String check(Object value) {
+    default String check(T value) {
         return null;
     }
 
-    record Int(String name, String blurb, int min, int max, Integer defaultValue) implements Property {
-        @Override
-        public String check(Object value) {
-            int v = (Integer) value;
-            return v < min || v > max ? "property '" + name + "' is " + v + "; allowed: " + min + " to " + max : null;
-        }
+    /** A value as messages show it: numbers without a trailing ".0", strings quoted. */
+    default String format(T value) {
+        return switch (value) {
+            case null -> "NULL";
+            case Double d when Double.isFinite(d) -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            case String s -> "'" + s + "'";
+            default -> value.toString();
+        };
     }
 
-    record Bool(String name, String blurb, Boolean defaultValue) implements Property {}
-
-    record Real(String name, String blurb, double min, double max, Double defaultValue) implements Property {
-        @Override
-        public String check(Object value) {
-            double v = (Double) value;
-            return v < min || v > max || Double.isNaN(v)
-                    ? "property '" + name + "' is " + v + "; allowed: " + min + " to " + max : null;
-        }
-    }
-
-    /** A string; {@code null} is allowed and means "not set". */
-    record Text(String name, String blurb, String defaultValue) implements Property {}
-
-    /**
-     * A GStreamer enum. {@code values} are the nicks users write ({@code auto}, {@code anchor-ssd});
-     * the stored value is the nick.
-     */
-    record Choice(String name, String blurb, String typeName, List<String> values, String defaultValue)
-            implements Property {
-        public Choice {
-            values = List.copyOf(values);
-            if (!values.contains(defaultValue)) {
-                throw new IllegalArgumentException(defaultValue + " is not one of " + values);
+    record Int(String name, String blurb, int min, int max, Integer defaultValue, Mutability mutability)
+            implements Property<Integer> {
+        public Int {
+            requireDefault(name, defaultValue, mutability);
+            if (min > max || defaultValue < min || defaultValue > max) {
+                throw new IllegalArgumentException(name + ": default " + defaultValue + " outside " + min + ".." + max);
             }
         }
 
         @Override
-        public String check(Object value) {
-            return values.contains(value) ? null
-                    : "property '" + name + "' is '" + value + "'; allowed: " + String.join(", ", values);
+        public String check(Integer value) {
+            return value < min || value > max ? outOfRange(this, value, min, max) : null;
+        }
+    }
+
+    record Real(String name, String blurb, double min, double max, Double defaultValue, Mutability mutability)
+            implements Property<Double> {
+        public Real {
+            requireDefault(name, defaultValue, mutability);
+            if (!(min <= max && defaultValue >= min && defaultValue <= max)) {
+                throw new IllegalArgumentException(name + ": default " + defaultValue + " outside " + min + ".." + max);
+            }
         }
 
-        String describe() {
-            return values.stream().collect(Collectors.joining(", "));
+        @Override
+        public String check(Double value) {
+            return value >= min && value <= max ? null : outOfRange(this, value, min, max);
         }
+    }
+
+    record Bool(String name, String blurb, Boolean defaultValue, Mutability mutability) implements Property<Boolean> {
+        public Bool {
+            requireDefault(name, defaultValue, mutability);
+        }
+    }
+
+    /** A string; {@code null} is allowed and means "not set". */
+    record Text(String name, String blurb, String defaultValue, Mutability mutability) implements Property<String> {
+        public Text {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(mutability, () -> name + " needs a mutability");
+        }
+    }
+
+    /**
+     * A GStreamer enum: the element reads the nick of the chosen value. Users may write a value's
+     * nick ({@code anchor-ssd}) or its name ({@code anchor_ssd}); GStreamer's parser and
+     * {@code gst_util_set_object_arg} accept both, and GLib itself refuses anything else. The
+     * values may be built by code (e.g. from a list of decoders) before the element's spec is made;
+     * the enum type is registered from them once, when GStreamer first needs the element's class.
+     *
+     * @param typeName the GType name of the enum, e.g. {@code GstOvDetectModelType}
+     */
+    record Choice(String name, String blurb, String typeName, List<Value> values, String defaultValue,
+            Mutability mutability) implements Property<String> {
+        /** One value: {@code nick} is what the element reads and gst-inspect-1.0 lists first. */
+        public record Value(String nick, String name) {
+            public Value {
+                Objects.requireNonNull(nick);
+                Objects.requireNonNull(name);
+            }
+        }
+
+        public Choice {
+            values = List.copyOf(values);
+            requireDefault(name, defaultValue, mutability);
+            Set<String> spellings = new HashSet<>();
+            for (Value value : values) {
+                // Each spelling must lead to one value: GLib looks names and nicks up separately.
+                boolean unique = spellings.add(value.nick())
+                        && (value.name().equals(value.nick()) || spellings.add(value.name()));
+                if (!unique) {
+                    throw new IllegalArgumentException(name + ": " + value + " repeats a nick or name of " + values);
+                }
+            }
+            if (values.stream().noneMatch(value -> value.nick().equals(defaultValue))) {
+                throw new IllegalArgumentException(name + ": default " + defaultValue + " is not a nick of " + values);
+            }
+        }
+
+        /** The position of the value with this nick (its number in the enum), or -1. */
+        int indexOf(String nick) {
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i).nick().equals(nick)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** The allowed nicks, for messages. */
+        String describe() {
+            return values.stream().map(Value::nick).collect(Collectors.joining(", "));
+        }
+    }
+
+    private static void requireDefault(String name, Object defaultValue, Mutability mutability) {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(defaultValue, () -> name + " needs a default value");
+        Objects.requireNonNull(mutability, () -> name + " needs a mutability");
+    }
+
+    private static <T> String outOfRange(Property<T> property, T value, T min, T max) {
+        return "property '" + property.name() + "' is " + property.format(value) + "; allowed: "
+                + property.format(min) + " to " + property.format(max);
     }
 }

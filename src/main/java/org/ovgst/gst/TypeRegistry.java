@@ -146,8 +146,7 @@ final class TypeRegistry {
         try {
             Element element = INSTANCES.get(object.address());
             if (element != null) {
-                Property property = specOf(element).property(id);
-                element.set(property.name(), GValues.read(property, value));
+                store(element, specOf(element).property(id), value);
             }
         } catch (Throwable t) {
             logUpcallFailure("set_property", t);
@@ -158,12 +157,19 @@ final class TypeRegistry {
         try {
             Element element = INSTANCES.get(object.address());
             if (element != null) {
-                Property property = specOf(element).property(id);
-                GValues.write(property, element.setting(property.name()), value);
+                load(element, specOf(element).property(id), value);
             }
         } catch (Throwable t) {
             logUpcallFailure("get_property", t);
         }
+    }
+
+    private static <T> void store(Element element, Property<T> property, MemorySegment value) {
+        element.set(property, GValues.read(property, value));
+    }
+
+    private static <T> void load(Element element, Property<T> property, MemorySegment value) {
+        GValues.write(property, element.get(property), value);
     }
 
     private static void finalizeInstance(MemorySegment object) {
@@ -192,13 +198,27 @@ final class TypeRegistry {
             if (impl == null) {
                 return Element.STATE_CHANGE_FAILURE;
             }
-            if (!impl.beforeStateChange(transition)) {
-                return Element.STATE_CHANGE_FAILURE;
+            // From the start of READY→PAUSED until PAUSED→READY has completed, the element uses its
+            // property values: only those changeable while playing may change then.
+            if (transition == Element.READY_TO_PAUSED) {
+                impl.setRunning(true);
             }
-            int result = (int) CALL_CHANGE_STATE.invokeExact(registeredOf(element).parentChangeState(), element,
-                    transition);
-            if (result != Element.STATE_CHANGE_FAILURE) {
-                impl.afterStateChange(transition);
+            int result = Element.STATE_CHANGE_FAILURE;
+            try {
+                if (impl.beforeStateChange(transition)) {
+                    result = (int) CALL_CHANGE_STATE.invokeExact(registeredOf(element).parentChangeState(), element,
+                            transition);
+                }
+                if (result != Element.STATE_CHANGE_FAILURE) {
+                    if (transition == Element.PAUSED_TO_READY) {
+                        impl.setRunning(false);
+                    }
+                    impl.afterStateChange(transition);
+                }
+            } finally {
+                if (result == Element.STATE_CHANGE_FAILURE && transition == Element.READY_TO_PAUSED) {
+                    impl.setRunning(false);
+                }
             }
             return result;
         } catch (Throwable t) {

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * frame from another thread, as inference does, to exercise ordering, preroll and flushing.
  */
 final class PassthroughElement extends BridgeBin {
-    static final Property DELAYED = new Property.Bool("delayed", "Send frames from another thread", false);
+    static final Property.Bool DELAYED = new Property.Bool("delayed", "Send frames from another thread", false,
+            Property.Mutability.READY_ONLY);
     static final String CAPS = "video/x-raw, format=(string)" + org.ovgst.infer.PixelFormat.gstList();
     static final ElementSpec SPEC = new ElementSpec("ovtestpass", "GstOvTestPass", "ovgst test passthrough",
             "Filter/Video", "Passes frames through the appsink/appsrc bridge", List.of(DELAYED), CAPS, CAPS,
@@ -31,7 +32,7 @@ final class PassthroughElement extends BridgeBin {
 
     @Override
     protected void start() {
-        if ((Boolean) setting("delayed")) {
+        if (get(DELAYED)) {
             sender = Executors.newSingleThreadExecutor();
         }
     }

@@ -1,0 +1,101 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ovgst.gst.Property.Mutability.READY_ONLY;
+import static org.ovgst.gst.Property.Mutability.WHILE_PLAYING;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Property declarations and one element's values, without GStreamer: typed reads, defaults, when a change is taken. */
+class PropertyValuesTest {
+    private static final Property.Int REQUESTS = new Property.Int("requests", "", 0, 64, 0, READY_ONLY);
+    private static final Property.Real LEVEL = new Property.Real("level", "", 0, 1, 0.5, WHILE_PLAYING);
+    private static final Property.Text FILE = new Property.Text("file", "", null, READY_ONLY);
+    private static final Property.Bool FAST = new Property.Bool("fast", "", true, READY_ONLY);
+    private static final Property.Choice KIND = new Property.Choice("kind", "", "GstOvTestKind",
+            List.of(new Property.Choice.Value("auto", "auto"), new Property.Choice.Value("yolo-v8", "yolo_v8")),
+            "auto", READY_ONLY);
+
+    private final PropertyValues values = new PropertyValues(List.of(REQUESTS, LEVEL, FILE, FAST, KIND));
+
+    @Test
+    void readsTheDeclaredDefaultsTyped() {
+        int requests = values.get(REQUESTS);
+        double level = values.get(LEVEL);
+        boolean fast = values.get(FAST);
+        assertEquals(0, requests);
+        assertEquals(0.5, level);
+        assertTrue(fast);
+        assertNull(values.get(FILE));
+        assertEquals("auto", values.get(KIND));
+        assertFalse(values.isSet(REQUESTS) || values.isSet(LEVEL) || values.isSet(FILE) || values.isSet(KIND));
+        assertNull(values.firstProblem());
+    }
+
+    @Test
+    void aValueSetToTheDefaultCountsAsSet() {
+        assertNull(values.set(REQUESTS, 0));
+        assertTrue(values.isSet(REQUESTS));
+        assertFalse(values.isSet(LEVEL));
+    }
+
+    @Test
+    void beforeARunAnyValueIsStoredAndTheFirstWrongOneIsTheProblem() {
+        assertNull(values.set(LEVEL, 1.5));
+        assertNull(values.set(REQUESTS, 100));
+        assertEquals(100, values.get(REQUESTS));
+        assertEquals("property 'requests' is 100; allowed: 0 to 64", values.firstProblem());
+        assertNull(values.set(REQUESTS, 4));
+        assertEquals("property 'level' is 1.5; allowed: 0 to 1", values.firstProblem());
+        assertNull(values.set(LEVEL, Double.NaN));
+        assertEquals("property 'level' is NaN; allowed: 0 to 1", values.firstProblem());
+    }
+
+    @Test
+    void whileRunningOnlyAllowedValuesOfPlayingMutablePropertiesChange() {
+        values.setRunning(true);
+        assertEquals("property 'requests' cannot change to 4 while the element is PAUSED or PLAYING: it takes effect"
+                + " only in NULL or READY state; it stays 0", values.set(REQUESTS, 4));
+        assertEquals("property 'file' cannot change to 'x.txt' while the element is PAUSED or PLAYING: it takes"
+                + " effect only in NULL or READY state; it stays NULL", values.set(FILE, "x.txt"));
+        assertEquals(0, values.get(REQUESTS));
+        assertFalse(values.isSet(REQUESTS));
+
+        assertEquals("property 'level' is -0.25; allowed: 0 to 1; refused while playing, it stays 0.5",
+                values.set(LEVEL, -0.25));
+        assertFalse(values.isSet(LEVEL));
+        assertNull(values.set(LEVEL, 0.75));
+        assertEquals(0.75, values.get(LEVEL));
+        assertTrue(values.isSet(LEVEL));
+
+        values.setRunning(false);
+        assertNull(values.set(REQUESTS, 4));
+        assertEquals(4, values.get(REQUESTS));
+    }
+
+    @Test
+    void anUndeclaredPropertyIsNamed() {
+        Property.Int other = new Property.Int("requests", "", 0, 64, 0, READY_ONLY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> values.get(other));
+        assertEquals("property 'requests' is not one of this element's", e.getMessage());
+    }
+
+    @Test
+    void declarationsRefuseDefaultsOutsideTheirRangeAndAmbiguousChoices() {
+        assertThrows(IllegalArgumentException.class, () -> new Property.Int("n", "", 1, 64, 0, READY_ONLY));
+        assertThrows(IllegalArgumentException.class, () -> new Property.Real("r", "", 0, 1, 2.0, READY_ONLY));
+        assertThrows(NullPointerException.class, () -> new Property.Bool("b", "", null, READY_ONLY));
+        assertThrows(IllegalArgumentException.class, () -> new Property.Choice("c", "", "GstOvTestC",
+                List.of(new Property.Choice.Value("a", "a")), "b", READY_ONLY));
+        // A name that is another value's nick would make one spelling mean two values.
+        assertThrows(IllegalArgumentException.class, () -> new Property.Choice("c", "", "GstOvTestC",
+                List.of(new Property.Choice.Value("a", "a"), new Property.Choice.Value("b", "a")), "a", READY_ONLY));
+        assertThrows(IllegalArgumentException.class, () -> new Property.Choice("c", "", "GstOvTestC",
+                List.of(new Property.Choice.Value("a", "b"), new Property.Choice.Value("b", "c")), "a", READY_ONLY));
+    }
+}
