@@ -3,7 +3,6 @@ package org.ovgst.infer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.ovgst.openvino.ColorFormat;
 import org.ovgst.openvino.CompiledModel;
@@ -78,8 +77,9 @@ final class ModelPreparation implements AutoCloseable {
             } catch (OpenVinoException e) {
                 throw new InferenceException("cannot read model " + file + ": " + e.getMessage(), e);
             }
-            this.input = chooseInput(model);
-            this.modelLayout = modelLayout(input);
+            ImageInput image = ImageInput.find(model, settings.inputName(), settings.modelLayout(), modelName);
+            this.input = image.port();
+            this.modelLayout = image.layout();
         } catch (RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -129,51 +129,6 @@ final class ModelPreparation implements AutoCloseable {
             pristine = null;
         }
         core.close();
-    }
-
-    private PortInfo chooseInput(Model model) {
-        List<PortInfo> inputs = model.inputs();
-        String names = PortInfo.describe(inputs);
-        if (settings.inputName() == null) {
-            if (inputs.size() != 1) {
-                throw new InferenceException("model " + modelName + " has " + inputs.size() + " inputs (" + names
-                        + "): set input-name to the one that takes the frames");
-            }
-            return inputs.getFirst();
-        }
-        for (PortInfo port : inputs) {
-            if (port.name().equals(settings.inputName())) {
-                return port;
-            }
-        }
-        throw new InferenceException("model " + modelName + " has no input named '" + settings.inputName()
-                + "' (input-name); its inputs are: " + names + ". Set input-name to one of them"
-                + (inputs.size() == 1 ? " or leave it unset" : ""));
-    }
-
-    /** NCHW or NHWC: given, or the layout whose channel axis has size 3. */
-    private String modelLayout(PortInfo port) {
-        PartialShape shape = port.shape();
-        String where = "input '" + port.name() + "' " + shape + " of model " + modelName;
-        if (!shape.isRankStatic() || shape.rank() != 4) {
-            throw new InferenceException(where + " is not an image input of rank 4 (N, C, H, W or N, H, W, C):"
-                    + " set input-name to the model's image input");
-        }
-        boolean channelsSecond = isSize(shape.get(1), 3);
-        boolean channelsLast = isSize(shape.get(3), 3);
-        String layout = settings.modelLayout();
-        if (layout == null) {
-            if (channelsSecond == channelsLast) {
-                throw new InferenceException("cannot tell whether " + where + " is NCHW or NHWC: set model-layout");
-            }
-            layout = channelsSecond ? "NCHW" : "NHWC";
-        }
-        Dimension channels = shape.get(layout.equals("NCHW") ? 1 : 3);
-        if (channels.isStatic() && channels.size() != 3) {
-            throw new InferenceException(where + " has " + channels + " channels in layout " + layout
-                    + ", but frames give 3 color channels: check model-layout and input-name");
-        }
-        return layout;
     }
 
     private static boolean isSize(Dimension dimension, long size) {

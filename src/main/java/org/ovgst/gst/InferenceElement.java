@@ -1,0 +1,253 @@
+package org.ovgst.gst;
+
+import static org.ovgst.gst.Property.Mutability.READY_ONLY;
+import static org.ovgst.gst.Property.Mutability.WHILE_PLAYING;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ovgst.infer.EngineSettings;
+import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.InferenceEngine;
+import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.InputSize;
+import org.ovgst.infer.ResultSink;
+
+/**
+ * The base of every inference element (ovdetect; ovprocess and ovclassify next): the properties
+ * they share, each declared once with its range and default; typed settings read once when the
+ * element starts; the inference engine, opened when the first caps arrive and closed when the
+ * element stops; and the frames' way through it, in order. An element adds its own properties,
+ * decides how the model takes frames ({@link #prepare}) and what a frame's results become
+ * ({@link #apply}).
+ *
+ * <p>{@code inference-interval} N infers every Nth frame; the frames between pass through the
+ * engine as markers, so they leave in order, unchanged and without new metadata. Elements with the
+ * same {@code model-instance-id} share one compiled model and request pool (see
+ * {@link InferenceEngine}).
+ */
+public abstract class InferenceElement extends BridgeBin {
+    static final Property.Text MODEL = new Property.Text("model",
+            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle", null, READY_ONLY);
+    static final Property.Text DEVICE = new Property.Text("device",
+            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)", "CPU",
+            READY_ONLY);
+    static final Property.Int NIREQ = new Property.Int("nireq",
+            "Inference requests in flight; 0 = the device's optimal number", 0, 64, 0, READY_ONLY);
+    static final Property.Int BATCH_SIZE = new Property.Int("batch-size",
+            "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64, 1, READY_ONLY);
+    static final Property.Bool ASYNC = new Property.Bool("async",
+            "Run inference on OpenVINO's threads; false runs it on the streaming thread", true, READY_ONLY);
+    static final Property.Text CONFIG = new Property.Text("config",
+            "Compile properties KEY=VALUE,... e.g. PERFORMANCE_HINT=THROUGHPUT,NUM_STREAMS=2,CACHE_DIR=/tmp/ov", null,
+            READY_ONLY);
+    static final Property.Text INPUT_NAME = new Property.Text("input-name",
+            "Model input that takes the frames (default: the model's only input)", null, READY_ONLY);
+    static final Property.Int RESHAPE_WIDTH = new Property.Int("reshape-width",
+            "Width the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
+            READY_ONLY);
+    static final Property.Int RESHAPE_HEIGHT = new Property.Int("reshape-height",
+            "Height the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
+            READY_ONLY);
+    static final Property.Int INFERENCE_INTERVAL = new Property.Int("inference-interval",
+            "Infer every Nth frame; the others pass through unchanged, without new metadata", 1, Integer.MAX_VALUE, 1,
+            WHILE_PLAYING);
+    static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
+            "Elements with the same id share one compiled model and its requests (the first element's settings"
+                    + " win; batches may mix their frames)", null, READY_ONLY);
+
+    /**
+     * The shared settings, read once when the element starts.
+     *
+     * @param inputSize the user's reshape-width/height, or null to leave the size to the model and its family
+     */
+    protected record InferenceSettings(Path model, String device, int nireq, int batchSize, boolean async,
+            Map<String, String> config, String inputName, InputSize inputSize, String instanceId) {
+        /** The engine settings these give, before the element adds how its model takes frames. */
+        public EngineSettings engineSettings() {
+            return EngineSettings.of(model).withDevice(device).withNireq(nireq).withBatchSize(batchSize)
+                    .withAsync(async).withConfig(config).withInputName(inputName);
+        }
+    }
+
+    // Stream state: the settings from start(), the engine from the first caps; dropped in stop().
+    private InferenceSettings settings;
+    private EngineSettings engineSettings;
+    private InferenceEngine<BufferFrame> engine;
+
+    protected InferenceElement(MemorySegment self, ElementSpec spec, int mapFlags) {
+        super(self, spec, mapFlags);
+    }
+
+    /** The shared properties, then the element's own, in the order gst-inspect-1.0 lists them. */
+    static List<Property<?>> properties(Property<?>... own) {
+        List<Property<?>> all = new ArrayList<>(List.of(MODEL, DEVICE, NIREQ, BATCH_SIZE, ASYNC, CONFIG, INPUT_NAME,
+                RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID));
+        all.addAll(List.of(own));
+        return all;
+    }
+
+    // ---- what elements provide ----
+
+    /**
+     * When the element starts: reads the model as the element needs (its outputs, labels), builds
+     * the element's stream state, and says how the model takes frames by completing
+     * {@code settings.engineSettings()}. Throw to fail the start with a bus ERROR.
+     */
+    protected abstract EngineSettings prepare(InferenceSettings settings) throws Exception;
+
+    /**
+     * A frame's results, on the engine's delivery thread, in frame order; the frame is unmapped and
+     * writable (for metadata) and is sent on afterwards.
+     */
+    protected abstract void apply(BufferFrame frame, InferenceResults results) throws Exception;
+
+    /** When the element stops, after the engine closed: drops the element's own stream state. */
+    protected void clearState() {}
+
+    // ---- the lifecycle ----
+
+    @Override
+    protected final void start() throws Exception {
+        settings = readSettings();
+        engineSettings = prepare(settings);
+    }
+
+    private InferenceSettings readSettings() throws NoSuchFileException {
+        String modelSetting = get(MODEL);
+        if (modelSetting == null) {
+            throw new IllegalArgumentException("property 'model' is not set: give the model file, e.g."
+                    + " model=models/face_detection_short_range.tflite");
+        }
+        Path model = Path.of(modelSetting);
+        if (!Files.isRegularFile(model)) {
+            throw new NoSuchFileException(model.toAbsolutePath().toString(), null,
+                    "model file not found (property 'model')");
+        }
+        int width = get(RESHAPE_WIDTH);
+        int height = get(RESHAPE_HEIGHT);
+        if ((width == 0) != (height == 0)) {
+            throw new IllegalArgumentException("properties 'reshape-width' and 'reshape-height' are " + width + " and "
+                    + height + ": set both to reshape the model's input, or neither");
+        }
+        return new InferenceSettings(model, get(DEVICE), get(NIREQ), get(BATCH_SIZE), get(ASYNC), compileProperties(),
+                get(INPUT_NAME), width == 0 ? null : InputSize.exact(width, height), get(MODEL_INSTANCE_ID));
+    }
+
+    private Map<String, String> compileProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        String value = get(CONFIG);
+        if (value == null || value.isBlank()) {
+            return properties;
+        }
+        for (String pair : value.split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("property 'config' has '" + pair + "'; give KEY=VALUE,KEY=VALUE");
+            }
+            properties.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        }
+        return properties;
+    }
+
+    @Override
+    protected final void layoutChanged(FrameLayout layout) {
+        if (engine == null) {
+            engine = InferenceEngine.open(engineSettings, layout, new Delivery(), settings.instanceId());
+        } else {
+            engine.reconfigure(layout);
+        }
+    }
+
+    @Override
+    protected final void process(BufferFrame frame) {
+        if (frame.index() % get(INFERENCE_INTERVAL) != 0) {
+            engine.submitMarker(frame);
+        } else if (!engine.submit(frame, frame.data())) {
+            // Refused only while stopping or flushing: the frame belongs to a stream that is going away.
+            discard(frame);
+        } else if (frame.isPreroll()) {
+            // The pipeline cannot play before this frame is out: run its batch now, however partial.
+            engine.drain();
+        }
+    }
+
+    @Override
+    protected final void endOfStream() {
+        if (engine == null || engine.drain()) {
+            sendEos();
+        }
+    }
+
+    @Override
+    protected final void flushStarted() {
+        if (engine != null) {
+            engine.release();
+        }
+    }
+
+    @Override
+    protected final void flushStopped() {
+        if (engine != null) {
+            engine.flush();
+        }
+    }
+
+    @Override
+    protected final void unblock(boolean stopping) {
+        if (stopping && engine != null) {
+            engine.release();
+        }
+    }
+
+    @Override
+    protected final void stop() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+        clearState();
+        engineSettings = null;
+        settings = null;
+    }
+
+    @Override
+    protected void dispose() {
+        stop();
+        super.dispose();
+    }
+
+    /** Results come back on the engine's delivery thread, in frame order. */
+    private final class Delivery implements ResultSink<BufferFrame> {
+        @Override
+        public void deliver(BufferFrame frame, InferenceResults results) {
+            if (results != null) {
+                try {
+                    frame.unmap();
+                    apply(frame, results);
+                } catch (Throwable t) {
+                    InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
+                            + engineSettings.model() + ": " + t.getMessage(), t.toString());
+                }
+            }
+            send(frame);
+        }
+
+        @Override
+        public void discard(BufferFrame frame) {
+            InferenceElement.this.discard(frame);
+        }
+
+        @Override
+        public void fail(BufferFrame frame, RuntimeException error) {
+            InferenceElement.this.discard(frame);
+            InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + engineSettings.model() + ": "
+                    + error.getMessage(), error.toString());
+        }
+    }
+}
