@@ -53,7 +53,8 @@ final class DemoCommand {
                 "filesrc location=" + frames, "! rawvideoparse format=bgr width=" + WIDTH, "height=" + HEIGHT,
                 "framerate=" + FPS + "/1",
                 "! ovdetect name=faces model=" + models.resolve("face_detection_short_range.tflite"),
-                "! ovdetect name=objects model=" + models.resolve("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"),
+                "! ovdetect name=objects model=" + models.resolve("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite")
+                        + " labels=" + models.resolve("oidv4_labels.txt"),
                 "! ovmetapublish location=" + dir.resolve("demo.jsonl"),
                 "! ovwatermark ! tee name=t",
                 "t. ! queue ! videoconvert ! openh264enc ! h264parse ! mp4mux ! filesink sync=false location=" + dir.resolve("demo.mp4"),
@@ -65,7 +66,9 @@ final class DemoCommand {
         long start = System.nanoTime();
         Pipeline.Outcome outcome;
         try (Pipeline pipeline = Pipeline.parse(description)) {
-            pipeline.element("faces", OvDetect.class).addListener((frame, pts, detections) -> count(found, detections));
+            // The face model's one class, unnamed without a labels file.
+            pipeline.element("faces", OvDetect.class).addListener((frame, pts, detections) ->
+                    found.computeIfAbsent("face", k -> new AtomicLong()).addAndGet(detections.size()));
             pipeline.element("objects", OvDetect.class).addListener((frame, pts, detections) -> {
                 count(found, detections);
                 done.incrementAndGet();
@@ -97,7 +100,7 @@ final class DemoCommand {
 
     private static void count(Map<String, AtomicLong> found, List<Detection> detections) {
         for (Detection d : detections) {
-            found.computeIfAbsent(d.label() != null ? d.label() : "face", k -> new AtomicLong()).incrementAndGet();
+            found.computeIfAbsent(d.label(), k -> new AtomicLong()).incrementAndGet();
         }
     }
 

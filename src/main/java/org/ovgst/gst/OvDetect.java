@@ -9,9 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.ovgst.infer.AnchorSsdConfig;
-import org.ovgst.infer.AnchorSsdDecoder;
-import org.ovgst.infer.AnchorSsdModels;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.EngineSettings;
@@ -20,8 +17,16 @@ import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.ResultSink;
 import org.ovgst.infer.Labels;
 import org.ovgst.infer.PixelFormat;
+import org.ovgst.infer.detect.DetectionConverter;
+import org.ovgst.infer.detect.DetectionConverters;
+import org.ovgst.infer.detect.InputPreparation;
+import org.ovgst.infer.detect.LabelMap;
+import org.ovgst.infer.detect.ModelPorts;
+import org.ovgst.infer.detect.Thresholds;
 import org.ovgst.openvino.Core;
+import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.Model;
+import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -58,10 +63,15 @@ public final class OvDetect extends BridgeBin {
     private static final Property THRESHOLD = new Property.Real("threshold",
             "Minimum confidence of a detection (allowed: 0 to 1)", 0, 1, 0.5);
     private static final Property LABELS = new Property.Text("labels",
-            "Label file, one label per line, line i = class i (default: the model's own, if known)", null);
+            "Label file, one label per line, line i = class i (default: none, classes are called 'class N')", null);
     private static final Property MODEL_TYPE = new Property.Choice("model-type",
             "How to decode the outputs: auto (from the model's outputs) or anchor-ssd (MediaPipe's anchor SSD)",
-            "GstOvDetectModelType", List.of("auto", "anchor-ssd"), "auto");
+            "GstOvDetectModelType", DetectionConverters.names(), DetectionConverters.AUTO);
+    /**
+     * The element has no iou-threshold property yet; anchor-ssd, the only family so far, suppresses
+     * with each preset's own threshold and ignores this one.
+     */
+    private static final float IOU_THRESHOLD = 0.5f;
 
     static final ElementSpec SPEC = new ElementSpec("ovdetect", "GstOvDetect", "OpenVINO object detection",
             "Filter/Analyzer/Video", "Detects objects with an OpenVINO model and attaches GstVideoRegionOfInterestMeta",
@@ -73,7 +83,11 @@ public final class OvDetect extends BridgeBin {
 
     /** Stream state: built in start(), the engine when the first caps arrive, dropped in stop(). */
     private EngineSettings engineSettings;
-    private AnchorSsdDecoder decoder;
+    private ModelPorts ports;
+    private DetectionConverters.Selected selected;
+    private LabelMap labels;
+    private Thresholds thresholds;
+    private DetectionConverter converter;
     private InferenceEngine<BufferFrame> engine;
 
     private OvDetect(MemorySegment self, ElementSpec spec) {
@@ -97,61 +111,66 @@ public final class OvDetect extends BridgeBin {
             throw new NoSuchFileException(model.toAbsolutePath().toString(), null,
                     "model file not found (property 'model')");
         }
-        AnchorSsdConfig config = decoderConfig(model).withMinScore((float) (double) (Double) setting("threshold"));
-        decoder = new AnchorSsdDecoder(config, labels(model, config));
+        ports = readPorts(model);
+        selected = DetectionConverters.select((String) setting("model-type"), ports, model.toString());
+        labels = labels();
+        thresholds = new Thresholds((float) (double) (Double) setting("threshold"), IOU_THRESHOLD);
+        // The engine takes the color and normalization; it stretches frames, whatever input.letterbox() says.
+        InputPreparation input = selected.match().input();
         engineSettings = EngineSettings.of(model).withDevice((String) setting("device"))
                 .withNireq((Integer) setting("nireq")).withBatchSize((Integer) setting("batch-size"))
                 .withAsync((Boolean) setting("async")).withConfig(compileProperties())
-                .withInputName(config.input().name()).withNormalization(config.input().mean(), config.input().scale());
+                .withInputName(ports.input().name()).withModelColor(input.color())
+                .withNormalization(input.mean(), input.scale());
     }
 
-    /** Reads the model once to pick its decoder, checking the names the user gave against it. */
-    private AnchorSsdConfig decoderConfig(Path model) {
+    /** Reads the model once for what the converter families decide on, checking the names the user gave. */
+    private ModelPorts readPorts(Path model) {
         try (Core core = new Core(); Model read = core.readModel(model)) {
             String inputName = (String) setting("input-name");
+            PortInfo input;
             if (inputName != null) {
-                read.input(inputName);
+                input = read.input(inputName);
+            } else if (read.inputs().size() == 1) {
+                input = read.inputs().getFirst();
+            } else {
+                throw new IllegalArgumentException("model " + model + " has " + read.inputs().size() + " inputs ("
+                        + DetectionConverters.describe(read.inputs()) + "): set input-name to the one that takes"
+                        + " the frames");
             }
-            String[] outputs = outputNames();
-            for (String name : outputs) {
-                read.output(name);
-            }
-            List<PortInfo> inputs = inputName == null ? read.inputs() : List.of(read.input(inputName));
-            return AnchorSsdModels.match(inputs, read.outputs(), outputs.length > 0 ? outputs[0] : null,
-                    outputs.length > 1 ? outputs[1] : null).orElseThrow(() -> new IllegalArgumentException(
-                    "model " + model + " is not an anchor SSD this element knows (outputs: " + read.outputs()
-                            + "); model-type " + setting("model-type") + " supports MediaPipe's BlazeFace and"
-                            + " SSD MobileNetV2 (Open Images); name its outputs with output-name=BOXES,SCORES"));
+            List<PortInfo> outputs = outputNames().stream().map(read::output).toList();
+            // The layout whose channel axis has size 3, as the engine decides it.
+            PartialShape shape = input.shape();
+            boolean nchw = shape.isRankStatic() && shape.rank() == 4 && shape.get(1).isStatic()
+                    && shape.get(1).size() == 3;
+            return new ModelPorts(input, nchw ? "NCHW" : "NHWC", outputs.isEmpty() ? read.outputs() : outputs);
         }
     }
 
-    private String[] outputNames() {
+    private List<String> outputNames() {
         String value = (String) setting("output-name");
         if (value == null) {
-            return new String[0];
+            return List.of();
         }
         String[] names = value.split(",");
         if (names.length != 2 || names[0].isBlank() || names[1].isBlank()) {
             throw new IllegalArgumentException("property 'output-name' is '" + value + "'; give BOXES,SCORES");
         }
-        return new String[] {names[0].strip(), names[1].strip()};
+        return List.of(names[0].strip(), names[1].strip());
     }
 
-    private List<String> labels(Path model, AnchorSsdConfig config) throws IOException {
+    /** The labels file the user gave, else none (the known models' own labels are not looked up yet). */
+    private LabelMap labels() throws IOException {
         String file = (String) setting("labels");
-        if (file != null) {
-            Path labels = Path.of(file);
-            if (!Files.isReadable(labels)) {
-                throw new NoSuchFileException(labels.toAbsolutePath().toString(), null,
-                        "labels file cannot be read (property 'labels')");
-            }
-            return Labels.load(labels);
+        if (file == null) {
+            return LabelMap.NONE;
         }
-        if (config.labelFile() == null) {
-            return AnchorSsdModels.builtInLabels(config);
+        Path labels = Path.of(file);
+        if (!Files.isReadable(labels)) {
+            throw new NoSuchFileException(labels.toAbsolutePath().toString(), null,
+                    "labels file cannot be read (property 'labels')");
         }
-        Path beside = model.toAbsolutePath().resolveSibling(config.labelFile());
-        return Files.isReadable(beside) ? Labels.load(beside) : List.of();
+        return LabelMap.of(Labels.load(labels));
     }
 
     private Map<String, String> compileProperties() {
@@ -177,6 +196,16 @@ public final class OvDetect extends BridgeBin {
         } else {
             engine.reconfigure(layout);
         }
+        // After the engine, which delivered the frames of the old layout and checked the input's rank.
+        int heightAxis = ports.layout().equals("NCHW") ? 2 : 1;
+        converter = selected.match().factory().create(declaredOr(heightAxis + 1, layout.width()),
+                declaredOr(heightAxis, layout.height()), labels);
+    }
+
+    /** The input size on this axis as the engine makes it: the file's, or the frame's where the file leaves it open. */
+    private int declaredOr(int axis, int frameSize) {
+        Dimension declared = ports.input().shape().get(axis);
+        return declared.isStatic() ? (int) declared.size() : frameSize;
     }
 
     @Override
@@ -224,7 +253,11 @@ public final class OvDetect extends BridgeBin {
             engine.close();
             engine = null;
         }
-        decoder = null;
+        converter = null;
+        thresholds = null;
+        labels = null;
+        selected = null;
+        ports = null;
         engineSettings = null;
     }
 
@@ -238,9 +271,7 @@ public final class OvDetect extends BridgeBin {
     private final class Delivery implements ResultSink<BufferFrame> {
         @Override
         public void deliver(BufferFrame frame, InferenceResults results) {
-            AnchorSsdConfig config = decoder.config();
-            List<Detection> detections = decoder.decode(results.output(config.boxes().name()),
-                    results.output(config.scores().name()), results.batchSize(), results.slot());
+            List<Detection> detections = converter.convert(results, thresholds);
             try {
                 frame.unmap();
                 FrameLayout layout = frame.layout();

@@ -20,7 +20,8 @@ public final class DetectionConverters {
      * family whose outputs could pass for another's (a one-class YOLOv5 and YOLOv10 both end in 6
      * values) is decided by its own stricter test.
      */
-    public static final List<ConverterFamily> FAMILIES = List.of();
+    public static final List<ConverterFamily> FAMILIES = List.of(
+            AnchorSsdConverter.FAMILY);
 
     private DetectionConverters() {}
 
