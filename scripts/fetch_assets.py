@@ -82,6 +82,7 @@ VERIFY = [m[0] for m in MODELS if m[0].endswith((".tflite", ".xml", ".onnx"))]
 
 SKIMAGE_DATA = "usr/lib/python3/dist-packages/skimage/data/"
 DARKNET_DATA = "usr/share/darknet/data/"
+OPENCV_DOC_HTML = "usr/share/doc/opencv-doc/opencv4/html/"
 # (target file under images/, Debian package, path inside the .deb, sha256)
 IMAGES = [
     ("astronaut.png", "python3-skimage", SKIMAGE_DATA + "astronaut.png",
@@ -100,6 +101,9 @@ IMAGES = [
      "cdcbab947e46110fc2b77784ac54ddbbab2640f1e44cb5e91fc8984a9793a7d1"),
     ("horses.jpg", "darknet", DARKNET_DATA + "horses.jpg",
      "c8f0a677a1356569e2ce71d2fa88c1030c0ae57ecf5e14170e02d9a86a20dcb4"),
+    # OpenCV.js's back-projection tutorial photograph (doc/js_tutorials/js_assets/handSrc.jpg).
+    ("hand.jpg", "opencv-doc", OPENCV_DOC_HTML + "handSrc.jpg",
+     "088532ab39ada21d9e332fa576d01d516bf4b8999c54a2c75665b35989f197fd"),
 ]
 
 

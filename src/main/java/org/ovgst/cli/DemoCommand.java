@@ -97,7 +97,7 @@ final class DemoCommand {
 
     private static void count(Map<String, AtomicLong> found, List<Detection> detections) {
         for (Detection d : detections) {
-            found.computeIfAbsent(d.label() != null ? d.label() : "face", k -> new AtomicLong()).incrementAndGet();
+            found.computeIfAbsent(d.label(), k -> new AtomicLong()).incrementAndGet();
         }
     }
 

@@ -2,50 +2,78 @@ package org.ovgst.infer;
 
 import java.util.List;
 import java.util.Set;
+import org.ovgst.infer.detect.InputPreparation;
+import org.ovgst.infer.InputSize;
 
 /**
- * Everything needed to run and decode one anchor-based SSD model the way MediaPipe does: its input,
- * its anchors ({@code SsdAnchorsCalculatorOptions}), how its two raw outputs encode boxes and scores
- * ({@code TensorsToDetectionsCalculatorOptions}), and the filtering after them
- * ({@code min_score_thresh}, then {@code NonMaxSuppressionCalculatorOptions}). The presets copy the
- * values of MediaPipe's own graphs for the models ovgst ships.
+ * Everything needed to run and decode one anchor-based SSD model the way MediaPipe does: its input
+ * and how frames are prepared for it ({@code ImageToTensorCalculatorOptions}), its anchors
+ * ({@code SsdAnchorsCalculatorOptions}), how its two raw outputs encode boxes and scores
+ * ({@code TensorsToDetectionsCalculatorOptions}), and the suppression after them
+ * ({@code NonMaxSuppressionCalculatorOptions}). The presets copy the values of MediaPipe's own graphs
+ * for the models ovgst ships (google/mediapipe at 9d8807788567c01dbd998c0a3d0f730b9686912d).
  *
- * @param input the model input and the normalization it expects
+ * <p>The score threshold is not part of a configuration: it is the user's {@code threshold}, given
+ * to each {@link AnchorSsdDecoder#decode} call. Every preset's graph uses 0.5
+ * ({@code min_score_thresh}), the element's default.
+ *
+ * @param name what the model is, for messages
+ * @param input the model input the anchors and box scales are made for
+ * @param preparation how frames become that input
  * @param anchors how the anchors are generated for {@code input}'s size
  * @param boxes the box-regression output
  * @param scores the class-score output
  * @param batchLayout where each frame of a batch is in the outputs
- * @param minScore detections scoring below this are dropped before suppression
  * @param iouThreshold a detection is suppressed when its intersection-over-union with a better one of
  *     the same class is above this
  * @param suppression how overlapping detections of one class are merged
- * @param labelFile the model's label map, one label per line, beside the model file; {@code null} if none
  */
-public record AnchorSsdConfig(Input input, SsdAnchors.Options anchors, BoxOutput boxes, ScoreOutput scores,
-        BatchLayout batchLayout, float minScore, float iouThreshold, Suppression suppression, String labelFile) {
+public record AnchorSsdConfig(String name, Input input, InputPreparation preparation, SsdAnchors.Options anchors,
+        BoxOutput boxes, ScoreOutput scores, BatchLayout batchLayout, float iouThreshold, Suppression suppression) {
 
     /**
      * MediaPipe's short-range BlazeFace ({@code face_detection_short_range.tflite}): one class, faces
      * within about 2 m, 896 anchors. Values from mediapipe/modules/face_detection/face_detection.pbtxt
-     * and face_detection_short_range.pbtxt; the 6 face keypoints after each box are not decoded.
+     * (letterboxed to [-1, 1], lines 41-60; anchors 93-112; decoding 117-141; suppression 144-155)
+     * with the sizes, strides and scales of face_detection_short_range.pbtxt (lines 37-53); the 6 face
+     * keypoints after each box are not decoded.
      */
-    public static final AnchorSsdConfig BLAZEFACE_SHORT_RANGE = new AnchorSsdConfig(
-            new Input("input", 128, 128, 127.5f, 127.5f),
+    public static final AnchorSsdConfig BLAZEFACE_SHORT_RANGE = new AnchorSsdConfig("BlazeFace short range",
+            new Input("input", 128, 128), minusOneToOne(true),
             new SsdAnchors.Options(0.1484375f, 0.75f, List.of(8, 16, 16, 16), List.of(1.0f), false, 1.0f, true),
             // Box and 6 keypoints (x, y each) per anchor; offsets and sizes in input pixels.
             new BoxOutput("regressors", 16, BoxFormat.XYWH, 128, 128, 128, 128, false),
             new ScoreOutput("classificators", 1, Set.of(), 100),
-            BatchLayout.FEATURE_MAP_MAJOR, 0.5f, 0.3f, Suppression.WEIGHTED, null);
+            BatchLayout.FEATURE_MAP_MAJOR, 0.3f, Suppression.WEIGHTED);
+
+    /**
+     * MediaPipe's full palm detector ({@code palm_detection_full.tflite}, MediaPipe Hands' first
+     * stage): one class, palms, 2016 anchors. Values from
+     * mediapipe/modules/palm_detection/palm_detection_cpu.pbtxt, unchanged since the full model came
+     * (d4bb35fe5, 2021-11-03): letterboxed to <b>[0, 1]</b>, not [-1, 1] (lines 22-39); anchors as
+     * BlazeFace's for a 192x192 input (lines 72-92); decoding (lines 97-122); weighted suppression at
+     * 0.3 (lines 125-136). The 7 palm keypoints after each box are not decoded.
+     */
+    public static final AnchorSsdConfig PALM_DETECTION_FULL = new AnchorSsdConfig("MediaPipe palm detection full",
+            new Input("input_1", 192, 192),
+            new InputPreparation(ModelColor.RGB, 0, 255, true, 0, InputSize.DECLARED_OR_FRAME),
+            new SsdAnchors.Options(0.1484375f, 0.75f, List.of(8, 16, 16, 16), List.of(1.0f), false, 1.0f, true),
+            // Box and 7 keypoints (x, y each) per anchor; offsets and sizes in input pixels.
+            new BoxOutput("Identity", 18, BoxFormat.XYWH, 192, 192, 192, 192, false),
+            new ScoreOutput("Identity_1", 1, Set.of(), 100),
+            // Checked with OpenVINO 2026.4.1: at batch 2 its outputs are [1, 4032, 18], feature map by feature map.
+            BatchLayout.FEATURE_MAP_MAJOR, 0.3f, Suppression.WEIGHTED);
 
     /**
      * SSD MobileNetV2 trained on 24 Open Images V4 classes
      * ({@code object_detection_ssd_mobilenetv2_oidv4_fp16.tflite}, from MediaPipe's Objectron), 1917
-     * anchors. Values from mediapipe/modules/objectron/object_detection_oid_v4_cpu.pbtxt, except
-     * that this keeps every object instead of the single best one, and its score threshold is
-     * lower than the graph's 0.6, which misses the person in skimage's astronaut photograph.
+     * anchors. Values from mediapipe/modules/objectron/object_detection_oid_v4_cpu.pbtxt: stretched,
+     * not letterboxed, to [-1, 1] (lines 11-27); anchors (lines 46-72); decoding (lines 77-97);
+     * suppression at 0.5 (lines 122-134), except that this keeps every detection instead of the best
+     * 100 ({@code max_num_detections}).
      */
     public static final AnchorSsdConfig OPEN_IMAGES_SSD_MOBILENET_V2 = new AnchorSsdConfig(
-            new Input("normalized_input_image_tensor", 300, 300, 127.5f, 127.5f),
+            "SSD MobileNetV2 Open Images", new Input("normalized_input_image_tensor", 300, 300), minusOneToOne(false),
             new SsdAnchors.Options(0.2f, 0.95f, List.of(16, 32, 64, 128, 256, 512),
                     List.of(1.0f, 2.0f, 0.5f, 3.0f, 0.3333f), true, 1.0f, false),
             // TensorFlow's SSD box coder: (y, x, h, w) divided by 10, 10, 5, 5, sizes in log space.
@@ -54,7 +82,16 @@ public record AnchorSsdConfig(Input input, SsdAnchors.Options anchors, BoxOutput
             new ScoreOutput("raw_outputs/class_predictions", 24, Set.of(0), Float.POSITIVE_INFINITY),
             // Built like BlazeFace (one head per feature map, each reshaped to [1, -1, n], then
             // concatenated), but OpenVINO cannot reshape it to a batch above 1, where the layouts agree.
-            BatchLayout.FEATURE_MAP_MAJOR, 0.5f, 0.4f, Suppression.HARD, "oidv4_labels.txt");
+            BatchLayout.FEATURE_MAP_MAJOR, 0.5f, Suppression.HARD);
+
+    /**
+     * Frames as MediaPipe's {@code ImageToTensorCalculator} makes them for these models: RGB, the
+     * whole frame scaled into the input and mapped to [-1, 1]. {@code letterbox} is its
+     * {@code keep_aspect_ratio}; its {@code BORDER_ZERO} pads with black before the mapping.
+     */
+    private static InputPreparation minusOneToOne(boolean letterbox) {
+        return new InputPreparation(ModelColor.RGB, 127.5f, 127.5f, letterbox, 0, InputSize.DECLARED_OR_FRAME);
+    }
 
     /** The order of a box's four values in the box output. */
     public enum BoxFormat {
@@ -97,15 +134,15 @@ public record AnchorSsdConfig(Input input, SsdAnchors.Options anchors, BoxOutput
     }
 
     /**
-     * The model input: RGB pixels are fed as {@code (value - mean) / scale}.
+     * The model input the anchors and box scales are made for.
      *
-     * @param name the input tensor's name
+     * @param name the input tensor's name in the preset's model file
      */
-    public record Input(String name, int width, int height, float mean, float scale) {
+    public record Input(String name, int width, int height) {
         public Input {
-            if (width <= 0 || height <= 0 || scale == 0) {
-                throw new IllegalArgumentException("model input " + name + " needs a positive size and a non-zero"
-                        + " scale, got " + width + "x" + height + " scale " + scale);
+            if (width <= 0 || height <= 0) {
+                throw new IllegalArgumentException("model input " + name + " needs a positive size, got " + width
+                        + "x" + height);
             }
         }
     }
@@ -157,18 +194,9 @@ public record AnchorSsdConfig(Input input, SsdAnchors.Options anchors, BoxOutput
     }
 
     public AnchorSsdConfig {
-        checkFraction("minScore", minScore);
-        checkFraction("iouThreshold", iouThreshold);
-    }
-
-    public AnchorSsdConfig withMinScore(float minScore) {
-        return new AnchorSsdConfig(input, anchors, boxes, scores, batchLayout, minScore, iouThreshold, suppression,
-                labelFile);
-    }
-
-    public AnchorSsdConfig withIouThreshold(float iouThreshold) {
-        return new AnchorSsdConfig(input, anchors, boxes, scores, batchLayout, minScore, iouThreshold, suppression,
-                labelFile);
+        if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
+            throw new IllegalArgumentException("iouThreshold must be within [0, 1], got " + iouThreshold);
+        }
     }
 
     /**
@@ -176,16 +204,15 @@ public record AnchorSsdConfig(Input input, SsdAnchors.Options anchors, BoxOutput
      * IR form of BlazeFace, which also keeps a real batch axis.
      */
     public AnchorSsdConfig withTensors(String inputName, String boxesName, String scoresName, BatchLayout layout) {
-        return new AnchorSsdConfig(new Input(inputName, input.width(), input.height(), input.mean(), input.scale()),
-                anchors, new BoxOutput(boxesName, boxes.valuesPerAnchor(), boxes.format(), boxes.xScale(),
-                        boxes.yScale(), boxes.wScale(), boxes.hScale(), boxes.exponentialSize()),
+        return new AnchorSsdConfig(name, new Input(inputName, input.width(), input.height()), preparation, anchors,
+                new BoxOutput(boxesName, boxes.valuesPerAnchor(), boxes.format(), boxes.xScale(), boxes.yScale(),
+                        boxes.wScale(), boxes.hScale(), boxes.exponentialSize()),
                 new ScoreOutput(scoresName, scores.classes(), scores.ignoredClasses(), scores.clipping()), layout,
-                minScore, iouThreshold, suppression, labelFile);
+                iouThreshold, suppression);
     }
 
-    private static void checkFraction(String name, float value) {
-        if (!(value >= 0 && value <= 1)) {
-            throw new IllegalArgumentException(name + " must be within [0, 1], got " + value);
-        }
+    /** Anchors per frame: the size of the model's anchor axis at batch 1. */
+    public int anchorCount() {
+        return SsdAnchors.generate(anchors, input.width(), input.height()).count();
     }
 }

@@ -6,12 +6,14 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ovgst.infer.detect.LabelMap;
 
 /**
  * Turns the two raw outputs of an anchor-based SSD model into detections, as MediaPipe's
  * {@code TensorsToDetectionsCalculator} followed by its {@code NonMaxSuppressionCalculator} do:
  * per anchor the best allowed class, its sigmoid score, a score threshold, the box decoded against
- * the anchor, then non-maximum suppression within each class. Boxes come out clamped to [0, 1].
+ * the anchor, then non-maximum suppression within each class. Boxes come out in normalized
+ * coordinates of the model input, clamped to [0, 1].
  *
  * <p><b>Batches.</b> The outputs are read as {@code f32} in native byte order. Pass the whole output
  * of a batch with its size and the frame's index: where that frame's anchors are depends on the
@@ -27,7 +29,7 @@ public final class AnchorSsdDecoder {
     private static final long FLOAT_BYTES = JAVA_FLOAT.byteSize();
 
     private final AnchorSsdConfig config;
-    private final List<String> labels;
+    private final LabelMap labels;
     private final SsdAnchors anchors;
     private final boolean[] ignored;
 
@@ -41,11 +43,11 @@ public final class AnchorSsdDecoder {
     private final boolean[] consumed;
 
     /**
-     * @param labels the label map ({@link Labels#load}), index = class; empty when there is none
+     * @param labels names the classes; {@link LabelMap#NONE} calls them {@code class N}
      */
-    public AnchorSsdDecoder(AnchorSsdConfig config, List<String> labels) {
+    public AnchorSsdDecoder(AnchorSsdConfig config, LabelMap labels) {
         this.config = config;
-        this.labels = List.copyOf(labels);
+        this.labels = labels;
         this.anchors = SsdAnchors.generate(config.anchors(), config.input().width(), config.input().height());
         this.ignored = new boolean[config.scores().classes()];
         config.scores().ignoredClasses().forEach(c -> ignored[c] = true);
@@ -89,9 +91,9 @@ public final class AnchorSsdDecoder {
         }
     }
 
-    /** The detections of a single frame (batch 1), best first. */
-    public List<Detection> decode(MemorySegment boxes, MemorySegment scores) {
-        return decode(boxes, scores, 1, 0);
+    /** The detections of a single frame (batch 1) that score at least {@code minScore}, best first. */
+    public List<Detection> decode(MemorySegment boxes, MemorySegment scores, float minScore) {
+        return decode(boxes, scores, 1, 0, minScore);
     }
 
     /**
@@ -101,10 +103,11 @@ public final class AnchorSsdDecoder {
      * @param scores the whole score output ({@link AnchorSsdConfig#scores()})
      * @param batchSize how many frames the outputs hold
      * @param frame the frame's index in the batch
+     * @param minScore detections scoring below this are dropped before suppression
      * @throws IllegalArgumentException when the frame is not in the batch or an output is too small
      */
     public synchronized List<Detection> decode(MemorySegment boxes, MemorySegment scores, int batchSize,
-            int frame) {
+            int frame, float minScore) {
         if (frame < 0 || frame >= batchSize) {
             throw new IllegalArgumentException("frame " + frame + " is not in a batch of " + batchSize);
         }
@@ -133,7 +136,7 @@ public final class AnchorSsdDecoder {
                     }
                 }
                 float score = sigmoid(bestLogit);
-                if (bestClass >= 0 && score >= config.minScore()
+                if (bestClass >= 0 && score >= minScore
                         && decodeBox(boxes, inBatch * boxValues, anchor, candidates * 4)) {
                     candidateScores[candidates] = score;
                     candidateClasses[candidates] = bestClass;
@@ -230,9 +233,8 @@ public final class AnchorSsdDecoder {
 
     private Detection detection(int candidate, float xMin, float yMin, float xMax, float yMax) {
         int labelId = candidateClasses[candidate];
-        String label = labelId < labels.size() ? labels.get(labelId) : null;
-        return new Detection(labelId, label, candidateScores[candidate], clamp01(xMin), clamp01(yMin),
-                clamp01(xMax), clamp01(yMax));
+        return new Detection(labelId, labels.label(labelId), candidateScores[candidate], clamp01(xMin),
+                clamp01(yMin), clamp01(xMax), clamp01(yMax));
     }
 
     /** Intersection over union of two candidates' boxes; 0 when either has no area. */

@@ -64,8 +64,8 @@ class ElementBadInputTest {
                         List.of("property 'threshold' is 1.5; allowed: 0 to 1")),
                 Arguments.of("negative threshold", face + " threshold=-0.25",
                         List.of("property 'threshold' is -0.25; allowed: 0 to 1")),
-                Arguments.of("unreadable labels", face + " labels=/nonexistent/labels.txt",
-                        List.of("/nonexistent/labels.txt", "labels file cannot be read")),
+                Arguments.of("unreadable labels", face + " labels-file=/nonexistent/labels.txt",
+                        List.of("/nonexistent/labels.txt", "labels file cannot be read", "labels-file")),
                 Arguments.of("batch on a fixed-size model", "model=" + OI_MODEL + " batch-size=3",
                         List.of(OI_MODEL.toString(), "batch-size 3", "batch-size=1")));
     }

@@ -48,7 +48,15 @@ class ElementInspectTest {
         assertTrue(property(out, "config").contains("String. Default: null"), property(out, "config"));
         assertTrue(property(out, "input-name").contains("String. Default: null"), property(out, "input-name"));
         assertTrue(property(out, "output-name").contains("String. Default: null"), property(out, "output-name"));
-        assertTrue(property(out, "labels").contains("String. Default: null"), property(out, "labels"));
+        assertTrue(property(out, "labels-file").contains("String. Default: null"), property(out, "labels-file"));
+        assertTrue(property(out, "model-instance-id").contains("String. Default: null"),
+                property(out, "model-instance-id"));
+        assertTrue(property(out, "inference-interval").contains("Integer. Range: 1 - 2147483647 Default: 1 "),
+                property(out, "inference-interval"));
+        assertTrue(property(out, "reshape-width").contains("Integer. Range: 0 - 16384 Default: 0 "),
+                property(out, "reshape-width"));
+        assertTrue(property(out, "iou-threshold").matches("(?s).*Double\\. Range: +0 - +1 Default: +0\\.5 .*"),
+                property(out, "iou-threshold"));
         // GLib's own ranges, as gst-inspect-1.0 reads them from the param specs.
         assertTrue(property(out, "nireq").contains("Integer. Range: 0 - 64 Default: 0 "), property(out, "nireq"));
         assertTrue(property(out, "batch-size").contains("Integer. Range: 1 - 64 Default: 1 "),
@@ -59,14 +67,21 @@ class ElementInspectTest {
         assertTrue(modelType.contains("Enum \"GstOvDetectModelType\" Default: 0, \"auto\""), modelType);
         assertTrue(modelType.matches("(?s).*\\(0\\): auto +- auto\n.*"), modelType);
         assertTrue(modelType.matches("(?s).*\\(1\\): anchor-ssd +- anchor_ssd\n.*"), modelType);
+        // Every family of DetectionConverters, by nick and by DL Streamer's name.
+        for (String family : List.of("yolo-v8", "detection-output", "boxes-labels", "centerface")) {
+            assertTrue(modelType.matches("(?s).*\\(\\d+\\): " + family + " +- " + family.replace('-', '_') + "\n.*"),
+                    modelType);
+        }
         for (String name : List.of("model", "device", "nireq", "batch-size", "async", "config", "input-name",
-                "output-name", "labels", "model-type")) {
+                "output-name", "labels-file", "model-type", "model-instance-id", "reshape-width", "reshape-height")) {
             assertTrue(property(out, name).contains("flags: readable, writable, changeable only in NULL or READY state\n"),
                     property(out, name));
         }
-        assertTrue(property(out, "threshold").contains(
-                "flags: readable, writable, changeable in NULL, READY, PAUSED or PLAYING state\n"),
-                property(out, "threshold"));
+        for (String name : List.of("threshold", "iou-threshold", "inference-interval")) {
+            assertTrue(property(out, name).contains(
+                    "flags: readable, writable, changeable in NULL, READY, PAUSED or PLAYING state\n"),
+                    property(out, name));
+        }
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.ovgst.testing.TestAssets;
 final class GstTestSupport {
     static final Path FACE_MODEL = TestAssets.model("face_detection_short_range.tflite");
     static final Path OI_MODEL = TestAssets.model("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite");
+    static final Path PALM_MODEL = TestAssets.model("palm_detection_full.tflite");
 
     private GstTestSupport() {}
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ovgst.gst.GstTestSupport.FACE_MODEL;
 import static org.ovgst.gst.GstTestSupport.OI_MODEL;
+import static org.ovgst.gst.GstTestSupport.PALM_MODEL;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import org.ovgst.testing.TestAssets;
 class PipelineEndToEndTest {
     /** Hand-labelled face in astronaut.png (512x512): left, top, right, bottom. */
     private static final int[] ASTRONAUT_FACE = {175, 75, 275, 180};
+    /** Hand-labelled palm in hand.jpg (640x480), fingers excluded; see AnchorSsdModelsTest for how. */
+    private static final int[] HAND_PALM = {0, 135, 315, 395};
 
     @TempDir
     Path dir;
@@ -75,6 +78,7 @@ class PipelineEndToEndTest {
     @ValueSource(strings = {"gst-launch-1.0", "ovgst launch"})
     @Timeout(120)
     void findsTheAstronautsFace(String tool) throws Exception {
+        // BlazeFace's one class, named by ovgst's table of the models it ships.
         GstTestSupport.Frame frame = detect(tool, FACE_MODEL, "astronaut.png", "").get(0);
         assertEquals(512, frame.width());
         assertEquals(512, frame.height());
@@ -83,20 +87,39 @@ class PipelineEndToEndTest {
         assertEquals("face", face.label());
         assertEquals(0, face.labelId());
         assertTrue(face.confidence() >= 0.5 && face.confidence() <= 1, face.toString());
-        double tolerance = 0.10 * 512;
-        int[] found = {face.x(), face.y(), face.x() + face.w(), face.y() + face.h()};
+        assertNear(ASTRONAUT_FACE, face, 0.10 * 512);
+    }
+
+    /** model-type=auto finds the palm detector's preset from its outputs alone ('Identity', 'Identity_1'). */
+    @Test
+    @Timeout(120)
+    void findsTheOpenPalm() throws Exception {
+        GstTestSupport.Frame frame = detect("gst-launch-1.0", PALM_MODEL, "hand.jpg", "").get(0);
+        assertEquals(1, frame.objects().size(), frame.toString());
+        GstTestSupport.Box palm = frame.objects().get(0);
+        assertEquals("palm", palm.label());
+        assertTrue(palm.confidence() >= 0.9 && palm.confidence() <= 1, palm.toString());
+        assertNear(HAND_PALM, palm, 0.10 * 640);
+    }
+
+    /** Each edge of {@code box} within {@code tolerance} pixels of the hand-labelled one. */
+    private static void assertNear(int[] labelled, GstTestSupport.Box box, double tolerance) {
+        int[] found = {box.x(), box.y(), box.x() + box.w(), box.y() + box.h()};
         for (int i = 0; i < 4; i++) {
-            assertTrue(Math.abs(found[i] - ASTRONAUT_FACE[i]) <= tolerance,
-                    "face " + face + " vs hand-labelled " + java.util.Arrays.toString(ASTRONAUT_FACE));
+            assertTrue(Math.abs(found[i] - labelled[i]) <= tolerance,
+                    box + " vs hand-labelled " + java.util.Arrays.toString(labelled));
         }
     }
 
     @Test
     @Timeout(120)
     void openImagesDetectorFindsPersonAndCat() throws Exception {
-        List<GstTestSupport.Box> astronaut = detect("gst-launch-1.0", OI_MODEL, "astronaut.png", "").get(0).objects();
+        // Named by the label file the model comes with (ovgst's table of the models it ships).
+        List<GstTestSupport.Box> astronaut = detect("gst-launch-1.0", OI_MODEL, "astronaut.png", "").get(0)
+                .objects();
         assertTrue(astronaut.stream().anyMatch(b -> b.label().equals("Person")), astronaut.toString());
-        GstTestSupport.Frame chelsea = detect("gst-launch-1.0", OI_MODEL, "chelsea.png", "").get(0);
+        String labels = " labels-file=" + TestAssets.model("oidv4_labels.txt");
+        GstTestSupport.Frame chelsea = detect("gst-launch-1.0", OI_MODEL, "chelsea.png", labels).get(0);
         assertEquals(451, chelsea.width());
         assertEquals(300, chelsea.height());
         assertTrue(chelsea.objects().stream().anyMatch(b -> b.label().equals("Cat")), chelsea.toString());

@@ -1,7 +1,6 @@
 package org.ovgst.infer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.MemorySegment;
@@ -9,11 +8,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.ovgst.infer.detect.LabelMap;
+import org.ovgst.testing.DetectionAssertions;
 import org.ovgst.testing.TestAssets;
 
 /** Decoding synthetic raw outputs whose detections are known exactly. */
 class AnchorSsdDecoderTest {
     private static final float TOLERANCE = 1e-5f;
+    /** MediaPipe's {@code min_score_thresh} in every preset's graph. */
+    private static final float MIN_SCORE = 0.5f;
     /** A logit far below every threshold: sigmoid(-20) is 2e-9. */
     private static final float NOTHING = -20;
     private static final int PERSON = 4;
@@ -21,12 +24,14 @@ class AnchorSsdDecoderTest {
 
     /** BlazeFace anchor 728: the 6 anchors of the stride-16 cell (4, 4) start here, centered at 0.5625. */
     private static final int FACE_ANCHOR = 512 + (4 * 8 + 4) * 6;
+    /** Palm anchor 1620: the 6 anchors of the 12x12 stride-16 map's cell (6, 6) start here, centered at 6.5 / 12. */
+    private static final int PALM_ANCHOR = 1152 + (6 * 12 + 6) * 6;
     /** SSD anchor 1413: ratio 1 in the 10x10 layer's cell (5, 5), centered at 0.55, 0.35 wide. */
     private static final int SSD_ANCHOR = 1083 + (5 * 10 + 5) * 6;
     /** Its neighbour in the same cell: the interpolated anchor, sqrt(0.35 * 0.5) wide. */
     private static final int SSD_INTERPOLATED_ANCHOR = SSD_ANCHOR + 5;
 
-    private final List<String> openImagesLabels = Labels.load(TestAssets.model("oidv4_labels.txt"));
+    private final LabelMap openImagesLabels = LabelMap.of(Labels.load(TestAssets.model("oidv4_labels.txt")));
 
     /** Raw outputs of {@code frames} frames in which nothing is detected yet. */
     private record RawOutputs(AnchorSsdConfig config, int anchors, float[] boxes, float[] scores) {
@@ -50,21 +55,37 @@ class AnchorSsdDecoderTest {
         }
 
         List<Detection> decode(AnchorSsdDecoder decoder) {
-            return decoder.decode(MemorySegment.ofArray(boxes), MemorySegment.ofArray(scores));
+            return decode(decoder, MIN_SCORE);
+        }
+
+        List<Detection> decode(AnchorSsdDecoder decoder, float minScore) {
+            return decoder.decode(MemorySegment.ofArray(boxes), MemorySegment.ofArray(scores), minScore);
         }
 
         List<Detection> decode(AnchorSsdDecoder decoder, int batchSize, int frame) {
-            return decoder.decode(MemorySegment.ofArray(boxes), MemorySegment.ofArray(scores), batchSize, frame);
+            return decoder.decode(MemorySegment.ofArray(boxes), MemorySegment.ofArray(scores), batchSize, frame,
+                    MIN_SCORE);
         }
     }
 
     @Test
     void blazeFaceBoxesAreXywhInInputPixelsAroundTheAnchorCenter() {
-        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, List.of());
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, LabelMap.NONE);
         List<Detection> found = RawOutputs.empty(decoder, 1)
                 .box(FACE_ANCHOR, 12.8f, -6.4f, 25.6f, 38.4f).logit(FACE_ANCHOR, 0, 3).decode(decoder);
         // Center (0.5625 + 0.1, 0.5625 - 0.05), size 0.2 x 0.3.
-        assertDetections(found, new Detection(0, null, sigmoid(3), 0.5625f, 0.3625f, 0.7625f, 0.6625f));
+        assertDetections(found, new Detection(0, "class 0", sigmoid(3), 0.5625f, 0.3625f, 0.7625f, 0.6625f));
+    }
+
+    @Test
+    void palmBoxesAreXywhInPixelsOfThe192PixelInput() {
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.PALM_DETECTION_FULL, LabelMap.of(List.of("palm")));
+        List<Detection> found = RawOutputs.empty(decoder, 1)
+                .box(PALM_ANCHOR, 19.2f, -9.6f, 38.4f, 57.6f).logit(PALM_ANCHOR, 0, 3).decode(decoder);
+        // Center (6.5 / 12 + 0.1, 6.5 / 12 - 0.05), size 0.2 x 0.3.
+        float center = 6.5f / 12;
+        assertDetections(found,
+                new Detection(0, "palm", sigmoid(3), center, center - 0.2f, center + 0.2f, center + 0.1f));
     }
 
     @Test
@@ -96,11 +117,11 @@ class AnchorSsdDecoderTest {
     @Test
     void scoresBelowTheThresholdGiveNothing() {
         var decoder = new AnchorSsdDecoder(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2, openImagesLabels);
-        // sigmoid(-0.1) = 0.475 < 0.5.
-        assertEquals(List.of(), RawOutputs.empty(decoder, 1).logit(SSD_ANCHOR, PERSON, -0.1f).decode(decoder));
-        var lenient = new AnchorSsdDecoder(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2.withMinScore(0.4f),
-                openImagesLabels);
-        assertEquals(1, RawOutputs.empty(lenient, 1).logit(SSD_ANCHOR, PERSON, -0.1f).decode(lenient).size());
+        RawOutputs outputs = RawOutputs.empty(decoder, 1).logit(SSD_ANCHOR, PERSON, -0.1f);
+        // sigmoid(-0.1) = 0.475 < 0.5; the same decoder takes another threshold on the next call.
+        assertEquals(List.of(), outputs.decode(decoder));
+        assertEquals(1, outputs.decode(decoder, 0.4f).size());
+        assertEquals(List.of(), outputs.decode(decoder, 0.48f));
     }
 
     @Test
@@ -116,7 +137,7 @@ class AnchorSsdDecoderTest {
     @Test
     void suppressionKeepsTheBetterOfTwoOverlappingBoxesOfOneClass() {
         var decoder = new AnchorSsdDecoder(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2, openImagesLabels);
-        // Concentric boxes 0.35 and 0.418 wide: IoU 0.35^2 / 0.418^2 = 0.7 > 0.4.
+        // Concentric boxes 0.35 and 0.418 wide: IoU 0.35^2 / 0.418^2 = 0.7 > 0.5.
         RawOutputs outputs = RawOutputs.empty(decoder, 1)
                 .logit(SSD_ANCHOR, PERSON, 1).logit(SSD_INTERPOLATED_ANCHOR, PERSON, 2);
         float half = (float) Math.sqrt(0.35 * 0.5) / 2;
@@ -124,7 +145,7 @@ class AnchorSsdDecoderTest {
                 0.55f + half);
         assertDetections(outputs.decode(decoder), better);
 
-        var tolerant = new AnchorSsdDecoder(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2.withIouThreshold(0.8f),
+        var tolerant = new AnchorSsdDecoder(withIouThreshold(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2, 0.8f),
                 openImagesLabels);
         assertDetections(outputs.decode(tolerant), better,
                 new Detection(PERSON, "Person", sigmoid(1), 0.375f, 0.375f, 0.725f, 0.725f));
@@ -140,20 +161,20 @@ class AnchorSsdDecoderTest {
 
     @Test
     void weightedSuppressionAveragesTheOverlappingBoxesByScore() {
-        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, List.of());
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, LabelMap.NONE);
         // Two 0.2 x 0.2 faces on the same anchor center, one moved right by 0.05: IoU 0.6 > 0.3.
         List<Detection> found = RawOutputs.empty(decoder, 1)
                 .box(FACE_ANCHOR, 0, 0, 25.6f, 25.6f).logit(FACE_ANCHOR, 0, 2)
                 .box(FACE_ANCHOR + 1, 6.4f, 0, 25.6f, 25.6f).logit(FACE_ANCHOR + 1, 0, 1)
                 .decode(decoder);
         float shift = 0.05f * sigmoid(1) / (sigmoid(2) + sigmoid(1));
-        assertDetections(found, new Detection(0, null, sigmoid(2), 0.4625f + shift, 0.4625f, 0.6625f + shift,
+        assertDetections(found, new Detection(0, "class 0", sigmoid(2), 0.4625f + shift, 0.4625f, 0.6625f + shift,
                 0.6625f));
     }
 
     @Test
     void boxesOfNegativeSizeAreDropped() {
-        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, List.of());
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, LabelMap.NONE);
         List<Detection> found = RawOutputs.empty(decoder, 1)
                 .box(FACE_ANCHOR, 0, 0, -25.6f, 25.6f).logit(FACE_ANCHOR, 0, 3).decode(decoder);
         assertEquals(List.of(), found);
@@ -161,7 +182,7 @@ class AnchorSsdDecoderTest {
 
     @Test
     void eachFrameOfAFeatureMapMajorBatchReadsOnlyItsOwnAnchors() {
-        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, List.of());
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, LabelMap.NONE);
         // Batch 3: the 3 x 512 stride-8 anchors, then the 3 x 384 stride-16 anchors.
         assertEachFrameReadsItsOwnAnchors(decoder, frame -> 3 * 512 + frame * 384 + (FACE_ANCHOR - 512));
     }
@@ -169,10 +190,9 @@ class AnchorSsdDecoderTest {
     @Test
     void eachFrameOfAFrameMajorBatchReadsOnlyItsOwnAnchors() {
         AnchorSsdConfig face = AnchorSsdConfig.BLAZEFACE_SHORT_RANGE;
-        var frameMajor = new AnchorSsdConfig(face.input(), face.anchors(), face.boxes(), face.scores(),
-                AnchorSsdConfig.BatchLayout.FRAME_MAJOR, face.minScore(), face.iouThreshold(), face.suppression(),
-                face.labelFile());
-        var decoder = new AnchorSsdDecoder(frameMajor, List.of());
+        var frameMajor = face.withTensors(face.input().name(), face.boxes().name(), face.scores().name(),
+                AnchorSsdConfig.BatchLayout.FRAME_MAJOR);
+        var decoder = new AnchorSsdDecoder(frameMajor, LabelMap.NONE);
         assertEachFrameReadsItsOwnAnchors(decoder, frame -> frame * 896 + FACE_ANCHOR);
     }
 
@@ -186,7 +206,7 @@ class AnchorSsdDecoderTest {
         for (int frame = 0; frame < 3; frame++) {
             float shift = frame * 0.1f;
             assertDetections(outputs.decode(decoder, 3, frame),
-                    new Detection(0, null, sigmoid(frame + 1), 0.4625f + shift, 0.4625f, 0.6625f + shift, 0.6625f));
+                    new Detection(0, "class 0", sigmoid(frame + 1), 0.4625f + shift, 0.4625f, 0.6625f + shift, 0.6625f));
         }
         IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
                 () -> outputs.decode(decoder, 3, 3));
@@ -199,7 +219,7 @@ class AnchorSsdDecoderTest {
 
     @Test
     void outputShapesAreCheckedAgainstTheBatchLayout() {
-        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, List.of());
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE, LabelMap.NONE);
         decoder.checkOutputShapes(new long[] {1, 2688, 16}, new long[] {1, 2688, 1}, 3);
         decoder.checkOutputShapes(new long[] {1, 896, 16}, new long[] {1, 896, 1}, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -209,11 +229,18 @@ class AnchorSsdDecoderTest {
     }
 
     @Test
-    void labelsOutsideTheLabelMapAreNull() {
-        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2, List.of("???", "Bicycle"));
+    void classesOutsideTheLabelMapAreCalledByTheirNumber() {
+        var decoder = new AnchorSsdDecoder(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2,
+                LabelMap.of(List.of("???", "Bicycle")));
         List<Detection> found = RawOutputs.empty(decoder, 1).logit(SSD_ANCHOR, PERSON, 2).decode(decoder);
-        assertNull(found.getFirst().label());
+        assertEquals("class 4", found.getFirst().label());
         assertEquals(PERSON, found.getFirst().labelId());
+    }
+
+    /** The preset with another suppression threshold. */
+    private static AnchorSsdConfig withIouThreshold(AnchorSsdConfig preset, float iouThreshold) {
+        return new AnchorSsdConfig(preset.name(), preset.input(), preset.preparation(), preset.anchors(),
+                preset.boxes(), preset.scores(), preset.batchLayout(), iouThreshold, preset.suppression());
     }
 
     private static float sigmoid(double logit) {
@@ -221,20 +248,6 @@ class AnchorSsdDecoderTest {
     }
 
     private static void assertDetections(List<Detection> actual, Detection... expected) {
-        assertEquals(expected.length, actual.size(), "detections: " + actual);
-        for (int i = 0; i < expected.length; i++) {
-            assertClose(expected[i], actual.get(i), TOLERANCE);
-        }
-    }
-
-    static void assertClose(Detection expected, Detection actual, float tolerance) {
-        String message = "expected " + expected + " but got " + actual;
-        assertEquals(expected.labelId(), actual.labelId(), message);
-        assertEquals(expected.label(), actual.label(), message);
-        assertEquals(expected.confidence(), actual.confidence(), tolerance, message);
-        assertEquals(expected.xMin(), actual.xMin(), tolerance, message);
-        assertEquals(expected.yMin(), actual.yMin(), tolerance, message);
-        assertEquals(expected.xMax(), actual.xMax(), tolerance, message);
-        assertEquals(expected.yMax(), actual.yMax(), tolerance, message);
+        DetectionAssertions.assertDetections(actual, TOLERANCE, expected);
     }
 }

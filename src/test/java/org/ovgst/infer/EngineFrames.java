@@ -20,6 +20,8 @@ import org.ovgst.testing.TestAssets;
 final class EngineFrames {
     static final String FACE_MODEL = "face_detection_short_range.tflite";
     static final AnchorSsdConfig FACE = AnchorSsdConfig.BLAZEFACE_SHORT_RANGE;
+    /** The face model's score threshold: MediaPipe's and the element's default. */
+    static final float FACE_THRESHOLD = 0.5f;
     /** Anchors per feature map of BlazeFace: where each frame of a batch lies in the outputs. */
     static final List<Integer> FACE_MAPS = SsdAnchors.generate(FACE.anchors(), 128, 128).anchorsPerFeatureMap();
     static final int FACE_ANCHORS = FACE_MAPS.stream().mapToInt(Integer::intValue).sum();
@@ -29,7 +31,7 @@ final class EngineFrames {
     /** The face model's settings: RGB, [-1, 1]. */
     static EngineSettings faceSettings() {
         return EngineSettings.of(TestAssets.model(FACE_MODEL))
-                .withNormalization(FACE.input().mean(), FACE.input().scale());
+                .withNormalization(FACE.preparation().mean(), FACE.preparation().scale());
     }
 
     static BgrImage photo(String file, int width, int height) {
@@ -209,9 +211,9 @@ final class EngineFrames {
             return max;
         }
 
-        /** Decodes as a single frame. */
+        /** Decodes as a single frame, at the face model's threshold. */
         List<Detection> decode(AnchorSsdDecoder decoder) {
-            return decoder.decode(MemorySegment.ofArray(boxes), MemorySegment.ofArray(scores));
+            return decoder.decode(MemorySegment.ofArray(boxes), MemorySegment.ofArray(scores), FACE_THRESHOLD);
         }
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.infer.EngineFrames.FaceOutputs;
+import org.ovgst.infer.detect.LabelMap;
 import org.ovgst.openvino.OpenVino;
 
 /**
@@ -74,7 +75,7 @@ class InferenceEngineGridTest {
             }
             assertTrue(engine.drain());
         }
-        astronautAlone = alone[0].decode(new AnchorSsdDecoder(EngineFrames.FACE, List.of()));
+        astronautAlone = alone[0].decode(new AnchorSsdDecoder(EngineFrames.FACE, LabelMap.NONE));
         assertEquals(1, astronautAlone.size(), "the astronaut's face alone: " + astronautAlone);
         assertTrue(astronautAlone.getFirst().confidence() > 0.8, "the astronaut's face: " + astronautAlone);
     }
@@ -102,7 +103,7 @@ class InferenceEngineGridTest {
     @MethodSource("grid")
     void everyFrameOnceInOrderWithItsOwnResult(int nireq, int batch, boolean async) {
         long start = System.nanoTime();
-        var decoder = new AnchorSsdDecoder(EngineFrames.FACE, List.of());
+        var decoder = new AnchorSsdDecoder(EngineFrames.FACE, LabelMap.NONE);
         List<Integer> delivered = new ArrayList<>();
         List<Integer> batchSizes = new ArrayList<>();
         float[] worst = new float[1];

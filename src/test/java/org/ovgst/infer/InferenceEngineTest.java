@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.infer.EngineFrames.FaceOutputs;
+import org.ovgst.infer.detect.LabelMap;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.TestAssets;
 
@@ -283,7 +284,7 @@ class InferenceEngineTest {
             assertEquals(padding == 0 ? 1 : 0, engine.stats().framesZeroCopy(), "zero copy");
         }
         outputs[0] = recorder.outputs.get(0);
-        List<Detection> faces = outputs[0].decode(new AnchorSsdDecoder(EngineFrames.FACE, List.of()));
+        List<Detection> faces = outputs[0].decode(new AnchorSsdDecoder(EngineFrames.FACE, LabelMap.NONE));
         assertEquals(1, faces.size(), format + " padding " + padding + ": " + faces);
         return faces.getFirst();
     }
@@ -358,7 +359,7 @@ class InferenceEngineTest {
             // Tight frames 0, 2 and 4 (NV12) in place; the padded frame 3 copied.
             assertEquals(new InferenceEngine.Stats(3, 1, 3, 0), engine.stats());
         }
-        var decoder = new AnchorSsdDecoder(EngineFrames.FACE, List.of());
+        var decoder = new AnchorSsdDecoder(EngineFrames.FACE, LabelMap.NONE);
         for (int tag : new int[] {0, 2, 3, 4}) {
             List<Detection> faces = recorder.outputs.get(tag).decode(decoder);
             assertEquals(1, faces.size(), "frame " + tag + ": " + faces);
@@ -370,18 +371,16 @@ class InferenceEngineTest {
     /** The IR model: NCHW found from its shape, dynamic batch set to 2, outputs [N, 896, values]. */
     @Test
     void irModelWithNchwLayoutAndRealBatchAxis() {
-        AnchorSsdConfig ir = new AnchorSsdConfig(EngineFrames.FACE.input(), EngineFrames.FACE.anchors(),
-                new AnchorSsdConfig.BoxOutput("output", 16, AnchorSsdConfig.BoxFormat.XYWH, 128, 128, 128, 128, false),
-                new AnchorSsdConfig.ScoreOutput("525", 1, java.util.Set.of(), 100),
-                AnchorSsdConfig.BatchLayout.FRAME_MAJOR, 0.5f, 0.3f, AnchorSsdConfig.Suppression.WEIGHTED, null);
-        var decoder = new AnchorSsdDecoder(ir, List.of());
+        AnchorSsdConfig ir = EngineFrames.FACE.withTensors("input", "output", "525",
+                AnchorSsdConfig.BatchLayout.FRAME_MAJOR);
+        var decoder = new AnchorSsdDecoder(ir, LabelMap.NONE);
         List<List<Detection>> found = Collections.synchronizedList(new ArrayList<>());
         var sink = new ResultSink<Integer>() {
             @Override
             public void deliver(Integer tag, InferenceResults results) {
                 decoder.checkOutputShapes(results.shape("output"), results.shape("525"), results.batchSize());
                 found.add(decoder.decode(results.output("output"), results.output("525"), results.batchSize(),
-                        results.slot()));
+                        results.slot(), EngineFrames.FACE_THRESHOLD));
             }
 
             @Override
@@ -406,7 +405,7 @@ class InferenceEngineTest {
             assertEquals(1, found.get(i).size(), "astronaut in slot " + i + ": " + found.get(i));
             assertTrue(found.get(i).getFirst().confidence() > 0.8);
         }
-        List<Detection> tflite = alone[0].decode(new AnchorSsdDecoder(EngineFrames.FACE, List.of()));
+        List<Detection> tflite = alone[0].decode(new AnchorSsdDecoder(EngineFrames.FACE, LabelMap.NONE));
         assertEquals(tflite.getFirst().xMin(), found.get(0).getFirst().xMin(), 0.01, "IR vs TFLite");
     }
 

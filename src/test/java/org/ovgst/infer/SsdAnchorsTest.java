@@ -32,6 +32,21 @@ class SsdAnchorsTest {
     }
 
     @Test
+    void palmDetectorHas2016FixedSizeAnchorsOnBlazeFacesLayersAt192Pixels() {
+        SsdAnchors anchors = anchorsOf(AnchorSsdConfig.PALM_DETECTION_FULL);
+        // The count of MediaPipe's palm_detection_cpu.pbtxt (num_boxes) and of the model's outputs.
+        assertEquals(2016, anchors.count());
+        // Stride 8: a 24x24 grid with 2 anchors per cell; stride 16: 12x12 with 6.
+        assertEquals(List.of(24 * 24 * 2, 12 * 12 * 6), anchors.anchorsPerFeatureMap());
+        assertAnchor(anchors, 0, 0.5f / 24, 0.5f / 24, 1, 1);
+        assertAnchor(anchors, 2, 1.5f / 24, 0.5f / 24, 1, 1);
+        assertAnchor(anchors, 2 * 24, 0.5f / 24, 1.5f / 24, 1, 1);
+        assertAnchor(anchors, 1152, 0.5f / 12, 0.5f / 12, 1, 1);
+        assertAnchor(anchors, 1152 + 6, 1.5f / 12, 0.5f / 12, 1, 1);
+        assertAnchor(anchors, 2015, 11.5f / 12, 11.5f / 12, 1, 1);
+    }
+
+    @Test
     void openImagesSsdHas1917AnchorsOfTensorFlowsSsdLayout() {
         SsdAnchors anchors = anchorsOf(AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2);
         assertEquals(1917, anchors.count());

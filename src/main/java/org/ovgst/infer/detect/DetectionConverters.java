@@ -21,6 +21,7 @@ public final class DetectionConverters {
      * values) is decided by its own stricter test.
      */
     public static final List<ConverterFamily> FAMILIES = List.of(
+            AnchorSsdConverter.FAMILY,
             DetectionOutputConverter.FAMILY,
             BoxesLabelsConverter.FAMILY,
             CenterFaceConverter.FAMILY);
