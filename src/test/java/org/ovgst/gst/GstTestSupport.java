@@ -117,11 +117,17 @@ final class GstTestSupport {
      */
     static Pipeline.Outcome runInProcess(String description, java.time.Duration limit,
             java.util.function.Consumer<Pipeline> setup) {
+        return runInProcess(description, limit, setup, System.err::println);
+    }
+
+    /** Like {@link #runInProcess(String, java.time.Duration, java.util.function.Consumer)}, warnings to {@code warnings}. */
+    static Pipeline.Outcome runInProcess(String description, java.time.Duration limit,
+            java.util.function.Consumer<Pipeline> setup, java.util.function.Consumer<String> warnings) {
         Pipeline pipeline = Pipeline.parse(description);
         long deadline = System.nanoTime() + limit.toNanos();
         try {
             setup.accept(pipeline);
-            Pipeline.Outcome outcome = pipeline.run(w -> System.err.println(w), () -> {
+            Pipeline.Outcome outcome = pipeline.run(warnings, () -> {
                 if (System.nanoTime() > deadline) {
                     throw new Hung();
                 }

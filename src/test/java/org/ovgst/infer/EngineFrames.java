@@ -2,9 +2,6 @@ package org.ovgst.infer;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,22 +32,7 @@ final class EngineFrames {
     }
 
     static BgrImage photo(String file, int width, int height) {
-        return scaled(TestAssets.readBgr(TestAssets.image(file)), width, height);
-    }
-
-    static BgrImage scaled(BgrImage image, int width, int height) {
-        if (image.width() == width && image.height() == height) {
-            return image;
-        }
-        BufferedImage source = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-        System.arraycopy(image.pixels(), 0, ((DataBufferByte) source.getRaster().getDataBuffer()).getData(), 0,
-                image.pixels().length);
-        BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        var graphics = target.createGraphics();
-        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        graphics.drawImage(source, 0, 0, width, height, null);
-        graphics.dispose();
-        return new BgrImage(width, height, ((DataBufferByte) target.getRaster().getDataBuffer()).getData());
+        return TestAssets.readBgr(TestAssets.image(file)).scaled(width, height);
     }
 
     /** Synthetic pattern {@code kind} (0..7): gradients, checkerboards, noise, bars, rings, flat gray. */

@@ -336,7 +336,7 @@ class InferenceEngineTest {
     void aNewLayoutRecompilesAndAPaddedOneOnlyCopies() {
         Recorder recorder = new Recorder();
         BgrImage astronaut = TestAssets.readBgr(TestAssets.image("astronaut.png"));
-        BgrImage big = EngineFrames.scaled(astronaut, 320, 240);
+        BgrImage big = astronaut.scaled(320, 240);
         try (Arena frameArena = Arena.ofConfined();
                 var engine = InferenceEngine.open(EngineFrames.faceSettings().withNireq(2), BGR, recorder)) {
             assertTrue(engine.submit(0, frames[0]));

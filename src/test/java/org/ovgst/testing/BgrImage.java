@@ -1,5 +1,6 @@
 package org.ovgst.testing;
 
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
@@ -24,6 +25,21 @@ public record BgrImage(int width, int height, byte[] pixels) {
         BufferedImage bgr = new BufferedImage(decoded.getWidth(), decoded.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.getGraphics().drawImage(decoded, 0, 0, null);
         return new BgrImage(bgr.getWidth(), bgr.getHeight(), ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
+    }
+
+    /** This picture resized to {@code width x height}, bilinear (the same picture when the size is its own). */
+    public BgrImage scaled(int width, int height) {
+        if (this.width == width && this.height == height) {
+            return this;
+        }
+        BufferedImage source = new BufferedImage(this.width, this.height, BufferedImage.TYPE_3BYTE_BGR);
+        System.arraycopy(pixels, 0, ((DataBufferByte) source.getRaster().getDataBuffer()).getData(), 0, pixels.length);
+        BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        var graphics = target.createGraphics();
+        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        graphics.drawImage(source, 0, 0, width, height, null);
+        graphics.dispose();
+        return new BgrImage(width, height, ((DataBufferByte) target.getRaster().getDataBuffer()).getData());
     }
 
     /** The pixels in off-heap memory, ready to wrap as a tensor. */
