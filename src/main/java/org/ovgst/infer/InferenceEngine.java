@@ -123,6 +123,8 @@ public final class InferenceEngine<T> implements AutoCloseable {
     private boolean closing;
     private Throwable sinkFailure;
     private RequestPool pool;
+    /** Requests of the pool that hold frames of this engine not yet handed out; at most the pool's share. */
+    private int held;
 
     private final Thread deliveryThread;
     /** The thread inside a Sink call, to refuse re-entrant calls that would deadlock. */
@@ -225,23 +227,13 @@ public final class InferenceEngine<T> implements AutoCloseable {
         int index;
         lock.lock();
         try {
-            slot = pool.filling;
+            slot = placeFor();
             if (slot == null) {
-                while (pool.idle.isEmpty()) {
-                    if (released) {
-                        refused++;
-                        return false;
-                    }
-                    try {
-                        instance.slotFreed.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        refused++;
-                        return false;
-                    }
-                }
-                slot = pool.idle.pollFirst();
-                pool.filling = slot;
+                refused++;
+                return false;
+            }
+            if (!slot.holds(this)) {
+                held++;
             }
             index = slot.reserve(this);
             order.add(tag, slot, index);
@@ -270,6 +262,34 @@ public final class InferenceEngine<T> implements AutoCloseable {
             run(slot);
         }
         return true;
+    }
+
+    /**
+     * The request the next frame goes to, waiting while this engine holds its share of requests and
+     * the batch being filled is not one of them (see {@link RequestPool}); null when released or
+     * interrupted. Under the lock.
+     */
+    private RequestSlot placeFor() {
+        while (true) {
+            RequestSlot filling = pool.filling;
+            if (filling != null && (filling.holds(this) || held < pool.share())) {
+                return filling;
+            }
+            if (filling == null && held < pool.share() && !pool.idle.isEmpty()) {
+                RequestSlot slot = pool.idle.pollFirst();
+                pool.filling = slot;
+                return slot;
+            }
+            if (released) {
+                return null;
+            }
+            try {
+                instance.slotFreed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /**
@@ -359,7 +379,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
             target = order.nextSeq();
             discardBelow = target;
             RequestSlot filling = pool == null ? null : pool.filling;
-            if (filling != null && !filling.shared && filling.owner == this) {
+            if (filling != null && filling.heldOnlyBy(this)) {
                 // Only this stream's frames: the batch never runs.
                 pool.filling = null;
                 filling.startWanted = true;
@@ -501,9 +521,12 @@ public final class InferenceEngine<T> implements AutoCloseable {
         return layout;
     }
 
-    /** Requests in the pool (the device's choice when {@code nireq} was 0; 1 when not async). */
+    /**
+     * The requests this engine brings to the pool and may hold (the device's choice when {@code nireq}
+     * was 0; 1 when not async). Engines sharing a model bring theirs to one pool.
+     */
     public int nireq() {
-        return pool.nireq();
+        return pool.share();
     }
 
     public int batchSize() {
@@ -689,8 +712,8 @@ public final class InferenceEngine<T> implements AutoCloseable {
         lock.lock();
         try {
             order.removeHead();
-            if (slot != null) {
-                instance.consumed(slot);
+            if (slot != null && instance.handedOut(slot, this)) {
+                held--;
             }
             progress.signalAll();
         } finally {

@@ -125,23 +125,29 @@ final class ModelInstance {
         return preparation.inputName();
     }
 
-    /** The pool for frames of this layout's geometry, compiled now if no engine uses one yet. */
+    /**
+     * The pool for frames of this layout's geometry, with this engine's share of requests added:
+     * compiled now if no engine uses one yet.
+     */
     RequestPool join(FrameLayout layout) {
         synchronized (pools) {
             RequestPool pool = pools.get(Geometry.of(layout));
             if (pool == null) {
                 pool = new RequestPool(this, preparation.compile(layout), layout);
                 pools.put(Geometry.of(layout), pool);
+            } else {
+                pool.grow();
             }
             pool.users++;
             return pool;
         }
     }
 
-    /** An engine's frames left the pool (all handed out); the last user frees it. */
+    /** An engine's frames left the pool (all handed out): its share of requests goes; the last user frees it. */
     void leave(RequestPool pool) {
         synchronized (pools) {
             if (--pool.users > 0) {
+                pool.shrink();
                 return;
             }
             pools.values().remove(pool);
@@ -193,14 +199,19 @@ final class ModelInstance {
     }
 
     /**
-     * An engine handed out one of the slot's frames; the slot goes back to its pool when all are,
-     * unless it is still being filled. Under the lock.
+     * {@code engine} handed out one of the slot's frames; returns whether the engine no longer holds
+     * the slot. The slot goes back to its pool when all its frames are out, unless it is still being
+     * filled. Under the lock.
      */
-    void consumed(RequestSlot slot) {
-        if (++slot.consumed == slot.filled && slot.pool.filling != slot) {
-            slot.reset();
-            slot.pool.idle.addLast(slot);
+    boolean handedOut(RequestSlot slot, Object engine) {
+        boolean released = slot.handedOut(engine);
+        if (slot.consumed == slot.filled && slot.pool.filling != slot) {
+            slot.pool.recycle(slot);
+        }
+        if (released) {
+            // An engine at its share of requests waits for this.
             slotFreed.signalAll();
         }
+        return released;
     }
 }

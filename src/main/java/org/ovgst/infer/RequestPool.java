@@ -11,9 +11,16 @@ import org.ovgst.openvino.PortInfo;
 
 /**
  * The request pool of one frame geometry: the model compiled for frames of one format and size and
- * its {@code nireq} infer requests, shared by every engine of the model instance whose frames have
- * that geometry (so their frames can share a batch). The pool of {@code nireq} requests bounds both
- * memory and the work in flight. {@link #idle} and {@link #filling} are guarded by the instance lock.
+ * its infer requests, shared by every engine of the model instance whose frames have that geometry
+ * (so their frames can share a batch).
+ *
+ * <p>Every engine brings {@code nireq} requests to the pool and may hold at most that many: a
+ * request is held by each engine with frames in it not yet handed out. Then an engine under its
+ * share always finds a free request, whatever the others do, so an engine whose downstream is
+ * blocked (a sink waiting to preroll, a slow branch) holds back only itself: with one pool of
+ * {@code nireq} for everyone, its undelivered frames would take every request and the other
+ * engines, stuck behind it, could never bring the frames that unblock it. The requests bound both
+ * memory and the work in flight. The slot lists are guarded by the instance lock.
  */
 final class RequestPool {
     private final ModelInstance instance;
@@ -21,7 +28,11 @@ final class RequestPool {
     private final InputGeometry geometry;
     private final List<PortInfo> outputs;
     private final Map<String, Integer> outputIndex;
-    private final List<RequestSlot> slots;
+    /** The requests each engine brings, and may hold at most. */
+    private final int share;
+    private final List<RequestSlot> slots = new ArrayList<>();
+    /** Requests to free as they come back, after engines left. */
+    private int surplus;
     /** The u8 tensor frames are given as: NHWC, YUV as one plane of 1.5 rows per image row. */
     private final long[] inputShape;
     /** The layout of one frame in the input tensor. */
@@ -50,22 +61,67 @@ final class RequestPool {
                 : new long[] {batch, frames.height() * 3L / 2, frames.width(), 1};
         this.tight = FrameLayout.tight(format, frames.width(), frames.height());
         EngineSettings settings = instance.settings();
-        int requests = !settings.async() ? 1
-                : settings.nireq() > 0 ? settings.nireq() : this.compiled.optimalNumberOfInferRequests();
+        this.share = Math.max(1, !settings.async() ? 1
+                : settings.nireq() > 0 ? settings.nireq() : this.compiled.optimalNumberOfInferRequests());
+        try {
+            grow();
+        } catch (RuntimeException e) {
+            this.compiled.close();
+            throw e;
+        }
+    }
+
+    /** Adds an engine's share of requests. Called by the first user (construction) and each later one. */
+    void grow() {
         List<RequestSlot> made = new ArrayList<>();
         try {
-            for (int i = 0; i < Math.max(1, requests); i++) {
-                made.add(new RequestSlot(this, i));
+            for (int i = 0; i < share; i++) {
+                made.add(new RequestSlot(this, slots.size() + i));
             }
         } catch (OpenVinoException e) {
             made.forEach(RequestSlot::free);
-            this.compiled.close();
-            throw new InferenceException("cannot create " + requests + " infer requests (nireq) for "
-                    + instance.modelName() + " on " + settings.device() + ": " + e.getMessage() + ". Try a smaller nireq",
-                    e);
+            throw new InferenceException("cannot create " + share + " more infer requests (nireq) for "
+                    + instance.modelName() + " on " + instance.settings().device() + ": " + e.getMessage()
+                    + ". Try a smaller nireq", e);
         }
-        slots = List.copyOf(made);
-        idle.addAll(slots);
+        instance.lock.lock();
+        try {
+            slots.addAll(made);
+            idle.addAll(made);
+            instance.slotFreed.signalAll();
+        } finally {
+            instance.lock.unlock();
+        }
+    }
+
+    /** An engine left: its share of requests goes, the idle ones now and the others as they come back. */
+    void shrink() {
+        instance.lock.lock();
+        try {
+            surplus += share;
+            while (surplus > 0 && !idle.isEmpty()) {
+                retire(idle.pollLast());
+            }
+        } finally {
+            instance.lock.unlock();
+        }
+    }
+
+    /** A request all of whose frames were handed out: back to idle, or freed when engines left. Under the lock. */
+    void recycle(RequestSlot slot) {
+        slot.reset();
+        if (surplus > 0) {
+            retire(slot);
+        } else {
+            idle.addLast(slot);
+            instance.slotFreed.signalAll();
+        }
+    }
+
+    private void retire(RequestSlot slot) {
+        surplus--;
+        slots.remove(slot);
+        slot.free();
     }
 
     CompiledModel compiled() {
@@ -100,8 +156,9 @@ final class RequestPool {
         return instance.settings().batchSize();
     }
 
-    int nireq() {
-        return slots.size();
+    /** The requests each engine brings: {@code nireq}, or the device's optimal number. */
+    int share() {
+        return share;
     }
 
     long[] inputShape() {

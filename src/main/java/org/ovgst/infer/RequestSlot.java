@@ -39,9 +39,13 @@ final class RequestSlot {
     boolean ran;
     /** Flushed before it ran: its frames are discarded. */
     boolean dropped;
-    /** The engine of the first frame, and whether another engine's frames share the slot. */
-    Object owner;
-    boolean shared;
+    /**
+     * The engines with frames here not yet handed out, and how many each: an engine may hold only
+     * its share of the pool's requests (see {@link RequestPool}). At most a few engines share a batch.
+     */
+    private Object[] holders = new Object[4];
+    private int[] unconsumed = new int[4];
+    private int holderCount;
     volatile RuntimeException error;
     private boolean outcomeKnown;
 
@@ -84,15 +88,60 @@ final class RequestSlot {
         outputTensors = tensors;
     }
 
-    /** Reserves the next frame of the batch for {@code engine}; returns its index. Under the instance lock. */
+    /**
+     * Reserves the next frame of the batch for {@code engine}; returns its index. Under the instance
+     * lock. {@link #holds} tells beforehand whether the engine will hold one more request.
+     */
     int reserve(Object engine) {
-        if (owner == null) {
-            owner = engine;
-        } else if (owner != engine) {
-            shared = true;
+        int at = holderIndex(engine);
+        if (at < 0) {
+            if (holderCount == holders.length) {
+                holders = java.util.Arrays.copyOf(holders, holderCount * 2);
+                unconsumed = java.util.Arrays.copyOf(unconsumed, holderCount * 2);
+            }
+            at = holderCount++;
+            holders[at] = engine;
+            unconsumed[at] = 0;
         }
+        unconsumed[at]++;
         writing++;
         return filled++;
+    }
+
+    /** Whether {@code engine} has frames here not yet handed out. Under the instance lock. */
+    boolean holds(Object engine) {
+        return holderIndex(engine) >= 0;
+    }
+
+    /** Whether only {@code engine} has frames here not yet handed out. Under the instance lock. */
+    boolean heldOnlyBy(Object engine) {
+        return holderCount == 1 && holders[0] == engine;
+    }
+
+    /**
+     * One of {@code engine}'s frames was handed out; returns whether that was its last one here
+     * (it no longer holds the request). Under the instance lock.
+     */
+    boolean handedOut(Object engine) {
+        consumed++;
+        int at = holderIndex(engine);
+        if (--unconsumed[at] > 0) {
+            return false;
+        }
+        holderCount--;
+        holders[at] = holders[holderCount];
+        unconsumed[at] = unconsumed[holderCount];
+        holders[holderCount] = null;
+        return true;
+    }
+
+    private int holderIndex(Object engine) {
+        for (int i = 0; i < holderCount; i++) {
+            if (holders[i] == engine) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether the batch was closed and nothing is being written, so whoever asks may start it (once). */
@@ -153,8 +202,6 @@ final class RequestSlot {
         started = false;
         ran = false;
         dropped = false;
-        owner = null;
-        shared = false;
         error = null;
         synchronized (this) {
             outcomeKnown = false;
