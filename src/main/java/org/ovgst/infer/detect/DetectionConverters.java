@@ -18,13 +18,17 @@ public final class DetectionConverters {
     /**
      * Every family, in the order {@code auto} tries them: the most specific shapes first, so that a
      * family whose outputs could pass for another's (a one-class YOLOv5 and YOLOv10 both end in 6
-     * values) is decided by its own stricter test.
+     * values) is decided by its own stricter test. The YOLO families: yolo-v10 and yolo-v5 test exact
+     * counts and exclude each other, yolo-v8 only compares two dimensions, so it comes after them.
      */
     public static final List<ConverterFamily> FAMILIES = List.of(
             AnchorSsdConverter.FAMILY,
             DetectionOutputConverter.FAMILY,
             BoxesLabelsConverter.FAMILY,
-            CenterFaceConverter.FAMILY);
+            CenterFaceConverter.FAMILY,
+            YoloV10Converter.FAMILY,
+            YoloV5Converter.FAMILY,
+            YoloV8Converter.FAMILY);
 
     private DetectionConverters() {}
 
