@@ -126,7 +126,7 @@ class DetectElementTest {
         Path labels = Files.writeString(dir.resolve("three.txt"), "face\nhand\nfoot\n");
         List<String> warnings = new ArrayList<>();
         Path json = dir.resolve("labels.jsonl");
-        Pipeline.Outcome outcome = GstTestSupport.runInProcess(source() + " num-buffers=2 ! ovdetect model="
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(source() + " ! ovdetect model="
                 + FACE_MODEL + " labels-file=" + labels + " ! ovmetapublish location=" + json + " ! fakesink",
                 Duration.ofSeconds(60), p -> { }, warnings::add);
         assertTrue(outcome.ok(), outcome.toString());

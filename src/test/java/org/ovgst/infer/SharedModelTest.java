@@ -73,7 +73,7 @@ class SharedModelTest {
                 engines.add(InferenceEngine.open(settings, BGR, stream, "four"));
             }
             assertEquals(1L, OpenVino.liveHandles().get("CompiledModel"), "one compiled model for four streams");
-            assertEquals(2L, OpenVino.liveHandles().get("InferRequest"), "one pool of nireq requests");
+            assertEquals(8L, OpenVino.liveHandles().get("InferRequest"), "each stream brings its nireq requests");
             // Four streaming threads, each submitting its own 30 frames, all at once.
             List<Thread> threads = new ArrayList<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -152,6 +152,49 @@ class SharedModelTest {
         }
     }
 
+    /**
+     * A stream whose downstream blocks (its sink waits, as a sink does before preroll) holds only its
+     * own share of the requests: the other stream still runs, and the blocked one waits for itself.
+     */
+    @Test
+    void aBlockedStreamDoesNotStarveTheOthers() throws Exception {
+        var settings = EngineFrames.faceSettings().withNireq(1);
+        java.util.concurrent.CountDownLatch inDelivery = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        Stream blocked = new Stream() {
+            @Override
+            public void deliver(Integer tag, InferenceResults results) {
+                super.deliver(tag, results);
+                inDelivery.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Stream free = new Stream();
+        try (var first = InferenceEngine.open(settings, BGR, blocked, "fair");
+                var second = InferenceEngine.open(settings, BGR, free, "fair")) {
+            Thread submitter = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 3; i++) {
+                    first.submit(i, frames[i]);
+                }
+            });
+            assertTrue(inDelivery.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            InferenceEngineTest.awaitWaiting(submitter);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(second.submit(i, frames[i]));
+            }
+            assertTrue(second.drain());
+            assertEquals(List.of(0, 1, 2), free.delivered, "the other stream ran while the first was blocked");
+            gate.countDown();
+            submitter.join(10_000);
+            assertTrue(first.drain());
+            assertEquals(List.of(0, 1, 2), blocked.delivered);
+        }
+    }
+
     @Test
     void anotherModelOrASynchronousInstanceIsRefused() {
         var settings = EngineFrames.faceSettings();
@@ -198,7 +241,7 @@ class SharedModelTest {
     }
 
     /** Records one engine's deliveries. */
-    static final class Stream implements ResultSink<Integer> {
+    static class Stream implements ResultSink<Integer> {
         final List<Integer> delivered = new CopyOnWriteArrayList<>();
         final List<Integer> discarded = new CopyOnWriteArrayList<>();
         final Map<Integer, FaceOutputs> outputs = new ConcurrentHashMap<>();
