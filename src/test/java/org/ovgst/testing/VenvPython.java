@@ -23,7 +23,18 @@ public final class VenvPython {
 
     /** Runs {@code script} to completion and returns what it printed; fails the test if it fails. */
     public static String run(String script, String... args) throws IOException, InterruptedException {
-        Process python = command(script, args).redirectErrorStream(true).start();
+        return output(command(script, args));
+    }
+
+    /** Runs the script file {@code script} (under src/test/python) to completion, as {@link #run}. */
+    public static String runFile(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = Stream.concat(Stream.of(TestAssets.python().toString(),
+                TestAssets.home().resolve("src/test/python").resolve(script).toString()), Stream.of(args)).toList();
+        return output(new ProcessBuilder(command));
+    }
+
+    private static String output(ProcessBuilder builder) throws IOException, InterruptedException {
+        Process python = builder.redirectErrorStream(true).start();
         python.getOutputStream().close();
         String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, python.waitFor(), () -> "Python failed:\n" + output);
