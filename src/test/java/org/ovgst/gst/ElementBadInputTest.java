@@ -67,7 +67,26 @@ class ElementBadInputTest {
                 Arguments.of("unreadable labels", face + " labels-file=/nonexistent/labels.txt",
                         List.of("/nonexistent/labels.txt", "labels file cannot be read", "labels-file")),
                 Arguments.of("batch on a fixed-size model", "model=" + OI_MODEL + " batch-size=3",
-                        List.of(OI_MODEL.toString(), "batch-size 3", "batch-size=1")));
+                        List.of(OI_MODEL.toString(), "batch-size 3", "batch-size=1")),
+                // Not a detector: the outputs, every family and what it expects, and where such a model belongs.
+                Arguments.of("a landmark model", "model=" + TestAssets.model("hand_landmark_full.tflite"),
+                        List.of("is not a detector any converter knows", "'Identity' f32 [1,63]", "'Identity_2' f32 [1,1]",
+                                "anchor-ssd (", "detection-output (", "yolo-v8 (", "centerface (",
+                                "a classification model, not a detector")),
+                Arguments.of("a model whose output is an image", "model=" + TestAssets.model("pose_landmark_full.tflite"),
+                        List.of("is not a detector any converter knows", "'Identity_2' f32 [1,256,256,1]",
+                                "a frame-processing model, not a detector")),
+                Arguments.of("the wrong family named", face + " model-type=yolo-v8",
+                        List.of("is not a yolo-v8 model", "'regressors' f32 [1,896,16]", "yolo-v8 expects",
+                                "model-type at auto")),
+                Arguments.of("an output the model does not have", face + " output-name=boxes",
+                        List.of("'output-name'", "'boxes'", "'regressors'", "'classificators'")),
+                Arguments.of("reshape-width without reshape-height", face + " reshape-width=320",
+                        List.of("'reshape-width'", "'reshape-height'", "set both")),
+                Arguments.of("a size the anchors do not fit", face + " reshape-width=320 reshape-height=320",
+                        List.of("BlazeFace short range decodes a 128x128 input", "320x320", "reshape-height unset")),
+                Arguments.of("a size the model cannot take", "model=" + OI_MODEL + " reshape-width=320 reshape-height=320",
+                        List.of("cannot reshape input", "320x320", "reshape-width and reshape-height")));
     }
 
     private static String description(String properties) {

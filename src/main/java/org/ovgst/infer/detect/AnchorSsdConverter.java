@@ -142,7 +142,8 @@ public final class AnchorSsdConverter implements DetectionConverter {
             String size = input.width() + "x" + input.height();
             throw new IllegalArgumentException("the anchor-ssd preset " + config.name() + " decodes a " + size
                     + " input (its anchors and box scales are made for that size), but the model input is " + width
-                    + "x" + height + ": use a model whose input is " + size);
+                    + "x" + height + ": leave reshape-width and reshape-height unset, or use a model whose input is "
+                    + size);
         }
         return new AnchorSsdConverter(config, labels);
     }
