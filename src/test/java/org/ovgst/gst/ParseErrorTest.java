@@ -14,7 +14,8 @@ class ParseErrorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pipeline.parse(
                 "videotestsrc ! ovdetect name=faces model-type=yolo-v9 ! fakesink"));
         assertTrue(e.getMessage().contains("could not set property \"model-type\""), e.getMessage());
-        assertTrue(e.getMessage().endsWith("allowed values of model-type: auto, anchor-ssd"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("allowed values of model-type: auto, anchor-ssd, detection-output,"
+                + " boxes-labels, centerface, yolo-v10, yolo-v5, yolo-v8"), e.getMessage());
     }
 
     @Test

@@ -105,8 +105,8 @@ class AnchorSsdConverterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> match.factory().create(256, 192, LabelMap.NONE));
         assertEquals("the anchor-ssd preset MediaPipe palm detection full decodes a 192x192 input (its anchors and"
-                + " box scales are made for that size), but the model input is 256x192: use a model whose input is"
-                + " 192x192", e.getMessage());
+                + " box scales are made for that size), but the model input is 256x192: leave reshape-width and"
+                + " reshape-height unset, or use a model whose input is 192x192", e.getMessage());
     }
 
     /**

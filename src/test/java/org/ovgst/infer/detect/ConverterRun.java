@@ -22,6 +22,7 @@ import org.ovgst.infer.ResultSink;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
 import org.ovgst.openvino.PortInfo;
+import org.ovgst.testing.DetectionAssertions;
 
 /**
  * Converters made and run as ovdetect does: the family matches the ports read from the model file,
@@ -102,20 +103,8 @@ final class ConverterRun {
         return detections(model, 1, converter, thresholds).getFirst();
     }
 
-    /** Detections equal to {@code expected} in order: labels and scores exactly, boxes within 1e-6. */
+    /** Detections equal to {@code expected} in order, every number within 1e-6. */
     static void assertDetections(List<Detection> found, Detection... expected) {
-        assertEquals(expected.length, found.size(), () -> "detections: " + found);
-        for (int i = 0; i < expected.length; i++) {
-            Detection want = expected[i];
-            Detection got = found.get(i);
-            String which = "detection " + i + " of " + found;
-            assertEquals(want.labelId(), got.labelId(), which);
-            assertEquals(want.label(), got.label(), which);
-            assertEquals(want.confidence(), got.confidence(), which);
-            assertEquals(want.xMin(), got.xMin(), 1e-6f, which);
-            assertEquals(want.yMin(), got.yMin(), 1e-6f, which);
-            assertEquals(want.xMax(), got.xMax(), 1e-6f, which);
-            assertEquals(want.yMax(), got.yMax(), 1e-6f, which);
-        }
+        DetectionAssertions.assertDetections(found, 1e-6f, expected);
     }
 }

@@ -3,9 +3,9 @@ package org.ovgst.infer.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ovgst.infer.detect.ConstantDetector.assertDetections;
-import static org.ovgst.infer.detect.ConstantDetector.converter;
-import static org.ovgst.infer.detect.ConstantDetector.detect;
+import static org.ovgst.infer.detect.ConverterRun.assertDetections;
+import static org.ovgst.infer.detect.ConverterRun.converter;
+import static org.ovgst.infer.detect.ConverterRun.detections;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +60,7 @@ class YoloV10ConverterTest {
         DetectionConverter converter = converter(YoloV10Converter.FAMILY, model, LABELS);
 
         assertEquals(-1, converter.classCount());
-        assertDetections(detect(model, 1, converter, HALF).getFirst(), SCENE);
+        assertDetections(detections(model, 1, converter, HALF).getFirst(), SCENE);
     }
 
     @Test
@@ -68,7 +68,7 @@ class YoloV10ConverterTest {
         Path model = scene(Output.rows(1, DETECTIONS, 6), 0).write(dir, "v10-scene");
         DetectionConverter converter = converter(YoloV10Converter.FAMILY, model, LABELS);
 
-        assertDetections(detect(model, 1, converter, new Thresholds(0.95f, 0.5f)).getFirst());
+        assertDetections(detections(model, 1, converter, new Thresholds(0.95f, 0.5f)).getFirst());
     }
 
     @Test
@@ -80,7 +80,7 @@ class YoloV10ConverterTest {
         Path model = output.write(dir, "v10-batch");
         DetectionConverter converter = converter(YoloV10Converter.FAMILY, model, LABELS);
 
-        List<List<Detection>> frames = detect(model, 2, converter, HALF);
+        List<List<Detection>> frames = detections(model, 2, converter, HALF);
 
         assertDetections(frames.get(0), SCENE);
         assertDetections(frames.get(1),
@@ -93,7 +93,7 @@ class YoloV10ConverterTest {
         Path model = Output.rows(1, DETECTIONS, 6).candidate(0, 7, 8, 8, 24, 24, 0.9, 1.5).write(dir, "v10-half-class");
         DetectionConverter converter = converter(YoloV10Converter.FAMILY, model, LABELS);
 
-        var error = assertThrows(IllegalArgumentException.class, () -> detect(model, 1, converter, HALF));
+        var error = assertThrows(IllegalArgumentException.class, () -> detections(model, 1, converter, HALF));
 
         assertTrue(error.getMessage().startsWith("output 'output0' holds 1.5 as the class id of detection 7 of"
                 + " frame 0, but yolo-v10 expects whole class indices there"), error.getMessage());

@@ -3,9 +3,9 @@ package org.ovgst.infer.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ovgst.infer.detect.ConstantDetector.assertDetections;
-import static org.ovgst.infer.detect.ConstantDetector.converter;
-import static org.ovgst.infer.detect.ConstantDetector.detect;
+import static org.ovgst.infer.detect.ConverterRun.assertDetections;
+import static org.ovgst.infer.detect.ConverterRun.converter;
+import static org.ovgst.infer.detect.ConverterRun.detections;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -71,7 +71,7 @@ class YoloV5ConverterTest {
         DetectionConverter converter = converter(YoloV5Converter.FAMILY, model, LABELS);
 
         assertEquals(2, converter.classCount());
-        assertDetections(detect(model, 1, converter, HALF).getFirst(), SCENE);
+        assertDetections(detections(model, 1, converter, HALF).getFirst(), SCENE);
     }
 
     @Test
@@ -79,7 +79,7 @@ class YoloV5ConverterTest {
         Path model = scene(Output.rows(1, ANCHORS, VALUES), 0).write(dir, "v5-scene");
         DetectionConverter converter = converter(YoloV5Converter.FAMILY, model, LABELS);
 
-        assertDetections(detect(model, 1, converter, new Thresholds(0.9f, 0.5f)).getFirst());
+        assertDetections(detections(model, 1, converter, new Thresholds(0.9f, 0.5f)).getFirst());
     }
 
     @Test
@@ -91,7 +91,7 @@ class YoloV5ConverterTest {
         Path model = output.write(dir, "v5-batch");
         DetectionConverter converter = converter(YoloV5Converter.FAMILY, model, LABELS);
 
-        List<List<Detection>> frames = detect(model, 2, converter, HALF);
+        List<List<Detection>> frames = detections(model, 2, converter, HALF);
 
         assertDetections(frames.get(0), SCENE);
         assertDetections(frames.get(1),
@@ -105,7 +105,7 @@ class YoloV5ConverterTest {
         Path threeClasses = Output.rows(1, ANCHORS, VALUES + 1).write(dir, "v5-three-classes");
         DetectionConverter converter = converter(YoloV5Converter.FAMILY, twoClasses, LABELS);
 
-        var error = assertThrows(IllegalArgumentException.class, () -> detect(threeClasses, 1, converter, HALF));
+        var error = assertThrows(IllegalArgumentException.class, () -> detections(threeClasses, 1, converter, HALF));
 
         assertTrue(error.getMessage().startsWith("output 'output0' has shape [1, 126, 8], but yolo-v5 decodes"
                 + " [1, N, 7] here: a batch of 1, N candidates of 4 box values, objectness and 2 class probabilities"),

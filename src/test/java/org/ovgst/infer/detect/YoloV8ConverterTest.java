@@ -3,9 +3,9 @@ package org.ovgst.infer.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ovgst.infer.detect.ConstantDetector.assertDetections;
-import static org.ovgst.infer.detect.ConstantDetector.converter;
-import static org.ovgst.infer.detect.ConstantDetector.detect;
+import static org.ovgst.infer.detect.ConverterRun.assertDetections;
+import static org.ovgst.infer.detect.ConverterRun.converter;
+import static org.ovgst.infer.detect.ConverterRun.detections;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +72,7 @@ class YoloV8ConverterTest {
         DetectionConverter converter = converter(YoloV8Converter.FAMILY, model, LABELS);
 
         assertEquals(3, converter.classCount());
-        assertDetections(detect(model, 1, converter, HALF).getFirst(), SCENE);
+        assertDetections(detections(model, 1, converter, HALF).getFirst(), SCENE);
     }
 
     @Test
@@ -80,7 +80,7 @@ class YoloV8ConverterTest {
         Path model = scene(Output.columns(1, VALUES, CANDIDATES), 0).write(dir, "v8-scene");
         DetectionConverter converter = converter(YoloV8Converter.FAMILY, model, LABELS);
 
-        assertDetections(detect(model, 1, converter, new Thresholds(0.95f, 0.5f)).getFirst());
+        assertDetections(detections(model, 1, converter, new Thresholds(0.95f, 0.5f)).getFirst());
     }
 
     @Test
@@ -92,7 +92,7 @@ class YoloV8ConverterTest {
         Path model = output.write(dir, "v8-batch");
         DetectionConverter converter = converter(YoloV8Converter.FAMILY, model, LABELS);
 
-        List<List<Detection>> frames = detect(model, 2, converter, HALF);
+        List<List<Detection>> frames = detections(model, 2, converter, HALF);
 
         assertDetections(frames.get(0), SCENE);
         assertDetections(frames.get(1),
@@ -106,7 +106,7 @@ class YoloV8ConverterTest {
         Path fourClasses = Output.columns(1, VALUES + 1, CANDIDATES).write(dir, "v8-four-classes");
         DetectionConverter converter = converter(YoloV8Converter.FAMILY, threeClasses, LABELS);
 
-        var error = assertThrows(IllegalArgumentException.class, () -> detect(fourClasses, 1, converter, HALF));
+        var error = assertThrows(IllegalArgumentException.class, () -> detections(fourClasses, 1, converter, HALF));
 
         assertTrue(error.getMessage().startsWith("output 'output0' has shape [1, 8, 10], but yolo-v8 decodes"
                 + " [1, 7, N] here"), error.getMessage());
@@ -121,7 +121,7 @@ class YoloV8ConverterTest {
                         new long[] {1, VALUES, CANDIDATES}, new double[VALUES * CANDIDATES])));
         DetectionConverter converter = converter(YoloV8Converter.FAMILY, model, LABELS);
 
-        var error = assertThrows(IllegalArgumentException.class, () -> detect(model, 2, converter, HALF));
+        var error = assertThrows(IllegalArgumentException.class, () -> detections(model, 2, converter, HALF));
 
         assertTrue(error.getMessage().startsWith("output 'output0' has shape [1, 7, 10], but yolo-v8 decodes"
                 + " [2, 7, N] here: a batch of 2"), error.getMessage());
