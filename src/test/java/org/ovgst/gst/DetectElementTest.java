@@ -25,7 +25,7 @@ import org.ovgst.testing.TestAssets;
 class DetectElementTest {
     private static final int WIDTH = 320;
     private static final int HEIGHT = 240;
-    private static final int FRAMES = 24;
+    private static final int FRAMES = 30;
 
     @TempDir
     static Path dir;
