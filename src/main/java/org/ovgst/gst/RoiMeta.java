@@ -30,7 +30,7 @@ public final class RoiMeta {
 
     /** Attaches one detection to a writable buffer of a {@code width x height} frame. */
     public static void add(MemorySegment buffer, Detection detection, int width, int height) {
-        String label = detection.label() != null ? detection.label() : "label" + detection.labelId();
+        String label = detection.label();
         int x = (int) Math.round(detection.xMin() * width);
         int y = (int) Math.round(detection.yMin() * height);
         int w = (int) Math.round(detection.xMax() * width) - x;

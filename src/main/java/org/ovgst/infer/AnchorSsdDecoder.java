@@ -233,8 +233,7 @@ public final class AnchorSsdDecoder {
 
     private Detection detection(int candidate, float xMin, float yMin, float xMax, float yMax) {
         int labelId = candidateClasses[candidate];
-        return new Detection(labelId, labels.label(labelId), candidateScores[candidate], clamp01(xMin),
-                clamp01(yMin), clamp01(xMax), clamp01(yMax));
+        return Detection.clamped(labelId, labels.label(labelId), candidateScores[candidate], xMin, yMin, xMax, yMax);
     }
 
     /** Intersection over union of two candidates' boxes; 0 when either has no area. */
@@ -276,9 +275,6 @@ public final class AnchorSsdDecoder {
         return (float) (1 / (1 + Math.exp(-logit)));
     }
 
-    private static float clamp01(float value) {
-        return Math.max(0, Math.min(1, value));
-    }
 
     private void checkHolds(MemorySegment output, String what, int valuesPerAnchor, int batchSize) {
         long needed = (long) batchSize * anchorCount() * valuesPerAnchor * FLOAT_BYTES;

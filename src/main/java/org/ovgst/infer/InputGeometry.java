@@ -57,22 +57,19 @@ public record InputGeometry(int frameWidth, int frameHeight, int inputWidth, int
         if (isStretch()) {
             return detection;
         }
-        return new Detection(detection.labelId(), detection.label(), detection.confidence(),
+        return Detection.clamped(detection.labelId(), detection.label(), detection.confidence(),
                 frameX(detection.xMin()), frameY(detection.yMin()), frameX(detection.xMax()),
                 frameY(detection.yMax()));
     }
 
     private float frameX(float inputX) {
-        return clamp01((inputX * inputWidth - left) / placedWidth);
+        return (inputX * inputWidth - left) / placedWidth;
     }
 
     private float frameY(float inputY) {
-        return clamp01((inputY * inputHeight - top) / placedHeight);
+        return (inputY * inputHeight - top) / placedHeight;
     }
 
-    private static float clamp01(float value) {
-        return Math.max(0, Math.min(1, value));
-    }
 
     @Override
     public String toString() {

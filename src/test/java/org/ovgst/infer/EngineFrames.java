@@ -35,6 +35,17 @@ final class EngineFrames {
         return TestAssets.readBgr(TestAssets.image(file)).scaled(width, height);
     }
 
+    /** {@code count} different BGR frames: two photographs (astronaut.png, person.jpg), then patterns. */
+    static MemorySegment[] photosThenPatterns(int count, int width, int height, Arena arena) {
+        MemorySegment[] frames = new MemorySegment[count];
+        for (int i = 0; i < count; i++) {
+            BgrImage image = i < 2 ? photo(i == 0 ? "astronaut.png" : "person.jpg", width, height)
+                    : pattern(i - 2, width, height);
+            frames[i] = convert(image, PixelFormat.BGR, arena);
+        }
+        return frames;
+    }
+
     /** Synthetic pattern {@code kind} (0..7): gradients, checkerboards, noise, bars, rings, flat gray. */
     static BgrImage pattern(int kind, int width, int height) {
         byte[] pixels = new byte[width * height * 3];

@@ -51,12 +51,7 @@ class InferenceEngineTest {
     @BeforeAll
     static void makeFrames() {
         arena = Arena.ofShared();
-        frames = new MemorySegment[10];
-        for (int i = 0; i < frames.length; i++) {
-            BgrImage image = i < 2 ? EngineFrames.photo(i == 0 ? "astronaut.png" : "person.jpg", WIDTH, HEIGHT)
-                    : EngineFrames.pattern(i - 2, WIDTH, HEIGHT);
-            frames[i] = EngineFrames.convert(image, PixelFormat.BGR, arena);
-        }
+        frames = EngineFrames.photosThenPatterns(10, WIDTH, HEIGHT, arena);
         Recorder recorder = new Recorder();
         try (var engine = InferenceEngine.open(EngineFrames.faceSettings().withAsync(false), BGR, recorder)) {
             for (int i = 0; i < frames.length; i++) {

@@ -37,12 +37,7 @@ class SharedModelTest {
     @BeforeAll
     static void makeFrames() {
         arena = Arena.ofShared();
-        frames = new MemorySegment[8];
-        for (int i = 0; i < frames.length; i++) {
-            BgrImage image = i < 2 ? EngineFrames.photo(i == 0 ? "astronaut.png" : "person.jpg", WIDTH, HEIGHT)
-                    : EngineFrames.pattern(i - 2, WIDTH, HEIGHT);
-            frames[i] = EngineFrames.convert(image, PixelFormat.BGR, arena);
-        }
+        frames = EngineFrames.photosThenPatterns(8, WIDTH, HEIGHT, arena);
         alone = new FaceOutputs[frames.length];
         Stream own = new Stream();
         try (var engine = InferenceEngine.open(EngineFrames.faceSettings().withAsync(false), BGR, own)) {

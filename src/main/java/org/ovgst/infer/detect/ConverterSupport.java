@@ -1,8 +1,8 @@
 package org.ovgst.infer.detect;
 
-import org.ovgst.infer.InputSize;
 import java.util.List;
 import org.ovgst.infer.Detection;
+import org.ovgst.infer.InputSize;
 import org.ovgst.infer.ModelColor;
 import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.ElementType;
@@ -61,8 +61,7 @@ final class ConverterSupport {
     /** A detection whose box, given normalized to the model input, is clamped to it. */
     static Detection detection(LabelMap labels, int labelId, float confidence, float xMin, float yMin, float xMax,
             float yMax) {
-        return new Detection(labelId, labels.label(labelId), confidence, Math.clamp(xMin, 0f, 1f),
-                Math.clamp(yMin, 0f, 1f), Math.clamp(xMax, 0f, 1f), Math.clamp(yMax, 0f, 1f));
+        return Detection.clamped(labelId, labels.label(labelId), confidence, xMin, yMin, xMax, yMax);
     }
 
     /**

@@ -42,8 +42,8 @@ final class YoloDecoding {
     /** A detection from a box's corners in input pixels. */
     Detection corners(int labelId, float confidence, float xMin, float yMin, float xMax, float yMax) {
         String label = labelId < names.length ? names[labelId] : labels.label(labelId);
-        return new Detection(labelId, label, confidence, clamp01(xMin / inputWidth), clamp01(yMin / inputHeight),
-                clamp01(xMax / inputWidth), clamp01(yMax / inputHeight));
+        return Detection.clamped(labelId, label, confidence, xMin / inputWidth, yMin / inputHeight,
+                xMax / inputWidth, yMax / inputHeight);
     }
 
     /**
@@ -70,7 +70,4 @@ final class YoloDecoding {
         return (int) shape[candidateAxis];
     }
 
-    private static float clamp01(float value) {
-        return Math.clamp(value, 0f, 1f);
-    }
 }

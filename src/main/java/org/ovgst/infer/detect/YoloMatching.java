@@ -1,11 +1,9 @@
 package org.ovgst.infer.detect;
 
 import java.util.Optional;
-import java.util.Set;
 import org.ovgst.infer.InputSize;
 import org.ovgst.infer.ModelColor;
 import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
@@ -35,10 +33,6 @@ final class YoloMatching {
 
     private static final int[][] STRIDES = {{8, 16, 32}, {8, 16, 32, 64}};
 
-    /** Output types the engine hands over as f32. */
-    private static final Set<ElementType> FLOATING = Set.of(ElementType.F32, ElementType.F16, ElementType.BF16,
-            ElementType.F64);
-
     private YoloMatching() {}
 
     /** The model's output when it has exactly one, of a floating-point type and rank 3. */
@@ -48,7 +42,7 @@ final class YoloMatching {
         }
         PortInfo output = ports.outputs().getFirst();
         PartialShape shape = output.shape();
-        boolean fits = FLOATING.contains(output.elementType()) && shape.isRankStatic() && shape.rank() == 3;
+        boolean fits = ConverterSupport.isFloatingPoint(output.elementType()) && shape.isRankStatic() && shape.rank() == 3;
         return fits ? Optional.of(output) : Optional.empty();
     }
 
