@@ -37,6 +37,7 @@
   S(GstElementClass) \
   F(GstBinClass, handle_message) \
   S(GstBinClass) \
+  F(GstObject, flags) \
   F(GstMiniObject, type) \
   F(GstMiniObject, refcount) \
   F(GstBuffer, pool) \

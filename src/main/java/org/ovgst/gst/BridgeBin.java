@@ -37,8 +37,19 @@ public abstract class BridgeBin extends Element {
 
     /** GstFlowReturn. */
     static final int FLOW_OK = 0;
+    static final int FLOW_NOT_LINKED = -1;
     static final int FLOW_FLUSHING = -2;
+    static final int FLOW_EOS = -3;
+    static final int FLOW_NOT_NEGOTIATED = -4;
     static final int FLOW_ERROR = -5;
+
+    /** GstElementFlags. */
+    private static final int ELEMENT_FLAG_SINK = 1 << 5;
+    private static final int ELEMENT_FLAG_SOURCE = 1 << 6;
+    /** GstMessageType ERROR. */
+    private static final int MESSAGE_ERROR = 1 << 1;
+    /** How long a sender waits for room in the appsrc before it looks again whether downstream went flushing. */
+    private static final long DOWNSTREAM_CHECK_NANOS = 100_000_000L;
 
     /** GstPadProbeType and GstPadProbeReturn. */
     private static final int PROBE_EVENT_DOWNSTREAM = 64;
@@ -52,6 +63,7 @@ public abstract class BridgeBin extends Element {
     /** Event and query type numbers ({@code type >> 8}, stable across GStreamer 1.x). */
     private static final int EVENT_FLUSH_START = 10;
     private static final int EVENT_FLUSH_STOP = 20;
+    private static final int EVENT_EOS = 40;
     private static final int EVENT_RECONFIGURE = 210;
     private static final int QUERY_CAPS = 190;
     private static final int QUERY_ACCEPT_CAPS = 180;
@@ -64,6 +76,9 @@ public abstract class BridgeBin extends Element {
     private static final long PROBE_INFO_DATA = StructOffsets.offset("GstPadProbeInfo.data");
     private static final long EVENT_TYPE = StructOffsets.offset("GstEvent.type");
     private static final long QUERY_TYPE = StructOffsets.offset("GstQuery.type");
+    private static final long OBJECT_FLAGS = StructOffsets.offset("GstObject.flags");
+    private static final long MESSAGE_TYPE = StructOffsets.offset("GstMessage.type");
+    private static final long MESSAGE_SRC = StructOffsets.offset("GstMessage.src");
 
     /** Bridges by slot: the callbacks' user_data is a slot number, so finding the bridge boxes nothing. */
     private static final AtomicReferenceArray<BridgeBin> SLOTS = new AtomicReferenceArray<>(4096);
@@ -91,6 +106,16 @@ public abstract class BridgeBin extends Element {
     private long prerollBuffer;
     private long frameCount;
     private volatile boolean failed;
+    /**
+     * The flow return from downstream that ended this stream: EOS, NOT_LINKED, NOT_NEGOTIATED, an
+     * error, or FLUSHING seen while the appsrc stays full; FLOW_OK until then. Returned upstream for
+     * every later frame, as GStreamer's own elements do. Reset when the element starts and by a flush.
+     */
+    private volatile int downstreamFlow = FLOW_OK;
+    /** Whether the appsrc was told the end of stream (ours, not downstream's). */
+    private volatile boolean eosSent;
+    /** Whether upstream's end of stream arrived: no later frame will carry a flow return upstream. */
+    private volatile boolean upstreamEnded;
 
     protected BridgeBin(MemorySegment self, ElementSpec spec, int mapFlags) {
         super(self, spec);
@@ -116,10 +141,16 @@ public abstract class BridgeBin extends Element {
 
         sinkPad = ghost("sink", appsink);
         srcPad = ghost("src", appsrc);
+        // A bin holding a sink and a source is flagged as both: the pipeline would then send the EOS
+        // of gst_element_send_event straight into the appsrc, ahead of the frames still inside, and
+        // count the bin among its sinks. Data flows through this element only by its pads.
+        MemorySegment object = self().reinterpret(OBJECT_FLAGS + JAVA_INT.byteSize());
+        object.set(JAVA_INT, OBJECT_FLAGS,
+                object.get(JAVA_INT, OBJECT_FLAGS) & ~(ELEMENT_FLAG_SINK | ELEMENT_FLAG_SOURCE));
         GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH | PROBE_QUERY_DOWNSTREAM,
                 PROBE, userData, MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_UPSTREAM | PROBE_QUERY_UPSTREAM, PROBE, userData,
-                MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM | PROBE_QUERY_UPSTREAM,
+                PROBE, userData, MemorySegment.NULL);
     }
 
     // ---- what subclasses provide ----
@@ -155,21 +186,106 @@ public abstract class BridgeBin extends Element {
 
     // ---- what subclasses call ----
 
-    /** Sends a frame downstream, waiting while the appsrc queue is full (unless released). */
+    /**
+     * Sends a frame downstream, waiting while the appsrc queue is full (unless released). Once
+     * downstream has ended the stream (see {@link #downstreamFlow}) the frame is dropped, as
+     * GStreamer's own elements drop what downstream refuses.
+     */
     protected final void send(BufferFrame frame) {
+        if (awaitRoom() != FLOW_OK) {
+            discard(frame);
+            return;
+        }
+        int flow;
+        try {
+            flow = frame.push(appsrc);
+        } catch (Throwable t) {
+            fail(ErrorKind.STREAM, "could not send a frame downstream: " + t, null);
+            return;
+        }
+        if (flow != FLOW_OK && flow != FLOW_FLUSHING) {
+            downstreamEnded(flow);
+        }
+    }
+
+    /**
+     * Waits while the appsrc queue is full, unless released; returns what downstream says now. The
+     * need-data callback, a downstream end of stream and a release wake it; a downstream that goes
+     * flushing (its element set to READY while this one plays) sends no word, so the wait looks
+     * again every {@value #DOWNSTREAM_CHECK_NANOS} ns whether the appsrc stopped on FLUSHING.
+     */
+    private int awaitRoom() {
         lock.lock();
         try {
-            while (appsrcFull && !released) {
-                drained.awaitUninterruptibly();
+            while (true) {
+                int flow = downstreamFlow();
+                if (flow != FLOW_OK || !appsrcFull || released) {
+                    return flow;
+                }
+                if (drained.awaitNanos(DOWNSTREAM_CHECK_NANOS) <= 0 && appsrcFull
+                        && FrameOps.lastFlowReturn(srcPad) == FLOW_FLUSHING) {
+                    downstreamFlow = FLOW_FLUSHING;
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FLOW_FLUSHING;
+        } catch (Throwable t) {
+            fail(ErrorKind.STREAM, "could not read the flow downstream: " + t, null);
+            return FLOW_ERROR;
         } finally {
             lock.unlock();
         }
-        try {
-            frame.push(appsrc);
-        } catch (Throwable t) {
-            fail(ErrorKind.STREAM, "could not send a frame downstream: " + t, null);
+    }
+
+    /**
+     * What downstream said last: FLOW_OK, or the flow return that ended the stream, as the appsrc's
+     * last push downstream left it (EOS, NOT_LINKED, NOT_NEGOTIATED, an error). FLUSHING from that
+     * push is not taken: it may be left over from a flush that has ended.
+     */
+    private int downstreamFlow() throws Throwable {
+        int flow = downstreamFlow;
+        if (flow == FLOW_OK) {
+            int last = FrameOps.lastFlowReturn(srcPad);
+            if (last != FLOW_OK && last != FLOW_FLUSHING) {
+                downstreamEnded(last);
+                flow = last;
+            }
         }
+        return flow;
+    }
+
+    /**
+     * Downstream ended the stream with {@code flow}: every later frame is dropped and answered with
+     * it upstream. When no later frame will come (upstream ended already), a flow that GStreamer
+     * reports as an error is posted from this element, as a source would post it.
+     */
+    private void downstreamEnded(int flow) {
+        lock.lock();
+        try {
+            if (downstreamFlow != FLOW_OK) {
+                return;
+            }
+            downstreamFlow = flow;
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (upstreamEnded && (flow == FLOW_NOT_LINKED || flow < FLOW_EOS)) {
+            fail(ErrorKind.STREAM, "streaming stopped: downstream answered " + flowName(flow), null);
+        }
+    }
+
+    static String flowName(int flow) {
+        return switch (flow) {
+            case FLOW_OK -> "ok";
+            case FLOW_NOT_LINKED -> "not-linked";
+            case FLOW_FLUSHING -> "flushing";
+            case FLOW_EOS -> "eos";
+            case FLOW_NOT_NEGOTIATED -> "not-negotiated";
+            case FLOW_ERROR -> "error";
+            default -> "flow " + flow;
+        };
     }
 
     /** Releases a frame that will not be sent (flushed away). */
@@ -182,6 +298,7 @@ public abstract class BridgeBin extends Element {
     }
 
     protected final void sendEos() {
+        eosSent = true;
         GstLib.call("gst_app_src_end_of_stream", appsrc);
     }
 
@@ -258,6 +375,9 @@ public abstract class BridgeBin extends Element {
         layout = null;
         prerollBuffer = 0;
         frameCount = 0;
+        downstreamFlow = FLOW_OK;
+        eosSent = false;
+        upstreamEnded = false;
     }
 
     // ---- appsink side (upstream streaming thread) ----
@@ -270,6 +390,12 @@ public abstract class BridgeBin extends Element {
             MemorySegment sample = FrameOps.pullSample(appsink, preroll);
             if (sample.equals(MemorySegment.NULL)) {
                 return FLOW_FLUSHING;
+            }
+            int downstream = downstreamFlow();
+            if (downstream != FLOW_OK) {
+                // Downstream refuses more frames: this one goes, and upstream learns why.
+                FrameOps.unref(sample);
+                return downstream;
             }
             long buffer = FrameOps.sampleBuffer(sample).address();
             if (preroll) {
@@ -299,7 +425,7 @@ public abstract class BridgeBin extends Element {
                 return FLOW_ERROR;
             }
             process(frame);
-            return failed ? FLOW_ERROR : FLOW_OK;
+            return failed ? FLOW_ERROR : downstreamFlow();
         } catch (Throwable t) {
             fail(ErrorKind.STREAM, String.valueOf(t.getMessage()), t.toString());
             return FLOW_ERROR;
@@ -326,6 +452,7 @@ public abstract class BridgeBin extends Element {
 
     private void onEos() {
         try {
+            upstreamEnded = true;
             if (!failed) {
                 endOfStream();
             }
@@ -342,9 +469,10 @@ public abstract class BridgeBin extends Element {
         if (item.equals(MemorySegment.NULL)) {
             return PROBE_OK;
         }
-        boolean event = (probeInfo.get(JAVA_INT, PROBE_INFO_TYPE) & (PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM
-                | PROBE_EVENT_FLUSH)) != 0;
-        return pad.equals(sinkPad) ? onSinkPadItem(item, event) : onSrcPadItem(item, event);
+        int type = probeInfo.get(JAVA_INT, PROBE_INFO_TYPE);
+        boolean event = (type & (PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM | PROBE_EVENT_FLUSH)) != 0;
+        return pad.equals(sinkPad) ? onSinkPadItem(item, event)
+                : onSrcPadItem(item, event, (type & PROBE_EVENT_DOWNSTREAM) != 0);
     }
 
     /** Events and queries arriving from upstream at the appsink. */
@@ -371,8 +499,26 @@ public abstract class BridgeBin extends Element {
         return PROBE_OK;
     }
 
-    /** Events and queries arriving from downstream at the appsrc. */
-    private int onSrcPadItem(MemorySegment item, boolean event) {
+    /** Events leaving the appsrc, and events and queries arriving from downstream at it. */
+    private int onSrcPadItem(MemorySegment item, boolean event, boolean downstream) {
+        if (event && downstream) {
+            if (typeNumber(item, EVENT_TYPE) == EVENT_EOS && !eosSent) {
+                // Not ours: the appsrc's task stopped on a flow return from downstream and ends the
+                // stream there; whoever waits for room must learn it now.
+                try {
+                    downstreamFlow();
+                } catch (Throwable t) {
+                    LOG.log(Level.WARNING, "could not read the flow downstream", t);
+                }
+                lock.lock();
+                try {
+                    drained.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return PROBE_OK;
+        }
         if (event) {
             int type = typeNumber(item, EVENT_TYPE);
             if (type == EVENT_RECONFIGURE) {
@@ -406,6 +552,36 @@ public abstract class BridgeBin extends Element {
 
     private static int typeNumber(MemorySegment miniObject, long offset) {
         return miniObject.reinterpret(offset + 4).get(JAVA_INT, offset) >>> 8;
+    }
+
+    // ---- messages of the children ----
+
+    /**
+     * The appsrc's task stopped on a flow return from downstream and reports it as its own
+     * "Internal data stream error". Upstream gets the flow return instead, and its source reports it
+     * as with GStreamer's own elements; a format that downstream refuses is this element's to name.
+     */
+    @Override
+    protected final boolean takeChildMessage(MemorySegment message) {
+        MemorySegment fields = message.reinterpret(MESSAGE_SRC + ADDRESS.byteSize());
+        if ((fields.get(JAVA_INT, MESSAGE_TYPE) & MESSAGE_ERROR) == 0 || !fields.get(ADDRESS, MESSAGE_SRC).equals(appsrc)) {
+            return false;
+        }
+        GstLib.call("gst_mini_object_unref", message);
+        int flow;
+        try {
+            flow = downstreamFlow();
+        } catch (Throwable t) {
+            flow = FLOW_ERROR;
+        }
+        if (flow == FLOW_NOT_NEGOTIATED) {
+            MemorySegment caps = lastCaps;
+            fail(ErrorKind.FORMAT, "downstream refuses the video this element sends ("
+                    + (caps.equals(MemorySegment.NULL) ? "no caps yet" : VideoCaps.toString(caps))
+                    + "): put a videoconvert (and videoscale) after this element, or fix the caps filter after it",
+                    null);
+        }
+        return true;
     }
 
     // ---- appsrc side ----

@@ -93,6 +93,14 @@ public abstract class Element {
     /** Work after GStreamer's own state change succeeded, e.g. dropping stream state on the way down. */
     protected void afterStateChange(int transition) {}
 
+    /**
+     * A message from a child of this bin on its way up: return true to take it (the element then
+     * owns the message and must unref or post it), false to let GstBin handle it as usual.
+     */
+    protected boolean takeChildMessage(MemorySegment message) {
+        return false;
+    }
+
     /** The instance is being finalized; free what it still holds. */
     protected void dispose() {}
 

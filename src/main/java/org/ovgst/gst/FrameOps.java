@@ -29,6 +29,8 @@ final class FrameOps {
     private static final MethodHandle UNMAP = handle("gst_buffer_unmap", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     private static final MethodHandle PUSH_SAMPLE = handle("gst_app_src_push_sample",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle LAST_FLOW_RETURN = handle("gst_pad_get_last_flow_return",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     /** GstMapFlags. */
     static final int MAP_READ = 1;
@@ -82,6 +84,11 @@ final class FrameOps {
 
     static void unmap(MemorySegment buffer, MemorySegment mapInfo) throws Throwable {
         UNMAP.invokeExact(buffer, mapInfo);
+    }
+
+    /** The GstFlowReturn of the pad's last push downstream. */
+    static int lastFlowReturn(MemorySegment pad) throws Throwable {
+        return (int) LAST_FLOW_RETURN.invokeExact(pad);
     }
 
     /** Returns the GstFlowReturn; the sample stays ours. */

@@ -32,7 +32,8 @@ final class TypeRegistry {
     private static final int PAD_ALWAYS = 0;
 
     /** Per registered type: its spec and the parent's virtual functions we chain up to. */
-    private record Registered(ElementSpec spec, MemorySegment parentFinalize, MemorySegment parentChangeState) {}
+    private record Registered(ElementSpec spec, MemorySegment parentFinalize, MemorySegment parentChangeState,
+            MemorySegment parentHandleMessage) {}
 
     private static final List<ElementSpec> SPECS = new CopyOnWriteArrayList<>();
     private static final Map<Long, Registered> TYPES = new ConcurrentHashMap<>();
@@ -41,6 +42,7 @@ final class TypeRegistry {
     private static final MethodHandle CALL_FINALIZE = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle CALL_CHANGE_STATE =
             LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CALL_HANDLE_MESSAGE = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
 
     private static final MemorySegment CLASS_INIT = upcall("classInit", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     private static final MemorySegment INSTANCE_INIT =
@@ -52,6 +54,8 @@ final class TypeRegistry {
     private static final MemorySegment FINALIZE = upcall("finalizeInstance", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MemorySegment CHANGE_STATE =
             upcall("changeState", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MemorySegment HANDLE_MESSAGE =
+            upcall("handleMessage", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
 
     private TypeRegistry() {}
 
@@ -101,11 +105,14 @@ final class TypeRegistry {
             long type = cls.get(JAVA_LONG, 0);
             long finalizeAt = StructOffsets.offset("GObjectClass.finalize");
             long changeStateAt = StructOffsets.offset("GstElementClass.change_state");
-            TYPES.put(type, new Registered(spec, parent.get(ADDRESS, finalizeAt), parent.get(ADDRESS, changeStateAt)));
+            long handleMessageAt = StructOffsets.offset("GstBinClass.handle_message");
+            TYPES.put(type, new Registered(spec, parent.get(ADDRESS, finalizeAt), parent.get(ADDRESS, changeStateAt),
+                    parent.get(ADDRESS, handleMessageAt)));
             cls.set(ADDRESS, StructOffsets.offset("GObjectClass.set_property"), SET_PROPERTY);
             cls.set(ADDRESS, StructOffsets.offset("GObjectClass.get_property"), GET_PROPERTY);
             cls.set(ADDRESS, finalizeAt, FINALIZE);
             cls.set(ADDRESS, changeStateAt, CHANGE_STATE);
+            cls.set(ADDRESS, handleMessageAt, HANDLE_MESSAGE);
 
             for (int i = 0; i < spec.properties().size(); i++) {
                 GstLib.call("g_object_class_install_property", klass, i + 1, ParamSpecs.create(spec.properties().get(i)));
@@ -224,6 +231,29 @@ final class TypeRegistry {
         } catch (Throwable t) {
             logUpcallFailure("change_state", t);
             return Element.STATE_CHANGE_FAILURE;
+        }
+    }
+
+    /**
+     * GstBinClass.handle_message: a message from one of the bin's children on its way up. The
+     * element may take it ({@link Element#takeChildMessage}, which then owns it); else it goes on to
+     * GstBin's own handling. A failure in Java passes the message on unchanged.
+     */
+    private static void handleMessage(MemorySegment bin, MemorySegment message) {
+        boolean taken = false;
+        try {
+            Element impl = INSTANCES.get(bin.address());
+            taken = impl != null && impl.takeChildMessage(message);
+        } catch (Throwable t) {
+            logUpcallFailure("handle_message", t);
+        }
+        if (taken) {
+            return;
+        }
+        try {
+            CALL_HANDLE_MESSAGE.invokeExact(registeredOf(bin).parentHandleMessage(), bin, message);
+        } catch (Throwable t) {
+            logUpcallFailure("handle_message (parent)", t);
         }
     }
 
