@@ -106,6 +106,7 @@ public abstract class BridgeBin extends Element {
     private long prerollBuffer;
     private long frameCount;
     private volatile boolean failed;
+    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The flow return from downstream that ended this stream: EOS, NOT_LINKED, NOT_NEGOTIATED, an
      * error, or FLUSHING seen while the appsrc stays full; FLOW_OK until then. Returned upstream for
@@ -271,7 +272,14 @@ public abstract class BridgeBin extends Element {
         } finally {
             lock.unlock();
         }
-        if (upstreamEnded && (flow == FLOW_NOT_LINKED || flow < FLOW_EOS)) {
+        if (flow == FLOW_NOT_NEGOTIATED) {
+            // Posted before upstream hears of it: the source's "Internal data stream error" comes second.
+            MemorySegment caps = lastCaps;
+            fail(ErrorKind.FORMAT, "downstream refuses the video this element sends ("
+                    + (caps.equals(MemorySegment.NULL) ? "no caps yet" : VideoCaps.toString(caps))
+                    + "): put a videoconvert (and videoscale) after this element, or fix the caps filter after it",
+                    null);
+        } else if (upstreamEnded && (flow == FLOW_NOT_LINKED || flow < FLOW_EOS)) {
             fail(ErrorKind.STREAM, "streaming stopped: downstream answered " + flowName(flow), null);
         }
     }
@@ -304,9 +312,10 @@ public abstract class BridgeBin extends Element {
 
     /** Posts an error on the bus and makes the stream stop with a flow error. */
     protected final void fail(ErrorKind kind, String message, String debug) {
-        if (!failed) {
-            failed = true;
+        // Posted before frames are refused: upstream's own error for the refusal must come second.
+        if (failing.compareAndSet(false, true)) {
             postError(kind, message, debug);
+            failed = true;
         }
     }
 
@@ -326,6 +335,7 @@ public abstract class BridgeBin extends Element {
                     return false;
                 }
                 failed = false;
+                failing.set(false);
                 resetStreamState();
                 setReleased(false);
                 try {
@@ -559,7 +569,7 @@ public abstract class BridgeBin extends Element {
     /**
      * The appsrc's task stopped on a flow return from downstream and reports it as its own
      * "Internal data stream error". Upstream gets the flow return instead, and its source reports it
-     * as with GStreamer's own elements; a format that downstream refuses is this element's to name.
+     * as with GStreamer's own elements ({@link #downstreamEnded} names a refused format).
      */
     @Override
     protected final boolean takeChildMessage(MemorySegment message) {
@@ -567,21 +577,36 @@ public abstract class BridgeBin extends Element {
         if ((fields.get(JAVA_INT, MESSAGE_TYPE) & MESSAGE_ERROR) == 0 || !fields.get(ADDRESS, MESSAGE_SRC).equals(appsrc)) {
             return false;
         }
+        int flow = flowOfError(message);
         GstLib.call("gst_mini_object_unref", message);
-        int flow;
-        try {
-            flow = downstreamFlow();
-        } catch (Throwable t) {
-            flow = FLOW_ERROR;
-        }
-        if (flow == FLOW_NOT_NEGOTIATED) {
-            MemorySegment caps = lastCaps;
-            fail(ErrorKind.FORMAT, "downstream refuses the video this element sends ("
-                    + (caps.equals(MemorySegment.NULL) ? "no caps yet" : VideoCaps.toString(caps))
-                    + "): put a videoconvert (and videoscale) after this element, or fix the caps filter after it",
-                    null);
-        }
+        downstreamEnded(flow);
         return true;
+    }
+
+    /**
+     * The flow return a source's "Internal data stream error" reports: GStreamer's
+     * {@code GST_ELEMENT_FLOW_ERROR} ends its debug text with "reason NAME (NUMBER)". The push that
+     * failed is not always the appsrc's last push (a renegotiation that fails pushes nothing), so
+     * the message is the one place that says.
+     */
+    private static int flowOfError(MemorySegment message) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment error = arena.allocate(ADDRESS);
+            MemorySegment debug = arena.allocate(ADDRESS);
+            GstLib.call("gst_message_parse_error", message, error, debug);
+            GstLib.call("g_error_free", error.get(ADDRESS, 0));
+            String text = GstLib.takeString(debug.get(ADDRESS, 0));
+            int open = text == null ? -1 : text.lastIndexOf('(');
+            int close = text == null ? -1 : text.lastIndexOf(')');
+            if (open >= 0 && close > open) {
+                try {
+                    return Integer.parseInt(text.substring(open + 1, close).strip());
+                } catch (NumberFormatException e) {
+                    // not a flow error's text
+                }
+            }
+            return FLOW_ERROR;
+        }
     }
 
     // ---- appsrc side ----

@@ -123,6 +123,13 @@ final class GstTestSupport {
     /** Like {@link #runInProcess(String, java.time.Duration, java.util.function.Consumer)}, warnings to {@code warnings}. */
     static Pipeline.Outcome runInProcess(String description, java.time.Duration limit,
             java.util.function.Consumer<Pipeline> setup, java.util.function.Consumer<String> warnings) {
+        return runInProcess(description, limit, setup, warnings, p -> { });
+    }
+
+    /** Like the others, calling {@code tick} with the playing pipeline about ten times a second. */
+    static Pipeline.Outcome runInProcess(String description, java.time.Duration limit,
+            java.util.function.Consumer<Pipeline> setup, java.util.function.Consumer<String> warnings,
+            java.util.function.Consumer<Pipeline> tick) {
         Pipeline pipeline = Pipeline.parse(description);
         long deadline = System.nanoTime() + limit.toNanos();
         try {
@@ -131,6 +138,7 @@ final class GstTestSupport {
                 if (System.nanoTime() > deadline) {
                     throw new Hung();
                 }
+                tick.accept(pipeline);
             });
             pipeline.close();
             return outcome;

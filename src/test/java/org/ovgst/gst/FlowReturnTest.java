@@ -1,0 +1,189 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ovgst.gst.GstTestSupport.FACE_MODEL;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Flow returns from downstream travel upstream through every element as through GStreamer's own
+ * (identity is the yardstick): EOS, NOT_LINKED, NOT_NEGOTIATED (named, with the caps), FLUSHING.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FlowReturnTest {
+    private static final String CAPS = "video/x-raw,format=BGR,width=320,height=240";
+
+    static Stream<Arguments> elements() {
+        return Stream.of(Arguments.of("identity"), Arguments.of("ovwatermark"),
+                Arguments.of("ovdetect model=" + FACE_MODEL),
+                Arguments.of("ovdetect model=" + FACE_MODEL + " async=false"),
+                Arguments.of("ovdetect model=" + FACE_MODEL + " batch-size=8 nireq=2"),
+                Arguments.of("ovmetapublish location=/dev/null"));
+    }
+
+    static Stream<Arguments> elementsLiveOrNot() {
+        return elements().flatMap(e -> Stream.of(Arguments.of(e.get()[0], false), Arguments.of(e.get()[0], true)));
+    }
+
+    /** {@code identity eos-after=10} answers EOS: the source stops and the pipeline ends. */
+    @ParameterizedTest(name = "{0} live={1}")
+    @MethodSource("elementsLiveOrNot")
+    void aDownstreamEndOfStreamEndsThePipeline(String element, boolean live) {
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc is-live=" + live + " ! " + CAPS
+                + ",framerate=100/1 ! " + element + " ! identity eos-after=10 ! fakesink", Duration.ofSeconds(30),
+                p -> { });
+        assertTrue(outcome.endOfStream(), outcome.toString());
+    }
+
+    /** An unlinked source pad: the source reports not-linked, as it does behind identity. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("elements")
+    void notLinkedReachesTheSource(String element) {
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=50 ! " + CAPS + " ! "
+                + element + " name=tested", Duration.ofSeconds(30), p -> { });
+        assertTrue(!outcome.ok() && outcome.errorSource().endsWith("GstVideoTestSrc:videotestsrc" + number(outcome)),
+                outcome.toString());
+        assertTrue(outcome.errorDebug().contains("reason not-linked"), outcome.toString());
+    }
+
+    /**
+     * Downstream refuses the format from the start (identity cannot even be linked so): the element
+     * names the video it sends, rather than an inner element's "Internal data stream error".
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("elements")
+    void notNegotiatedNamesTheCaps(String element) {
+        if (element.equals("identity")) {
+            return; // gst_parse_launch refuses to link it to the RGB filter
+        }
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=50 ! " + CAPS + " ! "
+                + element + " name=tested ! video/x-raw,format=RGB ! fakesink", Duration.ofSeconds(30), p -> { });
+        assertTrue(!outcome.ok() && outcome.errorSource().endsWith(":tested"), outcome.toString());
+        assertTrue(outcome.errorMessage().contains("downstream refuses the video this element sends (video/x-raw")
+                && outcome.errorMessage().contains("BGR") && outcome.errorMessage().contains("videoconvert"),
+                outcome.toString());
+    }
+
+    /**
+     * The appsrc inside an element reports a flow return from downstream as its own "Internal data
+     * stream error": that message never leaves the element; not-negotiated becomes the element's
+     * own error, which names the video it sends.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("elements")
+    void theInnerSourcesFlowErrorsStayInside(String element) {
+        if (element.equals("identity")) {
+            return; // no inner source
+        }
+        String inner = element.substring(0, element.indexOf(' ') < 0 ? element.length() : element.indexOf(' '))
+                + "-out";
+        AtomicBoolean posted = new AtomicBoolean();
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc is-live=true ! " + CAPS
+                + ",framerate=100/1 ! " + element + " name=tested ! fakesink", Duration.ofSeconds(30), p -> { },
+                System.err::println, pipeline -> {
+                    if (!posted.getAndSet(true)) {
+                        postFlowError(byName(byName(pipeline, "tested"), inner), BridgeBin.FLOW_NOT_NEGOTIATED);
+                    }
+                });
+        assertTrue(!outcome.ok() && outcome.errorSource().endsWith(":tested"), outcome.toString());
+        assertTrue(outcome.errorMessage().contains("downstream refuses the video this element sends (video/x-raw")
+                && outcome.errorMessage().contains("BGR") && outcome.errorMessage().contains("videoconvert"),
+                outcome.toString());
+    }
+
+    /** What GStreamer's GST_ELEMENT_FLOW_ERROR posts from a source whose push failed. */
+    private static void postFlowError(MemorySegment source, int flow) {
+        try (Arena arena = Arena.ofConfined()) {
+            int domain = (int) GstLib.call("gst_stream_error_quark");
+            MemorySegment error = (MemorySegment) GstLib.call("g_error_new_literal", domain, 1,
+                    arena.allocateFrom("Internal data stream error."));
+            MemorySegment message = (MemorySegment) GstLib.call("gst_message_new_error", source, error,
+                    arena.allocateFrom("streaming stopped, reason " + BridgeBin.flowName(flow) + " (" + flow + ")"));
+            GstLib.call("g_error_free", error);
+            GstLib.call("gst_element_post_message", source, message);
+        }
+    }
+
+    /**
+     * The sink goes to NULL while the rest plays: downstream answers FLUSHING, the element passes it
+     * on, and the source stops pushing (its last flow return is FLUSHING) instead of waiting forever.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("elements")
+    void aFlushingDownstreamStopsTheSource(String element) throws Exception {
+        Pipeline pipeline = Pipeline.parse("videotestsrc name=source is-live=true ! " + CAPS + ",framerate=100/1 ! "
+                + element + " ! fakesink name=sink sync=false async=false");
+        AtomicLong ticks = new AtomicLong();
+        int[] sourceFlow = {0};
+        try {
+            Pipeline.Outcome outcome = pipeline.run(System.err::println, () -> {
+                long tick = ticks.incrementAndGet();
+                if (tick == 5) {
+                    GstLib.call("gst_element_set_state", byName(pipeline, "sink"), 1);
+                }
+                if (tick > 5) {
+                    sourceFlow[0] = lastFlowOfSourcePad(pipeline);
+                    if (sourceFlow[0] == BridgeBin.FLOW_FLUSHING || tick > 50) {
+                        pipeline.sendEndOfStream();
+                        throw new Stop();
+                    }
+                }
+            });
+            throw new AssertionError("ended by itself: " + outcome);
+        } catch (Stop stopped) {
+            assertEquals(BridgeBin.FLOW_FLUSHING, sourceFlow[0], "the source's last flow return, after "
+                    + ticks.get() + " looks");
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static int lastFlowOfSourcePad(Pipeline pipeline) {
+        MemorySegment source = byName(pipeline, "source");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pad = (MemorySegment) GstLib.call("gst_element_get_static_pad", source,
+                    arena.allocateFrom("src"));
+            try {
+                return FrameOps.lastFlowReturn(pad);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            } finally {
+                GstLib.call("gst_object_unref", pad);
+            }
+        }
+    }
+
+    private static MemorySegment byName(Pipeline pipeline, String name) {
+        return byName(pipeline.pointer(), name);
+    }
+
+    private static MemorySegment byName(MemorySegment bin, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment element = (MemorySegment) GstLib.call("gst_bin_get_by_name", bin, arena.allocateFrom(name));
+            GstLib.call("gst_object_unref", element); // the pipeline keeps it alive
+            return element;
+        }
+    }
+
+    /** The number GStreamer gave the pipeline's elements in this JVM: videotestsrc12 in pipeline12. */
+    private static String number(Pipeline.Outcome outcome) {
+        String source = outcome.errorSource();
+        return source.substring(source.lastIndexOf("videotestsrc") + "videotestsrc".length());
+    }
+}
