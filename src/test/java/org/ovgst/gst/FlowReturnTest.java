@@ -126,14 +126,17 @@ class FlowReturnTest {
         AtomicLong ticks = new AtomicLong();
         int[] sourceFlow = {0};
         try {
+            long[] stoppedAt = {-1};
             Pipeline.Outcome outcome = pipeline.run(System.err::println, () -> {
                 long tick = ticks.incrementAndGet();
-                if (tick == 5) {
+                // Only once the pipeline is PLAYING: a pending state change would set the sink back.
+                if (stoppedAt[0] < 0 && isPlaying(pipeline.pointer())) {
                     GstLib.call("gst_element_set_state", byName(pipeline, "sink"), 1);
+                    stoppedAt[0] = tick;
                 }
-                if (tick > 5) {
+                if (stoppedAt[0] >= 0 && tick > stoppedAt[0]) {
                     sourceFlow[0] = lastFlowOfSourcePad(pipeline);
-                    if (sourceFlow[0] == BridgeBin.FLOW_FLUSHING || tick > 50) {
+                    if (sourceFlow[0] == BridgeBin.FLOW_FLUSHING || tick > stoppedAt[0] + 50) {
                         pipeline.sendEndOfStream();
                         throw new Stop();
                     }
@@ -151,6 +154,17 @@ class FlowReturnTest {
     private static final class Stop extends RuntimeException {
         Stop() {
             super(null, null, false, false);
+        }
+    }
+
+    /** Whether the element is PLAYING with no state change pending. */
+    private static boolean isPlaying(MemorySegment element) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            MemorySegment pending = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            GstLib.call("gst_element_get_state", element, state, pending, 0L);
+            return state.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == 4
+                    && pending.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == 0;
         }
     }
 
