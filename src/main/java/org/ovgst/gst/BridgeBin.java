@@ -68,6 +68,9 @@ public abstract class BridgeBin extends Element {
     private static final int QUERY_CAPS = 190;
     private static final int QUERY_ACCEPT_CAPS = 180;
     private static final int QUERY_ALLOCATION = 170;
+    private static final int QUERY_LATENCY = 30;
+    /** GST_CLOCK_TIME_NONE. */
+    private static final long CLOCK_TIME_NONE = -1L;
 
     /** Frames the appsrc may queue before {@link #send} waits. */
     private static final int APPSRC_MAX_BUFFERS = 4;
@@ -117,6 +120,11 @@ public abstract class BridgeBin extends Element {
     private volatile boolean eosSent;
     /** Whether upstream's end of stream arrived: no later frame will carry a flow return upstream. */
     private volatile boolean upstreamEnded;
+    /** The frames' duration from the caps' framerate, in ns; 0 when the caps give none (variable rate). */
+    private volatile long frameDuration;
+    /** Counts the element's PLAYING periods; {@link #playingPeriod()} is -1 outside them. */
+    private long playingPeriods;
+    private volatile long playingPeriod = -1;
 
     protected BridgeBin(MemorySegment self, ElementSpec spec, int mapFlags) {
         super(self, spec);
@@ -323,6 +331,39 @@ public abstract class BridgeBin extends Element {
         return layout;
     }
 
+    /**
+     * The frame layout upstream will send when its caps fix the format and size already, asked
+     * before any frame comes (null when they do not): lets an element prepare for it in
+     * {@link #start}, before frames wait on that.
+     */
+    protected final FrameLayout expectedLayout() {
+        return VideoCaps.fixedLayout((MemorySegment) GstLib.call("gst_pad_peer_query_caps", sinkPad,
+                MemorySegment.NULL));
+    }
+
+    /** The frames' duration from the caps' framerate, in ns; 0 when unknown (no caps yet, variable rate). */
+    protected final long frameDuration() {
+        return frameDuration;
+    }
+
+    /** The element's current PLAYING period, -1 when not playing (see {@link BufferFrame#playingPeriod()}). */
+    protected final long playingPeriod() {
+        return playingPeriod;
+    }
+
+    /**
+     * The latency this element adds, in ns: what a frame may spend in it. Added to upstream's in the
+     * latency queries that cross the element; 0 by default (frames leave as they come).
+     */
+    protected long latency() {
+        return 0;
+    }
+
+    /** The latency this element adds went up: the pipeline is asked to distribute it again. */
+    protected final void latencyChanged() {
+        GstLib.call("gst_element_post_message", self(), GstLib.call("gst_message_new_latency", self()));
+    }
+
     // ---- state changes ----
 
     @Override
@@ -346,8 +387,12 @@ public abstract class BridgeBin extends Element {
                     return false;
                 }
             }
-            case PAUSED_TO_PLAYING -> setReleased(false);
+            case PAUSED_TO_PLAYING -> {
+                setReleased(false);
+                playingPeriod = ++playingPeriods;
+            }
             case PLAYING_TO_PAUSED, PAUSED_TO_READY -> {
+                playingPeriod = -1;
                 // As gstidentity does: unblock waiters before the children change state.
                 setReleased(true);
                 unblock(transition == PAUSED_TO_READY);
@@ -429,7 +474,8 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, preroll, mapFlags, mapInfos);
+            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, preroll, playingPeriod, mapFlags,
+                    mapInfos);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
                 return FLOW_ERROR;
@@ -453,6 +499,7 @@ public abstract class BridgeBin extends Element {
             return false;
         }
         lastCaps = caps;
+        frameDuration = VideoCaps.frameDuration(caps);
         if (!next.equals(layout)) {
             layout = next;
             layoutChanged(next);
@@ -543,7 +590,29 @@ public abstract class BridgeBin extends Element {
         if (queryType == QUERY_ALLOCATION) {
             return PROBE_OK;
         }
-        return forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcPad : null);
+        int handled = forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcPad : null);
+        if (queryType == QUERY_LATENCY && handled == PROBE_HANDLED) {
+            addLatency(item);
+        }
+        return handled;
+    }
+
+    /** Adds what this element adds to upstream's answer to a latency query. */
+    private void addLatency(MemorySegment query) {
+        long added = latency();
+        if (added <= 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment live = arena.allocate(JAVA_INT);
+            MemorySegment min = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+            MemorySegment max = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+            GstLib.call("gst_query_parse_latency", query, live, min, max);
+            long upstreamMax = max.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+            GstLib.call("gst_query_set_latency", query, live.get(JAVA_INT, 0),
+                    min.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) + added,
+                    upstreamMax == CLOCK_TIME_NONE ? CLOCK_TIME_NONE : upstreamMax + added);
+        }
     }
 
     /**

@@ -24,10 +24,15 @@ public final class BufferFrame {
     private final long index;
     private final MapInfoPool pool;
     private final boolean preroll;
+    /** When the frame reached the element ({@code System.nanoTime}), and the playing period it came in (-1: not playing). */
+    private final long arrived;
+    private final long playingPeriod;
     private boolean mapped;
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
-            long index, boolean preroll, MapInfoPool pool) {
+            long index, boolean preroll, long playingPeriod, MapInfoPool pool) {
+        this.arrived = System.nanoTime();
+        this.playingPeriod = playingPeriod;
         this.sample = sample;
         this.buffer = buffer;
         this.mapInfo = mapInfo;
@@ -44,8 +49,8 @@ public final class BufferFrame {
      * Takes over a pulled sample: references its buffer, makes that writable and maps it.
      * Returns null (and releases the sample) if the buffer cannot be mapped.
      */
-    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, boolean preroll, int mapFlags,
-            MapInfoPool pool) throws Throwable {
+    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, boolean preroll,
+            long playingPeriod, int mapFlags, MapInfoPool pool) throws Throwable {
         MemorySegment buffer = FrameOps.makeWritable(FrameOps.ref(FrameOps.sampleBuffer(sample)));
         MemorySegment mapInfo = pool.take();
         if (!FrameOps.map(buffer, mapInfo, mapFlags)) {
@@ -54,7 +59,7 @@ public final class BufferFrame {
             FrameOps.unref(sample);
             return null;
         }
-        return new BufferFrame(sample, buffer, mapInfo, layout, index, preroll, pool);
+        return new BufferFrame(sample, buffer, mapInfo, layout, index, preroll, playingPeriod, pool);
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -87,6 +92,20 @@ public final class BufferFrame {
      */
     public boolean isPreroll() {
         return preroll;
+    }
+
+    /** When the frame reached the element, {@code System.nanoTime()}. */
+    public long arrived() {
+        return arrived;
+    }
+
+    /**
+     * The element's playing period the frame arrived in ({@link BridgeBin#playingPeriod}), -1 when it
+     * came while not playing: a frame's time in the element says something about latency only when
+     * the pipeline played all along.
+     */
+    long playingPeriod() {
+        return playingPeriod;
     }
 
     /** Ends the mapping early (before metadata is attached), keeping the frame for {@link #push}. */

@@ -79,6 +79,8 @@ public abstract class InferenceElement extends BridgeBin {
     private InferenceSettings settings;
     private EngineSettings engineSettings;
     private InferenceEngine<BufferFrame> engine;
+    /** The latency reported (ns): see the class comment. */
+    private volatile long latency;
 
     protected InferenceElement(MemorySegment self, ElementSpec spec, int mapFlags) {
         super(self, spec, mapFlags);
@@ -112,10 +114,19 @@ public abstract class InferenceElement extends BridgeBin {
 
     // ---- the lifecycle ----
 
+    /**
+     * Reads the settings and lets the element prepare; when upstream's caps already fix the frames'
+     * format and size, compiles the model for them now: a live source's first frames would otherwise
+     * wait for the compilation and reach the sinks late.
+     */
     @Override
     protected final void start() throws Exception {
         settings = readSettings();
         engineSettings = prepare(settings);
+        FrameLayout expected = expectedLayout();
+        if (expected != null) {
+            layoutChanged(expected);
+        }
     }
 
     private InferenceSettings readSettings() throws NoSuchFileException {
@@ -161,6 +172,32 @@ public abstract class InferenceElement extends BridgeBin {
             engine = InferenceEngine.open(engineSettings, layout, new Delivery(), settings.instanceId());
         } else {
             engine.reconfigure(layout);
+        }
+        // Twice the first inference: its time varies with the load, and a frame late by the difference is dropped.
+        raiseLatency((settings.batchSize() - 1) * frameDuration() + 2 * engine.batchInferenceNanos());
+    }
+
+    @Override
+    protected final long latency() {
+        return latency;
+    }
+
+    /** Reports {@code nanos} when it is more than what was reported. */
+    private void raiseLatency(long nanos) {
+        if (nanos > latency) {
+            latency = nanos;
+            latencyChanged();
+        }
+    }
+
+    /** A frame leaves: if it spent longer in the element than reported while playing, report more. */
+    private void measure(BufferFrame frame) {
+        long period = frame.playingPeriod();
+        if (period >= 0 && period == playingPeriod()) {
+            long spent = System.nanoTime() - frame.arrived();
+            if (spent > latency) {
+                raiseLatency(spent + spent / 4);
+            }
         }
     }
 
@@ -212,6 +249,7 @@ public abstract class InferenceElement extends BridgeBin {
             engine = null;
         }
         clearState();
+        latency = 0;
         engineSettings = null;
         settings = null;
     }
@@ -226,6 +264,7 @@ public abstract class InferenceElement extends BridgeBin {
     private final class Delivery implements ResultSink<BufferFrame> {
         @Override
         public void deliver(BufferFrame frame, InferenceResults results) {
+            measure(frame);
             if (results != null) {
                 try {
                     frame.unmap();

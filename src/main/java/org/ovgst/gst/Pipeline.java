@@ -25,6 +25,7 @@ public final class Pipeline implements AutoCloseable {
     private static final int MESSAGE_EOS = 1;
     private static final int MESSAGE_ERROR = 2;
     private static final int MESSAGE_WARNING = 4;
+    private static final int MESSAGE_LATENCY = 1 << 19;
     private static final long MESSAGE_TYPE = StructOffsets.offset("GstMessage.type");
     private static final long MESSAGE_SRC = StructOffsets.offset("GstMessage.src");
 
@@ -95,7 +96,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Outcome poll(Duration timeout, java.util.function.Consumer<String> warnings) {
         MemorySegment message = (MemorySegment) GstLib.call("gst_bus_timed_pop_filtered", bus, timeout.toNanos(),
-                MESSAGE_EOS | MESSAGE_ERROR | MESSAGE_WARNING);
+                MESSAGE_EOS | MESSAGE_ERROR | MESSAGE_WARNING | MESSAGE_LATENCY);
         if (message.equals(MemorySegment.NULL)) {
             return null;
         }
@@ -104,6 +105,11 @@ public final class Pipeline implements AutoCloseable {
             int type = fields.get(java.lang.foreign.ValueLayout.JAVA_INT, MESSAGE_TYPE);
             if (type == MESSAGE_EOS) {
                 return new Outcome(true, null, null, null);
+            }
+            if (type == MESSAGE_LATENCY) {
+                // An element's latency changed: distribute it again, as gst-launch-1.0 does.
+                GstLib.call("gst_bin_recalculate_latency", pipeline);
+                return null;
             }
             MemorySegment source = fields.get(ADDRESS, MESSAGE_SRC);
             String sourceName = source.equals(MemorySegment.NULL) ? "pipeline"

@@ -47,6 +47,56 @@ final class VideoCaps {
         }
     }
 
+    /**
+     * The layout upstream will send, when its caps already fix the format and the size (a caps
+     * filter, a file's decoder): what a model can be compiled for before the first frame. Null when
+     * they do not, or upstream cannot be asked yet. Takes over {@code caps}.
+     */
+    static FrameLayout fixedLayout(MemorySegment caps) {
+        if (caps.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            boolean fixed = (int) GstLib.call("gst_caps_get_size", caps) == 1;
+            if (fixed) {
+                MemorySegment structure = (MemorySegment) GstLib.call("gst_caps_get_structure", caps, 0);
+                MemorySegment number = arena.allocate(JAVA_INT);
+                fixed = !((MemorySegment) GstLib.call("gst_structure_get_string", structure,
+                        arena.allocateFrom("format"))).equals(MemorySegment.NULL)
+                        && GstLib.isTrue(GstLib.call("gst_structure_get_int", structure, arena.allocateFrom("width"),
+                                number))
+                        && GstLib.isTrue(GstLib.call("gst_structure_get_int", structure, arena.allocateFrom("height"),
+                                number));
+            }
+            if (!fixed) {
+                GstLib.call("gst_mini_object_unref", caps);
+                return null;
+            }
+            MemorySegment fixated = (MemorySegment) GstLib.call("gst_caps_fixate", caps);
+            try {
+                return layout(fixated);
+            } finally {
+                GstLib.call("gst_mini_object_unref", fixated);
+            }
+        }
+    }
+
+    /** The frames' duration from the caps' framerate, in ns; 0 for a variable (0/1) or unreadable rate. */
+    static long frameDuration(MemorySegment caps) {
+        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new");
+        try {
+            if (!GstLib.isTrue(GstLib.call("gst_video_info_from_caps", info, caps))) {
+                return 0;
+            }
+            MemorySegment fields = info.reinterpret(StructOffsets.size("GstVideoInfo"));
+            int numerator = fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_n"));
+            int denominator = fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_d"));
+            return numerator <= 0 || denominator <= 0 ? 0 : 1_000_000_000L * denominator / numerator;
+        } finally {
+            GstLib.call("gst_video_info_free", info);
+        }
+    }
+
     static String toString(MemorySegment caps) {
         return GstLib.takeString((MemorySegment) GstLib.call("gst_caps_to_string", caps));
     }

@@ -543,6 +543,14 @@ public final class InferenceEngine<T> implements AutoCloseable {
         return pool.outputs();
     }
 
+    /**
+     * How long one inference of a whole batch took when the model was compiled for this frame
+     * layout: its first inference, so an upper bound of the steady state's.
+     */
+    public long batchInferenceNanos() {
+        return pool.batchNanos();
+    }
+
     /** Where frames of the current layout lie in the model's input. */
     public InputGeometry geometry() {
         return pool.geometry();

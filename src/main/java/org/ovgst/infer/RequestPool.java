@@ -33,6 +33,8 @@ final class RequestPool {
     private final List<RequestSlot> slots = new ArrayList<>();
     /** Requests to free as they come back, after engines left. */
     private int surplus;
+    /** How long one inference of a whole batch took when the pool was made (the first, so the slowest). */
+    private final long batchNanos;
     /** The u8 tensor frames are given as: NHWC, YUV as one plane of 1.5 rows per image row. */
     private final long[] inputShape;
     /** The layout of one frame in the input tensor. */
@@ -65,10 +67,27 @@ final class RequestPool {
                 : settings.nireq() > 0 ? settings.nireq() : this.compiled.optimalNumberOfInferRequests());
         try {
             grow();
+            batchNanos = timeOneBatch(slots.getFirst());
         } catch (RuntimeException e) {
+            slots.forEach(RequestSlot::free);
             this.compiled.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs one batch on a request that nothing uses yet: the first inference warms the device up, and
+     * its time is what a frame's inference may take at most, which the latency reported needs.
+     */
+    private long timeOneBatch(RequestSlot slot) {
+        long start = System.nanoTime();
+        try {
+            slot.request.infer();
+        } catch (OpenVinoException e) {
+            throw new InferenceException("the first inference of " + instance.modelName() + " on "
+                    + instance.settings().device() + " failed: " + e.getMessage(), e);
+        }
+        return System.nanoTime() - start;
     }
 
     /** Adds an engine's share of requests. Called by the first user (construction) and each later one. */
@@ -154,6 +173,11 @@ final class RequestPool {
 
     int batch() {
         return instance.settings().batchSize();
+    }
+
+    /** How long one inference of a whole batch took, at the pool's start. */
+    long batchNanos() {
+        return batchNanos;
     }
 
     /** The requests each engine brings: {@code nireq}, or the device's optimal number. */
