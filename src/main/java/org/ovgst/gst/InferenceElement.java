@@ -4,13 +4,13 @@ import static org.ovgst.gst.Property.Mutability.READY_ONLY;
 import static org.ovgst.gst.Property.Mutability.WHILE_PLAYING;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ovgst.files.UserFiles;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.InferenceEngine;
@@ -129,17 +129,15 @@ public abstract class InferenceElement extends BridgeBin {
         }
     }
 
-    private InferenceSettings readSettings() throws NoSuchFileException {
+    private InferenceSettings readSettings() throws FileSystemException {
         String modelSetting = get(MODEL);
-        if (modelSetting == null) {
-            throw new IllegalArgumentException("property 'model' is not set: give the model file, e.g."
+        if (modelSetting == null || modelSetting.isBlank()) {
+            throw new IllegalArgumentException("property 'model' is " + (modelSetting == null ? "not set"
+                    : MODEL.format(modelSetting)) + ": give the model file, e.g."
                     + " model=models/face_detection_short_range.tflite");
         }
         Path model = Path.of(modelSetting);
-        if (!Files.isRegularFile(model)) {
-            throw new NoSuchFileException(model.toAbsolutePath().toString(), null,
-                    "model file not found (property 'model')");
-        }
+        UserFiles.requireReadableFile(model, "model file");
         int width = get(RESHAPE_WIDTH);
         int height = get(RESHAPE_HEIGHT);
         if ((width == 0) != (height == 0)) {

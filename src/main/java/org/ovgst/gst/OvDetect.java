@@ -5,8 +5,6 @@ import static org.ovgst.gst.Property.Mutability.WHILE_PLAYING;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +123,7 @@ public final class OvDetect extends InferenceElement {
             return outputs;
         }
         List<PortInfo> chosen = new ArrayList<>();
-        for (String name : value.split(",")) {
+        for (String name : value.split(",", -1)) {
             chosen.add(outputs.stream().filter(port -> port.name().equals(name.strip())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("property 'output-name' names '" + name.strip()
                             + "', but model " + model + " has no such output; its outputs are "
@@ -143,12 +141,12 @@ public final class OvDetect extends InferenceElement {
         ConverterFamily.Factory factory = selected.match().factory();
         String file = get(LABELS_FILE);
         if (file != null) {
-            Path labels = Path.of(file);
-            if (!Files.isReadable(labels) || Files.isDirectory(labels)) {
-                throw new NoSuchFileException(labels.toAbsolutePath().toString(), null,
-                        "labels file cannot be read (property 'labels-file')");
+            if (file.isBlank()) {
+                throw new IllegalArgumentException("property 'labels-file' is " + LABELS_FILE.format(file)
+                        + ": give a label file (one label per line), or leave it unset");
             }
-            return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(labels)), "labels-file " + file);
+            return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(Path.of(file))),
+                    "labels-file " + file);
         }
         if (!metadata.labels().isEmpty()) {
             return new Decoding(selected.family(), factory, LabelMap.of(metadata.labels()),

@@ -1,20 +1,18 @@
 package org.ovgst.gst;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.Writer;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import org.ovgst.files.UserFiles;
 import org.ovgst.gst.meta.FrameMeta;
 import org.ovgst.gst.meta.JsonLines;
+import org.ovgst.gst.meta.LineOutput;
 
 /**
  * {@code ovmetapublish}: one JSON object per frame (JSON Lines) with its regions of interest, to a
- * file or standard output (DL Streamer's gvametapublish, file method). Frames pass through.
+ * file or standard output (DL Streamer's gvametapublish, file method). Frames pass through. Each
+ * frame's line is written before the frame goes on ({@link LineOutput}); the first write that fails
+ * stops the stream with an error naming the file and the OS's reason.
  */
 public final class OvMetaPublish extends BridgeBin {
     private static final Property.Text LOCATION = new Property.Text("location",
@@ -27,7 +25,7 @@ public final class OvMetaPublish extends BridgeBin {
             OvDetect.CAPS, OvDetect.CAPS, OvMetaPublish::new);
 
     private final StringBuilder line = new StringBuilder(256);
-    private Writer writer;
+    private LineOutput output;
 
     private OvMetaPublish(MemorySegment self, ElementSpec spec) {
         super(self, spec, FrameOps.MAP_READ);
@@ -36,40 +34,38 @@ public final class OvMetaPublish extends BridgeBin {
     @Override
     protected void start() throws IOException {
         String location = get(LOCATION);
-        OutputStream out = location.equals("-") ? new FilterOutputStream(System.out) {
-            @Override
-            public void close() throws IOException {
-                flush(); // standard output stays open for the rest of the process
-            }
-        } : Files.newOutputStream(Path.of(location));
-        writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        if (location == null || location.isBlank()) {
+            throw new IllegalArgumentException("property 'location' is " + LOCATION.format(location)
+                    + ": give a file to write to, or - for standard output");
+        }
+        output = LineOutput.open(location);
     }
 
     @Override
-    protected void process(BufferFrame frame) throws IOException {
+    protected void process(BufferFrame frame) {
         line.setLength(0);
         JsonLines.append(line, new FrameMeta(frame.index(), frame.pts(), frame.layout().width(),
                 frame.layout().height(), RoiMeta.read(frame.buffer())));
-        writer.append(line);
+        try {
+            output.write(line);
+        } catch (IOException e) {
+            discard(frame);
+            fail(ErrorKind.WRITE, "could not write the record of frame " + frame.index() + " to " + output.name()
+                    + ": " + UserFiles.reason(e), e.toString());
+            return;
+        }
         send(frame);
-    }
-
-    @Override
-    protected void endOfStream() throws IOException {
-        writer.flush();
-        sendEos();
     }
 
     @Override
     protected void stop() {
         try {
-            if (writer != null) {
-                writer.close();
+            if (output != null) {
+                output.close();
             }
         } catch (IOException e) {
-            postWarning(ErrorKind.OPEN_WRITE, "could not finish writing " + get(LOCATION) + ": "
-                    + e.getMessage(), null);
+            postWarning(ErrorKind.WRITE, "could not close " + output.name() + ": " + UserFiles.reason(e), null);
         }
-        writer = null;
+        output = null;
     }
 }

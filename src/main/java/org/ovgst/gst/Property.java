@@ -48,11 +48,15 @@ public sealed interface Property<T> {
         return null;
     }
 
-    /** A value as messages show it: numbers without a trailing ".0", strings quoted. */
+    /**
+     * A value as messages show it: numbers without a trailing ".0" (very large or small ones, NaN and
+     * infinities as Java writes them), strings quoted.
+     */
     default String format(T value) {
         return switch (value) {
             case null -> "NULL";
-            case Double d when Double.isFinite(d) -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            case Double d when d == 0 || Math.abs(d) >= 1e-6 && Math.abs(d) < 1e15 ->
+                    BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
             case String s -> "'" + s + "'";
             default -> value.toString();
         };

@@ -2,7 +2,6 @@ package org.ovgst.infer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ovgst.files.UserFiles;
 import org.ovgst.infer.ModelMetadata.ImageSize;
 
 /**
@@ -106,6 +106,7 @@ public final class KnownModels {
      *     missing beside it
      */
     public static Optional<KnownModel> identify(Path model) throws IOException {
+        UserFiles.requireReadableFile(model, "model file");
         Path file = model.toAbsolutePath().normalize();
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (ENTRIES.stream().noneMatch(entry -> entry.size() == attributes.size())) {
@@ -128,10 +129,10 @@ public final class KnownModels {
                 Path labels = model.resolveSibling(beside.file());
                 try {
                     yield Labels.load(labels);
-                } catch (UncheckedIOException e) {
-                    throw new IOException(model + " is ovgst's " + entry.file() + ", whose labels should be in "
-                            + labels + "; that file cannot be read (run ./ovgst setup, or copy it beside the model)",
-                            e.getCause());
+                } catch (IOException e) {
+                    throw new IOException(model + " is ovgst's " + entry.file() + ", whose labels come from the"
+                            + " file beside it, and " + e.getMessage() + ": run ./ovgst setup, or copy "
+                            + beside.file() + " beside the model", e);
                 }
             }
         };

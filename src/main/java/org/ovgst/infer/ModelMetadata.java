@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.ovgst.files.UserFiles;
 
 /**
  * What a model file says about itself: its class labels, the input size it was trained at, its type.
@@ -83,6 +84,7 @@ public record ModelMetadata(List<String> labels, Optional<ImageSize> inputSize, 
      *     its metadata cannot be parsed; the message names the file and what is wrong
      */
     public static ModelMetadata read(Path model) throws IOException {
+        UserFiles.requireReadableFile(model, "model file");
         String name = model.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".onnx")) {
             return interpret(model, "ONNX metadata_props", OnnxMetadata.read(model));

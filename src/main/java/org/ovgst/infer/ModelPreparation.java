@@ -1,9 +1,10 @@
 package org.ovgst.infer;
 
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ovgst.files.UserFiles;
 import org.ovgst.openvino.ColorFormat;
 import org.ovgst.openvino.CompiledModel;
 import org.ovgst.openvino.Core;
@@ -63,10 +64,10 @@ final class ModelPreparation implements AutoCloseable {
             throw new InferenceException("no model set: set model to an OpenVINO IR .xml, ONNX, TFLite or"
                     + " PaddlePaddle model file");
         }
-        if (!Files.isRegularFile(file)) {
-            throw new InferenceException("model " + file.toAbsolutePath() + " " + (Files.isDirectory(file)
-                    ? "is a folder: set model to the model file in it" : "does not exist: set model to an existing"
-                            + " OpenVINO IR .xml (with its .bin beside it), ONNX, TFLite or PaddlePaddle file"));
+        try {
+            UserFiles.requireReadableFile(file, "model file");
+        } catch (FileSystemException e) {
+            throw new InferenceException(e.getMessage(), e);
         }
         this.modelName = file.toString();
         Core made = new Core();

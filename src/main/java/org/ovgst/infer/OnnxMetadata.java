@@ -22,8 +22,8 @@ final class OnnxMetadata {
     private static final int METADATA_PROPS = 14;
     private static final int ENTRY_KEY = 1;
     private static final int ENTRY_VALUE = 2;
-    /** An entry larger than this is not metadata worth reading into memory. */
-    private static final int MAX_ENTRY_BYTES = 16 << 20;
+    /** Metadata larger than this (all entries together) is not worth reading into memory. */
+    private static final int MAX_METADATA_BYTES = 16 << 20;
 
     private OnnxMetadata() {}
 
@@ -34,6 +34,7 @@ final class OnnxMetadata {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             ProtoReader model = new ProtoReader(in, size, file + ": not a valid ONNX model");
             boolean hasGraph = false;
+            long metadataBytes = 0;
             while (model.hasMore()) {
                 long at = model.position();
                 int tag = model.tag();
@@ -45,9 +46,10 @@ final class OnnxMetadata {
                 }
                 if (field == METADATA_PROPS) {
                     long length = model.length(field, at);
-                    if (length > MAX_ENTRY_BYTES) {
-                        throw model.error("metadata_props entry at byte " + at + " is " + length
-                                + " bytes, more than the " + MAX_ENTRY_BYTES + " read");
+                    metadataBytes += length;
+                    if (metadataBytes > MAX_METADATA_BYTES) {
+                        throw model.error("its metadata_props take more than " + MAX_METADATA_BYTES
+                                + " bytes (at the entry at byte " + at + "), more than ovgst reads");
                     }
                     byte[] entry = model.bytes((int) length);
                     readEntry(entry, file + ": not a valid ONNX model: metadata_props entry at byte " + at, entries);

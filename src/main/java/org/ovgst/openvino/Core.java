@@ -5,7 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ovgst.files.UserFiles;
 
 /** The OpenVINO core ({@code ov_core_t}): devices, reading models, compiling them. */
 public final class Core extends NativeResource {
@@ -49,12 +52,19 @@ public final class Core extends NativeResource {
 
     /** Reads a model file (IR .xml with its .bin beside it, ONNX, TFLite, PaddlePaddle, TensorFlow). */
     public Model readModel(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new OpenVinoException("NOT_FOUND", "model file not found: " + file.toAbsolutePath()
-                    + (Files.isDirectory(file) ? " is a folder; name the model file in it" : ""), null);
-        }
-        if (!Files.isReadable(file)) {
-            throw new OpenVinoException("model file is not readable: " + file.toAbsolutePath());
+        try {
+            // OpenVINO would read a device or a FIFO forever: only regular files go to it, and the
+            // weights an IR .xml brings beside it, if there, must be one too.
+            UserFiles.requireReadableFile(file, "model file");
+            String name = file.getFileName().toString();
+            if (name.toLowerCase(Locale.ROOT).endsWith(".xml")) {
+                Path weights = file.resolveSibling(name.substring(0, name.length() - ".xml".length()) + ".bin");
+                if (Files.exists(weights)) {
+                    UserFiles.requireReadableFile(weights, "weights file");
+                }
+            }
+        } catch (FileSystemException e) {
+            throw new OpenVinoException(e instanceof NoSuchFileException ? "NOT_FOUND" : null, e.getMessage(), e);
         }
         try {
             return new Model(OpenVino.library().callForAddress("ov_core_read_model", handle(), file.toString(),

@@ -117,7 +117,8 @@ class InferCommandTest {
         Path wrongShape = npy("x5.npy", ElementType.F32, new long[] {5}, 1, 2, 3, 4, 5);
         String out = dir.resolve("out").toString();
 
-        assertError(infer("--model", dir.resolve("missing.xml").toString(), "--list"), 1, "model file not found");
+        assertError(infer("--model", dir.resolve("missing.xml").toString(), "--list"), 1,
+                dir.resolve("missing.xml") + ": model file does not exist");
         assertError(infer("--model", model.toString(), "--device", "TPU", "--list"), 1,
                 "unknown device 'TPU'; available devices: CPU");
         assertError(infer("--model", model.toString(), "--input", "z=" + f64, "--output-dir", out), 1,

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ovgst.gst.GstTestSupport.FACE_MODEL;
 import static org.ovgst.gst.GstTestSupport.OI_MODEL;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,24 +22,37 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovgst.infer.Labels;
 import org.ovgst.testing.TestAssets;
 
 /**
- * Every wrong setting ends the pipeline with a bus ERROR from ovdetect that names the problem,
- * in gst-launch-1.0, in ./ovgst launch and in-process: no crash, no hang.
+ * Every wrong setting ends the pipeline with a bus ERROR from the element (ovdetect or
+ * ovmetapublish) that names the problem, in gst-launch-1.0, in ./ovgst launch and in-process: no
+ * crash, no hang, no run with a default instead.
  */
 class ElementBadInputTest {
     @TempDir
     static Path shared;
-    private static Path garbage;
+    /** What {@code @NAME@} in a case stands for: files made once for all cases. */
+    private static final Map<String, String> FIXTURES = new LinkedHashMap<>();
     private static List<Path> crashLogsBefore;
 
     @BeforeAll
-    static void writeGarbageModel() throws Exception {
+    static void writeFixtures() throws Exception {
         byte[] bytes = new byte[4096];
         new Random(42).nextBytes(bytes);
-        garbage = shared.resolve("garbage.tflite");
-        Files.write(garbage, bytes);
+        FIXTURES.put("@GARBAGE@", Files.write(shared.resolve("garbage.tflite"), bytes).toString());
+        FIXTURES.put("@DIR@", Files.createDirectory(shared.resolve("models")).toString());
+        Path fifo = shared.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        FIXTURES.put("@FIFO@", fifo.toString());
+        FIXTURES.put("@DANGLING@", Files.createSymbolicLink(shared.resolve("dangling"),
+                shared.resolve("gone/model.tflite")).toString());
+        FIXTURES.put("@HUGE_LABELS@", Files.writeString(shared.resolve("huge.txt"),
+                "label\n".repeat(Labels.MAX_BYTES / 6 + 1)).toString());
+        FIXTURES.put("@EMPTY_LABELS@", Files.writeString(shared.resolve("empty.txt"), "\n \n").toString());
+        FIXTURES.put("@LATIN1_LABELS@", Files.write(shared.resolve("latin1.txt"),
+                "face\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)).toString());
         crashLogsBefore = GstTestSupport.crashLogs(TestAssets.home());
     }
 
@@ -45,13 +61,26 @@ class ElementBadInputTest {
         assertEquals(crashLogsBefore, GstTestSupport.crashLogs(TestAssets.home()));
     }
 
-    /** Case name, ovdetect's properties, texts the error message must contain. */
+    /** Case name, the element with its properties, texts the error message must contain. */
     static Stream<Arguments> cases() {
-        String face = "model=" + FACE_MODEL;
+        String face = "ovdetect model=" + FACE_MODEL;
+        String publish = "ovmetapublish";
         return Stream.of(
-                Arguments.of("missing model", "model=/nonexistent/model.tflite",
-                        List.of("/nonexistent/model.tflite", "model file not found", "'model'")),
-                Arguments.of("garbage model", "model=" + "@GARBAGE@", List.of("@GARBAGE@", "read")),
+                Arguments.of("missing model", "ovdetect model=/nonexistent/model.tflite",
+                        List.of("/nonexistent/model.tflite: model file does not exist: there is no directory"
+                                + " /nonexistent")),
+                Arguments.of("garbage model", "ovdetect model=@GARBAGE@", List.of("@GARBAGE@", "read")),
+                Arguments.of("empty model", "ovdetect model=\"\"",
+                        List.of("property 'model' is '': give the model file")),
+                Arguments.of("a device as model", "ovdetect model=/dev/zero",
+                        List.of("/dev/zero: model file is not a regular file (a character device)")),
+                Arguments.of("a directory as model", "ovdetect model=@DIR@",
+                        List.of("@DIR@: model file is a directory: give the model file in it")),
+                Arguments.of("a FIFO as model", "ovdetect model=@FIFO@",
+                        List.of("@FIFO@: model file is not a regular file (a FIFO)")),
+                Arguments.of("a link to nothing as model", "ovdetect model=@DANGLING@",
+                        List.of("@DANGLING@: model file is a link to " + shared.resolve("gone/model.tflite")
+                                + ", which does not exist: there is no directory " + shared.resolve("gone"))),
                 Arguments.of("unknown device", face + " device=NPU7",
                         List.of("'NPU7'", "available devices: CPU")),
                 Arguments.of("wrong input name", face + " input-name=nope", List.of("'nope'", "inputs are: 'input'")),
@@ -64,16 +93,41 @@ class ElementBadInputTest {
                         List.of("property 'threshold' is 1.5; allowed: 0 to 1")),
                 Arguments.of("negative threshold", face + " threshold=-0.25",
                         List.of("property 'threshold' is -0.25; allowed: 0 to 1")),
+                Arguments.of("threshold nan", face + " threshold=nan",
+                        List.of("property 'threshold' is NaN; allowed: 0 to 1")),
+                Arguments.of("threshold inf", face + " threshold=inf",
+                        List.of("property 'threshold' is Infinity; allowed: 0 to 1")),
+                Arguments.of("threshold -inf", face + " threshold=-inf",
+                        List.of("property 'threshold' is -Infinity; allowed: 0 to 1")),
+                Arguments.of("a huge threshold", face + " threshold=1e308",
+                        List.of("property 'threshold' is 1.0E308; allowed: 0 to 1")),
+                Arguments.of("iou-threshold nan", face + " iou-threshold=nan",
+                        List.of("property 'iou-threshold' is NaN; allowed: 0 to 1")),
                 Arguments.of("unreadable labels", face + " labels-file=/nonexistent/labels.txt",
-                        List.of("/nonexistent/labels.txt", "labels file cannot be read", "labels-file")),
-                Arguments.of("batch on a fixed-size model", "model=" + OI_MODEL + " batch-size=3",
+                        List.of("/nonexistent/labels.txt: labels file does not exist")),
+                Arguments.of("endless labels", face + " labels-file=/dev/zero",
+                        List.of("/dev/zero: labels file is not a regular file (a character device)")),
+                Arguments.of("labels from a FIFO", face + " labels-file=@FIFO@",
+                        List.of("@FIFO@: labels file is not a regular file (a FIFO)")),
+                Arguments.of("labels from a directory", face + " labels-file=@DIR@",
+                        List.of("@DIR@: labels file is a directory")),
+                Arguments.of("labels above the limit", face + " labels-file=@HUGE_LABELS@",
+                        List.of("@HUGE_LABELS@: labels file is larger than 1 MiB, the most ovgst reads")),
+                Arguments.of("labels without a label", face + " labels-file=@EMPTY_LABELS@",
+                        List.of("@EMPTY_LABELS@: labels file holds no labels")),
+                Arguments.of("labels not in UTF-8", face + " labels-file=@LATIN1_LABELS@",
+                        List.of("@LATIN1_LABELS@: labels file is not UTF-8 text: byte 8 is not valid UTF-8")),
+                Arguments.of("empty labels-file", face + " labels-file=\"\"",
+                        List.of("property 'labels-file' is ''")),
+                Arguments.of("batch on a fixed-size model", "ovdetect model=" + OI_MODEL + " batch-size=3",
                         List.of(OI_MODEL.toString(), "batch-size 3", "batch-size=1")),
                 // Not a detector: the outputs, every family and what it expects, and where such a model belongs.
-                Arguments.of("a landmark model", "model=" + TestAssets.model("hand_landmark_full.tflite"),
+                Arguments.of("a landmark model", "ovdetect model=" + TestAssets.model("hand_landmark_full.tflite"),
                         List.of("is not a detector any converter knows", "'Identity' f32 [1,63]", "'Identity_2' f32 [1,1]",
                                 "anchor-ssd (", "detection-output (", "yolo-v8 (", "centerface (",
                                 "a classification model, not a detector")),
-                Arguments.of("a model whose output is an image", "model=" + TestAssets.model("pose_landmark_full.tflite"),
+                Arguments.of("a model whose output is an image",
+                        "ovdetect model=" + TestAssets.model("pose_landmark_full.tflite"),
                         List.of("is not a detector any converter knows", "'Identity_2' f32 [1,256,256,1]",
                                 "a frame-processing model, not a detector")),
                 Arguments.of("the wrong family named", face + " model-type=yolo-v8",
@@ -81,24 +135,58 @@ class ElementBadInputTest {
                                 "model-type at auto")),
                 Arguments.of("an output the model does not have", face + " output-name=boxes",
                         List.of("'output-name'", "'boxes'", "'regressors'", "'classificators'")),
+                Arguments.of("an empty output name", face + " output-name=,",
+                        List.of("property 'output-name' names ''", "'regressors'")),
                 Arguments.of("reshape-width without reshape-height", face + " reshape-width=320",
                         List.of("'reshape-width'", "'reshape-height'", "set both")),
                 Arguments.of("a size the anchors do not fit", face + " reshape-width=320 reshape-height=320",
                         List.of("BlazeFace short range decodes a 128x128 input", "320x320", "reshape-height unset")),
-                Arguments.of("a size the model cannot take", "model=" + OI_MODEL + " reshape-width=320 reshape-height=320",
-                        List.of("cannot reshape input", "320x320", "reshape-width and reshape-height")));
+                Arguments.of("a size the model cannot take", "ovdetect model=" + OI_MODEL
+                                + " reshape-width=320 reshape-height=320",
+                        List.of("cannot reshape input", "320x320", "reshape-width and reshape-height")),
+                // The first record that cannot be written stops the stream: frame 0 here.
+                Arguments.of("a full device as output", publish + " location=/dev/full",
+                        List.of("could not write the record of frame 0 to /dev/full: No space left on device")),
+                Arguments.of("output in a missing directory", publish + " location=/nonexistent/dir/meta.jsonl",
+                        List.of("/nonexistent/dir/meta.jsonl: output file cannot be created: there is no directory"
+                                + " /nonexistent")),
+                Arguments.of("a directory as output", publish + " location=@DIR@",
+                        List.of("@DIR@: output file is a directory: give a file name in it")),
+                Arguments.of("output without permission", publish + " location=/sys/kernel/notes",
+                        List.of("/sys/kernel/notes: output file cannot be opened for writing: Permission denied")),
+                Arguments.of("a FIFO nobody reads as output", publish + " location=@FIFO@",
+                        List.of("@FIFO@: output file is a FIFO that no process reads: start its reader first")),
+                Arguments.of("empty location", publish + " location=\"\"",
+                        List.of("property 'location' is '': give a file to write to, or - for standard output")));
     }
 
-    private static String description(String properties) {
-        return "videotestsrc num-buffers=10 ! videoconvert ! ovdetect name=det "
-                + properties.replace("@GARBAGE@", garbage.toString()) + " ! fakesink";
+    /** The element named {@code bad} between a test source and a sink. */
+    private static String description(String element) {
+        int space = element.indexOf(' ');
+        return "videotestsrc num-buffers=10 ! videoconvert ! " + element.substring(0, space) + " name=bad"
+                + withFixtures(element.substring(space)) + " ! fakesink";
+    }
+
+    private static String withFixtures(String text) {
+        for (Map.Entry<String, String> fixture : FIXTURES.entrySet()) {
+            text = text.replace(fixture.getKey(), fixture.getValue());
+        }
+        return text;
     }
 
     private static List<String> expected(List<String> texts) {
-        return texts.stream().map(t -> t.replace("@GARBAGE@", garbage.toString())).toList();
+        return texts.stream().map(ElementBadInputTest::withFixtures).toList();
     }
 
-    /** The first ERROR line of the output: it has to be ovdetect's, the others follow from it. */
+    /** The element's object path as messages give it, e.g. /GstPipeline:pipeline0/GstOvDetect:bad. */
+    private static String errorSource(String element, String pipeline) {
+        String factory = element.substring(0, element.indexOf(' '));
+        String type = Plugin.elements().stream().filter(spec -> spec.factoryName().equals(factory)).findFirst()
+                .orElseThrow().typeName();
+        return "/GstPipeline:" + pipeline + "/" + type + ":bad";
+    }
+
+    /** The first ERROR line of the output: it has to be the element's, the others follow from it. */
     private static String firstError(GstTestSupport.Result result, String prefix) {
         return result.output().lines().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + prefix + " line; " + result.describe()));
@@ -107,12 +195,12 @@ class ElementBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void gstLaunchFails(String name, String properties, List<String> texts, @TempDir Path dir) throws Exception {
-        GstTestSupport.Result result = GstTestSupport.gstLaunch(description(properties), dir, 30);
+    void gstLaunchFails(String name, String element, List<String> texts, @TempDir Path dir) throws Exception {
+        GstTestSupport.Result result = GstTestSupport.gstLaunch(description(element), dir, 30);
         GstTestSupport.assertNoCrash(result, dir);
         assertNotEquals(0, result.exitCode(), result::describe);
         String error = firstError(result, "ERROR: from element ");
-        assertTrue(error.startsWith("ERROR: from element /GstPipeline:pipeline0/GstOvDetect:det: "), error);
+        assertTrue(error.startsWith("ERROR: from element " + errorSource(element, "pipeline0") + ": "), error);
         for (String text : expected(texts)) {
             assertTrue(error.contains(text), "'" + text + "' missing from: " + error);
         }
@@ -121,12 +209,12 @@ class ElementBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void ovgstLaunchFails(String name, String properties, List<String> texts, @TempDir Path dir) throws Exception {
-        GstTestSupport.Result result = GstTestSupport.ovgstLaunch(description(properties), dir, 30);
+    void ovgstLaunchFails(String name, String element, List<String> texts, @TempDir Path dir) throws Exception {
+        GstTestSupport.Result result = GstTestSupport.ovgstLaunch(description(element), dir, 30);
         GstTestSupport.assertNoCrash(result, dir);
         assertEquals(1, result.exitCode(), result::describe);
         String error = firstError(result, "ERROR from ");
-        assertTrue(error.startsWith("ERROR from /GstPipeline:pipeline0/GstOvDetect:det: "), error);
+        assertTrue(error.startsWith("ERROR from " + errorSource(element, "pipeline0") + ": "), error);
         for (String text : expected(texts)) {
             assertTrue(error.contains(text), "'" + text + "' missing from: " + error);
         }
@@ -136,12 +224,11 @@ class ElementBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void inProcessOutcomeNamesTheProblem(String name, String properties, List<String> texts) {
-        Pipeline.Outcome outcome = GstTestSupport.runInProcess(description(properties));
+    void inProcessOutcomeNamesTheProblem(String name, String element, List<String> texts) {
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(description(element));
         assertFalse(outcome.ok(), outcome.toString());
         assertFalse(outcome.endOfStream(), outcome.toString());
-        assertEquals("/GstPipeline:pipeline0/GstOvDetect:det".replace("pipeline0", pipelineName(outcome)),
-                outcome.errorSource(), outcome.toString());
+        assertEquals(errorSource(element, pipelineName(outcome)), outcome.errorSource(), outcome.toString());
         for (String text : expected(texts)) {
             assertTrue(outcome.errorMessage().contains(text), "'" + text + "' missing from: " + outcome);
         }

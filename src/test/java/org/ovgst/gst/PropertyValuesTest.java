@@ -54,6 +54,11 @@ class PropertyValuesTest {
         assertEquals("property 'level' is 1.5; allowed: 0 to 1", values.firstProblem());
         assertNull(values.set(LEVEL, Double.NaN));
         assertEquals("property 'level' is NaN; allowed: 0 to 1", values.firstProblem());
+        // Far from the range, a number is written short rather than with hundreds of digits.
+        assertNull(values.set(LEVEL, 1e308));
+        assertEquals("property 'level' is 1.0E308; allowed: 0 to 1", values.firstProblem());
+        assertNull(values.set(LEVEL, -1e-300));
+        assertEquals("property 'level' is -1.0E-300; allowed: 0 to 1", values.firstProblem());
     }
 
     @Test

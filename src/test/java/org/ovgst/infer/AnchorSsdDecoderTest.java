@@ -31,7 +31,7 @@ class AnchorSsdDecoderTest {
     /** Its neighbour in the same cell: the interpolated anchor, sqrt(0.35 * 0.5) wide. */
     private static final int SSD_INTERPOLATED_ANCHOR = SSD_ANCHOR + 5;
 
-    private final LabelMap openImagesLabels = LabelMap.of(Labels.load(TestAssets.model("oidv4_labels.txt")));
+    private final LabelMap openImagesLabels = TestAssets.openImagesLabels();
 
     /** Raw outputs of {@code frames} frames in which nothing is detected yet. */
     private record RawOutputs(AnchorSsdConfig config, int anchors, float[] boxes, float[] scores) {

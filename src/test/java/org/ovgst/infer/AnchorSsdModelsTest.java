@@ -136,7 +136,7 @@ class AnchorSsdModelsTest {
 
     /** The detections on {@code file} are exactly one of each label, best first. */
     private static void assertSsdFinds(String file, String... labels) {
-        LabelMap openImages = LabelMap.of(Labels.load(TestAssets.model("oidv4_labels.txt")));
+        LabelMap openImages = TestAssets.openImagesLabels();
         List<Detection> found = detect(SSD_MODEL, AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2,
                 List.of(TestAssets.readBgr(TestAssets.image(file))), openImages, DEFAULTS).getFirst();
         report("ssd", file, found);

@@ -67,10 +67,10 @@ class InferenceEngineErrorsTest {
         Path missing = TestAssets.home().resolve("models/no_such_model.tflite");
         String message = fails(InferenceException.class, () -> InferenceEngine.open(
                 EngineSettings.of(missing), BGR, SINK));
-        assertContains(message, "model " + missing.toAbsolutePath() + " does not exist", "set model to");
+        assertContains(message, missing.toAbsolutePath() + ": model file does not exist");
         String folder = fails(InferenceException.class, () -> InferenceEngine.open(
                 EngineSettings.of(TestAssets.home().resolve("models")), BGR, SINK));
-        assertContains(folder, "is a folder");
+        assertContains(folder, "models: model file is a directory: give the model file in it");
         String none = fails(InferenceException.class, () -> InferenceEngine.open(
                 EngineSettings.DEFAULTS, BGR, SINK));
         assertContains(none, "no model set");

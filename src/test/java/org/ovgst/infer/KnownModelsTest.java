@@ -130,8 +130,9 @@ class KnownModelsTest {
     void aKnownModelWithoutItsLabelFileSaysWhichFileIsMissing() throws IOException {
         Path copy = Files.copy(TestAssets.model("320n.onnx"), dir.resolve("nudenet.onnx"));
         IOException e = assertThrows(IOException.class, () -> KnownModels.identify(copy));
-        assertEquals(copy + " is ovgst's 320n.onnx, whose labels should be in " + dir.resolve("320n_labels.txt")
-                + "; that file cannot be read (run ./ovgst setup, or copy it beside the model)", e.getMessage());
+        assertEquals(copy + " is ovgst's 320n.onnx, whose labels come from the file beside it, and "
+                + dir.resolve("320n_labels.txt") + ": labels file does not exist: run ./ovgst setup, or copy"
+                + " 320n_labels.txt beside the model", e.getMessage());
         assertNotNull(e.getCause());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.infer.ModelMetadata.ImageSize;
 import org.ovgst.testing.TestAssets;
@@ -343,6 +345,51 @@ class ModelMetadataTest {
         Path cut = Files.writeString(dir.resolve("cut.xml"), "<net><layers><layer id=\"0\"></layers>");
         e = assertThrows(IOException.class, () -> ModelMetadata.read(cut));
         assertTrue(e.getMessage().startsWith(cut + ": not a well-formed OpenVINO IR model: "), e.getMessage());
+    }
+
+    @Test
+    @Timeout(10)
+    void aFifoOrADeviceIsRefusedWithoutReadingIt() throws Exception {
+        Path fifo = dir.resolve("fifo.onnx");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        // Opening a FIFO nobody writes to would wait forever: the @Timeout catches a regression.
+        IOException e = assertThrows(IOException.class, () -> ModelMetadata.read(fifo));
+        assertEquals(fifo + ": model file is not a regular file (a FIFO): give a model file", e.getMessage());
+        e = assertThrows(IOException.class, () -> KnownModels.identify(fifo));
+        assertEquals(fifo + ": model file is not a regular file (a FIFO): give a model file", e.getMessage());
+    }
+
+    /** Metadata entries of 9 MiB each: the second takes the metadata past what is read into memory. */
+    @Test
+    void metadataLargerThanTheLimitIsRefused() throws IOException {
+        ByteArrayOutputStream onnx = new ByteArrayOutputStream();
+        onnx.write(new byte[] {7 << 3 | 2, 0}); // an empty graph
+        byte[] value = new byte[9 << 20];
+        Arrays.fill(value, (byte) 'a');
+        for (String key : new String[] {"one", "two"}) {
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            entry.write(1 << 3 | 2);
+            entry.write(key.length());
+            entry.writeBytes(key.getBytes(StandardCharsets.US_ASCII));
+            entry.write(2 << 3 | 2);
+            writeVarint(entry, value.length);
+            entry.writeBytes(value);
+            onnx.write(14 << 3 | 2);
+            writeVarint(onnx, entry.size());
+            entry.writeTo(onnx);
+        }
+        Path big = Files.write(dir.resolve("big-metadata.onnx"), onnx.toByteArray());
+        IOException e = assertThrows(IOException.class, () -> ModelMetadata.read(big));
+        assertTrue(e.getMessage().startsWith(big + ": not a valid ONNX model: its metadata_props take more than"
+                + " 16777216 bytes (at the entry at byte "), e.getMessage());
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, long value) {
+        while (value > 0x7F) {
+            out.write((int) (value & 0x7F | 0x80));
+            value >>>= 7;
+        }
+        out.write((int) value);
     }
 
     private static int indexOf(byte[] data, byte[] part) {

@@ -45,8 +45,26 @@ class BadInputTest {
     void missingModelFileNamesThePath(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-model.xml");
         OpenVinoException e = assertThrows(OpenVinoException.class, () -> core.readModel(missing));
-        assertMessage(e, "model file not found", missing.toString());
+        assertMessage(e, missing + ": model file does not exist");
         assertEquals("NOT_FOUND", e.status());
+    }
+
+    @Test
+    void aDeviceIsNeverGivenToOpenVino() {
+        OpenVinoException e = assertThrows(OpenVinoException.class, () -> core.readModel(Path.of("/dev/zero")));
+        assertEquals("/dev/zero: model file is not a regular file (a character device): give a model file",
+                e.getMessage());
+    }
+
+    /** OpenVINO opens an IR's .bin itself: a FIFO there would make it wait forever. */
+    @Test
+    @Timeout(30)
+    void weightsBesideAnIrThatAreNoRegularFileAreRefused(@TempDir Path dir) throws Exception {
+        Path xml = Files.copy(TestAssets.model("face_detection.xml"), dir.resolve("face.xml"));
+        Path bin = dir.resolve("face.bin");
+        assertEquals(0, new ProcessBuilder("mkfifo", bin.toString()).inheritIO().start().waitFor());
+        OpenVinoException e = assertThrows(OpenVinoException.class, () -> core.readModel(xml));
+        assertEquals(bin + ": weights file is not a regular file (a FIFO): give a weights file", e.getMessage());
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ovgst.infer.Labels;
+import org.ovgst.infer.detect.LabelMap;
 
 /** The project's real models and photographs, installed by {@code ./ovgst setup} under models/. */
 public final class TestAssets {
@@ -33,6 +35,15 @@ public final class TestAssets {
     private static Path installed(Path path) {
         assertTrue(Files.exists(path), path + " is missing: run ./ovgst setup");
         return path;
+    }
+
+    /** The 24 labels of the Open Images SSD, as set-up fetches them beside the model. */
+    public static LabelMap openImagesLabels() {
+        try {
+            return LabelMap.of(Labels.load(model("oidv4_labels.txt")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A photograph under models/images, decoded to packed BGR rows. */
