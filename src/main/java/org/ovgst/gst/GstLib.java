@@ -96,6 +96,7 @@ final class GstLib {
             Map.entry("gst_query_set_caps_result", V_PP),
             Map.entry("gst_caps_intersect", P_PP),
             Map.entry("gst_pad_peer_query_caps", P_PP),
+            Map.entry("gst_pad_has_current_caps", FunctionDescriptor.of(GBOOLEAN, ADDRESS)),
             Map.entry("gst_caps_get_size", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("gst_caps_get_structure", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT)),
             Map.entry("gst_caps_fixate", P_P),
