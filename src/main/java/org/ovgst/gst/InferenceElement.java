@@ -131,9 +131,8 @@ public abstract class InferenceElement extends BridgeBin {
 
     private InferenceSettings readSettings() throws FileSystemException {
         String modelSetting = get(MODEL);
-        if (modelSetting == null || modelSetting.isBlank()) {
-            throw new IllegalArgumentException("property 'model' is " + (modelSetting == null ? "not set"
-                    : MODEL.format(modelSetting)) + ": give the model file, e.g."
+        if (modelSetting == null) {
+            throw new IllegalArgumentException("property 'model' is not set: give the model file, e.g."
                     + " model=models/face_detection_short_range.tflite");
         }
         Path model = Path.of(modelSetting);
@@ -151,7 +150,7 @@ public abstract class InferenceElement extends BridgeBin {
     private Map<String, String> compileProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         String value = get(CONFIG);
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             return properties;
         }
         for (String pair : value.split(",")) {

@@ -119,7 +119,7 @@ public final class OvDetect extends InferenceElement {
     /** The outputs named by {@code output-name}, checked against the model's; else all of them. */
     private List<PortInfo> chosenOutputs(List<PortInfo> outputs, Path model) {
         String value = get(OUTPUT_NAME);
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             return outputs;
         }
         List<PortInfo> chosen = new ArrayList<>();
@@ -141,10 +141,6 @@ public final class OvDetect extends InferenceElement {
         ConverterFamily.Factory factory = selected.match().factory();
         String file = get(LABELS_FILE);
         if (file != null) {
-            if (file.isBlank()) {
-                throw new IllegalArgumentException("property 'labels-file' is " + LABELS_FILE.format(file)
-                        + ": give a label file (one label per line), or leave it unset");
-            }
             return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(Path.of(file))),
                     "labels-file " + file);
         }

@@ -34,9 +34,9 @@ public final class OvMetaPublish extends BridgeBin {
     @Override
     protected void start() throws IOException {
         String location = get(LOCATION);
-        if (location == null || location.isBlank()) {
-            throw new IllegalArgumentException("property 'location' is " + LOCATION.format(location)
-                    + ": give a file to write to, or - for standard output");
+        if (location == null) {
+            throw new IllegalArgumentException("property 'location' is not set: give a file to write to, or - for"
+                    + " standard output");
         }
         output = LineOutput.open(location);
     }

@@ -98,11 +98,20 @@ public sealed interface Property<T> {
         }
     }
 
-    /** A string; {@code null} is allowed and means "not set". */
+    /**
+     * A string; {@code null} is allowed and means "not set". A blank one (empty, spaces) is refused:
+     * it names nothing, and taking it as "not set" would hide the mistake that wrote it.
+     */
     record Text(String name, String blurb, String defaultValue, Mutability mutability) implements Property<String> {
         public Text {
             Objects.requireNonNull(name);
             Objects.requireNonNull(mutability, () -> name + " needs a mutability");
+        }
+
+        @Override
+        public String check(String value) {
+            return value != null && value.isBlank() ? "property '" + name + "' is " + format(value)
+                    + ", which is blank: leave it unset or give a value (" + blurb + ")" : null;
         }
     }
 

@@ -71,7 +71,7 @@ class ElementBadInputTest {
                                 + " /nonexistent")),
                 Arguments.of("garbage model", "ovdetect model=@GARBAGE@", List.of("@GARBAGE@", "read")),
                 Arguments.of("empty model", "ovdetect model=\"\"",
-                        List.of("property 'model' is '': give the model file")),
+                        List.of("property 'model' is '', which is blank", "Model file")),
                 Arguments.of("a device as model", "ovdetect model=/dev/zero",
                         List.of("/dev/zero: model file is not a regular file (a character device)")),
                 Arguments.of("a directory as model", "ovdetect model=@DIR@",
@@ -157,7 +157,7 @@ class ElementBadInputTest {
                 Arguments.of("a FIFO nobody reads as output", publish + " location=@FIFO@",
                         List.of("@FIFO@: output file is a FIFO that no process reads: start its reader first")),
                 Arguments.of("empty location", publish + " location=\"\"",
-                        List.of("property 'location' is '': give a file to write to, or - for standard output")));
+                        List.of("property 'location' is '', which is blank", "for standard output")));
     }
 
     /** The element named {@code bad} between a test source and a sink. */
