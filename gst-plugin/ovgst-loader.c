@@ -13,7 +13,9 @@
  *   JAVA_HOME           second choice
  *   OVGST_CLASSPATH     class path of a new JVM (':'-separated; "dir/*" entries are expanded
  *                       to the jars in dir); default <root>/target/classes:<root>/target/lib/*
- *   OVGST_JVM_OPTIONS   extra options for a new JVM, separated by spaces
+ *   OVGST_JVM_OPTIONS   extra options for a new JVM, split like a shell splits words (quote an
+ *                       option with spaces: "-Dname=a b"), after the default collector and
+ *                       heap (see default_heap below), which give way to the user's choice
  *   OVGST_HOME          project root passed as -Dovgst.home (default: the build's root)
  *   OVGST_LOADER_BUILT_JAVA_HOME   replaces the built-in Java home (for tests)
  *
@@ -266,6 +268,106 @@ project_root (void)
   return (home != NULL && home[0] != '\0') ? home : OVGST_BUILD_ROOT;
 }
 
+/* ---- JVM options ------------------------------------------------------------------------ */
+
+/* The collector and heap of a JVM this plugin starts: it is a guest in someone else's process
+ * (gst-launch-1.0, a Python program), so it should take little. The serial collector has no
+ * threads of its own and the smallest footprint; a heap that starts at 16 MB and grows only as far
+ * as the live objects need (up to 256 MB: room for many streams) keeps the young generation, the
+ * part that garbage churns through, small. Measured in the README ("The JVM inside GStreamer"). */
+static const gchar *const default_collector[] = { "-XX:+UseSerialGC", NULL };
+static const gchar *const default_heap[] = { "-Xms16m", "-Xmx256m", NULL };
+
+/* Options by which the user chooses the heap size instead: a default -Xms above the user's
+ * -Xmx would stop the JVM from starting, a default -Xmx would override a RAM percentage. */
+static const gchar *const heap_size_prefixes[] = { "-Xms", "-Xmx", "-XX:InitialHeapSize=", "-XX:MinHeapSize=",
+  "-XX:MaxHeapSize=", "-XX:MaxRAM", "-XX:InitialRAMPercentage=", "-XX:MinRAMPercentage=", NULL
+};
+
+static gboolean
+is_collector_option (const gchar *option)
+{
+  return (g_str_has_prefix (option, "-XX:+Use") || g_str_has_prefix (option, "-XX:-Use"))
+      && g_str_has_suffix (option, "GC");
+}
+
+static gboolean
+is_heap_size_option (const gchar *option)
+{
+  guint i;
+  for (i = 0; heap_size_prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (option, heap_size_prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* An environment variable split like a shell splits words ('...', "..." and backslashes; no
+ * expansion). Unset or blank: no options. NULL with *error set when it cannot be split (an
+ * unbalanced quote). */
+static gchar **
+options_from_env (const gchar *name, GError **error)
+{
+  const gchar *value = g_getenv (name);
+  gchar **options = NULL;
+
+  if (value == NULL || value[strspn (value, " \t\n")] == '\0')
+    return g_new0 (gchar *, 1);
+  if (!g_shell_parse_argv (value, NULL, &options, error))
+    return NULL;
+  return options;
+}
+
+/* Whether the user's options set something of this family: OVGST_JVM_OPTIONS and the variables
+ * the JVM reads itself (JAVA_TOOL_OPTIONS before our options, _JAVA_OPTIONS after them), where
+ * a default of the same family would conflict ("Multiple garbage collectors selected") or win. */
+static gboolean
+user_sets (gchar **ovgst_options, gboolean (*in_family) (const gchar *))
+{
+  const gchar *jvm_variables[] = { "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS" };
+  gboolean found = FALSE;
+  guint i, v;
+
+  for (i = 0; ovgst_options[i] != NULL && !found; i++)
+    found = in_family (ovgst_options[i]);
+  for (v = 0; v < G_N_ELEMENTS (jvm_variables) && !found; v++) {
+    gchar **options = options_from_env (jvm_variables[v], NULL);
+    for (i = 0; options != NULL && options[i] != NULL && !found; i++)
+      found = in_family (options[i]);
+    g_strfreev (options);
+  }
+  return found;
+}
+
+static void
+add_options (GPtrArray *strings, const gchar *const *options)
+{
+  guint i;
+  for (i = 0; options[i] != NULL; i++)
+    g_ptr_array_add (strings, g_strdup (options[i]));
+}
+
+/* The options as a shell would need them, for messages: quoted where a space or quote is inside. */
+static gchar *
+describe_options (GPtrArray *strings)
+{
+  GString *all = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < strings->len; i++) {
+    const gchar *option = g_ptr_array_index (strings, i);
+    if (i > 0)
+      g_string_append_c (all, ' ');
+    if (option[0] == '\0' || strpbrk (option, " \t\n'\"\\") != NULL) {
+      gchar *quoted = g_shell_quote (option);
+      g_string_append (all, quoted);
+      g_free (quoted);
+    } else {
+      g_string_append (all, option);
+    }
+  }
+  return g_string_free (all, FALSE);
+}
+
 /* ---- JVM start-up ---------------------------------------------------------------------- */
 
 static volatile gboolean creating_vm = FALSE;
@@ -302,10 +404,10 @@ create_vm (void *libjvm, const gchar *java_home, JNIEnv **env_out, gchar **class
 {
   CreateJavaVMFn create = (CreateJavaVMFn) dlsym (libjvm, "JNI_CreateJavaVM");
   const gchar *cp_env = g_getenv ("OVGST_CLASSPATH");
-  const gchar *extra = g_getenv ("OVGST_JVM_OPTIONS");
   GPtrArray *strings = g_ptr_array_new_with_free_func (g_free);
   GArray *options = g_array_new (FALSE, TRUE, sizeof (JavaVMOption));
-  gchar **extra_parts = NULL, *cp_spec, *class_path, *all;
+  gchar **user_options, *cp_spec, *class_path, *all;
+  GError *error = NULL;
   JavaVMInitArgs args;
   JavaVM *vm = NULL;
   JNIEnv *env = NULL;
@@ -315,6 +417,14 @@ create_vm (void *libjvm, const gchar *java_home, JNIEnv **env_out, gchar **class
   if (create == NULL) {
     fail ("%s" OVGST_LIBJVM_SUBPATH " has no JNI_CreateJavaVM; set OVGST_JAVA_HOME to a Java >= 25 "
         "home, or run ./ovgst setup", java_home);
+    goto out;
+  }
+  user_options = options_from_env ("OVGST_JVM_OPTIONS", &error);
+  if (user_options == NULL) {
+    fail ("OVGST_JVM_OPTIONS cannot be split into options: %s. It is split like a shell splits words: "
+        "quote an option that holds spaces, e.g. OVGST_JVM_OPTIONS='-Xmx512m \"-Dname=a b\"'; its value: %s",
+        error->message, g_getenv ("OVGST_JVM_OPTIONS"));
+    g_error_free (error);
     goto out;
   }
 
@@ -330,13 +440,12 @@ create_vm (void *libjvm, const gchar *java_home, JNIEnv **env_out, gchar **class
   g_ptr_array_add (strings, g_strdup ("--enable-native-access=ALL-UNNAMED"));
   g_ptr_array_add (strings, g_strdup ("-Xrs"));
   g_ptr_array_add (strings, g_strconcat ("-Dovgst.home=", project_root (), NULL));
-  if (extra != NULL) {
-    extra_parts = g_strsplit_set (extra, " \t\n", -1);
-    for (i = 0; extra_parts[i] != NULL; i++)
-      if (extra_parts[i][0] != '\0')
-        g_ptr_array_add (strings, g_strdup (extra_parts[i]));
-    g_strfreev (extra_parts);
-  }
+  if (!user_sets (user_options, is_collector_option))
+    add_options (strings, default_collector);
+  if (!user_sets (user_options, is_heap_size_option))
+    add_options (strings, default_heap);
+  add_options (strings, (const gchar * const *) user_options);
+  g_strfreev (user_options);
   for (i = 0; i < strings->len; i++) {
     JavaVMOption o = { g_ptr_array_index (strings, i), NULL };
     g_array_append_val (options, o);
@@ -348,8 +457,7 @@ create_vm (void *libjvm, const gchar *java_home, JNIEnv **env_out, gchar **class
     g_array_append_val (options, a);
   }
 
-  g_ptr_array_add (strings, NULL);
-  all = g_strjoinv (" ", (gchar **) strings->pdata);
+  all = describe_options (strings);
   GST_INFO ("starting a JVM from %s with: %s", java_home, all);
 
   args.version = JNI_VERSION_1_8;

@@ -25,7 +25,8 @@ import org.ovgst.openvino.OpenVino;
 /**
  * {@code ovgst bench [--model M] [--frames N] [--width W --height H] [ovdetect properties...]}: the
  * frame rate of {@code videotestsrc ! ovdetect ! fakesink sync=false} beside OpenVINO's own
- * {@code benchmark_app -hint throughput} on the same model, measured in one run.
+ * {@code benchmark_app -hint throughput} on the same model, measured in one run. With
+ * {@code --soak [minutes]}: a live soak that watches memory instead ({@link SoakCommand}).
  */
 final class BenchCommand {
     private static final Pattern THROUGHPUT = Pattern.compile("Throughput:\\s+([0-9.]+) FPS");
@@ -39,8 +40,11 @@ final class BenchCommand {
         int width = 640;
         int height = 480;
         List<String> properties = new ArrayList<>();
+        Double soakMinutes = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--soak" -> soakMinutes = i + 1 < args.length && args[i + 1].matches("[0-9.]+")
+                        ? Double.parseDouble(args[++i]) : SoakCommand.DEFAULT_MINUTES;
                 case "--model" -> model = value(args, ++i);
                 case "--frames" -> frames = Integer.parseInt(value(args, ++i));
                 case "--width" -> width = Integer.parseInt(value(args, ++i));
@@ -48,11 +52,14 @@ final class BenchCommand {
                 default -> {
                     if (!args[i].contains("=")) {
                         throw new UsageException("unknown option '" + args[i] + "'; give --model, --frames, --width,"
-                                + " --height or ovdetect properties such as nireq=4 batch-size=2");
+                                + " --height, --soak [minutes] or ovdetect properties such as nireq=4 batch-size=2");
                     }
                     properties.add(args[i]);
                 }
             }
+        }
+        if (soakMinutes != null) {
+            return SoakCommand.run(home, model, width, height, properties, soakMinutes, out);
         }
         String source = "videotestsrc num-buffers=" + frames + " ! video/x-raw,format=BGR,width=" + width + ",height="
                 + height;

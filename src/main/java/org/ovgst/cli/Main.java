@@ -21,7 +21,8 @@ public final class Main {
               launch   run a gst-launch-1.0 pipeline description; our elements can be anywhere in it
               inspect  show our elements and their properties (gst-inspect-1.0)
               env      print the exports that let gst-launch-1.0 and others find our elements
-              bench    frame rate of ovdetect beside OpenVINO's benchmark_app on the same model
+              bench    frame rate of ovdetect beside OpenVINO's benchmark_app on the same model;
+                       --soak [minutes]: memory of a live pipeline in gst-launch-1.0 (10 minutes)
               infer    run one model on tensors from .npy files, or list its inputs and outputs
               setup    install what ovgst needs (done automatically by every command)
 

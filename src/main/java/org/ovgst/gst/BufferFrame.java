@@ -12,6 +12,7 @@ import org.ovgst.infer.FrameLayout;
  * Exactly one of {@link #push} and {@link #drop} releases it.
  */
 public final class BufferFrame {
+    private static final long BUFFER_SIZE = StructOffsets.size("GstBuffer");
     private static final long PTS_OFFSET = StructOffsets.offset("GstBuffer.pts");
     private static final long MAP_DATA = StructOffsets.offset("GstMapInfo.data");
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
@@ -51,7 +52,9 @@ public final class BufferFrame {
      */
     static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, boolean preroll,
             long playingPeriod, int mapFlags, MapInfoPool pool) throws Throwable {
-        MemorySegment buffer = FrameOps.makeWritable(FrameOps.ref(FrameOps.sampleBuffer(sample)));
+        // Sized to the GstBuffer struct once, so reading its fields makes no new segment.
+        MemorySegment buffer = FrameOps.makeWritable(FrameOps.ref(FrameOps.sampleBuffer(sample)))
+                .reinterpret(BUFFER_SIZE);
         MemorySegment mapInfo = pool.take();
         if (!FrameOps.map(buffer, mapInfo, mapFlags)) {
             pool.give(mapInfo);
@@ -78,7 +81,7 @@ public final class BufferFrame {
 
     /** Presentation time in nanoseconds, or -1 when the buffer has none. */
     public long pts() {
-        return buffer.reinterpret(PTS_OFFSET + Long.BYTES).get(JAVA_LONG, PTS_OFFSET);
+        return buffer.get(JAVA_LONG, PTS_OFFSET);
     }
 
     /** 0-based number of this frame since the element started. */

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -14,22 +13,22 @@ import java.lang.invoke.MethodHandle;
  */
 final class FrameOps {
     private static final FunctionDescriptor P_P = FunctionDescriptor.of(ADDRESS, ADDRESS);
-    private static final MethodHandle PULL_SAMPLE = handle("gst_app_sink_pull_sample", P_P);
-    private static final MethodHandle PULL_PREROLL = handle("gst_app_sink_pull_preroll", P_P);
-    private static final MethodHandle SAMPLE_BUFFER = handle("gst_sample_get_buffer", P_P);
-    private static final MethodHandle SAMPLE_CAPS = handle("gst_sample_get_caps", P_P);
-    private static final MethodHandle SAMPLE_SEGMENT = handle("gst_sample_get_segment", P_P);
-    private static final MethodHandle SAMPLE_NEW = handle("gst_sample_new",
+    private static final MethodHandle PULL_SAMPLE = GstLib.downcall("gst_app_sink_pull_sample", P_P);
+    private static final MethodHandle PULL_PREROLL = GstLib.downcall("gst_app_sink_pull_preroll", P_P);
+    private static final MethodHandle SAMPLE_BUFFER = GstLib.downcall("gst_sample_get_buffer", P_P);
+    private static final MethodHandle SAMPLE_CAPS = GstLib.downcall("gst_sample_get_caps", P_P);
+    private static final MethodHandle SAMPLE_SEGMENT = GstLib.downcall("gst_sample_get_segment", P_P);
+    private static final MethodHandle SAMPLE_NEW = GstLib.downcall("gst_sample_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle REF = handle("gst_mini_object_ref", P_P);
-    private static final MethodHandle UNREF = handle("gst_mini_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle MAKE_WRITABLE = handle("gst_mini_object_make_writable", P_P);
-    private static final MethodHandle MAP = handle("gst_buffer_map",
+    private static final MethodHandle REF = GstLib.downcall("gst_mini_object_ref", P_P);
+    private static final MethodHandle UNREF = GstLib.downcall("gst_mini_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle MAKE_WRITABLE = GstLib.downcall("gst_mini_object_make_writable", P_P);
+    private static final MethodHandle MAP = GstLib.downcall("gst_buffer_map",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle UNMAP = handle("gst_buffer_unmap", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final MethodHandle PUSH_SAMPLE = handle("gst_app_src_push_sample",
+    private static final MethodHandle UNMAP = GstLib.downcall("gst_buffer_unmap", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    private static final MethodHandle PUSH_SAMPLE = GstLib.downcall("gst_app_src_push_sample",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle LAST_FLOW_RETURN = handle("gst_pad_get_last_flow_return",
+    private static final MethodHandle LAST_FLOW_RETURN = GstLib.downcall("gst_pad_get_last_flow_return",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     /** GstMapFlags. */
@@ -37,11 +36,6 @@ final class FrameOps {
     static final int MAP_WRITE = 2;
 
     private FrameOps() {}
-
-    private static MethodHandle handle(String name, FunctionDescriptor descriptor) {
-        // The same symbols as GstLib's table; kept apart so these can be invokeExact'ed.
-        return Linker.nativeLinker().downcallHandle(GstLib.symbol(name), descriptor);
-    }
 
     static MemorySegment pullSample(MemorySegment appsink, boolean preroll) throws Throwable {
         return preroll ? (MemorySegment) PULL_PREROLL.invokeExact(appsink)

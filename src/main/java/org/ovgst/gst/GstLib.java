@@ -45,7 +45,7 @@ final class GstLib {
     private static final Map<String, FunctionDescriptor> FUNCTIONS = Map.ofEntries(
             // GLib
             Map.entry("g_free", V_P),
-            Map.entry("g_quark_to_string", FunctionDescriptor.of(ADDRESS, JAVA_INT)),
+            Map.entry("g_quark_from_string", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("g_error_new_literal", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)),
             Map.entry("g_error_free", V_P),
             // GObject types
@@ -63,8 +63,6 @@ final class GstLib {
                     FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, GBOOLEAN, JAVA_INT)),
             Map.entry("g_param_spec_enum",
                     FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, GTYPE, JAVA_INT, JAVA_INT)),
-            Map.entry("g_value_init", FunctionDescriptor.of(ADDRESS, ADDRESS, GTYPE)),
-            Map.entry("g_value_unset", V_P),
             Map.entry("g_value_get_string", FunctionDescriptor.of(C_STRING, ADDRESS)),
             Map.entry("g_value_set_string", V_PP),
             Map.entry("g_value_get_int", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
@@ -131,11 +129,6 @@ final class GstLib {
             Map.entry("gst_event_new_flush_stop", FunctionDescriptor.of(ADDRESS, GBOOLEAN)),
             Map.entry("gst_mini_object_ref", P_P),
             Map.entry("gst_mini_object_unref", V_P),
-            Map.entry("gst_structure_new_empty", P_P),
-            Map.entry("gst_structure_set_value", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS)),
-            Map.entry("gst_structure_get_string", FunctionDescriptor.of(C_STRING, ADDRESS, ADDRESS)),
-            Map.entry("gst_structure_get_int", FunctionDescriptor.of(GBOOLEAN, ADDRESS, ADDRESS, ADDRESS)),
-            Map.entry("gst_structure_get_double", FunctionDescriptor.of(GBOOLEAN, ADDRESS, ADDRESS, ADDRESS)),
             // GStreamer app
             Map.entry("gst_app_sink_set_callbacks", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
             Map.entry("gst_app_src_set_callbacks", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
@@ -146,11 +139,6 @@ final class GstLib {
             Map.entry("gst_video_info_from_caps", B_PP),
             Map.entry("gst_video_format_to_string", FunctionDescriptor.of(C_STRING, JAVA_INT)),
             Map.entry("gst_video_region_of_interest_meta_api_get_type", T_V),
-            Map.entry("gst_buffer_add_video_region_of_interest_meta",
-                    FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)),
-            Map.entry("gst_video_region_of_interest_meta_add_param", V_PP),
-            Map.entry("gst_video_region_of_interest_meta_get_param", P_PP),
-            Map.entry("gst_buffer_iterate_meta_filtered", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, GTYPE)),
             Map.entry("gst_parse_launch", P_PP),
             Map.entry("gst_bin_get_by_name", P_PP),
             Map.entry("gst_element_query_position", FunctionDescriptor.of(GBOOLEAN, ADDRESS, JAVA_INT, ADDRESS)),
@@ -189,6 +177,14 @@ final class GstLib {
             }
             return Linker.nativeLinker().downcallHandle(symbol(name), descriptor);
         });
+    }
+
+    /**
+     * An exactly typed handle of a GLib/GStreamer function, for calls on the per-frame path:
+     * {@code invokeExact} boxes nothing and builds no argument array, unlike {@link #call}.
+     */
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return Linker.nativeLinker().downcallHandle(symbol(name), descriptor, options);
     }
 
     /** The address of a GLib/GStreamer function. */

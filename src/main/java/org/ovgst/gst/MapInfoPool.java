@@ -2,29 +2,38 @@ package org.ovgst.gst;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 
 /**
  * {@code GstMapInfo} structs for frames in flight, reused so mapping a frame allocates nothing once
- * the pool has grown to the number of frames a bridge holds at once.
+ * the pool has grown to the number of frames a bridge holds at once. Taken on the streaming thread,
+ * given back on whichever thread sends the frame; an array deque under a lock, because a concurrent
+ * queue would allocate a node for every frame given back.
  */
 final class MapInfoPool implements AutoCloseable {
     private static final long SIZE = StructOffsets.size("GstMapInfo");
     private final Arena arena = Arena.ofShared();
-    private final ConcurrentLinkedQueue<MemorySegment> free = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
 
     MemorySegment take() {
-        MemorySegment info = free.poll();
+        MemorySegment info;
+        synchronized (free) {
+            info = free.poll();
+        }
         return info != null ? info : arena.allocate(SIZE, 8);
     }
 
     void give(MemorySegment info) {
-        free.add(info);
+        synchronized (free) {
+            free.push(info);
+        }
     }
 
     @Override
     public void close() {
-        free.clear();
+        synchronized (free) {
+            free.clear();
+        }
         arena.close();
     }
 }

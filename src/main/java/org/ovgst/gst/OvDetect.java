@@ -176,7 +176,7 @@ public final class OvDetect extends InferenceElement {
         InputGeometry geometry = results.geometry();
         List<Detection> found = converterFor(geometry).convert(results, currentThresholds());
         List<Detection> detections = found;
-        if (!geometry.isStretch()) {
+        if (!geometry.isStretch() && !found.isEmpty()) {
             detections = new ArrayList<>(found.size());
             for (Detection detection : found) {
                 detections.add(geometry.toFrame(detection));
@@ -186,8 +186,10 @@ public final class OvDetect extends InferenceElement {
         for (Detection detection : detections) {
             RoiMeta.add(frame.buffer(), detection, layout.width(), layout.height());
         }
-        for (Listener listener : listeners) {
-            listener.detected(frame.index(), frame.pts(), detections);
+        if (!listeners.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
+            for (Listener listener : listeners) {
+                listener.detected(frame.index(), frame.pts(), detections);
+            }
         }
     }
 

@@ -1,13 +1,21 @@
 package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ovgst.infer.Detection;
 
 /**
@@ -15,6 +23,9 @@ import org.ovgst.infer.Detection;
  * tool can read them): pixel box of the frame, the label as ROI type, and a {@code detection}
  * parameter structure with {@code label_id}, {@code confidence}, normalized {@code x_min},
  * {@code y_min}, {@code x_max}, {@code y_max} and {@code label} — DL Streamer's layout.
+ *
+ * <p>Both directions run for every frame, so they make no garbage beyond what they return: exactly
+ * typed calls, labels interned once as GLib quarks, and a small scratch area per thread.
  */
 public final class RoiMeta {
     private static final long G_TYPE_INT = 6 << 2;
@@ -24,83 +35,167 @@ public final class RoiMeta {
     private static final MemorySegment DETECTION = GstLib.staticString("detection");
     private static final MemorySegment LABEL_ID = GstLib.staticString("label_id");
     private static final MemorySegment CONFIDENCE = GstLib.staticString("confidence");
+    private static final MemorySegment X_MIN = GstLib.staticString("x_min");
+    private static final MemorySegment Y_MIN = GstLib.staticString("y_min");
+    private static final MemorySegment X_MAX = GstLib.staticString("x_max");
+    private static final MemorySegment Y_MAX = GstLib.staticString("y_max");
     private static final MemorySegment LABEL = GstLib.staticString("label");
+
+    private static final long META_SIZE = StructOffsets.size("GstVideoRegionOfInterestMeta");
+    private static final long META_ROI_TYPE = StructOffsets.offset("GstVideoRegionOfInterestMeta.roi_type");
+    private static final long META_X = StructOffsets.offset("GstVideoRegionOfInterestMeta.x");
+    private static final long META_Y = StructOffsets.offset("GstVideoRegionOfInterestMeta.y");
+    private static final long META_W = StructOffsets.offset("GstVideoRegionOfInterestMeta.w");
+    private static final long META_H = StructOffsets.offset("GstVideoRegionOfInterestMeta.h");
+
+    private static final MethodHandle ADD_META = GstLib.downcall("gst_buffer_add_video_region_of_interest_meta_id",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ADD_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_add_param",
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    /** {@code gst_structure_new(name, field, type, value, ..., NULL)} with the detection's fields: one call. */
+    private static final MethodHandle NEW_DETECTION = GstLib.downcall("gst_structure_new",
+            FunctionDescriptor.of(ADDRESS, ADDRESS,
+                    ADDRESS, JAVA_LONG, JAVA_INT,
+                    ADDRESS, JAVA_LONG, JAVA_DOUBLE,
+                    ADDRESS, JAVA_LONG, JAVA_DOUBLE,
+                    ADDRESS, JAVA_LONG, JAVA_DOUBLE,
+                    ADDRESS, JAVA_LONG, JAVA_DOUBLE,
+                    ADDRESS, JAVA_LONG, JAVA_DOUBLE,
+                    ADDRESS, JAVA_LONG, ADDRESS,
+                    ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    /** Returns a {@code GstVideoRegionOfInterestMeta*} sized to the struct, so its fields can be read as it is. */
+    private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta_filtered",
+            FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(META_SIZE, JAVA_BYTE)),
+                    ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GET_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_get_param",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle GET_INT = GstLib.downcall("gst_structure_get_int",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle GET_DOUBLE = GstLib.downcall("gst_structure_get_double",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle GET_STRING = GstLib.downcall("gst_structure_get_string",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle QUARK_TO_STRING = GstLib.downcall("g_quark_to_string",
+            FunctionDescriptor.of(GstLib.C_STRING, JAVA_INT));
+    private static final MethodHandle STRING_EQUAL = GstLib.downcall("g_str_equal",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    /** A label as GStreamer keeps it: its quark, and the quark's string, which GLib never frees. */
+    private record Label(String name, int quark, MemorySegment cName) {}
+
+    /** Labels seen so far, by name and by quark: a few per model (GLib keeps every quark for good anyway). */
+    private static final Map<String, Label> LABELS_BY_NAME = new ConcurrentHashMap<>();
+    private static final Map<Integer, Label> LABELS_BY_QUARK = new ConcurrentHashMap<>();
+
+    /** What {@link #read} passes to GStreamer by pointer: the iteration state and the values read. */
+    private record Scratch(MemorySegment state, MemorySegment intOut, MemorySegment doubleOut) {
+        static Scratch allocate() {
+            // Automatic: freed once its thread has ended and nothing refers to it any more.
+            Arena arena = Arena.ofAuto();
+            return new Scratch(arena.allocate(ADDRESS), arena.allocate(JAVA_INT), arena.allocate(JAVA_DOUBLE));
+        }
+    }
+
+    /** One scratch per thread: streaming threads read concurrently. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::allocate);
 
     private RoiMeta() {}
 
     /** Attaches one detection to a writable buffer of a {@code width x height} frame. */
     public static void add(MemorySegment buffer, Detection detection, int width, int height) {
-        String label = detection.label();
+        Label label = label(detection.label());
         int x = (int) Math.round(detection.xMin() * width);
         int y = (int) Math.round(detection.yMin() * height);
         int w = (int) Math.round(detection.xMax() * width) - x;
         int h = (int) Math.round(detection.yMax() * height) - y;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment meta = (MemorySegment) GstLib.call("gst_buffer_add_video_region_of_interest_meta", buffer,
-                    arena.allocateFrom(label), x, y, w, h);
-            MemorySegment params = (MemorySegment) GstLib.call("gst_structure_new_empty", DETECTION);
-            MemorySegment value = arena.allocate(StructOffsets.size("GValue"), 8);
-            set(params, "label_id", value, G_TYPE_INT, v -> GstLib.call("g_value_set_int", v, detection.labelId()));
-            set(params, "confidence", value, G_TYPE_DOUBLE,
-                    v -> GstLib.call("g_value_set_double", v, (double) detection.confidence()));
-            set(params, "x_min", value, G_TYPE_DOUBLE, v -> GstLib.call("g_value_set_double", v, (double) detection.xMin()));
-            set(params, "y_min", value, G_TYPE_DOUBLE, v -> GstLib.call("g_value_set_double", v, (double) detection.yMin()));
-            set(params, "x_max", value, G_TYPE_DOUBLE, v -> GstLib.call("g_value_set_double", v, (double) detection.xMax()));
-            set(params, "y_max", value, G_TYPE_DOUBLE, v -> GstLib.call("g_value_set_double", v, (double) detection.yMax()));
-            set(params, "label", value, G_TYPE_STRING,
-                    v -> GstLib.call("g_value_set_string", v, arena.allocateFrom(label)));
+        try {
+            MemorySegment meta = (MemorySegment) ADD_META.invokeExact(buffer, label.quark(), x, y, w, h);
+            MemorySegment params = (MemorySegment) NEW_DETECTION.invokeExact(DETECTION,
+                    LABEL_ID, G_TYPE_INT, detection.labelId(),
+                    CONFIDENCE, G_TYPE_DOUBLE, (double) detection.confidence(),
+                    X_MIN, G_TYPE_DOUBLE, (double) detection.xMin(),
+                    Y_MIN, G_TYPE_DOUBLE, (double) detection.yMin(),
+                    X_MAX, G_TYPE_DOUBLE, (double) detection.xMax(),
+                    Y_MAX, G_TYPE_DOUBLE, (double) detection.yMax(),
+                    LABEL, G_TYPE_STRING, label.cName(),
+                    MemorySegment.NULL);
             // The meta takes ownership of the structure.
-            GstLib.call("gst_video_region_of_interest_meta_add_param", meta, params);
+            ADD_PARAM.invokeExact(meta, params);
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not attach a region of interest: " + t, t);
         }
-    }
-
-    private static void set(MemorySegment structure, String field, MemorySegment value, long type,
-            java.util.function.Consumer<MemorySegment> setter) {
-        value.fill((byte) 0);
-        GstLib.call("g_value_init", value, type);
-        setter.accept(value);
-        try (Arena arena = Arena.ofConfined()) {
-            GstLib.call("gst_structure_set_value", structure, arena.allocateFrom(field), value);
-        }
-        GstLib.call("g_value_unset", value);
     }
 
     /** Every region of interest on a buffer, in the order they were attached. */
     public static List<Region> read(MemorySegment buffer) {
-        List<Region> regions = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(ADDRESS);
-            MemorySegment intOut = arena.allocate(JAVA_INT);
-            MemorySegment doubleOut = arena.allocate(JAVA_DOUBLE);
+        Scratch scratch = SCRATCH.get();
+        MemorySegment state = scratch.state();
+        MemorySegment intOut = scratch.intOut();
+        MemorySegment doubleOut = scratch.doubleOut();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        List<Region> regions = List.of();
+        try {
             while (true) {
-                MemorySegment meta = (MemorySegment) GstLib.call("gst_buffer_iterate_meta_filtered", buffer, state, ROI_API);
+                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
                 if (meta.equals(MemorySegment.NULL)) {
                     return regions;
                 }
-                MemorySegment fields = meta.reinterpret(StructOffsets.size("GstVideoRegionOfInterestMeta"));
-                String label = GstLib.string((MemorySegment) GstLib.call("g_quark_to_string",
-                        fields.get(JAVA_INT, StructOffsets.offset("GstVideoRegionOfInterestMeta.roi_type"))));
+                Label type = label(meta.get(JAVA_INT, META_ROI_TYPE));
+                String label = type.name();
                 int labelId = -1;
                 double confidence = Double.NaN;
-                MemorySegment params = (MemorySegment) GstLib.call("gst_video_region_of_interest_meta_get_param",
-                        meta, DETECTION);
+                MemorySegment params = (MemorySegment) GET_PARAM.invokeExact(meta, DETECTION);
                 if (!params.equals(MemorySegment.NULL)) {
-                    if (GstLib.isTrue(GstLib.call("gst_structure_get_int", params, LABEL_ID,
-                            intOut))) {
+                    if ((int) GET_INT.invokeExact(params, LABEL_ID, intOut) != 0) {
                         labelId = intOut.get(JAVA_INT, 0);
                     }
-                    if (GstLib.isTrue(GstLib.call("gst_structure_get_double", params, CONFIDENCE, doubleOut))) {
+                    if ((int) GET_DOUBLE.invokeExact(params, CONFIDENCE, doubleOut) != 0) {
                         confidence = doubleOut.get(JAVA_DOUBLE, 0);
                     }
-                    String named = GstLib.string((MemorySegment) GstLib.call("gst_structure_get_string", params, LABEL));
-                    label = named != null ? named : label;
+                    MemorySegment named = (MemorySegment) GET_STRING.invokeExact(params, LABEL);
+                    if (!named.equals(MemorySegment.NULL) && !sameText(named, type.cName())) {
+                        // The detection's own label wins; as a rule it is the ROI type's, already a string.
+                        label = GstLib.string(named);
+                    }
                 }
-                regions.add(new Region(fields.get(JAVA_INT, StructOffsets.offset("GstVideoRegionOfInterestMeta.x")),
-                        fields.get(JAVA_INT, StructOffsets.offset("GstVideoRegionOfInterestMeta.y")),
-                        fields.get(JAVA_INT, StructOffsets.offset("GstVideoRegionOfInterestMeta.w")),
-                        fields.get(JAVA_INT, StructOffsets.offset("GstVideoRegionOfInterestMeta.h")),
-                        label, labelId, confidence));
+                if (regions.isEmpty()) {
+                    regions = new ArrayList<>();
+                }
+                regions.add(new Region(meta.get(JAVA_INT, META_X), meta.get(JAVA_INT, META_Y),
+                        meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence));
             }
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not read the regions of interest: " + t, t);
         }
+    }
+
+    private static boolean sameText(MemorySegment a, MemorySegment b) throws Throwable {
+        return !b.equals(MemorySegment.NULL) && (int) STRING_EQUAL.invokeExact(a, b) != 0;
+    }
+
+    private static Label label(String name) {
+        Label label = LABELS_BY_NAME.get(name);
+        if (label == null) {
+            try (Arena arena = Arena.ofConfined()) {
+                label = label((int) GstLib.call("g_quark_from_string", arena.allocateFrom(name)));
+            }
+            LABELS_BY_NAME.putIfAbsent(name, label);
+        }
+        return label;
+    }
+
+    private static Label label(int quark) {
+        Label label = LABELS_BY_QUARK.get(quark);
+        if (label == null) {
+            try {
+                MemorySegment cName = (MemorySegment) QUARK_TO_STRING.invokeExact(quark);
+                label = new Label(GstLib.string(cName), quark, cName);
+            } catch (Throwable t) {
+                throw new IllegalStateException("g_quark_to_string failed", t);
+            }
+            LABELS_BY_QUARK.putIfAbsent(quark, label);
+        }
+        return label;
     }
 }

@@ -113,8 +113,8 @@ public final class AnchorSsdDecoder {
         }
         int boxValues = config.boxes().valuesPerAnchor();
         int classes = config.scores().classes();
-        checkHolds(boxes, "box output " + config.boxes().name(), boxValues, batchSize);
-        checkHolds(scores, "score output " + config.scores().name(), classes, batchSize);
+        checkHolds(boxes, "box output", config.boxes().name(), boxValues, batchSize);
+        checkHolds(scores, "score output", config.scores().name(), classes, batchSize);
 
         int candidates = 0;
         int anchor = 0;
@@ -276,10 +276,10 @@ public final class AnchorSsdDecoder {
     }
 
 
-    private void checkHolds(MemorySegment output, String what, int valuesPerAnchor, int batchSize) {
+    private void checkHolds(MemorySegment output, String kind, String name, int valuesPerAnchor, int batchSize) {
         long needed = (long) batchSize * anchorCount() * valuesPerAnchor * FLOAT_BYTES;
         if (output.byteSize() < needed) {
-            throw new IllegalArgumentException("the " + what + " holds " + output.byteSize() / FLOAT_BYTES
+            throw new IllegalArgumentException("the " + kind + " " + name + " holds " + output.byteSize() / FLOAT_BYTES
                     + " floats, but a batch of " + batchSize + " needs " + needed / FLOAT_BYTES + " (" + anchorCount()
                     + " anchors x " + valuesPerAnchor + " values per frame)");
         }

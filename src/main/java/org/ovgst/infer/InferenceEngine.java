@@ -75,11 +75,12 @@ import org.ovgst.openvino.Tensor;
  *
  * <h2>Allocation on the hot path</h2>
  * Submitting, starting, completing and delivering a frame allocate nothing in this class: the
- * order ring and the results view are made once. What remains: the binding's {@code setTensor} (a
- * confined arena and the input name as a C string, zero-copy frames only) and, for each new frame
- * address, one wrapped tensor; outputs with a dynamic shape are fetched again after each inference
- * (a tensor handle each); {@link InferenceResults#shape} returns a copy; growing the order ring when
- * markers pile up.
+ * order ring and the results view are made once, the input tensor is set by index and the
+ * completion upcall is bound to its request. What remains: the condition queues' nodes of
+ * {@code java.util.concurrent} (a few dozen bytes per wait) and, for each new frame address, one
+ * wrapped tensor; outputs with a dynamic shape are fetched again after each inference (a tensor
+ * handle each); {@link InferenceResults#shape} returns a copy; growing the order ring when markers
+ * pile up.
  *
  * <h2>Threads</h2>
  * {@code submit}, {@code submitMarker}, {@code drain}, {@code flush}, {@code reconfigure} and

@@ -28,6 +28,8 @@ final class RequestPool {
     private final InputGeometry geometry;
     private final List<PortInfo> outputs;
     private final Map<String, Integer> outputIndex;
+    /** The index of the input that takes the frames. */
+    private final int inputIndex;
     /** The requests each engine brings, and may hold at most. */
     private final int share;
     private final List<RequestSlot> slots = new ArrayList<>();
@@ -56,6 +58,7 @@ final class RequestPool {
             byName.putIfAbsent(output.name(), output.index());
         }
         this.outputIndex = Map.copyOf(byName);
+        this.inputIndex = this.compiled.input(instance.inputName()).index();
         PixelFormat format = frames.format();
         int batch = instance.settings().batchSize();
         this.inputShape = format.isPacked()
@@ -161,6 +164,10 @@ final class RequestPool {
 
     String inputName() {
         return instance.inputName();
+    }
+
+    int inputIndex() {
+        return inputIndex;
     }
 
     String modelName() {

@@ -156,7 +156,7 @@ final class RequestSlot {
     /** Makes {@code tensor} the request's input unless it already is; one writer at a time (batch 1). */
     synchronized void useInput(Tensor tensor) {
         if (currentInput != tensor) {
-            request.setTensor(pool.inputName(), tensor);
+            request.setInputTensor(pool.inputIndex(), tensor);
             currentInput = tensor;
         }
     }

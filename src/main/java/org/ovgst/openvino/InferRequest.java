@@ -1,6 +1,7 @@
 package org.ovgst.openvino;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -12,8 +13,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,13 +38,16 @@ public final class InferRequest extends NativeResource {
     private static final MethodHandle WAIT = LIB.handle("ov_infer_request_wait");
     private static final MethodHandle WAIT_FOR = LIB.handle("ov_infer_request_wait_for");
     private static final MethodHandle SET_TENSOR = LIB.handle("ov_infer_request_set_tensor");
-    /** Requests by native address: the callback's {@code args} is the request's own pointer. */
-    private static final Map<Long, InferRequest> BY_ADDRESS = new ConcurrentHashMap<>();
-    /** One upcall stub for all requests, made once and never freed. */
-    private static final MemorySegment COMPLETION_STUB = completionStub();
+    private static final MethodHandle SET_INPUT_TENSOR = LIB.handle("ov_infer_request_set_input_tensor_by_index");
+    /**
+     * OpenVINO's {@code void callback(void* args)}. Each request has its own upcall stub, bound to it,
+     * so a completion needs no lookup; {@code args} is unused and declared a long, for which no
+     * segment is made on every call (a pointer and a long are passed alike).
+     */
+    private static final FunctionDescriptor COMPLETION = FunctionDescriptor.ofVoid(JAVA_LONG);
+    private static final MethodHandle ON_COMPLETE = onCompleteHandle();
 
     private final CompiledModel compiledModel;
-    private final long address;
     private volatile Completion completion;
     private volatile Thread callbackThread;
     private final AtomicReference<Throwable> callbackFailure = new AtomicReference<>();
@@ -53,12 +55,10 @@ public final class InferRequest extends NativeResource {
     InferRequest(MemorySegment handle, CompiledModel compiledModel) {
         super("InferRequest", handle, "ov_infer_request_free");
         this.compiledModel = compiledModel;
-        this.address = handle.address();
-        // OpenVINO keeps a pointer to the ov_callback_t, so it lives as long as the request.
+        // OpenVINO keeps a pointer to the ov_callback_t, so it and the stub live as long as the request.
         MemorySegment callback = lifetime().allocate(OvLibrary.CALLBACK);
-        callback.set(ADDRESS, 0, COMPLETION_STUB);
-        callback.set(ADDRESS, ADDRESS.byteSize(), MemorySegment.ofAddress(address));
-        BY_ADDRESS.put(address, this);
+        callback.set(ADDRESS, 0, Linker.nativeLinker().upcallStub(ON_COMPLETE.bindTo(this), COMPLETION, lifetime()));
+        callback.set(ADDRESS, ADDRESS.byteSize(), MemorySegment.NULL);
         try {
             LIB.call("ov_infer_request_set_callback", handle(), callback);
         } catch (RuntimeException e) {
@@ -86,12 +86,17 @@ public final class InferRequest extends NativeResource {
         }
     }
 
+    /** Sets the tensor of an input by index: no name to look up or pass, so it can run for every frame. */
     public void setInputTensor(int index, Tensor tensor) {
         PortInfo port = byIndex(compiledModel.inputs(), index, "input");
+        int status;
         try {
-            LIB.call("ov_infer_request_set_input_tensor_by_index", handle(), (long) index, tensor.handle());
-        } catch (OpenVinoException e) {
-            throw shapeMismatch(port, tensor, e);
+            status = (int) SET_INPUT_TENSOR.invokeExact(handle(), (long) index, tensor.handle());
+        } catch (Throwable t) {
+            throw unexpected("ov_infer_request_set_input_tensor_by_index", t);
+        }
+        if (status != OvLibrary.OK) {
+            throw shapeMismatch(port, tensor, LIB.failure(status, "ov_infer_request_set_input_tensor_by_index"));
         }
     }
 
@@ -180,7 +185,6 @@ public final class InferRequest extends NativeResource {
         // Freeing a request that is still running would let OpenVINO call back into freed memory.
         LIB.invoke("ov_infer_request_cancel", handle);
         LIB.invoke("ov_infer_request_wait", handle);
-        BY_ADDRESS.remove(address);
     }
 
     private Tensor tensorByIndex(String function, int index) {
@@ -250,13 +254,10 @@ public final class InferRequest extends NativeResource {
         }
     }
 
-    @SuppressWarnings("unused") // called by the upcall stub
-    private static void onComplete(MemorySegment args) {
+    @SuppressWarnings("unused") // called by this request's upcall stub
+    private void onComplete(long unusedArgs) {
         try {
-            InferRequest request = BY_ADDRESS.get(args.address());
-            if (request != null) {
-                request.completed();
-            }
+            completed();
         } catch (Throwable t) {
             try {
                 LOG.log(Level.ERROR, "error in the OpenVINO completion upcall", t);
@@ -266,11 +267,10 @@ public final class InferRequest extends NativeResource {
         }
     }
 
-    private static MemorySegment completionStub() {
+    private static MethodHandle onCompleteHandle() {
         try {
-            MethodHandle target = MethodHandles.lookup().findStatic(InferRequest.class, "onComplete",
-                    MethodType.methodType(void.class, MemorySegment.class));
-            return Linker.nativeLinker().upcallStub(target, FunctionDescriptor.ofVoid(ADDRESS), Arena.global());
+            return MethodHandles.lookup().findVirtual(InferRequest.class, "onComplete",
+                    MethodType.methodType(void.class, long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

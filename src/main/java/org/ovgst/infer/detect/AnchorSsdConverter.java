@@ -35,6 +35,11 @@ public final class AnchorSsdConverter implements DetectionConverter {
             AnchorSsdConverter::match);
 
     private final AnchorSsdDecoder decoder;
+    /**
+     * Whether the output shapes were checked: once is enough, a model lays out its batches the same
+     * way in every inference (and the decoder checks each output's size on every call).
+     */
+    private boolean shapesChecked;
 
     private AnchorSsdConverter(AnchorSsdConfig config, LabelMap labels) {
         this.decoder = new AnchorSsdDecoder(config, labels);
@@ -49,7 +54,10 @@ public final class AnchorSsdConverter implements DetectionConverter {
         AnchorSsdConfig config = decoder.config();
         String boxes = config.boxes().name();
         String scores = config.scores().name();
-        decoder.checkOutputShapes(results.shape(boxes), results.shape(scores), results.batchSize());
+        if (!shapesChecked) {
+            decoder.checkOutputShapes(results.shape(boxes), results.shape(scores), results.batchSize());
+            shapesChecked = true;
+        }
         return decoder.decode(results.output(boxes), results.output(scores), results.batchSize(), results.slot(),
                 thresholds.confidence());
     }
