@@ -2,6 +2,7 @@ package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -88,7 +89,7 @@ public abstract class BridgeBin extends Element {
     private static final MemorySegment SINK_CALLBACKS = sinkCallbacks();
     private static final MemorySegment SRC_CALLBACKS = srcCallbacks();
     private static final MemorySegment PROBE = upcall("probe",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
 
     private final int slot;
     private final int mapFlags;
@@ -104,7 +105,13 @@ public abstract class BridgeBin extends Element {
     private boolean released;
 
     // Streaming-thread state, reset on start and flush.
+    /**
+     * The caps of the last frame, with a reference of ours: a sample's caps live only as long as the
+     * sample, and an address compared after that could be another caps'. Streaming thread only.
+     */
     private MemorySegment lastCaps = MemorySegment.NULL;
+    /** The same caps as text, for messages from any thread; null before the first caps. */
+    private volatile String capsText;
     private FrameLayout layout;
     private long prerollBuffer;
     private long frameCount;
@@ -282,10 +289,9 @@ public abstract class BridgeBin extends Element {
         }
         if (flow == FLOW_NOT_NEGOTIATED) {
             // Posted before upstream hears of it: the source's "Internal data stream error" comes second.
-            MemorySegment caps = lastCaps;
+            String caps = capsText;
             fail(ErrorKind.FORMAT, "downstream refuses the video this element sends ("
-                    + (caps.equals(MemorySegment.NULL) ? "no caps yet" : VideoCaps.toString(caps))
-                    + "): put a videoconvert (and videoscale) after this element, or fix the caps filter after it",
+                    + (caps == null ? "no caps yet" : caps) + "): put a videoconvert (and videoscale) after this element, or fix the caps filter after it",
                     null);
         } else if (upstreamEnded && (flow == FLOW_NOT_LINKED || flow < FLOW_EOS)) {
             fail(ErrorKind.STREAM, "streaming stopped: downstream answered " + flowName(flow), null);
@@ -412,7 +418,18 @@ public abstract class BridgeBin extends Element {
     @Override
     protected void dispose() {
         SLOTS.set(slot, null);
+        keepCaps(MemorySegment.NULL);
         mapInfos.close();
+    }
+
+    /** Keeps a reference to {@code caps} (NULL for none) in place of the one kept before. */
+    private void keepCaps(MemorySegment caps) {
+        MemorySegment old = lastCaps;
+        lastCaps = caps.equals(MemorySegment.NULL) ? caps : (MemorySegment) GstLib.call("gst_mini_object_ref", caps);
+        capsText = caps.equals(MemorySegment.NULL) ? null : VideoCaps.toString(caps);
+        if (!old.equals(MemorySegment.NULL)) {
+            GstLib.call("gst_mini_object_unref", old);
+        }
     }
 
     private void setReleased(boolean value) {
@@ -426,7 +443,7 @@ public abstract class BridgeBin extends Element {
     }
 
     private void resetStreamState() {
-        lastCaps = MemorySegment.NULL;
+        keepCaps(MemorySegment.NULL);
         layout = null;
         prerollBuffer = 0;
         frameCount = 0;
@@ -489,7 +506,7 @@ public abstract class BridgeBin extends Element {
     }
 
     private boolean updateLayout(MemorySegment caps) throws Exception {
-        if (caps.equals(lastCaps)) {
+        if (caps.address() == lastCaps.address()) {
             return true;
         }
         FrameLayout next = VideoCaps.layout(caps);
@@ -498,7 +515,7 @@ public abstract class BridgeBin extends Element {
                     + "ovgst elements take video/x-raw with format " + org.ovgst.infer.PixelFormat.gstList(), null);
             return false;
         }
-        lastCaps = caps;
+        keepCaps(caps);
         frameDuration = VideoCaps.frameDuration(caps);
         if (!next.equals(layout)) {
             layout = next;
@@ -520,7 +537,7 @@ public abstract class BridgeBin extends Element {
 
     // ---- probes ----
 
-    private int onProbe(MemorySegment pad, MemorySegment info) {
+    private int onProbe(long pad, MemorySegment info) {
         MemorySegment probeInfo = info.reinterpret(PROBE_INFO_DATA + ADDRESS.byteSize());
         MemorySegment item = probeInfo.get(ADDRESS, PROBE_INFO_DATA);
         if (item.equals(MemorySegment.NULL)) {
@@ -528,7 +545,7 @@ public abstract class BridgeBin extends Element {
         }
         int type = probeInfo.get(JAVA_INT, PROBE_INFO_TYPE);
         boolean event = (type & (PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM | PROBE_EVENT_FLUSH)) != 0;
-        return pad.equals(sinkPad) ? onSinkPadItem(item, event)
+        return pad == sinkPad.address() ? onSinkPadItem(item, event)
                 : onSrcPadItem(item, event, (type & PROBE_EVENT_DOWNSTREAM) != 0);
     }
 
@@ -739,18 +756,20 @@ public abstract class BridgeBin extends Element {
     }
 
     // ---- upcalls: each catches everything ----
+    // Pointers the callbacks do not read come as longs: a MemorySegment per argument and per frame
+    // would be garbage. user_data is the bridge's slot number.
 
-    private static int newPreroll(MemorySegment appsink, MemorySegment userData) {
-        return sample(userData, true);
+    private static int newPreroll(long appsink, long slot) {
+        return sample(slot, true);
     }
 
-    private static int newSample(MemorySegment appsink, MemorySegment userData) {
-        return sample(userData, false);
+    private static int newSample(long appsink, long slot) {
+        return sample(slot, false);
     }
 
-    private static int sample(MemorySegment userData, boolean preroll) {
+    private static int sample(long slot, boolean preroll) {
         try {
-            BridgeBin bridge = SLOTS.get((int) userData.address());
+            BridgeBin bridge = SLOTS.get((int) slot);
             return bridge == null ? FLOW_FLUSHING : bridge.onSample(preroll);
         } catch (Throwable t) {
             logUpcallFailure(t);
@@ -758,9 +777,9 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    private static void eos(MemorySegment appsink, MemorySegment userData) {
+    private static void eos(long appsink, long slot) {
         try {
-            BridgeBin bridge = SLOTS.get((int) userData.address());
+            BridgeBin bridge = SLOTS.get((int) slot);
             if (bridge != null) {
                 bridge.onEos();
             }
@@ -769,17 +788,17 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    private static void needData(MemorySegment appsrc, int length, MemorySegment userData) {
-        appsrcFull(userData, false);
+    private static void needData(long appsrc, int length, long slot) {
+        appsrcFull(slot, false);
     }
 
-    private static void enoughData(MemorySegment appsrc, MemorySegment userData) {
-        appsrcFull(userData, true);
+    private static void enoughData(long appsrc, long slot) {
+        appsrcFull(slot, true);
     }
 
-    private static void appsrcFull(MemorySegment userData, boolean full) {
+    private static void appsrcFull(long slot, boolean full) {
         try {
-            BridgeBin bridge = SLOTS.get((int) userData.address());
+            BridgeBin bridge = SLOTS.get((int) slot);
             if (bridge != null) {
                 bridge.onAppsrcFull(full);
             }
@@ -788,9 +807,9 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    private static int probe(MemorySegment pad, MemorySegment info, MemorySegment userData) {
+    private static int probe(long pad, MemorySegment info, long slot) {
         try {
-            BridgeBin bridge = SLOTS.get((int) userData.address());
+            BridgeBin bridge = SLOTS.get((int) slot);
             return bridge == null ? PROBE_OK : bridge.onProbe(pad, info);
         } catch (Throwable t) {
             logUpcallFailure(t);
@@ -810,11 +829,11 @@ public abstract class BridgeBin extends Element {
     private static MemorySegment sinkCallbacks() {
         MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSinkCallbacks"));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.eos"),
-                upcall("eos", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)));
+                upcall("eos", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG)));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_preroll"),
-                upcall("newPreroll", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)));
+                upcall("newPreroll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG)));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_sample"),
-                upcall("newSample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)));
+                upcall("newSample", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG)));
         return callbacks;
     }
 
@@ -822,9 +841,9 @@ public abstract class BridgeBin extends Element {
     private static MemorySegment srcCallbacks() {
         MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSrcCallbacks"));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.need_data"),
-                upcall("needData", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)));
+                upcall("needData", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG)));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.enough_data"),
-                upcall("enoughData", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)));
+                upcall("enoughData", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG)));
         return callbacks;
     }
 
