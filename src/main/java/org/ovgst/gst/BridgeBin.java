@@ -10,9 +10,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.ovgst.infer.FrameLayout;
 
 /**
@@ -30,7 +29,11 @@ import org.ovgst.infer.FrameLayout;
  *     deadlocks on PLAYING→PAUSED).</li>
  * <li>Caps, segments and EOS leave in order with the frames (samples carry caps and segment).
  *     Flushes reach the subclass and the appsrc. Upstream events (seek, QoS, navigation) and queries
- *     (caps, latency, position, duration, seeking) cross the bridge to the element upstream.</li>
+ *     (caps, latency, position, duration, seeking) cross the bridge to the element upstream; the
+ *     latency the subclass adds ({@link #latency}) is added to the answer.</li>
+ * <li>Flow returns from downstream go upstream ({@link Downstream}); the bin is neither a sink nor a
+ *     source of the pipeline, so a pipeline's EOS reaches it only through its sink pad, after the
+ *     frames before it.</li>
  * </ul>
  */
 public abstract class BridgeBin extends Element {
@@ -47,10 +50,6 @@ public abstract class BridgeBin extends Element {
     /** GstElementFlags. */
     private static final int ELEMENT_FLAG_SINK = 1 << 5;
     private static final int ELEMENT_FLAG_SOURCE = 1 << 6;
-    /** GstMessageType ERROR. */
-    private static final int MESSAGE_ERROR = 1 << 1;
-    /** How long a sender waits for room in the appsrc before it looks again whether downstream went flushing. */
-    private static final long DOWNSTREAM_CHECK_NANOS = 100_000_000L;
 
     /** GstPadProbeType and GstPadProbeReturn. */
     private static final int PROBE_EVENT_DOWNSTREAM = 64;
@@ -81,8 +80,7 @@ public abstract class BridgeBin extends Element {
     private static final long EVENT_TYPE = StructOffsets.offset("GstEvent.type");
     private static final long QUERY_TYPE = StructOffsets.offset("GstQuery.type");
     private static final long OBJECT_FLAGS = StructOffsets.offset("GstObject.flags");
-    private static final long MESSAGE_TYPE = StructOffsets.offset("GstMessage.type");
-    private static final long MESSAGE_SRC = StructOffsets.offset("GstMessage.src");
+
 
     /** Bridges by slot: the callbacks' user_data is a slot number, so finding the bridge boxes nothing. */
     private static final AtomicReferenceArray<BridgeBin> SLOTS = new AtomicReferenceArray<>(4096);
@@ -99,10 +97,7 @@ public abstract class BridgeBin extends Element {
     private final MemorySegment srcPad;
     private final MapInfoPool mapInfos = new MapInfoPool();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition drained = lock.newCondition();
-    private boolean appsrcFull;
-    private boolean released;
+    private final Downstream downstream;
 
     // Streaming-thread state, reset on start and flush.
     /**
@@ -116,15 +111,7 @@ public abstract class BridgeBin extends Element {
     private long prerollBuffer;
     private long frameCount;
     private volatile boolean failed;
-    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
-    /**
-     * The flow return from downstream that ended this stream: EOS, NOT_LINKED, NOT_NEGOTIATED, an
-     * error, or FLUSHING seen while the appsrc stays full; FLOW_OK until then. Returned upstream for
-     * every later frame, as GStreamer's own elements do. Reset when the element starts and by a flush.
-     */
-    private volatile int downstreamFlow = FLOW_OK;
-    /** Whether the appsrc was told the end of stream (ours, not downstream's). */
-    private volatile boolean eosSent;
+    private final AtomicBoolean failing = new AtomicBoolean();
     /** Whether upstream's end of stream arrived: no later frame will carry a flow return upstream. */
     private volatile boolean upstreamEnded;
     /** The frames' duration from the caps' framerate, in ns; 0 when the caps give none (variable rate). */
@@ -157,6 +144,7 @@ public abstract class BridgeBin extends Element {
 
         sinkPad = ghost("sink", appsink);
         srcPad = ghost("src", appsrc);
+        downstream = new Downstream(this, appsrc, srcPad);
         // A bin holding a sink and a source is flagged as both: the pipeline would then send the EOS
         // of gst_element_send_event straight into the appsrc, ahead of the frames still inside, and
         // count the bin among its sinks. Data flows through this element only by its pads.
@@ -204,110 +192,13 @@ public abstract class BridgeBin extends Element {
 
     /**
      * Sends a frame downstream, waiting while the appsrc queue is full (unless released). Once
-     * downstream has ended the stream (see {@link #downstreamFlow}) the frame is dropped, as
-     * GStreamer's own elements drop what downstream refuses.
+     * downstream has ended the stream the frame is dropped, as GStreamer's own elements drop what
+     * downstream refuses.
      */
     protected final void send(BufferFrame frame) {
-        if (awaitRoom() != FLOW_OK) {
+        if (!downstream.send(frame)) {
             discard(frame);
-            return;
         }
-        int flow;
-        try {
-            flow = frame.push(appsrc);
-        } catch (Throwable t) {
-            fail(ErrorKind.STREAM, "could not send a frame downstream: " + t, null);
-            return;
-        }
-        if (flow != FLOW_OK && flow != FLOW_FLUSHING) {
-            downstreamEnded(flow);
-        }
-    }
-
-    /**
-     * Waits while the appsrc queue is full, unless released; returns what downstream says now. The
-     * need-data callback, a downstream end of stream and a release wake it; a downstream that goes
-     * flushing (its element set to READY while this one plays) sends no word, so the wait looks
-     * again every {@value #DOWNSTREAM_CHECK_NANOS} ns whether the appsrc stopped on FLUSHING.
-     */
-    private int awaitRoom() {
-        lock.lock();
-        try {
-            while (true) {
-                int flow = downstreamFlow();
-                if (flow != FLOW_OK || !appsrcFull || released) {
-                    return flow;
-                }
-                if (drained.awaitNanos(DOWNSTREAM_CHECK_NANOS) <= 0 && appsrcFull
-                        && FrameOps.lastFlowReturn(srcPad) == FLOW_FLUSHING) {
-                    downstreamFlow = FLOW_FLUSHING;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return FLOW_FLUSHING;
-        } catch (Throwable t) {
-            fail(ErrorKind.STREAM, "could not read the flow downstream: " + t, null);
-            return FLOW_ERROR;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * What downstream said last: FLOW_OK, or the flow return that ended the stream, as the appsrc's
-     * last push downstream left it (EOS, NOT_LINKED, NOT_NEGOTIATED, an error). FLUSHING from that
-     * push is not taken: it may be left over from a flush that has ended.
-     */
-    private int downstreamFlow() throws Throwable {
-        int flow = downstreamFlow;
-        if (flow == FLOW_OK) {
-            int last = FrameOps.lastFlowReturn(srcPad);
-            if (last != FLOW_OK && last != FLOW_FLUSHING) {
-                downstreamEnded(last);
-                flow = last;
-            }
-        }
-        return flow;
-    }
-
-    /**
-     * Downstream ended the stream with {@code flow}: every later frame is dropped and answered with
-     * it upstream. When no later frame will come (upstream ended already), a flow that GStreamer
-     * reports as an error is posted from this element, as a source would post it.
-     */
-    private void downstreamEnded(int flow) {
-        lock.lock();
-        try {
-            if (downstreamFlow != FLOW_OK) {
-                return;
-            }
-            downstreamFlow = flow;
-            drained.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (flow == FLOW_NOT_NEGOTIATED) {
-            // Posted before upstream hears of it: the source's "Internal data stream error" comes second.
-            String caps = capsText;
-            fail(ErrorKind.FORMAT, "downstream refuses the video this element sends ("
-                    + (caps == null ? "no caps yet" : caps) + "): put a videoconvert (and videoscale) after this element, or fix the caps filter after it",
-                    null);
-        } else if (upstreamEnded && (flow == FLOW_NOT_LINKED || flow < FLOW_EOS)) {
-            fail(ErrorKind.STREAM, "streaming stopped: downstream answered " + flowName(flow), null);
-        }
-    }
-
-    static String flowName(int flow) {
-        return switch (flow) {
-            case FLOW_OK -> "ok";
-            case FLOW_NOT_LINKED -> "not-linked";
-            case FLOW_FLUSHING -> "flushing";
-            case FLOW_EOS -> "eos";
-            case FLOW_NOT_NEGOTIATED -> "not-negotiated";
-            case FLOW_ERROR -> "error";
-            default -> "flow " + flow;
-        };
     }
 
     /** Releases a frame that will not be sent (flushed away). */
@@ -320,8 +211,7 @@ public abstract class BridgeBin extends Element {
     }
 
     protected final void sendEos() {
-        eosSent = true;
-        GstLib.call("gst_app_src_end_of_stream", appsrc);
+        downstream.sendEos();
     }
 
     /** Posts an error on the bus and makes the stream stop with a flow error. */
@@ -331,6 +221,16 @@ public abstract class BridgeBin extends Element {
             postError(kind, message, debug);
             failed = true;
         }
+    }
+
+    /** The caps of the frames as text, for messages; null before the first caps. */
+    String capsText() {
+        return capsText;
+    }
+
+    /** Whether upstream's end of stream has arrived. */
+    boolean upstreamEnded() {
+        return upstreamEnded;
     }
 
     protected final FrameLayout layout() {
@@ -384,7 +284,7 @@ public abstract class BridgeBin extends Element {
                 failed = false;
                 failing.set(false);
                 resetStreamState();
-                setReleased(false);
+                downstream.setReleased(false);
                 try {
                     start();
                 } catch (Exception e) {
@@ -394,13 +294,13 @@ public abstract class BridgeBin extends Element {
                 }
             }
             case PAUSED_TO_PLAYING -> {
-                setReleased(false);
+                downstream.setReleased(false);
                 playingPeriod = ++playingPeriods;
             }
             case PLAYING_TO_PAUSED, PAUSED_TO_READY -> {
                 playingPeriod = -1;
                 // As gstidentity does: unblock waiters before the children change state.
-                setReleased(true);
+                downstream.setReleased(true);
                 unblock(transition == PAUSED_TO_READY);
             }
             default -> { }
@@ -432,23 +332,12 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    private void setReleased(boolean value) {
-        lock.lock();
-        try {
-            released = value;
-            drained.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void resetStreamState() {
         keepCaps(MemorySegment.NULL);
         layout = null;
         prerollBuffer = 0;
         frameCount = 0;
-        downstreamFlow = FLOW_OK;
-        eosSent = false;
+        downstream.reset();
         upstreamEnded = false;
     }
 
@@ -463,11 +352,11 @@ public abstract class BridgeBin extends Element {
             if (sample.equals(MemorySegment.NULL)) {
                 return FLOW_FLUSHING;
             }
-            int downstream = downstreamFlow();
-            if (downstream != FLOW_OK) {
+            int refused = downstream.flow();
+            if (refused != FLOW_OK) {
                 // Downstream refuses more frames: this one goes, and upstream learns why.
                 FrameOps.unref(sample);
-                return downstream;
+                return refused;
             }
             long buffer = FrameOps.sampleBuffer(sample).address();
             if (preroll) {
@@ -498,7 +387,7 @@ public abstract class BridgeBin extends Element {
                 return FLOW_ERROR;
             }
             process(frame);
-            return failed ? FLOW_ERROR : downstreamFlow();
+            return failed ? FLOW_ERROR : downstream.flow();
         } catch (Throwable t) {
             fail(ErrorKind.STREAM, String.valueOf(t.getMessage()), t.toString());
             return FLOW_ERROR;
@@ -554,13 +443,13 @@ public abstract class BridgeBin extends Element {
         if (event) {
             int eventType = typeNumber(item, EVENT_TYPE);
             if (eventType == EVENT_FLUSH_START) {
-                setReleased(true);
+                downstream.setReleased(true);
                 flushStarted();
                 GstLib.call("gst_element_send_event", appsrc, GstLib.call("gst_event_new_flush_start"));
             } else if (eventType == EVENT_FLUSH_STOP) {
                 flushStopped();
                 resetStreamState();
-                setReleased(false);
+                downstream.setReleased(false);
                 GstLib.call("gst_element_send_event", appsrc, GstLib.call("gst_event_new_flush_stop", 1));
             }
             return PROBE_OK;
@@ -574,22 +463,10 @@ public abstract class BridgeBin extends Element {
     }
 
     /** Events leaving the appsrc, and events and queries arriving from downstream at it. */
-    private int onSrcPadItem(MemorySegment item, boolean event, boolean downstream) {
-        if (event && downstream) {
-            if (typeNumber(item, EVENT_TYPE) == EVENT_EOS && !eosSent) {
-                // Not ours: the appsrc's task stopped on a flow return from downstream and ends the
-                // stream there; whoever waits for room must learn it now.
-                try {
-                    downstreamFlow();
-                } catch (Throwable t) {
-                    LOG.log(Level.WARNING, "could not read the flow downstream", t);
-                }
-                lock.lock();
-                try {
-                    drained.signalAll();
-                } finally {
-                    lock.unlock();
-                }
+    private int onSrcPadItem(MemorySegment item, boolean event, boolean leaving) {
+        if (event && leaving) {
+            if (typeNumber(item, EVENT_TYPE) == EVENT_EOS) {
+                downstream.endOfStreamLeft();
             }
             return PROBE_OK;
         }
@@ -652,61 +529,9 @@ public abstract class BridgeBin extends Element {
 
     // ---- messages of the children ----
 
-    /**
-     * The appsrc's task stopped on a flow return from downstream and reports it as its own
-     * "Internal data stream error". Upstream gets the flow return instead, and its source reports it
-     * as with GStreamer's own elements ({@link #downstreamEnded} names a refused format).
-     */
     @Override
     protected final boolean takeChildMessage(MemorySegment message) {
-        MemorySegment fields = message.reinterpret(MESSAGE_SRC + ADDRESS.byteSize());
-        if ((fields.get(JAVA_INT, MESSAGE_TYPE) & MESSAGE_ERROR) == 0 || !fields.get(ADDRESS, MESSAGE_SRC).equals(appsrc)) {
-            return false;
-        }
-        int flow = flowOfError(message);
-        GstLib.call("gst_mini_object_unref", message);
-        downstreamEnded(flow);
-        return true;
-    }
-
-    /**
-     * The flow return a source's "Internal data stream error" reports: GStreamer's
-     * {@code GST_ELEMENT_FLOW_ERROR} ends its debug text with "reason NAME (NUMBER)". The push that
-     * failed is not always the appsrc's last push (a renegotiation that fails pushes nothing), so
-     * the message is the one place that says.
-     */
-    private static int flowOfError(MemorySegment message) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment error = arena.allocate(ADDRESS);
-            MemorySegment debug = arena.allocate(ADDRESS);
-            GstLib.call("gst_message_parse_error", message, error, debug);
-            GstLib.call("g_error_free", error.get(ADDRESS, 0));
-            String text = GstLib.takeString(debug.get(ADDRESS, 0));
-            int open = text == null ? -1 : text.lastIndexOf('(');
-            int close = text == null ? -1 : text.lastIndexOf(')');
-            if (open >= 0 && close > open) {
-                try {
-                    return Integer.parseInt(text.substring(open + 1, close).strip());
-                } catch (NumberFormatException e) {
-                    // not a flow error's text
-                }
-            }
-            return FLOW_ERROR;
-        }
-    }
-
-    // ---- appsrc side ----
-
-    private void onAppsrcFull(boolean full) {
-        lock.lock();
-        try {
-            appsrcFull = full;
-            if (!full) {
-                drained.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        return downstream.takeMessage(message);
     }
 
     // ---- construction helpers ----
@@ -800,7 +625,7 @@ public abstract class BridgeBin extends Element {
         try {
             BridgeBin bridge = SLOTS.get((int) slot);
             if (bridge != null) {
-                bridge.onAppsrcFull(full);
+                bridge.downstream.setFull(full);
             }
         } catch (Throwable t) {
             logUpcallFailure(t);

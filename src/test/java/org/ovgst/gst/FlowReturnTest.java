@@ -115,7 +115,7 @@ class FlowReturnTest {
             MemorySegment error = (MemorySegment) GstLib.call("g_error_new_literal", domain, 1,
                     arena.allocateFrom("Internal data stream error."));
             MemorySegment message = (MemorySegment) GstLib.call("gst_message_new_error", source, error,
-                    arena.allocateFrom("streaming stopped, reason " + BridgeBin.flowName(flow) + " (" + flow + ")"));
+                    arena.allocateFrom("streaming stopped, reason " + Downstream.flowName(flow) + " (" + flow + ")"));
             GstLib.call("g_error_free", error);
             GstLib.call("gst_element_post_message", source, message);
         }
