@@ -77,11 +77,11 @@ class RtspCameraTest {
             Seen again = seen.first(s -> s.nanos > run.backAt && s.showsCamera());
             assertTrue(again != null, "ovdetect never saw the camera again after it came back; " + run);
             double recovery = (again.nanos - run.backAt) / 1e9;
-            Seen lastBefore = seen.last(s -> s.nanos < run.killedAt && s.showsCamera());
             Seen firstFallback = seen.first(s -> s.nanos > run.killedAt && s.detections.isEmpty());
-            System.err.printf(Locale.ROOT, "RtspCameraTest: camera back -> ovdetect sees it in %.2f s; frames stopped"
-                    + " for %.2f s after the kill before the fallback came%n", recovery,
-                    (firstFallback.nanos - lastBefore.nanos) / 1e9);
+            Seen lastBefore = seen.last(s -> s.frame < firstFallback.frame && s.showsCamera());
+            System.err.printf(Locale.ROOT, "RtspCameraTest: camera back -> ovdetect sees it in %.2f s; after the kill,"
+                    + " its frames came for %.2f s more (latency), the first black one after %.2f s%n", recovery,
+                    (lastBefore.nanos - run.killedAt) / 1e9, (firstFallback.nanos - run.killedAt) / 1e9);
             assertTrue(recovery <= 10, "ovdetect saw the camera again " + recovery + " s after it came back");
 
             List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(json);
@@ -324,6 +324,7 @@ class RtspCameraTest {
         long killedAt;
         long backAt;
         long endOfStreamAt;
+        private long startedAt;
         private final List<String> warnings = new ArrayList<>();
 
         interface Step {
@@ -332,6 +333,7 @@ class RtspCameraTest {
 
         Pipeline.Outcome play(String description, Duration limit, java.util.function.Consumer<Pipeline> setup,
                 Step step) {
+            startedAt = System.nanoTime();
             return GstTestSupport.runInProcess(description, limit, setup, warnings::add, pipeline -> {
                 try {
                     step.at(pipeline, System.nanoTime());
@@ -359,8 +361,12 @@ class RtspCameraTest {
 
         @Override
         public String toString() {
-            return "camera killed at " + killedAt + ", back at " + backAt + ", end of stream sent at " + endOfStreamAt
-                    + ", warnings: " + warnings;
+            return "camera killed at " + seconds(killedAt) + ", back at " + seconds(backAt) + ", end of stream sent at "
+                    + seconds(endOfStreamAt) + " (s after the start); warnings: " + warnings;
+        }
+
+        private String seconds(long at) {
+            return at == 0 ? "-" : String.format(Locale.ROOT, "%.2f", (at - startedAt) / 1e9);
         }
     }
 }
