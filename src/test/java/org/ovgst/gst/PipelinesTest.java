@@ -67,26 +67,15 @@ class PipelinesTest {
     }
 
     @Test
-    void rtspCameraWritesDetectionsAndDrawnVideoUntilCtrlC() throws Exception {
+    void rtspCameraWritesDetectionsUntilCtrlC() throws Exception {
         try (RtspTestCamera camera = RtspTestCamera.start(dir, "camera", "--width", "352", "--height", "288")) {
-            Path out = dir.resolve("out/cam");
-            runUntilInterrupted(List.of(PIPELINES.resolve("rtsp-camera.sh").toString(), camera.uri(), out.toString()));
+            runUntilInterrupted(List.of(PIPELINES.resolve("rtsp-camera.sh").toString(), camera.uri(),
+                    dir.resolve("out/cam").toString()));
             List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(dir.resolve("out/cam.jsonl"));
             List<GstTestSupport.Frame> fromCamera = frames.stream().filter(f -> f.width() == 352 && f.height() == 288)
                     .toList();
             assertTrue(fromCamera.size() >= 15, "camera frames: " + fromCamera.size() + " of " + frames.size());
             fromCamera.forEach(PipelinesTest::assertFace);
-            int recorded = 0;
-            try (var files = Files.list(out.getParent())) {
-                for (Path mp4 : files.filter(f -> f.getFileName().toString().matches("cam-\\d{5}\\.mp4")).toList()) {
-                    recorded += decodedFrames(mp4);
-                }
-            }
-            // All frames but, now and then, one: with the black start-up frame first (its own file), the
-            // encoder and splitmuxsink lose one frame in 3 runs of 6 (a second ovmetapublish after
-            // ovwatermark counted every frame each time, so ovgst passed them all).
-            assertTrue(recorded == frames.size() || recorded == frames.size() - 1, "frames in the MP4 files: "
-                    + recorded + " of " + frames.size());
         }
     }
 
@@ -128,13 +117,16 @@ class PipelinesTest {
         return clip;
     }
 
-    /** Starts a pipeline script, waits until it plays and a few seconds more, then Ctrl-C: it must end cleanly. */
+    /**
+     * Starts a pipeline script (no window: SINK=fakesink), waits until it plays and a few seconds more,
+     * then Ctrl-C: it must end cleanly.
+     */
     private void runUntilInterrupted(List<String> command) throws Exception {
         Path log = dir.resolve("pipeline.log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(GstTestSupport.gstEnvironment());
-        builder.environment().put("OVGST_NO_BUILD", "1");
+        builder.environment().putAll(Map.of("OVGST_NO_BUILD", "1", "SINK", "fakesink"));
         Process process = builder.start();
         process.getOutputStream().close();
         try {
@@ -144,7 +136,7 @@ class PipelinesTest {
                         + String.join(" ", command) + "\n" + read(log));
                 Thread.sleep(100);
             }
-            Thread.sleep(6000); // RTSP: about 2 s of the stream's latency before the first frames
+            Thread.sleep(5000);
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor());
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), () -> "no end after Ctrl-C:\n" + read(log));
             assertEquals(0, process.exitValue(), () -> read(log));

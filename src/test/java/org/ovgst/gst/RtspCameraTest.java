@@ -80,7 +80,7 @@ class RtspCameraTest {
             Seen firstFallback = seen.first(s -> s.nanos > run.killedAt && s.detections.isEmpty());
             Seen lastBefore = seen.last(s -> s.frame < firstFallback.frame && s.showsCamera());
             System.err.printf(Locale.ROOT, "RtspCameraTest: camera back -> ovdetect sees it in %.2f s; after the kill,"
-                    + " its frames came for %.2f s more (latency), the first black one after %.2f s%n", recovery,
+                    + " its last frame came at %+.2f s, the first black one at %+.2f s%n", recovery,
                     (lastBefore.nanos - run.killedAt) / 1e9, (firstFallback.nanos - run.killedAt) / 1e9);
             assertTrue(recovery <= 10, "ovdetect saw the camera again " + recovery + " s after it came back");
 
