@@ -41,10 +41,12 @@ for arg in "$@"; do
   esac
 done
 
-# rustup installs cargo into ~/.cargo/bin, which is often not on PATH in scripts.
+# rustup installs cargo into $CARGO_HOME/bin or ~/.cargo/bin, often not on PATH in scripts.
 cargo=$(command -v cargo || true)
-if [[ -z $cargo && -x $HOME/.cargo/bin/cargo ]]; then cargo=$HOME/.cargo/bin/cargo; fi
-[[ -n $cargo ]] || die "cargo not found (on PATH or in ~/.cargo/bin), needed to build fallbacksrc ($CRATE): install Rust >= $RUST_MIN with rustup (Debian bookworm's cargo is too old), then run ./ovgst setup"
+for candidate in ${CARGO_HOME:+"$CARGO_HOME/bin/cargo"} ${HOME:+"$HOME/.cargo/bin/cargo"}; do
+  if [[ -z $cargo && -x $candidate ]]; then cargo=$candidate; fi
+done
+[[ -n $cargo ]] || die "cargo not found (on PATH, in \$CARGO_HOME/bin or ~/.cargo/bin), needed to build fallbacksrc ($CRATE): install Rust >= $RUST_MIN with rustup (Debian bookworm's cargo is too old), then run ./ovgst setup"
 export PATH=${cargo%/*}:$PATH
 rustc_version=$(rustc --version 2>/dev/null) || die "rustc does not run beside $cargo; install Rust >= $RUST_MIN with rustup, then run ./ovgst setup"
 have=$(printf '%s\n' "$rustc_version" | awk '{print $2}')
