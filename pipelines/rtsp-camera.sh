@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One RTSP camera that may go away and come back, into ovdetect. fallbacksrc keeps the pipeline
-# running while the camera is away (black 320x240 frames, from `timeout` = 5 s plus the stream's
-# latency after its last frame) and reconnects by itself when it returns. Every frame's faces go
-# to OUTPUT.jsonl, and the frames with their boxes drawn to a window. Ctrl-C ends it cleanly.
+# running while the camera is away (black 320x240 frames from `timeout`, 5 s, after its last
+# frame) and reconnects by itself when it returns. Every frame's faces go to OUTPUT.jsonl, and the
+# frames with their boxes drawn to a window. Ctrl-C ends it cleanly.
 #
 #   pipelines/rtsp-camera.sh rtsp://user:password@camera/stream [OUTPUT]    (OUTPUT: out/rtsp-camera)
 #
