@@ -21,9 +21,10 @@ import org.ovgst.infer.FrameLayout;
  *
  * <p>What the bridge takes care of, so that the bin behaves like one C element:
  * <ul>
- * <li>Preroll: the appsink hands out samples only in PLAYING, so the preroll sample is pulled and
- *     processed as a frame (letting the sinks downstream preroll too), and the same buffer is skipped
- *     when it comes again as the first new sample.</li>
+ * <li>Preroll: frames pass in PAUSED as through a C filter, so the sinks downstream preroll on
+ *     what they need, one frame or several (videorate, an encoder's look-ahead). The appsink would
+ *     hold the streaming thread after its first frame until PLAYING: it plays from READY→PAUSED to
+ *     PAUSED→READY, in a locked state, and takes no part in the bin's preroll.</li>
  * <li>Back-pressure: the appsrc queue is bounded; {@link #send} waits while it is full, and every wait
  *     is released before a downward state change chains up (never appsrc {@code block=true}, which
  *     deadlocks on PLAYING→PAUSED).</li>
@@ -108,7 +109,6 @@ public abstract class BridgeBin extends Element {
     /** The same caps as text, for messages from any thread; null before the first caps. */
     private volatile String capsText;
     private FrameLayout layout;
-    private long prerollBuffer;
     private long frameCount;
     private volatile boolean failed;
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -128,6 +128,7 @@ public abstract class BridgeBin extends Element {
         appsink = makeChild("appsink", name + "-in");
         appsrc = makeChild("appsrc", name + "-out");
         configure(appsink, "sync", "false");
+        configure(appsink, "async", "false");
         configure(appsink, "emit-signals", "false");
         configure(appsink, "enable-last-sample", "false");
         configure(appsink, "max-buffers", "1");
@@ -140,6 +141,7 @@ public abstract class BridgeBin extends Element {
         configure(appsrc, "emit-signals", "false");
         MemorySegment userData = MemorySegment.ofAddress(slot);
         GstLib.call("gst_app_sink_set_callbacks", appsink, SINK_CALLBACKS, userData, MemorySegment.NULL);
+        GstLib.call("gst_element_set_locked_state", appsink, 1);
         GstLib.call("gst_app_src_set_callbacks", appsrc, SRC_CALLBACKS, userData, MemorySegment.NULL);
 
         sinkPad = ghost("sink", appsink);
@@ -182,11 +184,8 @@ public abstract class BridgeBin extends Element {
     /** A flush ended: wait for work in flight and discard it, so nothing from before the flush is sent. */
     protected void flushStopped() {}
 
-    /**
-     * A downward state change is about to chain up: wake every thread that waits on something the
-     * change would stop. {@code stopping} is true on PAUSED→READY, when work may be dropped.
-     */
-    protected void unblock(boolean stopping) {}
+    /** PAUSED→READY is about to stop the streaming thread: wake every thread of the element that waits; work may be dropped. */
+    protected void unblock() {}
 
     // ---- what subclasses call ----
 
@@ -292,25 +291,42 @@ public abstract class BridgeBin extends Element {
                             e.getMessage(), e.toString());
                     return false;
                 }
+                if (!setAppsinkState(STATE_PLAYING)) {
+                    postError(ErrorKind.STREAM, "the element's appsink did not start", null);
+                    stateChangeFailed(transition);
+                    return false;
+                }
             }
-            case PAUSED_TO_PLAYING -> {
-                downstream.setReleased(false);
-                playingPeriod = ++playingPeriods;
-            }
-            case PLAYING_TO_PAUSED, PAUSED_TO_READY -> {
-                playingPeriod = -1;
-                // As gstidentity does: unblock waiters before the children change state.
+            case PAUSED_TO_PLAYING -> playingPeriod = ++playingPeriods;
+            case PLAYING_TO_PAUSED -> playingPeriod = -1;
+            case PAUSED_TO_READY -> {
+                // As gstidentity does: unblock waiters before the streaming thread is stopped.
                 downstream.setReleased(true);
-                unblock(transition == PAUSED_TO_READY);
+                unblock();
+                setAppsinkState(STATE_NULL);
             }
             default -> { }
         }
         return true;
     }
 
+    private boolean setAppsinkState(int state) {
+        return (int) GstLib.call("gst_element_set_state", appsink, state) != STATE_CHANGE_FAILURE;
+    }
+
     @Override
     protected final void afterStateChange(int transition) {
         if (transition == PAUSED_TO_READY) {
+            stop();
+        }
+    }
+
+    @Override
+    protected final void stateChangeFailed(int transition) {
+        // Started, but a child could not follow: the element stays in READY, stopped.
+        if (transition == READY_TO_PAUSED) {
+            downstream.setReleased(true);
+            setAppsinkState(STATE_NULL);
             stop();
         }
     }
@@ -335,7 +351,6 @@ public abstract class BridgeBin extends Element {
     private void resetStreamState() {
         keepCaps(MemorySegment.NULL);
         layout = null;
-        prerollBuffer = 0;
         frameCount = 0;
         downstream.reset();
         upstreamEnded = false;
@@ -343,12 +358,12 @@ public abstract class BridgeBin extends Element {
 
     // ---- appsink side (upstream streaming thread) ----
 
-    private int onSample(boolean preroll) {
+    private int onSample() {
         if (failed) {
             return FLOW_ERROR;
         }
         try {
-            MemorySegment sample = FrameOps.pullSample(appsink, preroll);
+            MemorySegment sample = FrameOps.pullSample(appsink);
             if (sample.equals(MemorySegment.NULL)) {
                 return FLOW_FLUSHING;
             }
@@ -357,17 +372,6 @@ public abstract class BridgeBin extends Element {
                 // Downstream refuses more frames: this one goes, and upstream learns why.
                 FrameOps.unref(sample);
                 return refused;
-            }
-            long buffer = FrameOps.sampleBuffer(sample).address();
-            if (preroll) {
-                prerollBuffer = buffer;
-            } else if (prerollBuffer != 0) {
-                boolean repeat = buffer == prerollBuffer;
-                prerollBuffer = 0;
-                if (repeat) {
-                    FrameOps.unref(sample);
-                    return FLOW_OK;
-                }
             }
             boolean formatKnown;
             try {
@@ -380,7 +384,7 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, preroll, playingPeriod, mapFlags,
+            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod, mapFlags,
                     mapInfos);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
@@ -584,18 +588,10 @@ public abstract class BridgeBin extends Element {
     // Pointers the callbacks do not read come as longs: a MemorySegment per argument and per frame
     // would be garbage. user_data is the bridge's slot number.
 
-    private static int newPreroll(long appsink, long slot) {
-        return sample(slot, true);
-    }
-
     private static int newSample(long appsink, long slot) {
-        return sample(slot, false);
-    }
-
-    private static int sample(long slot, boolean preroll) {
         try {
             BridgeBin bridge = SLOTS.get((int) slot);
-            return bridge == null ? FLOW_FLUSHING : bridge.onSample(preroll);
+            return bridge == null ? FLOW_FLUSHING : bridge.onSample();
         } catch (Throwable t) {
             logUpcallFailure(t);
             return FLOW_ERROR;
@@ -650,13 +646,11 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    /** {@code GstAppSinkCallbacks}: eos, new_preroll, new_sample, new_event (unused), padding. */
+    /** {@code GstAppSinkCallbacks}: eos, new_sample; new_preroll and new_event stay NULL (the appsink plays). */
     private static MemorySegment sinkCallbacks() {
         MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSinkCallbacks"));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.eos"),
                 upcall("eos", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG)));
-        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_preroll"),
-                upcall("newPreroll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG)));
         callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_sample"),
                 upcall("newSample", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG)));
         return callbacks;

@@ -24,14 +24,13 @@ public final class BufferFrame {
     private final FrameLayout layout;
     private final long index;
     private final MapInfoPool pool;
-    private final boolean preroll;
     /** When the frame reached the element ({@code System.nanoTime}), and the playing period it came in (-1: not playing). */
     private final long arrived;
     private final long playingPeriod;
     private boolean mapped;
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
-            long index, boolean preroll, long playingPeriod, MapInfoPool pool) {
+            long index, long playingPeriod, MapInfoPool pool) {
         this.arrived = System.nanoTime();
         this.playingPeriod = playingPeriod;
         this.sample = sample;
@@ -40,7 +39,6 @@ public final class BufferFrame {
         this.layout = layout;
         this.index = index;
         this.pool = pool;
-        this.preroll = preroll;
         this.mapped = true;
         long size = mapInfo.get(JAVA_LONG, MAP_SIZE);
         this.data = mapInfo.get(ADDRESS, MAP_DATA).reinterpret(size);
@@ -50,7 +48,7 @@ public final class BufferFrame {
      * Takes over a pulled sample: references its buffer, makes that writable and maps it.
      * Returns null (and releases the sample) if the buffer cannot be mapped.
      */
-    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, boolean preroll,
+    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index,
             long playingPeriod, int mapFlags, MapInfoPool pool) throws Throwable {
         // Sized to the GstBuffer struct once, so reading its fields makes no new segment.
         MemorySegment buffer = FrameOps.makeWritable(FrameOps.ref(FrameOps.sampleBuffer(sample)))
@@ -62,7 +60,7 @@ public final class BufferFrame {
             FrameOps.unref(sample);
             return null;
         }
-        return new BufferFrame(sample, buffer, mapInfo, layout, index, preroll, playingPeriod, pool);
+        return new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, pool);
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -87,14 +85,6 @@ public final class BufferFrame {
     /** 0-based number of this frame since the element started. */
     public long index() {
         return index;
-    }
-
-    /**
-     * Whether this is the preroll frame: the sinks downstream wait for it before the pipeline can
-     * play, so it must not wait for anything that only later frames bring (a batch to fill).
-     */
-    public boolean isPreroll() {
-        return preroll;
     }
 
     /** When the frame reached the element, {@code System.nanoTime()}. */

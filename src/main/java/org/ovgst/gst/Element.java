@@ -17,6 +17,10 @@ public abstract class Element {
     static final int PAUSED_TO_READY = 26;
     static final int READY_TO_NULL = 17;
 
+    /** {@code GstState}. */
+    static final int STATE_NULL = 1;
+    static final int STATE_PLAYING = 4;
+
     /** {@code GstStateChangeReturn}. */
     static final int STATE_CHANGE_FAILURE = 0;
 
@@ -93,6 +97,12 @@ public abstract class Element {
 
     /** Work after GStreamer's own state change succeeded, e.g. dropping stream state on the way down. */
     protected void afterStateChange(int transition) {}
+
+    /**
+     * GStreamer's own state change failed after {@link #beforeStateChange} let it go on: undo what
+     * that started (the element stays in the state it came from).
+     */
+    protected void stateChangeFailed(int transition) {}
 
     /**
      * A message from a child of this bin on its way up: return true to take it (the element then

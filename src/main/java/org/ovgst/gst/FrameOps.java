@@ -14,7 +14,6 @@ import java.lang.invoke.MethodHandle;
 final class FrameOps {
     private static final FunctionDescriptor P_P = FunctionDescriptor.of(ADDRESS, ADDRESS);
     private static final MethodHandle PULL_SAMPLE = GstLib.downcall("gst_app_sink_pull_sample", P_P);
-    private static final MethodHandle PULL_PREROLL = GstLib.downcall("gst_app_sink_pull_preroll", P_P);
     private static final MethodHandle SAMPLE_BUFFER = GstLib.downcall("gst_sample_get_buffer", P_P);
     private static final MethodHandle SAMPLE_CAPS = GstLib.downcall("gst_sample_get_caps", P_P);
     private static final MethodHandle SAMPLE_SEGMENT = GstLib.downcall("gst_sample_get_segment", P_P);
@@ -37,9 +36,8 @@ final class FrameOps {
 
     private FrameOps() {}
 
-    static MemorySegment pullSample(MemorySegment appsink, boolean preroll) throws Throwable {
-        return preroll ? (MemorySegment) PULL_PREROLL.invokeExact(appsink)
-                : (MemorySegment) PULL_SAMPLE.invokeExact(appsink);
+    static MemorySegment pullSample(MemorySegment appsink) throws Throwable {
+        return (MemorySegment) PULL_SAMPLE.invokeExact(appsink);
     }
 
     static MemorySegment sampleBuffer(MemorySegment sample) throws Throwable {

@@ -147,6 +147,7 @@ final class GstLib {
             Map.entry("gst_bin_get_by_name", P_PP),
             Map.entry("gst_element_query_position", FunctionDescriptor.of(GBOOLEAN, ADDRESS, JAVA_INT, ADDRESS)),
             Map.entry("gst_element_set_state", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+            Map.entry("gst_element_set_locked_state", FunctionDescriptor.of(GBOOLEAN, ADDRESS, JAVA_INT)),
             Map.entry("gst_element_get_state", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG)),
             Map.entry("gst_element_get_bus", P_P),
             Map.entry("gst_bus_timed_pop_filtered", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT)),

@@ -205,8 +205,9 @@ public abstract class InferenceElement extends BridgeBin {
         } else if (!engine.submit(frame, frame.data())) {
             // Refused only while stopping or flushing: the frame belongs to a stream that is going away.
             discard(frame);
-        } else if (frame.isPreroll()) {
-            // The pipeline cannot play before this frame is out: run its batch now, however partial.
+        } else if (frame.playingPeriod() < 0) {
+            // Not playing: the sinks downstream may be prerolling, waiting for this very frame, and
+            // upstream may send no more until they have (a live source): run its batch now.
             engine.drain();
         }
     }
@@ -233,8 +234,8 @@ public abstract class InferenceElement extends BridgeBin {
     }
 
     @Override
-    protected final void unblock(boolean stopping) {
-        if (stopping && engine != null) {
+    protected final void unblock() {
+        if (engine != null) {
             engine.release();
         }
     }

@@ -18,9 +18,6 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private static final int STATE_NULL = 1;
-    private static final int STATE_PLAYING = 4;
-    private static final int STATE_CHANGE_FAILURE = 0;
     private static final int TIME_FORMAT = 3;
     private static final int MESSAGE_EOS = 1;
     private static final int MESSAGE_ERROR = 2;
@@ -76,7 +73,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Like {@link #run(java.util.function.Consumer)}, calling {@code tick} about ten times a second. */
     public Outcome run(java.util.function.Consumer<String> warnings, Runnable tick) {
-        if ((int) GstLib.call("gst_element_set_state", pipeline, STATE_PLAYING) == STATE_CHANGE_FAILURE) {
+        if ((int) GstLib.call("gst_element_set_state", pipeline, Element.STATE_PLAYING) == Element.STATE_CHANGE_FAILURE) {
             Outcome early = poll(Duration.ZERO, warnings);
             return early != null ? early : new Outcome(false, null, "the pipeline refused to start", null);
         }
@@ -177,7 +174,7 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        GstLib.call("gst_element_set_state", pipeline, STATE_NULL);
+        GstLib.call("gst_element_set_state", pipeline, Element.STATE_NULL);
         GstLib.call("gst_object_unref", bus);
         GstLib.call("gst_object_unref", pipeline);
     }

@@ -215,6 +215,9 @@ final class TypeRegistry {
                 if (impl.beforeStateChange(transition)) {
                     result = (int) CALL_CHANGE_STATE.invokeExact(registeredOf(element).parentChangeState(), element,
                             transition);
+                    if (result == Element.STATE_CHANGE_FAILURE) {
+                        impl.stateChangeFailed(transition);
+                    }
                 }
                 if (result != Element.STATE_CHANGE_FAILURE) {
                     if (transition == Element.PAUSED_TO_READY) {

@@ -39,4 +39,26 @@ class PrerollTest {
         assertEquals(Files.size(direct), Files.size(detected));
         assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(detected));
     }
+
+    /**
+     * videorate holds each frame until the next one shows how often to repeat it, so its sink
+     * prerolls only on the second frame: the element must pass frames in PAUSED as a C filter does.
+     * What comes out equals what the same pipeline without the element makes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ovwatermark", "ovmetapublish location=/dev/null",
+        "ovdetect model=MODEL nireq=2 batch-size=4", "ovdetect model=MODEL batch-size=1 ! ovmetapublish location=/dev/null"})
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void prerollsASinkThatNeedsSeveralFrames(String element, @TempDir Path dir) throws Exception {
+        String source = "videotestsrc pattern=ball num-buffers=" + FRAMES
+                + " ! video/x-raw,format=BGR,width=64,height=48,framerate=30/1 ! ";
+        String rate = " ! videorate ! video/x-raw,framerate=15/1 ! filesink location=";
+        Path direct = dir.resolve("direct.raw");
+        Path through = dir.resolve("through.raw");
+        GstTestSupport.assertRunsInProcess(source + "identity" + rate + direct);
+        GstTestSupport.assertRunsInProcess(source + element.replace("MODEL", FACE_MODEL.toString()) + rate + through);
+        // Every other frame, and one more: videorate fills up to the end of the last frame (t = 2 s).
+        assertEquals((long) (FRAMES / 2 + 1) * 64 * 48 * 3, Files.size(direct));
+        assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(through));
+    }
 }
