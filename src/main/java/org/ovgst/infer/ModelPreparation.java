@@ -27,17 +27,17 @@ import org.ovgst.openvino.PrePostProcessor;
  * NHWC {@code [N, H, W, 3|4]}, I420 and NV12 as single-plane {@code [N, H*3/2, W, 1]} tensors. The
  * pre-processing resizes them (linear by default) to the model's input, converts the colors to the
  * model's order, applies {@code (value - mean) / scale}, and transposes to the model's layout (NCHW
- * or NHWC, found from the input shape or given). OpenVINO's pre/post-processor builds into the model
+ * or NHWC, found from the input shape or given). The order decides the cost: one step runs at the
+ * frame's resolution, on u8, and all the others at the model's ({@link #toModelPixels}). The order
+ * OpenVINO's documentation shows (f32 first) converts and interpolates every pixel of the frame in
+ * f32, up to 12 times the cost of the inference for a small model on HD frames. OpenVINO's pre/post-processor builds into the model
  * it is given (checked on 2026.4.1; the original model's input becomes u8), so every compilation
  * starts from a fresh read of the file.
  *
  * <p><b>Letterbox.</b> OpenVINO's C API resizes only to the model's own size and pads only float
  * tensors, so a letterbox (resize to part of the input, pad the rest) takes two pre-processors: the
  * first puts a padding step in front of the model, whose input becomes the frame's scaled size in
- * f32; the second, in front of that, converts and resizes the frame to it. Everything but the first
- * resize runs at the model's resolution: packed frames are resized on u8 first, then converted; YUV
- * frames are converted to the model's colors on u8 first (OpenVINO cannot resize them before), then
- * resized.
+ * f32; the second, in front of that, takes the frame to it as in the stretch.
  */
 final class ModelPreparation implements AutoCloseable {
     private final EngineSettings settings;
@@ -194,9 +194,7 @@ final class ModelPreparation implements AutoCloseable {
     /** The frames stretched over the whole input: one pre-processor. */
     private Model stretched(Model model, FrameLayout frames) {
         try (PrePostProcessor ppp = new PrePostProcessor(model)) {
-            PrePostProcessor.Input steps = frameTensor(ppp, frames).convertElementType(ElementType.F32)
-                    .convertColor(modelColorFormat()).resize(settings.resize());
-            normalize(steps).modelLayout(modelLayout);
+            toModelPixels(frameTensor(ppp, frames), frames).modelLayout(modelLayout);
             convertFloatOutputs(ppp, model);
             return build(ppp, frames);
         }
@@ -220,15 +218,27 @@ final class ModelPreparation implements AutoCloseable {
             padded = build(ppp, frames);
         }
         try (padded; PrePostProcessor ppp = new PrePostProcessor(padded)) {
-            PrePostProcessor.Input steps = frameTensor(ppp, frames);
-            if (frames.format().isPacked()) {
-                steps.resize(settings.resize()).convertColor(modelColorFormat());
-            } else {
-                steps.convertColor(modelColorFormat()).resize(settings.resize());
-            }
-            normalize(steps.convertElementType(ElementType.F32)).modelLayout(modelLayout);
+            toModelPixels(frameTensor(ppp, frames), frames).modelLayout(modelLayout);
             return build(ppp, frames);
         }
+    }
+
+    /**
+     * The steps from the frame's u8 pixels to the model's: the only full-resolution step runs on u8,
+     * everything after it at the model's size (class comment). Packed frames are resized first;
+     * OpenVINO resizes YUV only after its conversion (a single-plane tensor fails shape inference,
+     * planes apart fail "nodes.size() == 1"), so YUV frames are converted to the model's colors on
+     * u8 first. Measured with benchmark_app, the Open Images SSD at 1920x1080, 2026.4.1: BGR 55 fps
+     * converted to f32 first, 65 colors first, 120 resized first (the model alone 135); I420 69 f32
+     * first, 99 colors on u8 first; NV12 73 and 105.
+     */
+    private PrePostProcessor.Input toModelPixels(PrePostProcessor.Input steps, FrameLayout frames) {
+        if (frames.format().isPacked()) {
+            steps.resize(settings.resize()).convertColor(modelColorFormat());
+        } else {
+            steps.convertColor(modelColorFormat()).resize(settings.resize());
+        }
+        return normalize(steps.convertElementType(ElementType.F32));
     }
 
     /** The u8 tensor frames are given as, in their own format and size. */
