@@ -19,9 +19,10 @@ import org.ovgst.testing.TestAssets;
 /**
  * Shared by the element tests: the real GStreamer tools (gst-launch-1.0, gst-inspect-1.0) and
  * {@code ./ovgst launch} as subprocesses with the environment of {@code ./ovgst env}, in-process
- * runs, and a small JSON reader for ovmetapublish's JSON Lines.
+ * runs, and a small JSON reader for ovmetapublish's JSON Lines. {@link #run}, {@link Result} and
+ * {@link Json} are public for tests elsewhere that run GStreamer programs (cli.PythonPeersTest).
  */
-final class GstTestSupport {
+public final class GstTestSupport {
     static final Path FACE_MODEL = TestAssets.model("face_detection_short_range.tflite");
     static final Path OI_MODEL = TestAssets.model("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite");
     static final Path PALM_MODEL = TestAssets.model("palm_detection_full.tflite");
@@ -29,8 +30,8 @@ final class GstTestSupport {
     private GstTestSupport() {}
 
     /** What a subprocess did. */
-    record Result(int exitCode, String output, boolean timedOut) {
-        String describe() {
+    public record Result(int exitCode, String output, boolean timedOut) {
+        public String describe() {
             return "exit " + exitCode + (timedOut ? " (TIMED OUT, killed)" : "") + "; output:\n" + output;
         }
     }
@@ -64,7 +65,7 @@ final class GstTestSupport {
     }
 
     /** Runs a command in {@code dir} with {@link #gstEnvironment()} (plus {@code extraEnv}), killing it after {@code seconds}. */
-    static Result run(List<String> command, Path dir, long seconds, Map<String, String> extraEnv)
+    public static Result run(List<String> command, Path dir, long seconds, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(gstEnvironment());
@@ -107,7 +108,7 @@ final class GstTestSupport {
         }
     }
 
-    static void assertNoCrash(Result result, Path dir) throws IOException {
+    public static void assertNoCrash(Result result, Path dir) throws IOException {
         assertEquals(List.of(), crashLogs(dir), "JVM crash report(s) left behind; " + result.describe());
         assertTrue(!result.output().contains("Caught SIGSEGV"), "the process crashed; " + result.describe());
         assertTrue(!result.timedOut(), "the process hung; " + result.describe());
@@ -234,15 +235,15 @@ final class GstTestSupport {
     }
 
     /** A strict little JSON reader: objects, arrays, strings, numbers, true/false/null. */
-    static final class Json {
+    public static final class Json {
         private final String text;
         private int at;
 
-        Json(String text) {
+        public Json(String text) {
             this.text = text;
         }
 
-        Object parseComplete() {
+        public Object parseComplete() {
             Object value = value();
             space();
             if (at != text.length()) {
