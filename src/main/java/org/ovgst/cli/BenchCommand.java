@@ -2,85 +2,286 @@ package org.ovgst.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.ovgst.gst.OvDetect;
-import org.ovgst.gst.Pipeline;
-import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.EngineSettings;
-import org.ovgst.infer.InferenceEngine;
-import org.ovgst.infer.InferenceResults;
-import org.ovgst.infer.ResultSink;
-import org.ovgst.infer.PixelFormat;
+import java.util.function.DoubleSupplier;
 import org.ovgst.openvino.OpenVino;
 
 /**
- * {@code ovgst bench [--model M] [--frames N] [--width W --height H] [ovdetect properties...]}: the
- * frame rate of {@code videotestsrc ! ovdetect ! fakesink sync=false} beside OpenVINO's own
- * {@code benchmark_app -hint throughput} on the same model, measured in one run. With
- * {@code --soak [minutes]}: a live soak that watches memory instead ({@link SoakCommand}).
+ * {@code ovgst bench}: ovdetect's frame rate beside what bounds it and what a user would otherwise
+ * write, in one run, side by side; every rate with start-up excluded, every figure the median of
+ * {@code --reps} repetitions with the range beside it. For each model and frame size:
+ * <ul>
+ * <li>the source alone, {@code benchmark_app} on the raw model (inference alone) and on the model
+ *     exactly as ovdetect compiled it, pre-processing included (exported from the element);</li>
+ * <li>ovdetect, and the Python peers of {@code bench/python} (appsink, NumPy and OpenVINO: a
+ *     synchronous loop and AsyncInferQueue with the pre-processing order OpenVINO documents, and
+ *     AsyncInferQueue with the resize first, the best a Python user could do);</li>
+ * <li>the ratios: ovdetect over the combined limit {@code 1 / (1/source + 1/raw model)}, the rate if
+ *     the source and the inference shared the machine with no overhead, and over each peer;</li>
+ * <li>latency mode (one request, the latency hint, a live 30 fps source): the median and 99th
+ *     percentile time a frame spends inside ovdetect, beside the raw model's from benchmark_app;</li>
+ * <li>the Java heap allocated per frame, by every thread of the JVM;</li>
+ * <li>1, 4 and 8 streams of 640x480 in one process, sharing one {@code model-instance-id}.</li>
+ * </ul>
+ * Printed as Markdown tables, written as CSV and a PNG chart under {@code out/bench/}. With
+ * {@code --soak [minutes]}: a live soak that watches memory instead ({@link SoakCommand}); with
+ * {@code --jmh [JMH args]}: the JMH benchmarks ({@link JmhCommand}).
  */
 final class BenchCommand {
-    private static final Pattern THROUGHPUT = Pattern.compile("Throughput:\\s+([0-9.]+) FPS");
+    static final String THROUGHPUT = "throughput";
+    static final String RATIOS = "ratios";
+    static final String LATENCY = "latency";
+    static final String HEAP = "heap";
+    static final String STREAMS = "streams";
+
+    static final String SOURCE = "source alone";
+    static final String RAW = "benchmark_app, raw model";
+    static final String COMPILED = "benchmark_app, ovgst's compiled model";
+    static final String OVDETECT = "ovdetect";
+    static final String LIMIT = "combined limit";
+    /** The Python peers: file name in bench/python, line name. */
+    static final String[][] PEERS = {
+        {"appsink_sync", "Python sync, documented order"},
+        {"appsink_async", "Python AsyncInferQueue, documented order"},
+        {"appsink_async_fast", "Python AsyncInferQueue, resize first"}};
+    static final int[] STREAM_COUNTS = {1, 4, 8};
+    /**
+     * The first run of each size: it exports the compiled model, tells how many frames make a run
+     * of the length asked, and warms up the JIT (the first few hundred frames run slower).
+     */
+    private static final int WARM_UP_FRAMES = 300;
+
+    private static final List<int[]> DEFAULT_SIZES = List.of(new int[] {128, 128}, new int[] {640, 480},
+            new int[] {1280, 720}, new int[] {1920, 1080});
+    private static final String USAGE = "give --model M (repeatable), --sizes WxH,..., --reps N, --seconds S, --quick,"
+            + " --out DIR"
+            + " --soak [minutes], --jmh [JMH args] or ovdetect properties such as nireq=4 batch-size=2";
 
     private BenchCommand() {}
 
     static int run(String[] args, PrintStream out) throws IOException, InterruptedException {
+        if (args.length > 0 && args[0].equals("--jmh")) {
+            return JmhCommand.run(args, out);
+        }
+        if (args.length > 0 && args[0].equals("--streams-child")) {
+            return streamsChild(args, out);
+        }
         Path home = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
-        String model = home.resolve("models/face_detection_short_range.tflite").toString();
-        int frames = 2000;
-        int width = 640;
-        int height = 480;
+        List<String> models = new ArrayList<>();
+        List<int[]> sizes = DEFAULT_SIZES;
+        int reps = 3;
+        double seconds = 3;
         List<String> properties = new ArrayList<>();
+        Path outDir = home.resolve("out/bench");
         Double soakMinutes = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--soak" -> soakMinutes = i + 1 < args.length && args[i + 1].matches("[0-9.]+")
                         ? Double.parseDouble(args[++i]) : SoakCommand.DEFAULT_MINUTES;
-                case "--model" -> model = value(args, ++i);
-                case "--frames" -> frames = Integer.parseInt(value(args, ++i));
-                case "--width" -> width = Integer.parseInt(value(args, ++i));
-                case "--height" -> height = Integer.parseInt(value(args, ++i));
+                case "--model" -> models.add(Path.of(value(args, ++i)).toAbsolutePath().toString());
+                case "--sizes" -> sizes = parseSizes(value(args, ++i));
+                case "--reps" -> reps = positive(args, ++i);
+                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--out" -> outDir = Path.of(value(args, ++i)).toAbsolutePath();
+                case "--quick" -> {
+                    reps = 1;
+                    seconds = 1.5;
+                    sizes = List.of(new int[] {640, 480}, new int[] {1280, 720});
+                }
                 default -> {
                     if (!args[i].contains("=")) {
-                        throw new UsageException("unknown option '" + args[i] + "'; give --model, --frames, --width,"
-                                + " --height, --soak [minutes] or ovdetect properties such as nireq=4 batch-size=2");
+                        throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
                     }
                     properties.add(args[i]);
                 }
             }
         }
+        String face = home.resolve("models/face_detection_short_range.tflite").toString();
         if (soakMinutes != null) {
-            return SoakCommand.run(home, model, width, height, properties, soakMinutes, out);
+            return SoakCommand.run(home, models.isEmpty() ? face : models.getFirst(), 640, 480, properties,
+                    soakMinutes, out);
         }
-        String source = "videotestsrc num-buffers=" + frames + " ! video/x-raw,format=BGR,width=" + width + ",height="
-                + height;
-        out.printf(Locale.ROOT, "%d frames of %dx%d BGR, model %s %s%n", frames, width, height, model,
-                String.join(" ", properties));
-        double sourceOnly = framesPerSecond(source + " ! fakesink sync=false", frames, false);
-        double element = framesPerSecond(source + " ! ovdetect name=detect model=" + model + " "
-                + String.join(" ", properties) + " ! fakesink sync=false", frames, true);
-        double engine = engineAlone(Path.of(model), frames, width, height);
-        out.printf(Locale.ROOT, "  videotestsrc ! fakesink                  %8.1f fps%n", sourceOnly);
-        out.printf(Locale.ROOT, "  videotestsrc ! ovdetect ! fakesink       %8.1f fps%n", element);
-        out.printf(Locale.ROOT, "  the engine alone, same pre-processing    %8.1f fps (no GStreamer; one frame in memory)%n",
-                engine);
-        out.printf(Locale.ROOT, "  ovdetect / engine alone                  %8.2f%n", element / engine);
-        Double reference = benchmarkApp(home, model, out);
-        if (reference != null) {
-            out.printf(Locale.ROOT, "  benchmark_app -hint throughput          %8.1f fps (no resize or color conversion)%n",
-                    reference);
-            out.printf(Locale.ROOT, "  ovdetect / benchmark_app                 %8.2f%n", element / reference);
+        if (models.isEmpty()) {
+            models = List.of(face, home.resolve("models/object_detection_ssd_mobilenetv2_oidv4_fp16.tflite").toString());
         }
+        BenchRuns runs = new BenchRuns(home, seconds);
+        BenchReport report = new BenchReport();
+        Files.createDirectories(outDir);
+        String ovdetectProperties = String.join(" ", properties);
+        out.printf(Locale.ROOT, "ovgst bench: %d repetitions of about %.1f s each; source %s; ovdetect %s%n", reps,
+                seconds, BenchRuns.source(0, 0).replaceAll(" !.*", ""), ovdetectProperties);
+        long start = System.nanoTime();
+        for (String model : models) {
+            String name = Path.of(model).getFileName().toString();
+            double[] raw = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                raw[r] = runs.benchmarkAppThroughput(model);
+            }
+            for (int[] size : sizes) {
+                String frames = size[0] + "x" + size[1];
+                out.printf(Locale.ROOT, "  %s at %s...%n", name, frames);
+                measureSize(runs, report, model, name, size[0], size[1], raw, reps, ovdetectProperties,
+                        outDir.resolve(name + "-" + frames + ".blob"));
+            }
+            measureLatency(runs, report, model, name, sizes, reps, outDir);
+            measureStreams(runs, report, model, name, reps);
+        }
+        out.printf(Locale.ROOT, "%nmeasured in %.1f minutes%n", (System.nanoTime() - start) / 60e9);
+        report.printTables(out);
+        report.writeCsv(outDir.resolve("bench.csv"));
+        report.writeChart(THROUGHPUT, outDir.resolve("bench.png"));
+        out.println("\nwritten: " + outDir.resolve("bench.csv") + ", " + outDir.resolve("bench.png"));
         return 0;
+    }
+
+    private static void measureSize(BenchRuns runs, BenchReport report, String model, String name, int width,
+            int height, double[] raw, int reps, String properties, Path blob) {
+        String frames = width + "x" + height;
+        // A short first run warms up, exports the model as compiled, and tells how many frames last long enough.
+        double rough = runs.detect(model, width, height, WARM_UP_FRAMES, properties, blob).fps();
+        int detectFrames = runs.framesFor(rough);
+        double source = measure(report, THROUGHPUT, name, frames, SOURCE, "fps", reps,
+                () -> runs.sourceAlone(width, height, runs.framesFor(runs.sourceAlone(width, height, 100))));
+        report.add(THROUGHPUT, name, frames, RAW, "fps", raw);
+        double limit = 1 / (1 / source + 1 / report.median(THROUGHPUT, name, frames, RAW));
+        report.add(THROUGHPUT, name, frames, LIMIT, "fps", limit);
+        measure(report, THROUGHPUT, name, frames, COMPILED, "fps", reps,
+                () -> runs.benchmarkAppThroughput(blob.toString()));
+        double[] heap = new double[reps];
+        double[] fps = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            BenchRuns.DetectRun run = runs.detect(model, width, height, detectFrames, properties, null);
+            fps[r] = run.fps();
+            heap[r] = run.heapBytesPerFrame();
+        }
+        report.add(THROUGHPUT, name, frames, OVDETECT, "fps", fps);
+        report.add(HEAP, name, frames, "Java heap per frame, all threads", "bytes", heap);
+        double detect = report.median(THROUGHPUT, name, frames, OVDETECT);
+        report.add(RATIOS, name, frames, "ovdetect / combined limit", "ratio", detect / limit);
+        for (String[] peer : PEERS) {
+            int peerFrames = runs.framesFor(runs.pythonPeer(peer[0], model, width, height, 30));
+            double peerFps = measure(report, THROUGHPUT, name, frames, peer[1], "fps", reps,
+                    () -> runs.pythonPeer(peer[0], model, width, height, peerFrames));
+            report.add(RATIOS, name, frames, "ovdetect / " + peer[1], "ratio", detect / peerFps);
+        }
+    }
+
+    /**
+     * Latency mode. ovgst's compiled model (exported by the first run, with the latency hint)
+     * separates what the pre-processing at the frame's size costs inside OpenVINO from what the
+     * element adds around it.
+     */
+    private static void measureLatency(BenchRuns runs, BenchReport report, String model, String name,
+            List<int[]> sizes, int reps, Path outDir) {
+        BenchRuns.Latencies[] raw = new BenchRuns.Latencies[reps];
+        for (int r = 0; r < reps; r++) {
+            raw[r] = runs.benchmarkAppLatency(model);
+        }
+        int frames = runs.framesFor(30);
+        for (int[] size : sizes) {
+            String at = size[0] + "x" + size[1];
+            Path blob = outDir.resolve(name + "-" + at + "-latency.blob");
+            BenchRuns.Latencies[] inside = new BenchRuns.Latencies[reps];
+            for (int r = 0; r < reps; r++) {
+                inside[r] = runs.detectLatency(model, size[0], size[1], frames, r == 0 ? blob : null);
+            }
+            BenchRuns.Latencies[] compiled = new BenchRuns.Latencies[reps];
+            for (int r = 0; r < reps; r++) {
+                compiled[r] = runs.benchmarkAppLatency(blob.toString());
+            }
+            report.add(LATENCY, name, at, "ovdetect median", "ms", medians(inside));
+            report.add(LATENCY, name, at, "ovdetect 99th percentile", "ms", percentiles(inside));
+            report.add(LATENCY, name, at, "benchmark_app raw model median", "ms", medians(raw));
+            report.add(LATENCY, name, at, "benchmark_app raw model 99th percentile", "ms", percentiles(raw));
+            report.add(LATENCY, name, at, "benchmark_app ovgst's compiled model median", "ms", medians(compiled));
+            double median = report.median(LATENCY, name, at, "ovdetect median");
+            report.add(LATENCY, name, at, "added over the raw model", "ms",
+                    median - report.median(LATENCY, name, at, "benchmark_app raw model median"));
+            report.add(LATENCY, name, at, "added over ovgst's compiled model", "ms",
+                    median - report.median(LATENCY, name, at, "benchmark_app ovgst's compiled model median"));
+        }
+    }
+
+    private static void measureStreams(BenchRuns runs, BenchReport report, String model, String name, int reps) {
+        double oneStream = report.median(THROUGHPUT, name, "640x480", OVDETECT);
+        if (Double.isNaN(oneStream)) {
+            oneStream = runs.detect(model, 640, 480, 60, "", null).fps();
+        }
+        double single = Double.NaN;
+        for (int streams : STREAM_COUNTS) {
+            String row = streams + (streams == 1 ? " stream" : " streams");
+            int perStream = runs.framesFor(oneStream / streams);
+            BenchRuns.StreamsRun[] measured = new BenchRuns.StreamsRun[reps];
+            for (int r = 0; r < reps; r++) {
+                measured[r] = runs.streams(model, streams, 640, 480, perStream, true);
+            }
+            double[] aggregate = Arrays.stream(measured).mapToDouble(BenchRuns.StreamsRun::aggregateFps).toArray();
+            report.add(STREAMS, name, row, "aggregate fps", "fps", aggregate);
+            report.add(STREAMS, name, row, "slowest stream fps", "fps",
+                    Arrays.stream(measured).mapToDouble(BenchRuns.StreamsRun::slowestStreamFps).toArray());
+            report.add(STREAMS, name, row, "peak RSS MB", "MB",
+                    Arrays.stream(measured).mapToDouble(BenchRuns.StreamsRun::peakRssMb).toArray());
+            double median = report.median(STREAMS, name, row, "aggregate fps");
+            if (streams == 1) {
+                single = median;
+            }
+            report.add(STREAMS, name, row, "aggregate / one stream's", "ratio", median / single);
+        }
+    }
+
+    /** Runs {@code run} {@code reps} times, adds the figure and returns its median. */
+    private static double measure(BenchReport report, String section, String model, String size, String line,
+            String unit, int reps, DoubleSupplier run) {
+        double[] values = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            values[r] = run.getAsDouble();
+        }
+        report.add(section, model, size, line, unit, values);
+        return report.median(section, model, size, line);
+    }
+
+    private static double[] medians(BenchRuns.Latencies[] runs) {
+        return Arrays.stream(runs).mapToDouble(BenchRuns.Latencies::medianMs).toArray();
+    }
+
+    private static double[] percentiles(BenchRuns.Latencies[] runs) {
+        return Arrays.stream(runs).mapToDouble(BenchRuns.Latencies::p99Ms).toArray();
+    }
+
+    /** {@code --streams-child STREAMS WIDTH HEIGHT FRAMES SHARED MODEL}: one streams run, for {@link BenchRuns#streams}. */
+    private static int streamsChild(String[] args, PrintStream out) throws IOException {
+        if (args.length != 7) {
+            throw new UsageException("--streams-child takes STREAMS WIDTH HEIGHT FRAMES SHARED MODEL");
+        }
+        out.println(BenchRuns.streamsHere(args[6], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]), Boolean.parseBoolean(args[5])).line());
+        return 0;
+    }
+
+    private static List<int[]> parseSizes(String text) {
+        List<int[]> sizes = new ArrayList<>();
+        for (String size : text.split(",")) {
+            String[] parts = size.strip().split("x");
+            try {
+                sizes.add(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
+            } catch (RuntimeException e) {
+                throw new UsageException("--sizes takes WIDTHxHEIGHT,... e.g. 640x480,1280x720; got '" + text + "'");
+            }
+        }
+        return sizes;
+    }
+
+    private static int positive(String[] args, int index) {
+        int value = Integer.parseInt(value(args, index));
+        if (value < 1) {
+            throw new UsageException(args[index - 1] + " takes a positive number, got " + value);
+        }
+        return value;
     }
 
     private static String value(String[] args, int index) {
@@ -88,81 +289,5 @@ final class BenchCommand {
             throw new UsageException(args[index - 1] + " needs a value");
         }
         return args[index];
-    }
-
-    /**
-     * Frames per second from the first frame out to the last (start-up excluded) when {@code timed}
-     * names an ovdetect, else over the whole run.
-     */
-    private static double framesPerSecond(String description, int frames, boolean detect) {
-        AtomicLong first = new AtomicLong();
-        AtomicLong last = new AtomicLong();
-        AtomicLong count = new AtomicLong();
-        long start = System.nanoTime();
-        try (Pipeline pipeline = Pipeline.parse(description)) {
-            if (detect) {
-                pipeline.element("detect", OvDetect.class).addListener((frame, pts, detections) -> {
-                    long now = System.nanoTime();
-                    first.compareAndSet(0, now);
-                    last.set(now);
-                    count.incrementAndGet();
-                });
-            }
-            Pipeline.Outcome outcome = pipeline.run(System.err::println);
-            if (!outcome.ok()) {
-                throw new IllegalStateException(outcome.errorSource() + ": " + outcome.errorMessage());
-            }
-        }
-        if (detect && count.get() > 1) {
-            return (count.get() - 1) / ((last.get() - first.get()) / 1e9);
-        }
-        return frames / ((System.nanoTime() - start) / 1e9);
-    }
-
-    /** ovdetect's engine with its default settings, fed one frame over and over: OpenVINO's share. */
-    private static double engineAlone(Path model, int frames, int width, int height) {
-        FrameLayout layout = FrameLayout.packed(PixelFormat.BGR, width, height);
-        AtomicLong delivered = new AtomicLong();
-        ResultSink<Integer> count = new ResultSink<>() {
-            @Override
-            public void deliver(Integer tag, InferenceResults results) {
-                delivered.incrementAndGet();
-            }
-
-            @Override
-            public void discard(Integer tag) {}
-
-            @Override
-            public void fail(Integer tag, RuntimeException error) {
-                throw error;
-            }
-        };
-        try (Arena arena = Arena.ofConfined();
-                InferenceEngine<Integer> engine = InferenceEngine.open(EngineSettings.of(model)
-                        .withNormalization(127.5f, 127.5f), layout, count)) {
-            MemorySegment frame = arena.allocate(layout.size());
-            long start = System.nanoTime();
-            for (int i = 0; i < frames; i++) {
-                engine.submit(i, frame);
-            }
-            engine.drain();
-            return delivered.get() / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    /** OpenVINO's benchmark_app from the project venv, or null (with a note) when it cannot run. */
-    private static Double benchmarkApp(Path home, String model, PrintStream out)
-            throws IOException, InterruptedException {
-        Path app = home.resolve(".venv/bin/benchmark_app");
-        Process process = new ProcessBuilder(app.toString(), "-m", model, "-hint", "throughput", "-t", "10")
-                .redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Matcher throughput = THROUGHPUT.matcher(text);
-        if (process.waitFor() != 0 || !throughput.find()) {
-            out.println("  benchmark_app did not report a throughput:\n" + text);
-            return null;
-        }
-        return Double.parseDouble(throughput.group(1));
     }
 }

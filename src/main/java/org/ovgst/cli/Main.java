@@ -21,8 +21,10 @@ public final class Main {
               launch   run a gst-launch-1.0 pipeline description; our elements can be anywhere in it
               inspect  show our elements and their properties (gst-inspect-1.0)
               env      print the exports that let gst-launch-1.0 and others find our elements
-              bench    frame rate of ovdetect beside OpenVINO's benchmark_app on the same model;
+              bench    ovdetect beside the source, benchmark_app and Python peers: rates, ratios,
+                       latency, heap, streams (out/bench: CSV, PNG); --quick; --model M; --sizes WxH,...
                        --soak [minutes]: memory of a live pipeline in gst-launch-1.0 (10 minutes)
+                       --jmh [JMH args]: the JMH benchmarks of the per-frame Java work
               infer    run one model on tensors from .npy files, or list its inputs and outputs
               setup    install what ovgst needs (done automatically by every command)
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.ovgst.files.UserFiles;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
@@ -38,7 +39,7 @@ public abstract class InferenceElement extends BridgeBin {
             "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)", "CPU",
             READY_ONLY);
     static final Property.Int NIREQ = new Property.Int("nireq",
-            "Inference requests in flight; 0 = the device's optimal number", 0, 64, 0, READY_ONLY);
+            "Inference requests in flight; 0 = one more than the device's optimal number", 0, 64, 0, READY_ONLY);
     static final Property.Int BATCH_SIZE = new Property.Int("batch-size",
             "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64, 1, READY_ONLY);
     static final Property.Bool ASYNC = new Property.Bool("async",
@@ -75,6 +76,15 @@ public abstract class InferenceElement extends BridgeBin {
         }
     }
 
+    /** Told of each frame as it leaves the element, for applications that time it (a bench, a monitor). */
+    @FunctionalInterface
+    public interface FrameTimer {
+        /** @param nanosInside from the frame's arrival to its hand-over to the source pad, results attached */
+        void frameLeft(long frame, long nanosInside);
+    }
+
+    private final List<FrameTimer> timers = new CopyOnWriteArrayList<>();
+
     // Stream state: the settings from start(), the engine from the first caps; dropped in stop().
     private InferenceSettings settings;
     private EngineSettings engineSettings;
@@ -92,6 +102,26 @@ public abstract class InferenceElement extends BridgeBin {
                 RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID));
         all.addAll(List.of(own));
         return all;
+    }
+
+    /** Adds a timer told of every frame that leaves, on the delivery thread: it must return quickly. */
+    public void addFrameTimer(FrameTimer timer) {
+        timers.add(timer);
+    }
+
+    /**
+     * Writes the model this element runs for its current caps, pre-processing included, as the
+     * device's blob (OpenVINO's {@code benchmark_app -m file.blob} times it). Call it from a listener
+     * or timer, while frames flow.
+     *
+     * @throws IllegalStateException before the first frame's caps or after the element stopped
+     */
+    public void exportCompiledModel(Path file) {
+        InferenceEngine<BufferFrame> current = engine;
+        if (current == null) {
+            throw new IllegalStateException("no model compiled yet: export while frames flow");
+        }
+        current.exportCompiledModel(file);
     }
 
     // ---- what elements provide ----
@@ -270,6 +300,12 @@ public abstract class InferenceElement extends BridgeBin {
                 } catch (Throwable t) {
                     InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
                             + engineSettings.model() + ": " + t.getMessage(), t.toString());
+                }
+            }
+            if (!timers.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
+                long inside = System.nanoTime() - frame.arrived();
+                for (FrameTimer timer : timers) {
+                    timer.frameLeft(frame.index(), inside);
                 }
             }
             send(frame);

@@ -2,6 +2,7 @@ package org.ovgst.infer;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
@@ -550,6 +551,15 @@ public final class InferenceEngine<T> implements AutoCloseable {
      */
     public long batchInferenceNanos() {
         return pool.batchNanos();
+    }
+
+    /**
+     * Writes the model compiled for the current frame layout, pre-processing included, as the
+     * device's blob ({@link org.ovgst.openvino.CompiledModel#export}): what this engine runs, for
+     * {@code benchmark_app} to time without GStreamer.
+     */
+    public void exportCompiledModel(Path file) {
+        pool.compiled().export(file);
     }
 
     /** Where frames of the current layout lie in the model's input. */

@@ -1,7 +1,9 @@
 package org.ovgst.openvino;
 
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.List;
 
 /** A model compiled for one device ({@code ov_compiled_model_t}); makes infer requests. */
@@ -73,5 +75,15 @@ public final class CompiledModel extends NativeResource {
     public InferRequest createInferRequest() {
         return new InferRequest(OpenVino.library().callForAddress("ov_compiled_model_create_infer_request", handle()),
                 this);
+    }
+
+    /**
+     * Writes the compiled model, pre-processing included, as the device's blob: OpenVINO's
+     * {@code benchmark_app -m file.blob} and {@code Core.import_model} run it as it is.
+     */
+    public void export(Path file) {
+        try (Arena arena = Arena.ofConfined()) {
+            OpenVino.library().call("ov_compiled_model_export_model", handle(), arena.allocateFrom(file.toString()));
+        }
     }
 }

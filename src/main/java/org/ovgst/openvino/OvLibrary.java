@@ -98,6 +98,7 @@ final class OvLibrary {
             Map.entry("ov_compiled_model_output_by_index", STATUS_PLP),
             Map.entry("ov_compiled_model_create_infer_request", STATUS_PP),
             Map.entry("ov_compiled_model_get_property", STATUS_PPP),
+            Map.entry("ov_compiled_model_export_model", STATUS_PP),
             Map.entry("ov_compiled_model_free", VOID_P),
             // ov_infer_request.h
             Map.entry("ov_infer_request_set_tensor", STATUS_PPP),
