@@ -486,8 +486,8 @@ class InferenceEngineTest {
         };
         try (var engine = InferenceEngine.open(EngineFrames.faceSettings().withBatchSize(3), BGR, recorder)) {
             assertEquals("input", engine.inputName());
-            // nireq 0: the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS under the THROUGHPUT hint.
-            assertTrue(engine.nireq() >= 1, "nireq " + engine.nireq());
+            // nireq 0: one more than the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS (at least 1) under the THROUGHPUT hint.
+            assertTrue(engine.nireq() >= 2, "nireq " + engine.nireq());
             System.out.println("nireq=0 gave " + engine.nireq() + " requests");
             assertEquals(3, engine.batchSize());
             assertTrue(engine.submit(0, frames[0]));
