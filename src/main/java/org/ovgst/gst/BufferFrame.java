@@ -7,9 +7,18 @@ import java.lang.foreign.MemorySegment;
 import org.ovgst.infer.FrameLayout;
 
 /**
- * One frame on its way through a bridge: the sample pulled from the appsink, its buffer made
- * writable (so metadata can be attached) and mapped, until it is pushed into the appsrc or dropped.
- * Exactly one of {@link #push} and {@link #drop} releases it.
+ * One frame on its way through a bridge: the sample pulled from the appsink and its buffer, mapped,
+ * until it is pushed into the appsrc or dropped. Exactly one of {@link #push} and {@link #drop}
+ * releases it.
+ *
+ * <p><b>Writable as late as possible.</b> The appsink keeps a reference to the last sample it gave
+ * out until it gives out the next one, so a buffer made writable on arrival is a new GstBuffer
+ * sharing the pool's memory; the pool then throws away its own buffer when it comes back (its
+ * memory is not exclusive) and allocates a new one for every frame: page faults over the whole
+ * frame, and new addresses that defeat the engine's zero-copy cache. At 1920x1080 that cost a
+ * third of ovdetect's rate. Elements that only read the frame map it read-only and attach metadata
+ * after {@link #makeWritable}, once the appsink has moved on and the buffer can simply be taken
+ * out of the sample.
  */
 public final class BufferFrame {
     private static final long BUFFER_SIZE = StructOffsets.size("GstBuffer");
@@ -18,7 +27,9 @@ public final class BufferFrame {
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
 
     private final MemorySegment sample;
-    private final MemorySegment buffer;
+    /** The sample's buffer (borrowed), or after {@link #makeWritable} a writable one of the frame's own. */
+    private MemorySegment buffer;
+    private boolean ownsBuffer;
     private final MemorySegment mapInfo;
     private final MemorySegment data;
     private final FrameLayout layout;
@@ -45,22 +56,28 @@ public final class BufferFrame {
     }
 
     /**
-     * Takes over a pulled sample: references its buffer, makes that writable and maps it.
-     * Returns null (and releases the sample) if the buffer cannot be mapped.
+     * Takes over a pulled sample and maps its buffer: for writing (made writable first) when
+     * {@code mapFlags} say so, else read-only. Returns null (and releases the sample) if the buffer
+     * cannot be mapped.
      */
     static BufferFrame take(MemorySegment sample, FrameLayout layout, long index,
             long playingPeriod, int mapFlags, MapInfoPool pool) throws Throwable {
+        boolean write = (mapFlags & FrameOps.MAP_WRITE) != 0;
         // Sized to the GstBuffer struct once, so reading its fields makes no new segment.
-        MemorySegment buffer = FrameOps.makeWritable(FrameOps.ref(FrameOps.sampleBuffer(sample)))
+        MemorySegment buffer = (write ? FrameOps.writableBuffer(sample) : FrameOps.sampleBuffer(sample))
                 .reinterpret(BUFFER_SIZE);
         MemorySegment mapInfo = pool.take();
         if (!FrameOps.map(buffer, mapInfo, mapFlags)) {
             pool.give(mapInfo);
-            FrameOps.unref(buffer);
+            if (write) {
+                FrameOps.unref(buffer);
+            }
             FrameOps.unref(sample);
             return null;
         }
-        return new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, pool);
+        BufferFrame frame = new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, pool);
+        frame.ownsBuffer = write;
+        return frame;
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -72,9 +89,20 @@ public final class BufferFrame {
         return layout;
     }
 
-    /** The {@code GstBuffer*}, writable: for attaching metadata. */
+    /** The {@code GstBuffer*}: writable, for attaching metadata, after {@link #makeWritable}. */
     public MemorySegment buffer() {
         return buffer;
+    }
+
+    /** Makes the buffer writable, for metadata; only once unmapped (a copy would leave the mapping behind). */
+    void makeWritable() throws Throwable {
+        if (mapped) {
+            throw new IllegalStateException("unmap the frame before making it writable");
+        }
+        if (!ownsBuffer) {
+            buffer = FrameOps.writableBuffer(sample).reinterpret(BUFFER_SIZE);
+            ownsBuffer = true;
+        }
     }
 
     /** Presentation time in nanoseconds, or -1 when the buffer has none. */
@@ -118,14 +146,19 @@ public final class BufferFrame {
             return FrameOps.pushSample(appsrc, out);
         } finally {
             FrameOps.unref(out);
-            FrameOps.unref(buffer);
-            FrameOps.unref(sample);
+            release();
         }
     }
 
     void drop() throws Throwable {
         unmap();
-        FrameOps.unref(buffer);
+        release();
+    }
+
+    private void release() throws Throwable {
+        if (ownsBuffer) {
+            FrameOps.unref(buffer);
+        }
         FrameOps.unref(sample);
     }
 }

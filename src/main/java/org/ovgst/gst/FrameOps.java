@@ -15,6 +15,10 @@ final class FrameOps {
     private static final FunctionDescriptor P_P = FunctionDescriptor.of(ADDRESS, ADDRESS);
     private static final MethodHandle PULL_SAMPLE = GstLib.downcall("gst_app_sink_pull_sample", P_P);
     private static final MethodHandle SAMPLE_BUFFER = GstLib.downcall("gst_sample_get_buffer", P_P);
+    private static final MethodHandle SAMPLE_SET_BUFFER = GstLib.downcall("gst_sample_set_buffer",
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    private static final MethodHandle IS_WRITABLE = GstLib.downcall("gst_mini_object_is_writable",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SAMPLE_CAPS = GstLib.downcall("gst_sample_get_caps", P_P);
     private static final MethodHandle SAMPLE_SEGMENT = GstLib.downcall("gst_sample_get_segment", P_P);
     private static final MethodHandle SAMPLE_NEW = GstLib.downcall("gst_sample_new",
@@ -42,6 +46,19 @@ final class FrameOps {
 
     static MemorySegment sampleBuffer(MemorySegment sample) throws Throwable {
         return (MemorySegment) SAMPLE_BUFFER.invokeExact(sample);
+    }
+
+    /**
+     * The sample's buffer, writable, as a reference of the caller's. A sample only the caller holds
+     * gives its buffer up (keeping caps and segment): the buffer is then the caller's alone, and
+     * writable as it is. Otherwise the buffer is copied: a new GstBuffer over the same memory.
+     */
+    static MemorySegment writableBuffer(MemorySegment sample) throws Throwable {
+        MemorySegment buffer = ref(sampleBuffer(sample));
+        if ((int) IS_WRITABLE.invokeExact(sample) != 0) {
+            SAMPLE_SET_BUFFER.invokeExact(sample, MemorySegment.NULL);
+        }
+        return makeWritable(buffer);
     }
 
     static MemorySegment sampleCaps(MemorySegment sample) throws Throwable {

@@ -296,6 +296,7 @@ public abstract class InferenceElement extends BridgeBin {
             if (results != null) {
                 try {
                     frame.unmap();
+                    frame.makeWritable();
                     apply(frame, results);
                 } catch (Throwable t) {
                     InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "

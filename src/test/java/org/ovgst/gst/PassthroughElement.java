@@ -19,6 +19,9 @@ final class PassthroughElement extends BridgeBin {
             "Filter/Video", "Passes frames through the appsink/appsrc bridge", List.of(DELAYED), CAPS, CAPS,
             PassthroughElement::new);
 
+    /** Told of every frame before it is sent on, when set: what a test wants to see of the frames. */
+    static volatile java.util.function.Consumer<BufferFrame> observer;
+
     private ExecutorService sender;
 
     private PassthroughElement(MemorySegment self, ElementSpec spec) {
@@ -47,6 +50,10 @@ final class PassthroughElement extends BridgeBin {
 
     @Override
     protected void process(BufferFrame frame) {
+        java.util.function.Consumer<BufferFrame> seeing = observer;
+        if (seeing != null) {
+            seeing.accept(frame);
+        }
         if (sender == null) {
             send(frame);
         } else {
