@@ -16,10 +16,11 @@ import openvino as ov
 import peer_common as common
 
 
-def main():
-    args = common.parse_args(__doc__.splitlines()[0])
-    compiled_model = common.compile_model(args, common.DOCUMENTED, common.THROUGHPUT)
-    results = common.Results("appsink_async", args)
+def main(peer="appsink_async", order=common.DOCUMENTED, doc=__doc__):
+    """The peer named `peer`, with the pre-processing in `order` (appsink_async_fast.py: FAST)."""
+    args = common.parse_args(doc.splitlines()[0])
+    compiled_model = common.compile_model(args, order, common.THROUGHPUT)
+    results = common.Results(peer, args)
 
     def completed(request, index):
         # The request's outputs stay valid until this returns; then the queue reuses it.

@@ -9,27 +9,8 @@ differs from the documented order's only by the rounding of the resized values t
 peer_common.py has the command line (--help) and the result line.
 """
 
-import openvino as ov
-
+import appsink_async
 import peer_common as common
 
-
-def main():
-    args = common.parse_args(__doc__.splitlines()[0])
-    compiled_model = common.compile_model(args, common.FAST, common.THROUGHPUT)
-    results = common.Results("appsink_async_fast", args)
-
-    def completed(request, index):
-        # The request's outputs stay valid until this returns; then the queue reuses it.
-        results.completed(index, request.get_output_tensor(0).data)
-
-    queue = ov.AsyncInferQueue(compiled_model, 0)
-    queue.set_callback(completed)
-    for index, frame in enumerate(common.frames(args)):
-        queue.start_async(frame, index)
-    queue.wait_all()
-    results.report()
-
-
 if __name__ == "__main__":
-    main()
+    appsink_async.main("appsink_async_fast", common.FAST, __doc__)

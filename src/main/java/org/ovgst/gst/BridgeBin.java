@@ -168,7 +168,7 @@ public abstract class BridgeBin extends Element {
     protected abstract void stop();
 
     /** A frame on the streaming thread; the subclass must eventually {@link #send} or {@link #discard} it. */
-    protected abstract void process(BufferFrame frame) throws Exception;
+    protected abstract void process(BufferFrame frame) throws Throwable;
 
     /** The frame format, before the first frame and whenever the caps change. */
     protected void layoutChanged(FrameLayout layout) throws Exception {}

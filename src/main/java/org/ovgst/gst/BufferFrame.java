@@ -30,8 +30,8 @@ public final class BufferFrame {
     /** The sample's buffer (borrowed), or after {@link #makeWritable} a writable one of the frame's own. */
     private MemorySegment buffer;
     private boolean ownsBuffer;
-    private final MemorySegment mapInfo;
-    private final MemorySegment data;
+    private MemorySegment mapInfo;
+    private MemorySegment data;
     private final FrameLayout layout;
     private final long index;
     private final MapInfoPool pool;
@@ -92,6 +92,24 @@ public final class BufferFrame {
     /** The {@code GstBuffer*}: writable, for attaching metadata, after {@link #makeWritable}. */
     public MemorySegment buffer() {
         return buffer;
+    }
+
+    /**
+     * Maps the frame for writing instead of reading, writable first (a copy of the frame while the
+     * appsink still holds the sample: call it only for frames that will be written); returns the bytes.
+     */
+    MemorySegment mapForWriting() throws Throwable {
+        unmap();
+        makeWritable();
+        MemorySegment mapInfo = pool.take();
+        if (!FrameOps.map(buffer, mapInfo, FrameOps.MAP_READ | FrameOps.MAP_WRITE)) {
+            pool.give(mapInfo);
+            throw new IllegalStateException("could not map a frame for writing");
+        }
+        this.mapInfo = mapInfo;
+        this.data = mapInfo.get(ADDRESS, MAP_DATA).reinterpret(mapInfo.get(JAVA_LONG, MAP_SIZE));
+        mapped = true;
+        return data;
     }
 
     /** Makes the buffer writable, for metadata; only once unmapped (a copy would leave the mapping behind). */

@@ -14,7 +14,7 @@ public final class OvWatermark extends BridgeBin {
     private Watermark watermark;
 
     private OvWatermark(MemorySegment self, ElementSpec spec) {
-        super(self, spec, FrameOps.MAP_READ | FrameOps.MAP_WRITE);
+        super(self, spec, FrameOps.MAP_READ);
     }
 
     @Override
@@ -26,8 +26,19 @@ public final class OvWatermark extends BridgeBin {
     }
 
     @Override
-    protected void process(BufferFrame frame) {
-        watermark.draw(frame.data(), RoiMeta.read(frame.buffer()));
+    protected void process(BufferFrame frame) throws Throwable {
+        List<Region> regions = RoiMeta.read(frame.buffer());
+        // A frame with nothing to draw passes as it came: no copy, and back to its pool.
+        if (!regions.isEmpty()) {
+            MemorySegment pixels;
+            try {
+                pixels = frame.mapForWriting();
+            } catch (Throwable t) {
+                discard(frame);
+                throw t;
+            }
+            watermark.draw(pixels, regions);
+        }
         send(frame);
     }
 
