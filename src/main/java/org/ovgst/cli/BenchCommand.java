@@ -5,10 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.ovgst.openvino.OpenVino;
 
 /**
@@ -114,14 +114,11 @@ final class BenchCommand {
         Files.createDirectories(outDir);
         String ovdetectProperties = String.join(" ", properties);
         out.printf(Locale.ROOT, "ovgst bench: %d repetitions of about %.1f s each; source %s; ovdetect %s%n", reps,
-                seconds, BenchRuns.source(0, 0).replaceAll(" !.*", ""), ovdetectProperties);
+                seconds, BenchRuns.SOURCE_ELEMENT, ovdetectProperties);
         long start = System.nanoTime();
         for (String model : models) {
             String name = Path.of(model).getFileName().toString();
-            double[] raw = new double[reps];
-            for (int r = 0; r < reps; r++) {
-                raw[r] = runs.benchmarkAppThroughput(model);
-            }
+            double[] raw = values(repeat(reps, () -> runs.benchmarkAppThroughput(model)), Double::doubleValue);
             for (int[] size : sizes) {
                 String frames = size[0] + "x" + size[1];
                 out.printf(Locale.ROOT, "  %s at %s...%n", name, frames);
@@ -145,22 +142,19 @@ final class BenchCommand {
         // A short first run warms up, exports the model as compiled, and tells how many frames last long enough.
         double rough = runs.detect(model, width, height, WARM_UP_FRAMES, properties, blob).fps();
         int detectFrames = runs.framesFor(rough);
+        int sourceFrames = runs.framesFor(runs.sourceAlone(width, height, 100));
         double source = measure(report, THROUGHPUT, name, frames, SOURCE, "fps", reps,
-                () -> runs.sourceAlone(width, height, runs.framesFor(runs.sourceAlone(width, height, 100))));
+                () -> runs.sourceAlone(width, height, sourceFrames));
         report.add(THROUGHPUT, name, frames, RAW, "fps", raw);
         double limit = 1 / (1 / source + 1 / report.median(THROUGHPUT, name, frames, RAW));
         report.add(THROUGHPUT, name, frames, LIMIT, "fps", limit);
         measure(report, THROUGHPUT, name, frames, COMPILED, "fps", reps,
                 () -> runs.benchmarkAppThroughput(blob.toString()));
-        double[] heap = new double[reps];
-        double[] fps = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            BenchRuns.DetectRun run = runs.detect(model, width, height, detectFrames, properties, null);
-            fps[r] = run.fps();
-            heap[r] = run.heapBytesPerFrame();
-        }
-        report.add(THROUGHPUT, name, frames, OVDETECT, "fps", fps);
-        report.add(HEAP, name, frames, "Java heap per frame, all threads", "bytes", heap);
+        List<BenchRuns.DetectRun> detected = repeat(reps,
+                () -> runs.detect(model, width, height, detectFrames, properties, null));
+        report.add(THROUGHPUT, name, frames, OVDETECT, "fps", values(detected, BenchRuns.DetectRun::fps));
+        report.add(HEAP, name, frames, "Java heap per frame, all threads", "bytes",
+                values(detected, BenchRuns.DetectRun::heapBytesPerFrame));
         double detect = report.median(THROUGHPUT, name, frames, OVDETECT);
         report.add(RATIOS, name, frames, "ovdetect / combined limit", "ratio", detect / limit);
         for (String[] peer : PEERS) {
@@ -178,27 +172,24 @@ final class BenchCommand {
      */
     private static void measureLatency(BenchRuns runs, BenchReport report, String model, String name,
             List<int[]> sizes, int reps, Path outDir) {
-        BenchRuns.Latencies[] raw = new BenchRuns.Latencies[reps];
-        for (int r = 0; r < reps; r++) {
-            raw[r] = runs.benchmarkAppLatency(model);
-        }
+        List<BenchRuns.Latencies> raw = repeat(reps, () -> runs.benchmarkAppLatency(model));
         int frames = runs.framesFor(30);
         for (int[] size : sizes) {
             String at = size[0] + "x" + size[1];
             Path blob = outDir.resolve(name + "-" + at + "-latency.blob");
-            BenchRuns.Latencies[] inside = new BenchRuns.Latencies[reps];
+            // The first run exports the model as compiled with the latency hint.
+            List<BenchRuns.Latencies> inside = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
-                inside[r] = runs.detectLatency(model, size[0], size[1], frames, r == 0 ? blob : null);
+                inside.add(runs.detectLatency(model, size[0], size[1], frames, r == 0 ? blob : null));
             }
-            BenchRuns.Latencies[] compiled = new BenchRuns.Latencies[reps];
-            for (int r = 0; r < reps; r++) {
-                compiled[r] = runs.benchmarkAppLatency(blob.toString());
-            }
-            report.add(LATENCY, name, at, "ovdetect median", "ms", medians(inside));
-            report.add(LATENCY, name, at, "ovdetect 99th percentile", "ms", percentiles(inside));
-            report.add(LATENCY, name, at, "benchmark_app raw model median", "ms", medians(raw));
-            report.add(LATENCY, name, at, "benchmark_app raw model 99th percentile", "ms", percentiles(raw));
-            report.add(LATENCY, name, at, "benchmark_app ovgst's compiled model median", "ms", medians(compiled));
+            report.add(LATENCY, name, at, "ovdetect median", "ms", values(inside, BenchRuns.Latencies::medianMs));
+            report.add(LATENCY, name, at, "ovdetect 99th percentile", "ms", values(inside, BenchRuns.Latencies::p99Ms));
+            report.add(LATENCY, name, at, "benchmark_app raw model median", "ms",
+                    values(raw, BenchRuns.Latencies::medianMs));
+            report.add(LATENCY, name, at, "benchmark_app raw model 99th percentile", "ms",
+                    values(raw, BenchRuns.Latencies::p99Ms));
+            report.add(LATENCY, name, at, "benchmark_app ovgst's compiled model median", "ms",
+                    values(repeat(reps, () -> runs.benchmarkAppMedian(blob.toString())), Double::doubleValue));
             double median = report.median(LATENCY, name, at, "ovdetect median");
             report.add(LATENCY, name, at, "added over the raw model", "ms",
                     median - report.median(LATENCY, name, at, "benchmark_app raw model median"));
@@ -216,16 +207,12 @@ final class BenchCommand {
         for (int streams : STREAM_COUNTS) {
             String row = streams + (streams == 1 ? " stream" : " streams");
             int perStream = runs.framesFor(oneStream / streams);
-            BenchRuns.StreamsRun[] measured = new BenchRuns.StreamsRun[reps];
-            for (int r = 0; r < reps; r++) {
-                measured[r] = runs.streams(model, streams, 640, 480, perStream, true);
-            }
-            double[] aggregate = Arrays.stream(measured).mapToDouble(BenchRuns.StreamsRun::aggregateFps).toArray();
-            report.add(STREAMS, name, row, "aggregate fps", "fps", aggregate);
+            int count = streams;
+            List<BenchRuns.StreamsRun> measured = repeat(reps, () -> runs.streams(model, count, 640, 480, perStream));
+            report.add(STREAMS, name, row, "aggregate fps", "fps", values(measured, BenchRuns.StreamsRun::aggregateFps));
             report.add(STREAMS, name, row, "slowest stream fps", "fps",
-                    Arrays.stream(measured).mapToDouble(BenchRuns.StreamsRun::slowestStreamFps).toArray());
-            report.add(STREAMS, name, row, "peak RSS MB", "MB",
-                    Arrays.stream(measured).mapToDouble(BenchRuns.StreamsRun::peakRssMb).toArray());
+                    values(measured, BenchRuns.StreamsRun::slowestStreamFps));
+            report.add(STREAMS, name, row, "peak RSS MB", "MB", values(measured, BenchRuns.StreamsRun::peakRssMb));
             double median = report.median(STREAMS, name, row, "aggregate fps");
             if (streams == 1) {
                 single = median;
@@ -236,30 +223,31 @@ final class BenchCommand {
 
     /** Runs {@code run} {@code reps} times, adds the figure and returns its median. */
     private static double measure(BenchReport report, String section, String model, String size, String line,
-            String unit, int reps, DoubleSupplier run) {
-        double[] values = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            values[r] = run.getAsDouble();
-        }
-        report.add(section, model, size, line, unit, values);
+            String unit, int reps, Supplier<Double> run) {
+        report.add(section, model, size, line, unit, values(repeat(reps, run), Double::doubleValue));
         return report.median(section, model, size, line);
     }
 
-    private static double[] medians(BenchRuns.Latencies[] runs) {
-        return Arrays.stream(runs).mapToDouble(BenchRuns.Latencies::medianMs).toArray();
-    }
-
-    private static double[] percentiles(BenchRuns.Latencies[] runs) {
-        return Arrays.stream(runs).mapToDouble(BenchRuns.Latencies::p99Ms).toArray();
-    }
-
-    /** {@code --streams-child STREAMS WIDTH HEIGHT FRAMES SHARED MODEL}: one streams run, for {@link BenchRuns#streams}. */
-    private static int streamsChild(String[] args, PrintStream out) throws IOException {
-        if (args.length != 7) {
-            throw new UsageException("--streams-child takes STREAMS WIDTH HEIGHT FRAMES SHARED MODEL");
+    /** What {@code reps} runs of {@code run} measured, in order. */
+    private static <T> List<T> repeat(int reps, Supplier<T> run) {
+        List<T> measured = new ArrayList<>(reps);
+        for (int r = 0; r < reps; r++) {
+            measured.add(run.get());
         }
-        out.println(BenchRuns.streamsHere(args[6], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]), Integer.parseInt(args[4]), Boolean.parseBoolean(args[5])).line());
+        return measured;
+    }
+
+    private static <T> double[] values(List<T> runs, ToDoubleFunction<T> figure) {
+        return runs.stream().mapToDouble(figure).toArray();
+    }
+
+    /** {@code --streams-child STREAMS WIDTH HEIGHT FRAMES MODEL}: one streams run, for {@link BenchRuns#streams}. */
+    private static int streamsChild(String[] args, PrintStream out) throws IOException {
+        if (args.length != 6) {
+            throw new UsageException("--streams-child takes STREAMS WIDTH HEIGHT FRAMES MODEL");
+        }
+        out.println(BenchRuns.streamsHere(args[5], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]), Integer.parseInt(args[4])).line());
         return 0;
     }
 

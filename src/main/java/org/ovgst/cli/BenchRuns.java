@@ -37,6 +37,8 @@ final class BenchRuns {
 
     private final Path home;
     private final double seconds;
+    /** The venv's site-packages, for the Python peers; found at their first run. */
+    private String sitePackages;
 
     /** @param seconds how long each timed run should last, roughly */
     BenchRuns(Path home, double seconds) {
@@ -50,8 +52,16 @@ final class BenchRuns {
     /** What a latency run measured: each frame's time inside ovdetect, milliseconds. */
     record Latencies(double medianMs, double p99Ms) {}
 
-    static String source(int width, int height) {
-        return "videotestsrc pattern=black ! video/x-raw,format=BGR,width=" + width + ",height=" + height;
+    /** The source of every line: it costs next to nothing per frame. */
+    static final String SOURCE_ELEMENT = "videotestsrc pattern=black";
+
+    /** {@code frames} frames of {@code width} x {@code height} BGR from {@link #SOURCE_ELEMENT}. */
+    static String source(int width, int height, int frames) {
+        return source(SOURCE_ELEMENT, width, height, frames);
+    }
+
+    private static String source(String element, int width, int height, int frames) {
+        return element + " num-buffers=" + frames + " ! video/x-raw,format=BGR,width=" + width + ",height=" + height;
     }
 
     /** Frames for a run of about {@link #seconds} at {@code fps}, between 60 and 20 000. */
@@ -62,9 +72,8 @@ final class BenchRuns {
     /** The source alone into fakesink: N frames and 2N, the rate from the difference. */
     double sourceAlone(int width, int height, int frames) {
         String tail = " ! fakesink sync=false";
-        String source = source(width, height).replace("pattern=black", "pattern=black num-buffers=%d");
-        long once = timeRun(String.format(Locale.ROOT, source, frames) + tail);
-        long twice = timeRun(String.format(Locale.ROOT, source, 2 * frames) + tail);
+        long once = timeRun(source(width, height, frames) + tail);
+        long twice = timeRun(source(width, height, 2 * frames) + tail);
         return frames / (Math.max(1, twice - once) / 1e9);
     }
 
@@ -87,8 +96,8 @@ final class BenchRuns {
         long[] allocated = new long[2];
         int halfway = frames / 2;
         AtomicReference<RuntimeException> exportFailure = new AtomicReference<>();
-        String description = source(width, height).replace("pattern=black", "pattern=black num-buffers=" + frames)
-                + " ! ovdetect name=detect model=" + model + " " + properties + " ! fakesink sync=false";
+        String description = source(width, height, frames) + " ! ovdetect name=detect model=" + model + " "
+                + properties + " ! fakesink sync=false";
         run(description, pipeline -> {
             OvDetect detect = pipeline.element("detect", OvDetect.class);
             detect.addListener((frame, pts, detections) -> {
@@ -122,8 +131,7 @@ final class BenchRuns {
         long[] inside = new long[frames];
         AtomicLong count = new AtomicLong();
         AtomicReference<RuntimeException> exportFailure = new AtomicReference<>();
-        String description = "videotestsrc is-live=true pattern=black num-buffers=" + frames
-                + " ! video/x-raw,format=BGR,width=" + width + ",height=" + height + ",framerate=30/1"
+        String description = source(SOURCE_ELEMENT + " is-live=true", width, height, frames) + ",framerate=30/1"
                 + " ! ovdetect name=detect model=" + model + " nireq=1 config=PERFORMANCE_HINT=LATENCY"
                 + " ! fakesink sync=false";
         run(description, pipeline -> {
@@ -160,15 +168,15 @@ final class BenchRuns {
     /**
      * {@code streams} pipelines {@code source ! ovdetect ! fakesink} in one pipeline of a new JVM
      * (so that its peak RSS is theirs alone), each stream with its own ovdetect, all sharing one
-     * {@code model-instance-id} when {@code shared}.
+     * {@code model-instance-id}.
      */
-    StreamsRun streams(String model, int streams, int width, int height, int frames, boolean shared) {
+    StreamsRun streams(String model, int streams, int width, int height, int frames) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
                 "--streams-child", Integer.toString(streams), Integer.toString(width), Integer.toString(height),
-                Integer.toString(frames), Boolean.toString(shared), model));
+                Integer.toString(frames), model));
         String text = runProcess(command, Map.of());
         Matcher matcher = StreamsRun.LINE.matcher(text);
         if (!matcher.find()) {
@@ -179,16 +187,14 @@ final class BenchRuns {
     }
 
     /** The child of {@link #streams}: runs the streams in this process and measures them. */
-    static StreamsRun streamsHere(String model, int streams, int width, int height, int frames, boolean shared)
-            throws IOException {
+    static StreamsRun streamsHere(String model, int streams, int width, int height, int frames) throws IOException {
         long[] first = new long[streams];
         long[] last = new long[streams];
         long[] count = new long[streams];
         StringBuilder description = new StringBuilder();
         for (int i = 0; i < streams; i++) {
-            description.append(source(width, height).replace("pattern=black", "pattern=black num-buffers=" + frames))
-                    .append(" ! ovdetect name=detect").append(i).append(" model=").append(model)
-                    .append(shared ? " model-instance-id=bench" : "").append(" ! fakesink sync=false ");
+            description.append(source(width, height, frames)).append(" ! ovdetect name=detect").append(i)
+                    .append(" model=").append(model).append(" model-instance-id=bench ! fakesink sync=false ");
         }
         run(description.toString(), pipeline -> {
             for (int i = 0; i < streams; i++) {
@@ -211,17 +217,8 @@ final class BenchRuns {
         }
         long start = Arrays.stream(first).min().orElseThrow();
         long end = Arrays.stream(last).max().orElseThrow();
-        return new StreamsRun((total - streams) / ((end - start) / 1e9), slowest, peakRssMegabytes());
-    }
-
-    /** VmHWM of this process: the most resident memory it has had. */
-    private static double peakRssMegabytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
+        double peakRssMb = SoakCommand.memoryBytes("self", "VmHWM") / (1024.0 * 1024);
+        return new StreamsRun((total - streams) / ((end - start) / 1e9), slowest, peakRssMb);
     }
 
     /** On the delivery thread, which must not throw: the failure is kept for {@link #rethrow}. */
@@ -251,9 +248,13 @@ final class BenchRuns {
     /** benchmark_app with one request and the latency hint: median and 99th percentile, milliseconds. */
     Latencies benchmarkAppLatency(String model) {
         // It reports one percentile a run: the median by default.
-        String median = benchmarkApp(model, "-hint", "latency", "-nireq", "1");
         String tail = benchmarkApp(model, "-hint", "latency", "-nireq", "1", "-latency_percentile", "99");
-        return new Latencies(milliseconds(MEDIAN, median, model), milliseconds(PERCENTILE_99, tail, model));
+        return new Latencies(benchmarkAppMedian(model), milliseconds(PERCENTILE_99, tail, model));
+    }
+
+    /** benchmark_app with one request and the latency hint: the median alone, milliseconds. */
+    double benchmarkAppMedian(String model) {
+        return milliseconds(MEDIAN, benchmarkApp(model, "-hint", "latency", "-nireq", "1"), model);
     }
 
     private static double milliseconds(Pattern pattern, String text, String model) {
@@ -277,20 +278,25 @@ final class BenchRuns {
 
     /** A Python peer of bench/python: the frame rate it prints as its last line. */
     double pythonPeer(String peer, String model, int width, int height, int frames) {
-        Path venvLib = home.resolve(".venv/lib");
-        String sitePackages;
-        try (Stream<Path> versions = Files.list(venvLib)) {
-            sitePackages = versions.map(p -> p.resolve("site-packages")).filter(Files::isDirectory).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no site-packages under " + venvLib
-                            + ": run ./ovgst setup")).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         String text = runProcess(List.of(SYSTEM_PYTHON.toString(), home.resolve("bench/python/" + peer + ".py").toString(),
                 "--model", model, "--width", Integer.toString(width), "--height", Integer.toString(height),
-                "--frames", Integer.toString(frames), "--source", "videotestsrc pattern=black"),
-                Map.of("PYTHONPATH", sitePackages, "PYTHONDONTWRITEBYTECODE", "1"));
+                "--frames", Integer.toString(frames), "--source", SOURCE_ELEMENT),
+                Map.of("PYTHONPATH", sitePackages(), "PYTHONDONTWRITEBYTECODE", "1"));
         return parse(PEER_FPS, text, "a frame rate", peer);
+    }
+
+    private String sitePackages() {
+        if (sitePackages == null) {
+            Path venvLib = home.resolve(".venv/lib");
+            try (Stream<Path> versions = Files.list(venvLib)) {
+                sitePackages = versions.map(p -> p.resolve("site-packages")).filter(Files::isDirectory).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no site-packages under " + venvLib
+                                + ": run ./ovgst setup")).toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sitePackages;
     }
 
     private static double parse(Pattern pattern, String text, String what, String of) {

@@ -64,7 +64,7 @@ final class SoakCommand {
                 return Main.EXIT_FAILURE;
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            long rss = residentBytes(process.pid());
+            long rss = memoryBytes(Long.toString(process.pid()), "VmRSS");
             lastRss = rss;
             if (atReference < 0 && elapsed.compareTo(reference) >= 0) {
                 atReference = rss;
@@ -116,14 +116,14 @@ final class SoakCommand {
         return false;
     }
 
-    /** VmRSS of a process, from /proc. */
-    private static long residentBytes(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
+    /** A memory figure of a process ("self" or a pid) from /proc/.../status, e.g. VmRSS or VmHWM, in bytes. */
+    static long memoryBytes(String process, String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", process, "status"))) {
+            if (line.startsWith(key + ":")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         }
-        throw new IOException("/proc/" + pid + "/status has no VmRSS");
+        throw new IOException("/proc/" + process + "/status has no " + key);
     }
 
     /** Records written so far (ovmetapublish writes one line per frame). */

@@ -91,7 +91,6 @@ public abstract class BridgeBin extends Element {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
 
     private final int slot;
-    private final int mapFlags;
     private final MemorySegment appsink;
     private final MemorySegment appsrc;
     private final MemorySegment sinkPad;
@@ -120,9 +119,8 @@ public abstract class BridgeBin extends Element {
     private long playingPeriods;
     private volatile long playingPeriod = -1;
 
-    protected BridgeBin(MemorySegment self, ElementSpec spec, int mapFlags) {
+    protected BridgeBin(MemorySegment self, ElementSpec spec) {
         super(self, spec);
-        this.mapFlags = mapFlags;
         this.slot = claimSlot(this);
         String name = spec.factoryName();
         appsink = makeChild("appsink", name + "-in");
@@ -384,8 +382,7 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod, mapFlags,
-                    mapInfos);
+            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod, mapInfos);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
                 return FLOW_ERROR;

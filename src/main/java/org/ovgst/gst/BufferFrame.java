@@ -56,28 +56,20 @@ public final class BufferFrame {
     }
 
     /**
-     * Takes over a pulled sample and maps its buffer: for writing (made writable first) when
-     * {@code mapFlags} say so, else read-only. Returns null (and releases the sample) if the buffer
-     * cannot be mapped.
+     * Takes over a pulled sample and maps its buffer read-only ({@link #mapForWriting} for more).
+     * Returns null (and releases the sample) if the buffer cannot be mapped.
      */
-    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index,
-            long playingPeriod, int mapFlags, MapInfoPool pool) throws Throwable {
-        boolean write = (mapFlags & FrameOps.MAP_WRITE) != 0;
+    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, long playingPeriod,
+            MapInfoPool pool) throws Throwable {
         // Sized to the GstBuffer struct once, so reading its fields makes no new segment.
-        MemorySegment buffer = (write ? FrameOps.writableBuffer(sample) : FrameOps.sampleBuffer(sample))
-                .reinterpret(BUFFER_SIZE);
+        MemorySegment buffer = FrameOps.sampleBuffer(sample).reinterpret(BUFFER_SIZE);
         MemorySegment mapInfo = pool.take();
-        if (!FrameOps.map(buffer, mapInfo, mapFlags)) {
+        if (!FrameOps.map(buffer, mapInfo, FrameOps.MAP_READ)) {
             pool.give(mapInfo);
-            if (write) {
-                FrameOps.unref(buffer);
-            }
             FrameOps.unref(sample);
             return null;
         }
-        BufferFrame frame = new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, pool);
-        frame.ownsBuffer = write;
-        return frame;
+        return new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, pool);
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -159,11 +151,15 @@ public final class BufferFrame {
     /** Sends the frame out of the appsrc with its caps and segment; returns the GstFlowReturn. */
     int push(MemorySegment appsrc) throws Throwable {
         unmap();
-        MemorySegment out = FrameOps.newSample(buffer, FrameOps.sampleCaps(sample), FrameOps.sampleSegment(sample));
+        // A buffer taken out of its sample goes in a new one; else the sample goes as it came.
+        MemorySegment out = ownsBuffer
+                ? FrameOps.newSample(buffer, FrameOps.sampleCaps(sample), FrameOps.sampleSegment(sample)) : sample;
         try {
             return FrameOps.pushSample(appsrc, out);
         } finally {
-            FrameOps.unref(out);
+            if (out != sample) {
+                FrameOps.unref(out);
+            }
             release();
         }
     }

@@ -1,7 +1,6 @@
 package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.ovgst.gst.BridgeBin.FLOW_EOS;
 import static org.ovgst.gst.BridgeBin.FLOW_ERROR;
 import static org.ovgst.gst.BridgeBin.FLOW_FLUSHING;
@@ -28,9 +27,6 @@ final class Downstream {
     /** How long a sender waits for room in the appsrc before it looks again whether downstream went flushing. */
     private static final long CHECK_NANOS = 100_000_000L;
     /** GstMessageType ERROR. */
-    private static final int MESSAGE_ERROR = 1 << 1;
-    private static final long MESSAGE_TYPE = StructOffsets.offset("GstMessage.type");
-    private static final long MESSAGE_SRC = StructOffsets.offset("GstMessage.src");
 
     private final BridgeBin bin;
     private final MemorySegment appsrc;
@@ -154,8 +150,7 @@ final class Downstream {
      * with GStreamer's own elements ({@link #ended} names a refused format).
      */
     boolean takeMessage(MemorySegment message) {
-        MemorySegment fields = message.reinterpret(MESSAGE_SRC + ADDRESS.byteSize());
-        if ((fields.get(JAVA_INT, MESSAGE_TYPE) & MESSAGE_ERROR) == 0 || !fields.get(ADDRESS, MESSAGE_SRC).equals(appsrc)) {
+        if ((GstMessage.type(message) & GstMessage.ERROR) == 0 || !GstMessage.source(message).equals(appsrc)) {
             return false;
         }
         int reported = flowOfError(message);

@@ -28,7 +28,6 @@ public abstract class Element {
     enum ErrorKind {
         SETTINGS("gst_resource_error_quark", 13),
         NOT_FOUND("gst_resource_error_quark", 3),
-        OPEN_WRITE("gst_resource_error_quark", 6),
         WRITE("gst_resource_error_quark", 10),
         LIBRARY("gst_library_error_quark", 1),
         STREAM("gst_stream_error_quark", 1),

@@ -92,8 +92,8 @@ public abstract class InferenceElement extends BridgeBin {
     /** The latency reported (ns): see the class comment. */
     private volatile long latency;
 
-    protected InferenceElement(MemorySegment self, ElementSpec spec, int mapFlags) {
-        super(self, spec, mapFlags);
+    protected InferenceElement(MemorySegment self, ElementSpec spec) {
+        super(self, spec);
     }
 
     /** The shared properties, then the element's own, in the order gst-inspect-1.0 lists them. */

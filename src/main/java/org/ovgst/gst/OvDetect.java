@@ -85,7 +85,7 @@ public final class OvDetect extends InferenceElement {
     private Thresholds thresholds;
 
     private OvDetect(MemorySegment self, ElementSpec spec) {
-        super(self, spec, FrameOps.MAP_READ);
+        super(self, spec);
     }
 
     /** Adds a listener that gets every inferred frame's detections, in order. */

@@ -28,7 +28,7 @@ public final class OvMetaPublish extends BridgeBin {
     private LineOutput output;
 
     private OvMetaPublish(MemorySegment self, ElementSpec spec) {
-        super(self, spec, FrameOps.MAP_READ);
+        super(self, spec);
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class OvWatermark extends BridgeBin {
     private Watermark watermark;
 
     private OvWatermark(MemorySegment self, ElementSpec spec) {
-        super(self, spec, FrameOps.MAP_READ);
+        super(self, spec);
     }
 
     @Override

@@ -19,12 +19,6 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static final int TIME_FORMAT = 3;
-    private static final int MESSAGE_EOS = 1;
-    private static final int MESSAGE_ERROR = 2;
-    private static final int MESSAGE_WARNING = 4;
-    private static final int MESSAGE_LATENCY = 1 << 19;
-    private static final long MESSAGE_TYPE = StructOffsets.offset("GstMessage.type");
-    private static final long MESSAGE_SRC = StructOffsets.offset("GstMessage.src");
 
     private final MemorySegment pipeline;
     private final MemorySegment bus;
@@ -93,32 +87,31 @@ public final class Pipeline implements AutoCloseable {
 
     private Outcome poll(Duration timeout, java.util.function.Consumer<String> warnings) {
         MemorySegment message = (MemorySegment) GstLib.call("gst_bus_timed_pop_filtered", bus, timeout.toNanos(),
-                MESSAGE_EOS | MESSAGE_ERROR | MESSAGE_WARNING | MESSAGE_LATENCY);
+                GstMessage.EOS | GstMessage.ERROR | GstMessage.WARNING | GstMessage.LATENCY);
         if (message.equals(MemorySegment.NULL)) {
             return null;
         }
         try {
-            MemorySegment fields = message.reinterpret(MESSAGE_SRC + ADDRESS.byteSize());
-            int type = fields.get(java.lang.foreign.ValueLayout.JAVA_INT, MESSAGE_TYPE);
-            if (type == MESSAGE_EOS) {
+            int type = GstMessage.type(message);
+            if (type == GstMessage.EOS) {
                 return new Outcome(true, null, null, null);
             }
-            if (type == MESSAGE_LATENCY) {
+            if (type == GstMessage.LATENCY) {
                 // An element's latency changed: distribute it again, as gst-launch-1.0 does.
                 GstLib.call("gst_bin_recalculate_latency", pipeline);
                 return null;
             }
-            MemorySegment source = fields.get(ADDRESS, MESSAGE_SRC);
+            MemorySegment source = GstMessage.source(message);
             String sourceName = source.equals(MemorySegment.NULL) ? "pipeline"
                     : GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_path_string", source));
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment error = arena.allocate(ADDRESS);
                 MemorySegment debug = arena.allocate(ADDRESS);
-                GstLib.call(type == MESSAGE_ERROR ? "gst_message_parse_error" : "gst_message_parse_warning",
+                GstLib.call(type == GstMessage.ERROR ? "gst_message_parse_error" : "gst_message_parse_warning",
                         message, error, debug);
                 String text = takeError(error.get(ADDRESS, 0));
                 String details = GstLib.takeString(debug.get(ADDRESS, 0));
-                if (type == MESSAGE_ERROR) {
+                if (type == GstMessage.ERROR) {
                     return new Outcome(false, sourceName, text, details);
                 }
                 warnings.accept("WARNING from " + sourceName + ": " + text);

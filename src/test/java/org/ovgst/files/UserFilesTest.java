@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.testing.TestAssets;
 
 /** Each kind of path a user may give, refused (or taken) with what it is; nothing blocks. */
 @Timeout(20)
@@ -25,10 +26,8 @@ class UserFilesTest {
     @TempDir
     Path dir;
 
-    private Path fifo() throws IOException, InterruptedException {
-        Path fifo = dir.resolve("fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
-        return fifo;
+    private Path fifo() {
+        return TestAssets.fifo(dir.resolve("fifo"));
     }
 
     private static String refusal(Class<? extends FileSystemException> type, ThrowingCall call) {

@@ -44,7 +44,7 @@ class ElementBadInputTest {
         FIXTURES.put("@GARBAGE@", Files.write(shared.resolve("garbage.tflite"), bytes).toString());
         FIXTURES.put("@DIR@", Files.createDirectory(shared.resolve("models")).toString());
         Path fifo = shared.resolve("fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        TestAssets.fifo(fifo);
         FIXTURES.put("@FIFO@", fifo.toString());
         FIXTURES.put("@DANGLING@", Files.createSymbolicLink(shared.resolve("dangling"),
                 shared.resolve("gone/model.tflite")).toString());

@@ -44,7 +44,7 @@ class HostileSweepTest {
      */
     private static List<String> hostilePaths() throws Exception {
         Path fifo = dir.resolve("fifo");
-        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        TestAssets.fifo(fifo);
         Path link = dir.resolve("dangling");
         Files.createSymbolicLink(link, dir.resolve("nowhere"));
         byte[] noise = new byte[10_000];

@@ -25,7 +25,7 @@ final class PassthroughElement extends BridgeBin {
     private ExecutorService sender;
 
     private PassthroughElement(MemorySegment self, ElementSpec spec) {
-        super(self, spec, FrameOps.MAP_READ);
+        super(self, spec);
     }
 
     static void register() {

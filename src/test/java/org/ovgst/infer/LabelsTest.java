@@ -62,7 +62,7 @@ class LabelsTest {
         assertEquals("/dev/zero: labels file is not a regular file (a character device): give a labels file",
                 zero.getMessage());
         Path fifo = dir.resolve("fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        TestAssets.fifo(fifo);
         // Opening a FIFO nobody writes to would wait forever: the @Timeout catches a regression.
         FileSystemException e = assertThrows(FileSystemException.class, () -> Labels.load(fifo));
         assertEquals(fifo + ": labels file is not a regular file (a FIFO): give a labels file", e.getMessage());

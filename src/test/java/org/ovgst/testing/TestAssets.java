@@ -19,6 +19,20 @@ public final class TestAssets {
     }
 
     /** A model file under models/; fails the test with the set-up command when it is missing. */
+    /** Makes a named pipe at {@code path} (mkfifo) and returns it: a user file that never ends. */
+    public static Path fifo(Path path) {
+        try {
+            assertTrue(new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0,
+                    "mkfifo " + path + " failed");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return path;
+    }
+
     public static Path model(String file) {
         return installed(home().resolve("models").resolve(file));
     }
