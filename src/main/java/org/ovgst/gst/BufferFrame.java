@@ -151,15 +151,11 @@ public final class BufferFrame {
     /** Sends the frame out of the appsrc with its caps and segment; returns the GstFlowReturn. */
     int push(MemorySegment appsrc) throws Throwable {
         unmap();
-        // A buffer taken out of its sample goes in a new one; else the sample goes as it came.
-        MemorySegment out = ownsBuffer
-                ? FrameOps.newSample(buffer, FrameOps.sampleCaps(sample), FrameOps.sampleSegment(sample)) : sample;
+        MemorySegment out = FrameOps.newSample(buffer, FrameOps.sampleCaps(sample), FrameOps.sampleSegment(sample));
         try {
             return FrameOps.pushSample(appsrc, out);
         } finally {
-            if (out != sample) {
-                FrameOps.unref(out);
-            }
+            FrameOps.unref(out);
             release();
         }
     }
