@@ -131,6 +131,17 @@
   F(GstVideoFormatInfo, n_components) \
   F(GstVideoFormatInfo, n_planes) \
   S(GstVideoFormatInfo) \
+  F(GstMeta, flags) \
+  F(GstMeta, info) \
+  F(GstMetaInfo, api) \
+  F(GstMetaInfo, transform_func) \
+  F(GstMetaTransformCopy, region) \
+  F(GstMetaTransformCopy, offset) \
+  F(GstMetaTransformCopy, size) \
+  S(GstMetaTransformCopy) \
+  F(GstVideoMetaTransform, in_info) \
+  F(GstVideoMetaTransform, out_info) \
+  S(GstVideoMetaTransform) \
   F(GstVideoRegionOfInterestMeta, roi_type) \
   F(GstVideoRegionOfInterestMeta, id) \
   F(GstVideoRegionOfInterestMeta, parent_id) \

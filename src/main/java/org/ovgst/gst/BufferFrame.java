@@ -27,9 +27,14 @@ public final class BufferFrame {
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
 
     private final MemorySegment sample;
-    /** The sample's buffer (borrowed), or after {@link #makeWritable} a writable one of the frame's own. */
+    /**
+     * The sample's buffer (borrowed), or after {@link #makeWritable} a writable one of the frame's
+     * own, or after {@link #replace} the frame the element made of it.
+     */
     private MemorySegment buffer;
     private boolean ownsBuffer;
+    /** The caps the frame leaves with when they are not the sample's ({@link #replace}): a reference of ours. */
+    private MemorySegment leavingCaps = MemorySegment.NULL;
     private MemorySegment mapInfo;
     private MemorySegment data;
     private final FrameLayout layout;
@@ -39,6 +44,8 @@ public final class BufferFrame {
     private final long arrived;
     private final long playingPeriod;
     private boolean mapped;
+    /** Set on an inferred frame when frames not inferred will follow it ({@code inference-interval}). */
+    private boolean passedFramesFollow;
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
             long index, long playingPeriod, MapInfoPool pool) {
@@ -104,6 +111,35 @@ public final class BufferFrame {
         return data;
     }
 
+    /** Unmaps the frame and makes its buffer writable, for attaching metadata (see the class comment). */
+    public void writableForMetadata() throws Throwable {
+        unmap();
+        makeWritable();
+    }
+
+    /**
+     * Makes the frame leave as {@code output} (a buffer of the caller's, taken over) with {@code caps}:
+     * for elements whose output is not their input. The input is unmapped and released with the frame.
+     */
+    void replace(MemorySegment output, MemorySegment caps) throws Throwable {
+        unmap();
+        if (ownsBuffer) {
+            FrameOps.unref(buffer);
+        }
+        buffer = output.reinterpret(BUFFER_SIZE);
+        ownsBuffer = true;
+        MemorySegment old = leavingCaps;
+        leavingCaps = FrameOps.ref(caps);
+        if (!old.equals(MemorySegment.NULL)) {
+            FrameOps.unref(old);
+        }
+    }
+
+    /** The caps the frame arrived with (the sample's, borrowed). */
+    MemorySegment caps() throws Throwable {
+        return FrameOps.sampleCaps(sample);
+    }
+
     /** Makes the buffer writable, for metadata; only once unmapped (a copy would leave the mapping behind). */
     void makeWritable() throws Throwable {
         if (mapped) {
@@ -139,6 +175,15 @@ public final class BufferFrame {
         return playingPeriod;
     }
 
+    /** Whether frames not inferred follow this one, and may need what it became. */
+    boolean passedFramesFollow() {
+        return passedFramesFollow;
+    }
+
+    void setPassedFramesFollow(boolean follow) {
+        passedFramesFollow = follow;
+    }
+
     /** Ends the mapping early (before metadata is attached), keeping the frame for {@link #push}. */
     void unmap() throws Throwable {
         if (mapped) {
@@ -151,7 +196,8 @@ public final class BufferFrame {
     /** Sends the frame out of the appsrc with its caps and segment; returns the GstFlowReturn. */
     int push(MemorySegment appsrc) throws Throwable {
         unmap();
-        MemorySegment out = FrameOps.newSample(buffer, FrameOps.sampleCaps(sample), FrameOps.sampleSegment(sample));
+        MemorySegment caps = leavingCaps.equals(MemorySegment.NULL) ? FrameOps.sampleCaps(sample) : leavingCaps;
+        MemorySegment out = FrameOps.newSample(buffer, caps, FrameOps.sampleSegment(sample));
         try {
             return FrameOps.pushSample(appsrc, out);
         } finally {
@@ -168,6 +214,9 @@ public final class BufferFrame {
     private void release() throws Throwable {
         if (ownsBuffer) {
             FrameOps.unref(buffer);
+        }
+        if (!leavingCaps.equals(MemorySegment.NULL)) {
+            FrameOps.unref(leavingCaps);
         }
         FrameOps.unref(sample);
     }

@@ -18,6 +18,7 @@ import org.ovgst.infer.InferenceEngine;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputSize;
 import org.ovgst.infer.ResultSink;
+import org.ovgst.openvino.PortInfo;
 
 /**
  * The base of every inference element (ovdetect; ovprocess and ovclassify next): the properties
@@ -56,7 +57,8 @@ public abstract class InferenceElement extends BridgeBin {
             "Height the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
             READY_ONLY);
     static final Property.Int INFERENCE_INTERVAL = new Property.Int("inference-interval",
-            "Infer every Nth frame; the others pass through unchanged, without new metadata", 1, Integer.MAX_VALUE, 1,
+            "Infer every Nth frame; the others pass without new results (ovdetect: unchanged; ovprocess: with the"
+                    + " last output's pixels)", 1, Integer.MAX_VALUE, 1,
             WHILE_PLAYING);
     static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
             "Elements with the same id share one compiled model and its requests (the first element's settings"
@@ -91,6 +93,10 @@ public abstract class InferenceElement extends BridgeBin {
     private InferenceEngine<BufferFrame> engine;
     /** The latency reported (ns): see the class comment. */
     private volatile long latency;
+    // Streaming thread: the frame that started the current inference-interval phase, its interval and layout.
+    private long phaseStart;
+    private int phaseInterval;
+    private FrameLayout phaseLayout;
 
     protected InferenceElement(MemorySegment self, ElementSpec spec) {
         super(self, spec);
@@ -134,10 +140,25 @@ public abstract class InferenceElement extends BridgeBin {
     protected abstract EngineSettings prepare(InferenceSettings settings) throws Exception;
 
     /**
-     * A frame's results, on the engine's delivery thread, in frame order; the frame is unmapped and
-     * writable (for metadata) and is sent on afterwards.
+     * A frame's results, on the engine's delivery thread, in frame order; the frame is sent on
+     * afterwards. It is still mapped for reading: call {@link BufferFrame#writableForMetadata} before
+     * attaching metadata, or {@link BufferFrame#replace} it with a frame of the element's making.
      */
-    protected abstract void apply(BufferFrame frame, InferenceResults results) throws Exception;
+    protected abstract void apply(BufferFrame frame, InferenceResults results) throws Throwable;
+
+    /**
+     * The model was compiled for a new frame layout (the first caps, a caps change), on the streaming
+     * thread, before any frame of that layout is submitted and after every earlier frame was
+     * delivered: {@code outputs} are its outputs with their static shapes.
+     */
+    protected void modelCompiled(FrameLayout layout, List<PortInfo> outputs) {}
+
+    /**
+     * A frame not inferred ({@code inference-interval}), on the delivery thread in frame order; by
+     * default it leaves as it came. Such frames always follow an inferred frame of the same layout
+     * that {@link BufferFrame#passedFramesFollow() knew} they would.
+     */
+    protected void passed(BufferFrame frame) throws Throwable {}
 
     /** When the element stops, after the engine closed: drops the element's own stream state. */
     protected void clearState() {}
@@ -202,6 +223,7 @@ public abstract class InferenceElement extends BridgeBin {
         }
         // Twice the first inference: its time varies with the load, and a frame late by the difference is dropped.
         raiseLatency((settings.batchSize() - 1) * frameDuration() + 2 * engine.batchInferenceNanos());
+        modelCompiled(layout, engine.outputs());
     }
 
     @Override
@@ -230,9 +252,19 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void process(BufferFrame frame) {
-        if (frame.index() % get(INFERENCE_INTERVAL) != 0) {
+        int interval = get(INFERENCE_INTERVAL);
+        if (interval != phaseInterval || frame.layout() != phaseLayout || frame.index() < phaseStart) {
+            // A new interval, frame size or stream (after a flush) starts with an inferred frame.
+            phaseStart = frame.index();
+            phaseInterval = interval;
+            phaseLayout = frame.layout();
+        }
+        if ((frame.index() - phaseStart) % interval != 0) {
             engine.submitMarker(frame);
-        } else if (!engine.submit(frame, frame.data())) {
+            return;
+        }
+        frame.setPassedFramesFollow(interval > 1);
+        if (!engine.submit(frame, frame.data())) {
             // Refused only while stopping or flushing: the frame belongs to a stream that is going away.
             discard(frame);
         } else if (frame.playingPeriod() < 0) {
@@ -277,6 +309,8 @@ public abstract class InferenceElement extends BridgeBin {
             engine = null;
         }
         clearState();
+        phaseLayout = null;
+        phaseInterval = 0;
         latency = 0;
         engineSettings = null;
         settings = null;
@@ -293,15 +327,15 @@ public abstract class InferenceElement extends BridgeBin {
         @Override
         public void deliver(BufferFrame frame, InferenceResults results) {
             measure(frame);
-            if (results != null) {
-                try {
-                    frame.unmap();
-                    frame.makeWritable();
+            try {
+                if (results != null) {
                     apply(frame, results);
-                } catch (Throwable t) {
-                    InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
-                            + engineSettings.model() + ": " + t.getMessage(), t.toString());
+                } else {
+                    passed(frame);
                 }
+            } catch (Throwable t) {
+                InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
+                        + engineSettings.model() + ": " + t.getMessage(), t.toString());
             }
             if (!timers.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
                 long inside = System.nanoTime() - frame.arrived();

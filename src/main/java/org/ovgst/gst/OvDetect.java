@@ -172,7 +172,8 @@ public final class OvDetect extends InferenceElement {
     }
 
     @Override
-    protected void apply(BufferFrame frame, InferenceResults results) {
+    protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
+        frame.writableForMetadata();
         InputGeometry geometry = results.geometry();
         List<Detection> found = converterFor(geometry).convert(results, currentThresholds());
         List<Detection> detections = found;

@@ -6,10 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Function;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.PixelFormat;
 
-/** Reads video caps into a {@link FrameLayout}, through GStreamer's own {@code GstVideoInfo}. */
+/** Reads video caps (frame layout, rate, aspect) through GStreamer's own {@code GstVideoInfo}. */
 final class VideoCaps {
     private static final int MAX_PLANES = 4;
 
@@ -17,17 +18,8 @@ final class VideoCaps {
 
     /** The layout of raw video caps, or null when the caps are not a format the elements take. */
     static FrameLayout layout(MemorySegment caps) {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new");
-        try {
-            if (!GstLib.isTrue(GstLib.call("gst_video_info_from_caps", info, caps))) {
-                return null;
-            }
-            MemorySegment fields = info.reinterpret(StructOffsets.size("GstVideoInfo"));
-            MemorySegment formatInfo = fields.get(ADDRESS, StructOffsets.offset("GstVideoInfo.finfo"))
-                    .reinterpret(StructOffsets.size("GstVideoFormatInfo"));
-            int formatId = formatInfo.get(JAVA_INT, StructOffsets.offset("GstVideoFormatInfo.format"));
-            PixelFormat format = PixelFormat.fromGstName(
-                    GstLib.string((MemorySegment) GstLib.call("gst_video_format_to_string", formatId)));
+        return readInfo(caps, null, fields -> {
+            PixelFormat format = PixelFormat.fromGstName(formatName(fields));
             if (format == null) {
                 return null;
             }
@@ -42,9 +34,30 @@ final class VideoCaps {
             return new FrameLayout(format, fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.width")),
                     fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.height")), strides, offsets,
                     fields.get(JAVA_LONG, StructOffsets.offset("GstVideoInfo.size")));
+        });
+    }
+
+    /**
+     * Reads the {@code GstVideoInfo} of {@code caps} with {@code read}, given the struct's fields;
+     * {@code otherwise} when the caps are not raw video GStreamer can describe.
+     */
+    private static <T> T readInfo(MemorySegment caps, T otherwise, Function<MemorySegment, T> read) {
+        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new");
+        try {
+            if (!GstLib.isTrue(GstLib.call("gst_video_info_from_caps", info, caps))) {
+                return otherwise;
+            }
+            return read.apply(info.reinterpret(StructOffsets.size("GstVideoInfo")));
         } finally {
             GstLib.call("gst_video_info_free", info);
         }
+    }
+
+    private static String formatName(MemorySegment fields) {
+        MemorySegment formatInfo = fields.get(ADDRESS, StructOffsets.offset("GstVideoInfo.finfo"))
+                .reinterpret(StructOffsets.size("GstVideoFormatInfo"));
+        int formatId = formatInfo.get(JAVA_INT, StructOffsets.offset("GstVideoFormatInfo.format"));
+        return GstLib.string((MemorySegment) GstLib.call("gst_video_format_to_string", formatId));
     }
 
     /**
@@ -81,20 +94,37 @@ final class VideoCaps {
         }
     }
 
+    /** A one-plane image format: its name, the plane's stride and offset, and the frame's size in bytes. */
+    record PackedImage(String format, int stride, long offset, long size) {}
+
+    /** The layout of a frame of these (fixed) caps of a one-plane format (RGB, GRAY8, ...). */
+    static PackedImage packedImage(MemorySegment caps) {
+        PackedImage image = readInfo(caps, null, fields -> new PackedImage(formatName(fields),
+                fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.stride")),
+                fields.get(JAVA_LONG, StructOffsets.offset("GstVideoInfo.offset")),
+                fields.get(JAVA_LONG, StructOffsets.offset("GstVideoInfo.size"))));
+        if (image == null) {
+            throw new IllegalArgumentException("not fixed raw video caps: " + toString(caps));
+        }
+        return image;
+    }
+
+    /** {@code ", framerate=..., pixel-aspect-ratio=..."} of raw video caps, for caps made from them. */
+    static String rateAndAspect(MemorySegment caps) {
+        return readInfo(caps, "", fields -> ", framerate=(fraction)"
+                + fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_n")) + "/"
+                + fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_d")) + ", pixel-aspect-ratio=(fraction)"
+                + fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.par_n")) + "/"
+                + fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.par_d")));
+    }
+
     /** The frames' duration from the caps' framerate, in ns; 0 for a variable (0/1) or unreadable rate. */
     static long frameDuration(MemorySegment caps) {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new");
-        try {
-            if (!GstLib.isTrue(GstLib.call("gst_video_info_from_caps", info, caps))) {
-                return 0;
-            }
-            MemorySegment fields = info.reinterpret(StructOffsets.size("GstVideoInfo"));
+        return readInfo(caps, 0L, fields -> {
             int numerator = fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_n"));
             int denominator = fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_d"));
-            return numerator <= 0 || denominator <= 0 ? 0 : 1_000_000_000L * denominator / numerator;
-        } finally {
-            GstLib.call("gst_video_info_free", info);
-        }
+            return numerator <= 0 || denominator <= 0 ? 0L : 1_000_000_000L * denominator / numerator;
+        });
     }
 
     static String toString(MemorySegment caps) {

@@ -32,14 +32,17 @@ import org.ovgst.openvino.ResizeAlgorithm;
  *     false stretches the frame over the whole input
  * @param padValue the padding's value in every channel, 0-255, before {@code mean} and {@code scale}
  * @param inputSize the size of the model's image input ({@code reshape-width}, {@code reshape-height})
+ * @param inputPadding a border of {@code padValue} this many pixels wide around the frame in the
+ *     model's input ({@code input-padding}): models whose valid convolutions eat the edges (waifu2x)
  */
 public record EngineSettings(Path model, String device, int nireq, int batchSize, boolean async,
         Map<String, String> config, String inputName, float mean, float scale, ModelColor modelColor,
-        String modelLayout, ResizeAlgorithm resize, boolean letterbox, float padValue, InputSize inputSize) {
+        String modelLayout, ResizeAlgorithm resize, boolean letterbox, float padValue, InputSize inputSize,
+        int inputPadding) {
 
     /** The defaults, declared once: every setting but the model. */
     public static final EngineSettings DEFAULTS = new EngineSettings(null, "CPU", 0, 1, true, Map.of(), null, 0f, 1f,
-            ModelColor.RGB, null, ResizeAlgorithm.LINEAR, false, 0f, InputSize.DECLARED_OR_FRAME);
+            ModelColor.RGB, null, ResizeAlgorithm.LINEAR, false, 0f, InputSize.DECLARED_OR_FRAME, 0);
 
     public EngineSettings {
         config = Map.copyOf(config);
@@ -49,6 +52,10 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         if (!(padValue >= 0 && padValue <= 255)) {
             throw new IllegalArgumentException("pad value " + padValue + " is not valid for " + name(model)
                     + ": use a channel value from 0 to 255");
+        }
+        if (inputPadding < 0) {
+            throw new IllegalArgumentException("input-padding " + inputPadding + " is not valid for " + name(model)
+                    + ": use 0 (no border) or a number of pixels");
         }
         if (device == null || device.isBlank()) {
             throw new IllegalArgumentException("device is empty for " + name(model)
@@ -144,6 +151,10 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         return with(s -> s.inputSize = inputSize);
     }
 
+    public EngineSettings withInputPadding(int inputPadding) {
+        return with(s -> s.inputPadding = inputPadding);
+    }
+
     /** A copy with some settings changed, checked again by the constructor. */
     private EngineSettings with(java.util.function.Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -168,6 +179,7 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         boolean letterbox;
         float padValue;
         InputSize inputSize;
+        int inputPadding;
 
         Draft(EngineSettings from) {
             model = from.model;
@@ -185,11 +197,12 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
             letterbox = from.letterbox;
             padValue = from.padValue;
             inputSize = from.inputSize;
+            inputPadding = from.inputPadding;
         }
 
         EngineSettings settings() {
             return new EngineSettings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
-                    modelLayout, resize, letterbox, padValue, inputSize);
+                    modelLayout, resize, letterbox, padValue, inputSize, inputPadding);
         }
     }
 

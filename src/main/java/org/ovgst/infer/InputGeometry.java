@@ -44,6 +44,12 @@ public record InputGeometry(int frameWidth, int frameHeight, int inputWidth, int
                 (inputHeight - height) / 2, width, height);
     }
 
+    /** This geometry inside a border {@code padding} pixels wide: the input grows by twice that. */
+    public InputGeometry padded(int padding) {
+        return padding == 0 ? this : new InputGeometry(frameWidth, frameHeight, inputWidth + 2 * padding,
+                inputHeight + 2 * padding, left + padding, top + padding, placedWidth, placedHeight);
+    }
+
     /** Whether the frame covers the whole input, so the model's coordinates are the frame's. */
     public boolean isStretch() {
         return left == 0 && top == 0 && placedWidth == inputWidth && placedHeight == inputHeight;

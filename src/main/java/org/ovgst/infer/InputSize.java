@@ -37,6 +37,11 @@ public record InputSize(Kind kind, int width, int height) {
         return new InputSize(Kind.DECLARED_OR_DEFAULT, size, size);
     }
 
+    /** The frame's own size, whatever the file declares ({@code input-resizable}). */
+    public static InputSize frame() {
+        return frameMultiple(1);
+    }
+
     public static InputSize frameMultiple(int stride) {
         return new InputSize(Kind.FRAME_MULTIPLE, stride, stride);
     }
@@ -71,7 +76,8 @@ public record InputSize(Kind kind, int width, int height) {
         return switch (kind) {
             case DECLARED_OR_FRAME -> "as declared, else the frame's size";
             case DECLARED_OR_DEFAULT -> "as declared, else " + width + "x" + height;
-            case FRAME_MULTIPLE -> "the frame's size rounded up to a multiple of " + width;
+            case FRAME_MULTIPLE -> width == 1 ? "the frame's size"
+                    : "the frame's size rounded up to a multiple of " + width;
             case EXACT -> width + "x" + height;
         };
     }

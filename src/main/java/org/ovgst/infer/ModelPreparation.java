@@ -34,8 +34,9 @@ import org.ovgst.openvino.PrePostProcessor;
  * it is given (checked on 2026.4.1; the original model's input becomes u8), so every compilation
  * starts from a fresh read of the file.
  *
- * <p><b>Letterbox.</b> OpenVINO's C API resizes only to the model's own size and pads only float
- * tensors, so a letterbox (resize to part of the input, pad the rest) takes two pre-processors: the
+ * <p><b>Letterbox and padding.</b> OpenVINO's C API resizes only to the model's own size and pads only
+ * float tensors, so a letterbox or a border (the frame in part of the input, the rest padded) takes
+ * two pre-processors: the
  * first puts a padding step in front of the model, whose input becomes the frame's scaled size in
  * f32; the second, in front of that, takes the frame to it as in the stretch.
  */
@@ -114,12 +115,19 @@ final class ModelPreparation implements AutoCloseable {
                     + " scale or crop to an even size, or convert to BGR, before " + modelName);
         }
         try (Model model = freshModel()) {
-            int[] size = reshape(model, frames);
-            InputGeometry geometry = settings.letterbox()
-                    ? InputGeometry.letterbox(frames.width(), frames.height(), size[0], size[1])
-                    : InputGeometry.stretch(frames.width(), frames.height(), size[0], size[1]);
+            int padding = settings.inputPadding();
+            int[] size = reshape(model, frames, padding);
+            int width = size[0] - 2 * padding;
+            int height = size[1] - 2 * padding;
+            if (width <= 0 || height <= 0) {
+                throw new InferenceException("input-padding " + padding + " leaves no room for the frame in the "
+                        + size[0] + "x" + size[1] + " input of " + modelName + ": use a smaller input-padding");
+            }
+            InputGeometry geometry = (settings.letterbox()
+                    ? InputGeometry.letterbox(frames.width(), frames.height(), width, height)
+                    : InputGeometry.stretch(frames.width(), frames.height(), width, height)).padded(padding);
             return new Compiled(geometry.isStretch() ? compile(stretched(model, frames))
-                    : compile(letterboxed(model, frames, geometry)), geometry);
+                    : compile(placed(model, frames, geometry)), geometry);
         }
     }
 
@@ -152,18 +160,19 @@ final class ModelPreparation implements AutoCloseable {
 
     /**
      * Sets the batch axis to {@code batch-size} and the image size to what {@link EngineSettings#inputSize()}
-     * gives for these frames. A model whose layers hold fixed sizes refuses, and that is reported as such.
+     * gives for these frames with a border of {@code padding} around them. A model whose layers hold
+     * fixed sizes refuses, and that is reported as such.
      *
      * @return the input's {width, height}
      */
-    private int[] reshape(Model model, FrameLayout frames) {
+    private int[] reshape(Model model, FrameLayout frames, int padding) {
         PartialShape shape = model.input(input.name()).shape();
         boolean nchw = modelLayout.equals("NCHW");
         int heightAxis = nchw ? 2 : 1;
         int widthAxis = nchw ? 3 : 2;
         int batch = settings.batchSize();
         int[] size = settings.inputSize().resolve(declared(shape.get(widthAxis)), declared(shape.get(heightAxis)),
-                frames.width(), frames.height());
+                frames.width() + 2 * padding, frames.height() + 2 * padding);
         PartialShape wanted = shape.with(0, Dimension.of(batch)).with(heightAxis, Dimension.of(size[1]))
                 .with(widthAxis, Dimension.of(size[0])).with(nchw ? 1 : 3, Dimension.of(3));
         if (wanted.equals(shape)) {
@@ -180,11 +189,22 @@ final class ModelPreparation implements AutoCloseable {
             }
             throw new InferenceException("cannot reshape input '" + input.name() + "' of " + modelName + " from "
                     + shape + " to " + wanted + " (input size " + settings.inputSize() + ") for " + frames
-                    + " frames: " + cause + (settings.inputSize().kind() == InputSize.Kind.EXACT
-                            ? ". Choose a reshape-width and reshape-height the model takes, or leave them unset" : ""),
-                    e);
+                    + " frames: " + cause + reshapeHint(), e);
         }
         return size;
+    }
+
+    /** What the user can change when a reshape fails, by the setting that asked for it. */
+    private String reshapeHint() {
+        InputSize size = settings.inputSize();
+        if (size.kind() == InputSize.Kind.EXACT) {
+            return ". Choose a reshape-width and reshape-height the model takes, or leave them unset";
+        }
+        if (size.equals(InputSize.frame())) {
+            return ". The model cannot take the frame's size (input-resizable=true): set input-resizable=false"
+                    + " to resize frames to the model's own size";
+        }
+        return "";
     }
 
     private static long declared(Dimension dimension) {
@@ -200,8 +220,11 @@ final class ModelPreparation implements AutoCloseable {
         }
     }
 
-    /** The frames scaled into part of the input and the rest padded: two pre-processors (class comment). */
-    private Model letterboxed(Model model, FrameLayout frames, InputGeometry geometry) {
+    /**
+     * The frames scaled into part of the input (a letterbox, a border of {@code input-padding}) and the
+     * rest padded: two pre-processors (class comment).
+     */
+    private Model placed(Model model, FrameLayout frames, InputGeometry geometry) {
         Model padded;
         try (PrePostProcessor ppp = new PrePostProcessor(model)) {
             boolean nchw = modelLayout.equals("NCHW");

@@ -86,16 +86,21 @@ class ElementInspectTest {
 
     @Test
     @Timeout(90)
-    void thePluginListsAllThreeElements() throws Exception {
+    void thePluginListsAllFourElements() throws Exception {
         String out = inspect("ovgst");
         assertTrue(out.contains("Filename") && out.contains("libgstovgst.so"), out);
-        for (String element : List.of("ovdetect", "ovwatermark", "ovmetapublish")) {
+        for (String element : List.of("ovdetect", "ovprocess", "ovwatermark", "ovmetapublish")) {
             assertTrue(Pattern.compile("(?m)^  " + element + ": ").matcher(out).find(), element + " missing:\n" + out);
         }
-        assertTrue(out.contains("3 features"), out);
+        assertTrue(out.contains("4 features"), out);
         String publish = inspect("ovmetapublish");
         assertTrue(property(publish, "location").contains("String. Default: \"-\""), publish);
         String watermark = inspect("ovwatermark");
         assertTrue(watermark.contains("GstOvWatermark"), watermark);
+        String process = inspect("ovprocess");
+        assertTrue(property(process, "input-padding").contains("Range: -1 - 4096 Default: -1"), process);
+        assertTrue(property(process, "output-scale").matches("(?s).*Default: +255 .*"), process);
+        assertTrue(process.contains("format: { (string)RGB, (string)BGR, (string)RGBx, (string)BGRx, (string)GRAY8 }"),
+                process);
     }
 }

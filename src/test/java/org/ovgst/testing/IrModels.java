@@ -82,6 +82,30 @@ public final class IrModels {
         return graph.write(dir, "resize-" + dims(1, c, h, w) + "-to-" + outH + "x" + outW);
     }
 
+    /**
+     * f32 NCHW input {@code x} of {@code [1, c, h, w]} (either size may be {@link #DYNAMIC}) to output
+     * {@code y} of twice its size by nearest neighbour: output pixel {@code (i, j)} is input pixel
+     * {@code (i / 2, j / 2)} exactly, whatever the size the model is reshaped to.
+     */
+    public static Path upscale2x(Path dir, long c, long h, long w) {
+        Graph graph = new Graph();
+        Value x = graph.parameter("x", ElementType.F32, 1, c, h, w);
+        Map<String, String> nearest = Map.of(
+                "mode", "nearest",
+                "shape_calculation_mode", "scales",
+                "coordinate_transformation_mode", "asymmetric",
+                "nearest_mode", "floor",
+                "antialias", "false",
+                "pads_begin", "0,0,0,0",
+                "pads_end", "0,0,0,0",
+                "cube_coeff", "-0.75");
+        Value scales = graph.values(ElementType.F32, new long[] {2}, new double[] {2, 2});
+        Value axes = graph.i64Vector(2, 3);
+        graph.result("y", graph.op("Interpolate", "opset11", nearest, ElementType.F32,
+                new long[] {1, c, h == DYNAMIC ? DYNAMIC : 2 * h, w == DYNAMIC ? DYNAMIC : 2 * w}, x, scales, axes));
+        return graph.write(dir, "upscale2x-" + dims(1, c, h, w));
+    }
+
     /** f32 inputs {@code a} and {@code b} to outputs {@code sum = a + b} and {@code product = a * b}. */
     public static Path twoInTwoOut(Path dir, long... shape) {
         Graph graph = new Graph();

@@ -1,0 +1,164 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Carries a frame's flags, timestamps and metadata over to the new buffer an element makes of it
+ * at another size, as GStreamer's videoscale does: metas tagged with the video size are scaled by
+ * their own transform function, metas with no tags are copied, and the rest (the GstVideoMeta,
+ * which the output's pool sets itself; metas of the input's memory) are left behind. Regions of
+ * interest are scaled here, as GStreamer scales them, with their parameters: 1.22's own scale
+ * transform drops them (the detection structure, classifications).
+ * One per pair of input and output caps; used by one thread at a time.
+ */
+final class FrameMetas implements AutoCloseable {
+    /** GstBufferCopyFlags. */
+    private static final int COPY_FLAGS = 1;
+    private static final int COPY_TIMESTAMPS = 2;
+
+    private static final MethodHandle COPY_INTO = GstLib.downcall("gst_buffer_copy_into",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle GET_TAGS = GstLib.downcall("gst_meta_api_type_get_tags",
+            FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+    private static final MethodHandle HAS_TAG = GstLib.downcall("gst_meta_api_type_has_tag",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    /** Calls a {@code GstMetaTransformFunction} at the address given first. */
+    private static final MethodHandle TRANSFORM = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle ADD_REGION = GstLib.downcall("gst_buffer_add_video_region_of_interest_meta_id",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle COPY_LIST = GstLib.downcall("g_list_copy_deep",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MemorySegment COPY_STRUCTURE = GstLib.symbol("gst_structure_copy");
+    private static final long REGION_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
+    private static final long REGION_SIZE = StructOffsets.size("GstVideoRegionOfInterestMeta");
+    private static final long REGION_TYPE = StructOffsets.offset("GstVideoRegionOfInterestMeta.roi_type");
+    private static final long REGION_ID = StructOffsets.offset("GstVideoRegionOfInterestMeta.id");
+    private static final long REGION_PARENT = StructOffsets.offset("GstVideoRegionOfInterestMeta.parent_id");
+    private static final long REGION_X = StructOffsets.offset("GstVideoRegionOfInterestMeta.x");
+    private static final long REGION_Y = StructOffsets.offset("GstVideoRegionOfInterestMeta.y");
+    private static final long REGION_W = StructOffsets.offset("GstVideoRegionOfInterestMeta.w");
+    private static final long REGION_H = StructOffsets.offset("GstVideoRegionOfInterestMeta.h");
+    private static final long REGION_PARAMS = StructOffsets.offset("GstVideoRegionOfInterestMeta.params");
+
+    private static final int COPY_QUARK = quark("gst-copy");
+    private static final int SCALE_QUARK = (int) GstLib.call("gst_video_meta_transform_scale_get_quark");
+    private static final int VIDEO_TAG = quark("video");
+    private static final int SIZE_TAG = quark("size");
+    private static final long VIDEO_META_API = (long) GstLib.call("gst_video_meta_api_get_type");
+
+    private static final long META_INFO = StructOffsets.offset("GstMeta.info");
+    private static final long INFO_API = StructOffsets.offset("GstMetaInfo.api");
+    private static final long INFO_TRANSFORM = StructOffsets.offset("GstMetaInfo.transform_func");
+
+    private final Arena arena = Arena.ofShared();
+    /** The iteration state of {@code gst_buffer_iterate_meta}. */
+    private final MemorySegment state;
+    /** {@code GstMetaTransformCopy}: the whole buffer. */
+    private final MemorySegment copy;
+    /** {@code GstVideoMetaTransform}: from the input's video info to the output's. */
+    private final MemorySegment scale;
+    private final MemorySegment inInfo;
+    private final MemorySegment outInfo;
+    private final int inWidth;
+    private final int inHeight;
+    private final int outWidth;
+    private final int outHeight;
+
+    FrameMetas(MemorySegment inCaps, MemorySegment outCaps) {
+        inInfo = videoInfo(inCaps);
+        outInfo = videoInfo(outCaps);
+        MemorySegment in = inInfo.reinterpret(StructOffsets.size("GstVideoInfo"));
+        MemorySegment out = outInfo.reinterpret(StructOffsets.size("GstVideoInfo"));
+        inWidth = in.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.width"));
+        inHeight = in.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.height"));
+        outWidth = out.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.width"));
+        outHeight = out.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.height"));
+        state = arena.allocate(ADDRESS);
+        copy = arena.allocate(StructOffsets.size("GstMetaTransformCopy"));
+        copy.set(JAVA_INT, StructOffsets.offset("GstMetaTransformCopy.region"), 0);
+        copy.set(JAVA_LONG, StructOffsets.offset("GstMetaTransformCopy.offset"), 0);
+        copy.set(JAVA_LONG, StructOffsets.offset("GstMetaTransformCopy.size"), -1);
+        scale = arena.allocate(StructOffsets.size("GstVideoMetaTransform"));
+        scale.set(ADDRESS, StructOffsets.offset("GstVideoMetaTransform.in_info"), inInfo);
+        scale.set(ADDRESS, StructOffsets.offset("GstVideoMetaTransform.out_info"), outInfo);
+    }
+
+    private static MemorySegment videoInfo(MemorySegment caps) {
+        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new_from_caps", caps);
+        if (info.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("not video caps: " + VideoCaps.toString(caps));
+        }
+        return info;
+    }
+
+    /** Copies flags, timestamps and the metas that go with a frame from {@code from} to {@code to} (writable). */
+    void transfer(MemorySegment from, MemorySegment to) throws Throwable {
+        int copied = (int) COPY_INTO.invokeExact(to, from, COPY_FLAGS | COPY_TIMESTAMPS, 0L, -1L);
+        if (copied == 0) {
+            throw new IllegalStateException("could not copy a frame's timestamps to its output");
+        }
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        while (true) {
+            MemorySegment meta = (MemorySegment) ITERATE.invokeExact(from, state);
+            if (meta.equals(MemorySegment.NULL)) {
+                return;
+            }
+            MemorySegment info = meta.reinterpret(META_INFO + ADDRESS.byteSize()).get(ADDRESS, META_INFO)
+                    .reinterpret(INFO_TRANSFORM + ADDRESS.byteSize());
+            long api = info.get(JAVA_LONG, INFO_API);
+            MemorySegment transform = info.get(ADDRESS, INFO_TRANSFORM);
+            if (api == REGION_API) {
+                scaleRegion(meta, to);
+                continue;
+            }
+            if (transform.equals(MemorySegment.NULL) || api == VIDEO_META_API) {
+                continue;
+            }
+            MemorySegment tags = (MemorySegment) GET_TAGS.invokeExact(api);
+            if (tags.equals(MemorySegment.NULL) || tags.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0)
+                    .equals(MemorySegment.NULL)) {
+                int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, COPY_QUARK, copy);
+            } else if ((int) HAS_TAG.invokeExact(api, VIDEO_TAG) != 0 && (int) HAS_TAG.invokeExact(api, SIZE_TAG) != 0) {
+                // A meta that cannot scale says so and stays behind, as with videoscale.
+                int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, SCALE_QUARK, scale);
+            }
+        }
+    }
+
+    /** A region of interest at the output's size (integer arithmetic, as GStreamer's), with copies of its parameters. */
+    private void scaleRegion(MemorySegment meta, MemorySegment to) throws Throwable {
+        MemorySegment region = meta.reinterpret(REGION_SIZE);
+        MemorySegment scaled = ((MemorySegment) ADD_REGION.invokeExact(to, region.get(JAVA_INT, REGION_TYPE),
+                region.get(JAVA_INT, REGION_X) * outWidth / inWidth, region.get(JAVA_INT, REGION_Y) * outHeight / inHeight,
+                region.get(JAVA_INT, REGION_W) * outWidth / inWidth, region.get(JAVA_INT, REGION_H) * outHeight / inHeight))
+                .reinterpret(REGION_SIZE);
+        scaled.set(JAVA_INT, REGION_ID, region.get(JAVA_INT, REGION_ID));
+        scaled.set(JAVA_INT, REGION_PARENT, region.get(JAVA_INT, REGION_PARENT));
+        scaled.set(ADDRESS, REGION_PARAMS, (MemorySegment) COPY_LIST.invokeExact(region.get(ADDRESS, REGION_PARAMS),
+                COPY_STRUCTURE, MemorySegment.NULL));
+    }
+
+    @Override
+    public void close() {
+        GstLib.call("gst_video_info_free", inInfo);
+        GstLib.call("gst_video_info_free", outInfo);
+        arena.close();
+    }
+
+    private static int quark(String name) {
+        try (Arena names = Arena.ofConfined()) {
+            return (int) GstLib.call("g_quark_from_string", names.allocateFrom(name));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Buffers for the frames an element makes (its output is not its input): from the pool downstream
+ * proposes in an ALLOCATION query, set up for the output caps, or else a {@code GstVideoBufferPool}
+ * of the element's own. Buffers come back to the pool when downstream is done with them, so after
+ * the first frames none is allocated. The pool may grow (no maximum): the frames in flight are
+ * bounded by the requests and the appsrc queue, and a bounded pool would have to be sized for them.
+ * One per output caps; closed when the caps change or the element stops.
+ */
+final class OutputBuffers implements AutoCloseable {
+    private static final MethodHandle ACQUIRE = GstLib.downcall("gst_buffer_pool_acquire_buffer",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+
+    private final MemorySegment pool;
+    private final boolean downstreams;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment acquired = arena.allocate(ADDRESS);
+
+    private OutputBuffers(MemorySegment pool, boolean downstreams) {
+        this.pool = pool;
+        this.downstreams = downstreams;
+    }
+
+    /**
+     * Asks downstream of {@code pad} for a pool for buffers of {@code size} bytes with {@code caps}
+     * and activates it, or one of ours when downstream offers none or refuses these settings.
+     */
+    static OutputBuffers negotiate(MemorySegment pad, MemorySegment caps, long size) {
+        MemorySegment query = (MemorySegment) GstLib.call("gst_query_new_allocation", caps, 1);
+        MemorySegment offered = MemorySegment.NULL;
+        int min = 0;
+        try (Arena scratch = Arena.ofConfined()) {
+            if (GstLib.isTrue(GstLib.call("gst_pad_peer_query", pad, query))
+                    && (int) GstLib.call("gst_query_get_n_allocation_pools", query) > 0) {
+                MemorySegment poolOut = scratch.allocate(ADDRESS);
+                MemorySegment minOut = scratch.allocate(JAVA_INT);
+                GstLib.call("gst_query_parse_nth_allocation_pool", query, 0, poolOut, MemorySegment.NULL, minOut,
+                        MemorySegment.NULL);
+                offered = poolOut.get(ADDRESS, 0);
+                min = minOut.get(JAVA_INT, 0);
+            }
+        } finally {
+            GstLib.call("gst_mini_object_unref", query);
+        }
+        if (!offered.equals(MemorySegment.NULL)) {
+            if (configure(offered, caps, size, min)) {
+                return new OutputBuffers(offered, true);
+            }
+            GstLib.call("gst_object_unref", offered);
+        }
+        MemorySegment own = (MemorySegment) GstLib.call("gst_video_buffer_pool_new");
+        if (!configure(own, caps, size, 0)) {
+            GstLib.call("gst_object_unref", own);
+            throw new IllegalStateException("could not set up a buffer pool for " + VideoCaps.toString(caps));
+        }
+        return new OutputBuffers(own, false);
+    }
+
+    private static boolean configure(MemorySegment pool, MemorySegment caps, long size, int min) {
+        MemorySegment config = (MemorySegment) GstLib.call("gst_buffer_pool_get_config", pool);
+        GstLib.call("gst_buffer_pool_config_set_params", config, caps, Math.toIntExact(size), min, 0);
+        // set_config takes the config over, whether it accepts it or not.
+        return GstLib.isTrue(GstLib.call("gst_buffer_pool_set_config", pool, config))
+                && GstLib.isTrue(GstLib.call("gst_buffer_pool_set_active", pool, 1));
+    }
+
+    /** Whether the buffers come from downstream's pool (else from ours). */
+    boolean downstreams() {
+        return downstreams;
+    }
+
+    /** A buffer for one output frame, the caller's reference. */
+    MemorySegment acquire() throws Throwable {
+        int flow = (int) ACQUIRE.invokeExact(pool, acquired, MemorySegment.NULL);
+        if (flow != BridgeBin.FLOW_OK) {
+            throw new IllegalStateException("the output buffer pool gave no buffer (flow " + flow + ")");
+        }
+        return acquired.get(ADDRESS, 0);
+    }
+
+    @Override
+    public void close() {
+        GstLib.call("gst_buffer_pool_set_active", pool, 0);
+        GstLib.call("gst_object_unref", pool);
+        arena.close();
+    }
+}

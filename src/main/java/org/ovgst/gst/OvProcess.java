@@ -1,0 +1,246 @@
+package org.ovgst.gst;
+
+import static org.ovgst.gst.Property.Mutability.READY_ONLY;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.ovgst.infer.EngineSettings;
+import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.ImageInput;
+import org.ovgst.infer.ImageOutput;
+import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.InputSize;
+import org.ovgst.infer.KnownModels;
+import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.OutputPixels;
+import org.ovgst.openvino.Core;
+import org.ovgst.openvino.Model;
+import org.ovgst.openvino.OpenVinoException;
+import org.ovgst.openvino.PortInfo;
+
+/**
+ * {@code ovprocess}: the model's output becomes the frame (FFmpeg's dnn_processing): super-resolution,
+ * denoising, style, masks. The output's size comes from the model for each input size, so
+ * downstream negotiates the real size (a 2x model on 320x240 gives 640x480 without a caps filter);
+ * 3-channel outputs leave as RGB, BGR, RGBx or BGRx (the first downstream takes, in the model's
+ * color order first), 1-channel outputs as GRAY8. Frames leave in order with their timestamps and
+ * metadata (regions of interest scaled to the new size), in buffers from a pool negotiated with
+ * downstream.
+ *
+ * <p>A frame not inferred ({@code inference-interval}) leaves with the last output's pixels: the
+ * stream keeps one size. Models whose valid convolutions eat the edges (waifu2x) take a border
+ * ({@code input-padding}, known for the models ovgst ships); {@code output-crop} cuts one off the
+ * output.
+ */
+public final class OvProcess extends InferenceElement {
+    /** Output formats: 3-channel images in either color order, with or without a fourth byte, and grey. */
+    private static final List<String> COLOR_FORMATS = List.of("RGB", "BGR", "RGBx", "BGRx");
+    private static final String GREY_FORMAT = "GRAY8";
+    private static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
+    static final String SRC_CAPS = "video/x-raw, format=(string){ RGB, BGR, RGBx, BGRx, GRAY8 }" + ANY_SIZE;
+
+    private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
+            "Model output that becomes the frame (default: the only image-shaped output: rank 4 with 1 or 3 channels)",
+            null, READY_ONLY);
+    private static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",
+            "Color order of the model's 3-channel input and output", "GstOvProcessModelColor",
+            List.of(new Property.Choice.Value("rgb", "RGB"), new Property.Choice.Value("bgr", "BGR")), "rgb",
+            READY_ONLY);
+    private static final Property.Real INPUT_SCALE = new Property.Real("input-scale",
+            "The model's input is pixel (0-255) * input-scale + input-offset; the default gives [0, 1]", -1000, 1000,
+            1 / 255.0, READY_ONLY);
+    private static final Property.Real INPUT_OFFSET = new Property.Real("input-offset",
+            "Added to the scaled pixel values (see input-scale)", -1000, 1000, 0.0, READY_ONLY);
+    private static final Property.Real OUTPUT_SCALE = new Property.Real("output-scale",
+            "A pixel is output value * output-scale + output-offset, rounded and clamped to 0-255; the default"
+                    + " maps [0, 1] to 0-255", -65536, 65536, 255.0, READY_ONLY);
+    private static final Property.Real OUTPUT_OFFSET = new Property.Real("output-offset",
+            "Added to the scaled output values (see output-scale)", -65536, 65536, 0.0, READY_ONLY);
+    private static final Property.Int INPUT_PADDING = new Property.Int("input-padding",
+            "Border of zeros (after input-scale/offset: black) around the frame in the model's input, in pixels;"
+                    + " -1 = the model's own (7 for ovgst's waifu2x upconv_7, else 0)", -1, 4096, -1, READY_ONLY);
+    private static final Property.Int OUTPUT_CROP = new Property.Int("output-crop",
+            "Pixels cut off each side of the model's output", 0, 4096, 0, READY_ONLY);
+    private static final Property.Bool INPUT_RESIZABLE = new Property.Bool("input-resizable",
+            "Reshape the model to each frame size instead of resizing frames to the model's size (a caps change"
+                    + " reshapes it again); models with dynamic sizes take the frame's size anyway", false, READY_ONLY);
+
+    static final ElementSpec SPEC = new ElementSpec("ovprocess", "GstOvProcess", "OpenVINO frame processing",
+            "Filter/Effect/Video", "Replaces each frame with an OpenVINO model's image output (super-resolution,"
+                    + " masks, filters); the output size comes from the model",
+            properties(OUTPUT_NAME, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, OUTPUT_SCALE, OUTPUT_OFFSET,
+                    INPUT_PADDING, OUTPUT_CROP, INPUT_RESIZABLE),
+            OvDetect.CAPS, SRC_CAPS, OvProcess::new);
+
+    /** How the model's output becomes pixels: from start() to stop(). */
+    private record Processing(ImageOutput image, OutputPixels pixels, int crop, ModelColor color) {
+        /** The output formats, in the order they are offered: the model's color order first. */
+        List<String> formats() {
+            if (image.channels() == 1) {
+                return List.of(GREY_FORMAT);
+            }
+            return color == ModelColor.RGB ? COLOR_FORMATS : List.of("BGR", "RGB", "BGRx", "RGBx");
+        }
+
+        /** For each byte of a pixel of {@code format}, the output channel written there. */
+        int[] byteOrder(String format) {
+            if (format.equals(GREY_FORMAT)) {
+                return new int[] {0};
+            }
+            int[] order = new int[format.length()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = switch (format.charAt(i)) {
+                    case 'R' -> color == ModelColor.RGB ? 0 : 2;
+                    case 'G' -> 1;
+                    case 'B' -> color == ModelColor.RGB ? 2 : 0;
+                    default -> OutputPixels.OPAQUE;
+                };
+            }
+            return order;
+        }
+    }
+
+    /** The image size of the output for the current frame layout, and its static shape. */
+    private record OutputShape(int width, int height, long[] shape) {}
+
+    private volatile Processing processing;
+    private volatile OutputShape outputShape;
+    /** The output negotiated with downstream for the current frame layout; delivery thread, null until the first frame. */
+    private OutputFrames output;
+    /** Set on the streaming thread when the layout changes, taken by the delivery thread. */
+    private volatile boolean outputStale;
+
+    private OvProcess(MemorySegment self, ElementSpec spec) {
+        super(self, spec);
+    }
+
+    @Override
+    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
+        Path model = settings.model();
+        ImageInput input;
+        ImageOutput image;
+        try (Core core = new Core(); Model read = core.readModel(model)) {
+            input = ImageInput.find(read, settings.inputName(), null, model.toString());
+            image = ImageOutput.find(read.outputs(), get(OUTPUT_NAME), model.toString());
+        } catch (OpenVinoException e) {
+            throw new InferenceException("cannot read model " + model + ": " + e.getMessage(), e);
+        }
+        double inputScale = get(INPUT_SCALE);
+        if (inputScale == 0) {
+            throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"
+                    + " every pixel: use a factor other than 0, e.g. 0.00392156862745098 (1/255) for [0, 1]");
+        }
+        boolean resizable = get(INPUT_RESIZABLE);
+        if (resizable && settings.inputSize() != null) {
+            throw new IllegalArgumentException("properties 'input-resizable' and 'reshape-width'/'reshape-height'"
+                    + " are both set: reshape to each frame's size (input-resizable) or to one size, not both");
+        }
+        int padding = get(INPUT_PADDING);
+        if (padding < 0) {
+            Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
+            padding = known.map(KnownModels.KnownModel::inputPadding).orElse(0);
+        }
+        ModelColor color = get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
+        processing = new Processing(image, new OutputPixels(image, (float) (double) get(OUTPUT_SCALE),
+                (float) (double) get(OUTPUT_OFFSET)), get(OUTPUT_CROP), color);
+        InputSize size = settings.inputSize() != null ? settings.inputSize()
+                : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
+        // (pixel - mean) / scale = pixel * input-scale + input-offset
+        return settings.engineSettings().withInputName(input.name()).withModelLayout(input.layout())
+                .withModelColor(color).withNormalization((float) (-get(INPUT_OFFSET) / inputScale),
+                        (float) (1 / inputScale))
+                .withInputSize(size).withInputPadding(padding);
+    }
+
+    @Override
+    protected void modelCompiled(FrameLayout layout, List<PortInfo> outputs) {
+        Processing current = processing;
+        PortInfo port = outputs.stream().filter(output -> output.name().equals(current.image().name())).findFirst()
+                .orElseThrow();
+        long[] shape = port.shape().toStatic();
+        int width = current.image().width(shape) - 2 * current.crop();
+        int height = current.image().height(shape) - 2 * current.crop();
+        if (width <= 0 || height <= 0) {
+            throw new InferenceException("output-crop " + current.crop() + " leaves nothing of output '" + port.name()
+                    + "' " + port.shape() + " of " + get(MODEL) + " for " + layout + " frames: use a smaller"
+                    + " output-crop");
+        }
+        outputShape = new OutputShape(width, height, shape);
+        outputStale = true;
+    }
+
+    @Override
+    protected MemorySegment inputCaps(MemorySegment filter) {
+        return OutputFrames.capsFor(OvDetect.CAPS, filter);
+    }
+
+    @Override
+    protected MemorySegment outputCaps(MemorySegment filter) {
+        Processing current = processing;
+        if (current == null) {
+            return OutputFrames.capsFor(SRC_CAPS, filter);
+        }
+        OutputShape shape = outputShape;
+        String size = shape == null ? ANY_SIZE : ", width=(int)" + shape.width() + ", height=(int)" + shape.height();
+        return OutputFrames.capsFor(OutputFrames.rawVideo(current.formats(), size), filter);
+    }
+
+    @Override
+    protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
+        Processing current = processing;
+        OutputShape shape = outputShape;
+        OutputFrames out = outputFor(frame, current, shape);
+        MemorySegment buffer = out.acquire();
+        try {
+            MemorySegment pixels = out.map(buffer);
+            try {
+                current.pixels().write(results.output(current.image().name()), shape.shape(), results.slot(),
+                        current.crop(), pixels, out.offset(), out.stride(), out.byteOrder());
+            } finally {
+                out.unmap(buffer);
+            }
+            out.finish(frame, buffer);
+        } catch (Throwable t) {
+            FrameOps.unref(buffer);
+            throw t;
+        }
+    }
+
+    @Override
+    protected void passed(BufferFrame frame) throws Throwable {
+        OutputFrames out = output;
+        if (out == null || outputStale) {
+            throw new IllegalStateException("a frame not inferred came before any output of its size");
+        }
+        out.repeat(frame);
+    }
+
+    /** The output for this frame's layout, negotiated with downstream when the layout changed. */
+    private OutputFrames outputFor(BufferFrame frame, Processing current, OutputShape shape) throws Throwable {
+        if (output == null || outputStale) {
+            outputStale = false;
+            if (output != null) {
+                output.close();
+                output = null;
+            }
+            output = OutputFrames.negotiate(sourcePad(), SPEC.factoryName(), frame.caps(), current.formats(), shape.width(), shape.height(),
+                    current::byteOrder);
+        }
+        return output;
+    }
+
+    @Override
+    protected void clearState() {
+        if (output != null) {
+            output.close();
+            output = null;
+        }
+        processing = null;
+        outputShape = null;
+        outputStale = false;
+    }
+}

@@ -1,0 +1,264 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ovgst.gst.GstTestSupport.FACE_MODEL;
+import static org.ovgst.testing.IrModels.DYNAMIC;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.openvino.ElementType;
+import org.ovgst.testing.IrModels;
+import org.ovgst.testing.TestAssets;
+
+/**
+ * ovprocess on models written here, whose outputs are known exactly: an identity and a 2x
+ * nearest-neighbour upscale. Frames are raw BGR with a different value in every byte; the output
+ * bytes are compared one by one.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ProcessElementTest {
+    @TempDir
+    static Path dir;
+    private static Path identity;
+    private static Path upscaleDynamic;
+    private static Path upscaleFixed;
+
+    @BeforeAll
+    static void writeModels() {
+        identity = IrModels.identity(dir, ElementType.F32, 1, 3, DYNAMIC, DYNAMIC);
+        upscaleDynamic = IrModels.upscale2x(dir, 3, DYNAMIC, DYNAMIC);
+        upscaleFixed = IrModels.upscale2x(dir, 3, 16, 24);
+    }
+
+    /** {@code frames} BGR frames of {@code width x height}; byte i of frame f is {@code (7 f + 31 i) % 256}. */
+    static byte[] frames(int frames, int width, int height) {
+        byte[] bytes = new byte[frames * width * height * 3];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < width * height * 3; i++) {
+                bytes[f * width * height * 3 + i] = (byte) ((7 * f + 31 * i + (i / 3) * (i / 3)) % 256);
+            }
+        }
+        return bytes;
+    }
+
+    private static Path write(String name, byte[] bytes) throws IOException {
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    private static String source(Path raw, int width, int height) {
+        return "filesrc location=" + raw + " ! rawvideoparse format=bgr width=" + width + " height=" + height
+                + " framerate=30/1";
+    }
+
+    private static byte[] run(String description) throws IOException {
+        Path out = dir.resolve("out-" + System.nanoTime() + ".raw");
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(description + " ! filesink location=" + out,
+                Duration.ofSeconds(60), p -> { });
+        assertTrue(outcome.ok(), description + " -> " + outcome);
+        return Files.readAllBytes(out);
+    }
+
+    private static int at(byte[] bytes, long offset) {
+        return bytes[Math.toIntExact(offset)] & 0xff;
+    }
+
+    @Test
+    void theIdentityModelGivesEveryByteBackInEachColorOrder() throws IOException {
+        int width = 24;
+        int height = 16;
+        byte[] in = frames(3, width, height);
+        Path raw = write("identity.bgr", in);
+        String base = source(raw, width, height) + " ! ovprocess model=" + identity;
+        assertArrayEquals(in, run(base + " ! video/x-raw,format=BGR"), "BGR out");
+
+        byte[] rgb = run(base + " ! video/x-raw,format=RGB");
+        byte[] rgbx = run(base + " ! video/x-raw,format=RGBx");
+        assertEquals(in.length, rgb.length);
+        assertEquals(in.length / 3 * 4, rgbx.length);
+        for (int pixel = 0; pixel < in.length / 3; pixel++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(at(in, pixel * 3L + 2 - c), at(rgb, pixel * 3L + c), "RGB pixel " + pixel);
+                assertEquals(at(in, pixel * 3L + 2 - c), at(rgbx, pixel * 4L + c), "RGBx pixel " + pixel);
+            }
+            assertEquals(255, at(rgbx, pixel * 4L + 3), "x of pixel " + pixel);
+        }
+    }
+
+    /**
+     * No caps filter after ovprocess: downstream negotiates the model's 2x size, and the model's color
+     * order (RGB) comes first; every output pixel is its input pixel at half the coordinates.
+     */
+    @Test
+    void aTwiceUpscaleGivesTwiceTheSizeDownstreamWithoutACapsFilter() throws IOException {
+        int width = 24;
+        int height = 16;
+        int frames = 3;
+        byte[] in = frames(frames, width, height);
+        byte[] out = run(source(write("up.bgr", in), width, height) + " ! ovprocess model=" + upscaleDynamic);
+        assertUpscaled(in, width * 3, out, (2 * width * 3 + 3) / 4 * 4, frames, width, height);
+    }
+
+    /** Rows of an odd width are padded to 4 bytes, in and out: the element reads and writes by the strides. */
+    @Test
+    void oddWidthsAreReadAndWrittenByTheirStrides() throws IOException {
+        int width = 13;
+        int height = 7;
+        int inStride = 40;
+        byte[] tight = frames(2, width, height);
+        byte[] in = new byte[2 * height * inStride];
+        for (int row = 0; row < 2 * height; row++) {
+            System.arraycopy(tight, row * width * 3, in, row * inStride, width * 3);
+        }
+        byte[] out = run(source(write("odd.bgr", in), width, height) + " ! ovprocess model=" + upscaleDynamic
+                + " ! video/x-raw,format=RGB");
+        assertUpscaled(in, inStride, out, 80, 2, width, height);
+    }
+
+    /** Each RGB output pixel (x, y) of each frame equals BGR input pixel (x / 2, y / 2). */
+    private static void assertUpscaled(byte[] in, int inStride, byte[] out, int stride, int frames, int width,
+            int height) {
+        int outWidth = 2 * width;
+        int outHeight = 2 * height;
+        assertEquals((long) frames * stride * outHeight, out.length, "bytes of " + frames + " frames of "
+                + outWidth + "x" + outHeight + " RGB");
+        for (int f = 0; f < frames; f++) {
+            for (int y = 0; y < outHeight; y++) {
+                for (int x = 0; x < outWidth; x++) {
+                    long source = ((long) f * height + y / 2) * inStride + (x / 2) * 3L;
+                    long target = ((long) f * outHeight + y) * stride + x * 3L;
+                    for (int c = 0; c < 3; c++) {
+                        assertEquals(at(in, source + 2 - c), at(out, target + c),
+                                "frame " + f + " pixel " + x + "," + y + " channel " + c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Two sizes one after the other (concat): with input-resizable the fixed-size model is reshaped
+     * to each, and each frame leaves at twice its own size.
+     */
+    @Test
+    void aStreamThatChangesSizeIsReshapedAndRenegotiated() throws IOException {
+        byte[] small = frames(2, 24, 16);
+        byte[] large = frames(3, 40, 30);
+        byte[] out = run(source(write("small.bgr", small), 24, 16) + " ! c. " + source(write("large.bgr", large), 40,
+                30) + " ! c. concat name=c ! ovprocess model=" + upscaleFixed + " input-resizable=true"
+                + " ! video/x-raw,format=RGB");
+        assertEquals(2 * 48 * 32 * 3 + 3 * 80 * 60 * 3, out.length);
+        assertUpscaled(small, 24 * 3, Arrays.copyOfRange(out, 0, 2 * 48 * 32 * 3), 48 * 3, 2, 24, 16);
+        assertUpscaled(large, 40 * 3, Arrays.copyOfRange(out, 2 * 48 * 32 * 3, out.length), 80 * 3, 3, 40, 30);
+    }
+
+    /** Without input-resizable, a fixed-size model's input is the frame resized, and its output size is its own. */
+    @Test
+    void aFixedSizeModelGivesItsOwnOutputSizeForAnyFrameSize() throws IOException {
+        byte[] in = frames(2, 40, 30);
+        byte[] out = run(source(write("fixed.bgr", in), 40, 30) + " ! ovprocess model=" + upscaleFixed
+                + " ! video/x-raw,format=BGR");
+        assertEquals(2 * 48 * 32 * 3, out.length);
+    }
+
+    /** Frames leave in order whatever the requests and batches: each frame's own bytes come back. */
+    @Test
+    void framesLeaveInOrderWithBatchesAndRequests() throws IOException {
+        byte[] in = frames(23, 24, 16);
+        Path raw = write("order.bgr", in);
+        for (String settings : List.of("batch-size=3 nireq=2", "batch-size=1 nireq=4", "batch-size=4 nireq=1")) {
+            assertArrayEquals(in, run(source(raw, 24, 16) + " ! ovprocess model=" + identity + " " + settings
+                    + " ! video/x-raw,format=BGR"), settings);
+        }
+    }
+
+    /** Frames not inferred repeat the last frame made: the stream keeps the model's size. */
+    @Test
+    void framesNotInferredRepeatTheLastOutput() throws IOException {
+        int width = 24;
+        int height = 16;
+        byte[] in = frames(5, width, height);
+        byte[] out = run(source(write("interval.bgr", in), width, height) + " ! ovprocess model=" + upscaleDynamic
+                + " inference-interval=2 ! video/x-raw,format=RGB");
+        int frameBytes = 48 * 32 * 3;
+        assertEquals(5 * frameBytes, out.length);
+        for (int f = 1; f < 5; f += 2) {
+            assertArrayEquals(Arrays.copyOfRange(out, (f - 1) * frameBytes, f * frameBytes),
+                    Arrays.copyOfRange(out, f * frameBytes, (f + 1) * frameBytes), "frame " + f + " repeats frame "
+                            + (f - 1));
+        }
+        byte[] upscaled = run(source(write("interval-all.bgr", in), width, height) + " ! ovprocess model="
+                + upscaleDynamic + " ! video/x-raw,format=RGB");
+        for (int f = 0; f < 5; f += 2) {
+            assertArrayEquals(Arrays.copyOfRange(upscaled, f * frameBytes, (f + 1) * frameBytes),
+                    Arrays.copyOfRange(out, f * frameBytes, (f + 1) * frameBytes), "frame " + f + " is inferred");
+        }
+    }
+
+    /** Regions of interest found before ovprocess are scaled with the frame; timestamps stay. */
+    @Test
+    void regionsOfInterestAreScaledAndTimestampsKept() throws IOException {
+        byte[] astronaut = TestAssets.readBgr(TestAssets.image("astronaut.png")).scaled(256, 256).pixels();
+        byte[] twice = Arrays.copyOf(astronaut, 2 * astronaut.length);
+        System.arraycopy(astronaut, 0, twice, astronaut.length, astronaut.length);
+        Path photo = write("astronaut-256.bgr", twice);
+        Path before = dir.resolve("before.jsonl");
+        Path after = dir.resolve("after.jsonl");
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(source(photo, 256, 256) + " ! ovdetect model="
+                + FACE_MODEL + " ! ovmetapublish location=" + before + " ! ovprocess model=" + upscaleDynamic
+                + " ! ovmetapublish location=" + after + " ! fakesink", Duration.ofSeconds(60), p -> { });
+        assertTrue(outcome.ok(), outcome.toString());
+        List<GstTestSupport.Frame> in = GstTestSupport.readFrames(before);
+        List<GstTestSupport.Frame> out = GstTestSupport.readFrames(after);
+        assertEquals(2, out.size());
+        for (int f = 0; f < 2; f++) {
+            assertEquals(in.get(f).pts(), out.get(f).pts());
+            assertEquals(512, out.get(f).width());
+            assertEquals(1, in.get(f).objects().size());
+            GstTestSupport.Box face = in.get(f).objects().getFirst();
+            GstTestSupport.Box scaled = out.get(f).objects().getFirst();
+            assertEquals(List.of(2 * face.x(), 2 * face.y(), 2 * face.w(), 2 * face.h()),
+                    List.of(scaled.x(), scaled.y(), scaled.w(), scaled.h()));
+            assertEquals(face.label(), scaled.label());
+            assertEquals(face.confidence(), scaled.confidence());
+        }
+    }
+
+    @Test
+    void aModelWithoutAnImageOutputIsRefusedWithWhatToUse() {
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! ovprocess model="
+                + FACE_MODEL + " ! fakesink");
+        assertFalse(outcome.ok());
+        assertTrue(outcome.errorMessage().contains("has no image-shaped output")
+                && outcome.errorMessage().contains("use ovdetect for detectors"), outcome.toString());
+    }
+
+    @Test
+    void aModelThatCannotTakeTheFrameSizeNamesInputResizable() {
+        Path fixedWeights = IrModels.dynamicBatch(dir, 3, 16, 24);
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,width=40,"
+                + "height=30 ! ovprocess model=" + fixedWeights + " input-resizable=true ! fakesink");
+        assertFalse(outcome.ok());
+        assertTrue(outcome.errorMessage().contains("input-resizable=true")
+                && outcome.errorMessage().contains("set input-resizable=false"), outcome.toString());
+    }
+
+    @Test
+    void downstreamThatTakesNoOutputFormatIsToldToConvert() {
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,width=24,"
+                + "height=16 ! ovprocess model=" + upscaleDynamic + " ! video/x-raw,format=GRAY8 ! fakesink");
+        assertFalse(outcome.ok());
+        assertTrue(outcome.errorMessage().contains("downstream takes none of")
+                && outcome.errorMessage().contains("put videoconvert"), outcome.toString());
+    }
+}
