@@ -15,8 +15,10 @@ import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputSize;
 import org.ovgst.infer.KnownModels;
+import org.ovgst.infer.MaskAlpha;
 import org.ovgst.infer.ModelColor;
 import org.ovgst.infer.OutputPixels;
+import org.ovgst.infer.PixelFormat;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
 import org.ovgst.openvino.OpenVinoException;
@@ -31,6 +33,10 @@ import org.ovgst.openvino.PortInfo;
  * metadata (regions of interest scaled to the new size), in buffers from a pool negotiated with
  * downstream.
  *
+ * <p>{@code mode=alpha}: a one-channel output (a mask) goes into the alpha channel of the input frame,
+ * at the frame's own size (RGBA or BGRA, for compositor, alpha, videomixer); ovgst's pose model's
+ * person mask is logits, and goes through a sigmoid first ({@code output-activation=auto}).
+ *
  * <p>A frame not inferred ({@code inference-interval}) leaves with the last output's pixels: the
  * stream keeps one size. Models whose valid convolutions eat the edges (waifu2x) take a border
  * ({@code input-padding}, known for the models ovgst ships); {@code output-crop} cuts one off the
@@ -41,7 +47,10 @@ public final class OvProcess extends InferenceElement {
     private static final List<String> COLOR_FORMATS = List.of("RGB", "BGR", "RGBx", "BGRx");
     private static final String GREY_FORMAT = "GRAY8";
     private static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
-    static final String SRC_CAPS = "video/x-raw, format=(string){ RGB, BGR, RGBx, BGRx, GRAY8 }" + ANY_SIZE;
+    static final String SRC_CAPS = "video/x-raw, format=(string){ RGB, BGR, RGBx, BGRx, GRAY8, RGBA, BGRA }"
+            + ANY_SIZE;
+    /** What mode=alpha takes: frames whose colors it copies as they are. */
+    private static final String PACKED_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx }" + ANY_SIZE;
 
     private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
             "Model output that becomes the frame (default: the only image-shaped output: rank 4 with 1 or 3 channels)",
@@ -65,6 +74,16 @@ public final class OvProcess extends InferenceElement {
                     + " -1 = the model's own (7 for ovgst's waifu2x upconv_7, else 0)", -1, 4096, -1, READY_ONLY);
     private static final Property.Int OUTPUT_CROP = new Property.Int("output-crop",
             "Pixels cut off each side of the model's output", 0, 4096, 0, READY_ONLY);
+    private static final Property.Choice MODE = new Property.Choice("mode",
+            "replace: the output is the frame; alpha: a one-channel output (a mask) becomes the alpha channel of the"
+                    + " frame, at the frame's size (RGBA/BGRA)", "GstOvProcessMode",
+            List.of(new Property.Choice.Value("replace", "REPLACE"), new Property.Choice.Value("alpha", "ALPHA")),
+            "replace", READY_ONLY);
+    private static final Property.Choice OUTPUT_ACTIVATION = new Property.Choice("output-activation",
+            "What output values go through before output-scale: auto (a sigmoid for ovgst's pose mask, else none),"
+                    + " none, or sigmoid (logits to [0, 1])", "GstOvProcessActivation",
+            List.of(new Property.Choice.Value("auto", "AUTO"), new Property.Choice.Value("none", "NONE"),
+                    new Property.Choice.Value("sigmoid", "SIGMOID")), "auto", READY_ONLY);
     private static final Property.Bool INPUT_RESIZABLE = new Property.Bool("input-resizable",
             "Reshape the model to each frame size instead of resizing frames to the model's size (a caps change"
                     + " reshapes it again); models with dynamic sizes take the frame's size anyway", false, READY_ONLY);
@@ -72,24 +91,46 @@ public final class OvProcess extends InferenceElement {
     static final ElementSpec SPEC = new ElementSpec("ovprocess", "GstOvProcess", "OpenVINO frame processing",
             "Filter/Effect/Video", "Replaces each frame with an OpenVINO model's image output (super-resolution,"
                     + " masks, filters); the output size comes from the model",
-            properties(OUTPUT_NAME, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, OUTPUT_SCALE, OUTPUT_OFFSET,
-                    INPUT_PADDING, OUTPUT_CROP, INPUT_RESIZABLE),
+            properties(MODE, OUTPUT_NAME, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, OUTPUT_ACTIVATION, OUTPUT_SCALE,
+                    OUTPUT_OFFSET, INPUT_PADDING, OUTPUT_CROP, INPUT_RESIZABLE),
             OvDetect.CAPS, SRC_CAPS, OvProcess::new);
 
-    /** How the model's output becomes pixels: from start() to stop(). */
-    private record Processing(ImageOutput image, OutputPixels pixels, int crop, ModelColor color) {
-        /** The output formats, in the order they are offered: the model's color order first. */
-        List<String> formats() {
+    /**
+     * How the model's output becomes pixels: from start() to stop().
+     *
+     * @param alpha the mask writer in mode=alpha, else null
+     */
+    private record Processing(ImageOutput image, OutputPixels pixels, int crop, ModelColor color, MaskAlpha alpha) {
+        /**
+         * The output formats, in the order they are offered: the model's color order first; in
+         * mode=alpha, the input's ({@code input} null: not known yet).
+         */
+        List<String> formats(PixelFormat input) {
+            if (alpha != null) {
+                return input == PixelFormat.RGB || input == PixelFormat.RGBX ? List.of("RGBA", "BGRA")
+                        : List.of("BGRA", "RGBA");
+            }
             if (image.channels() == 1) {
                 return List.of(GREY_FORMAT);
             }
             return color == ModelColor.RGB ? COLOR_FORMATS : List.of("BGR", "RGB", "BGRx", "RGBx");
         }
 
-        /** For each byte of a pixel of {@code format}, the output channel written there. */
-        int[] byteOrder(String format) {
+        /**
+         * For each byte of a pixel of {@code format}: the output channel written there; in mode=alpha,
+         * the byte of an {@code input} pixel copied there, or the mask.
+         */
+        int[] byteOrder(String format, PixelFormat input) {
             if (format.equals(GREY_FORMAT)) {
                 return new int[] {0};
+            }
+            if (alpha != null) {
+                String source = input.gstName();
+                int[] order = new int[format.length()];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = format.charAt(i) == 'A' ? MaskAlpha.ALPHA : source.indexOf(format.charAt(i));
+                }
+                return order;
             }
             int[] order = new int[format.length()];
             for (int i = 0; i < order.length; i++) {
@@ -139,14 +180,24 @@ public final class OvProcess extends InferenceElement {
             throw new IllegalArgumentException("properties 'input-resizable' and 'reshape-width'/'reshape-height'"
                     + " are both set: reshape to each frame's size (input-resizable) or to one size, not both");
         }
+        boolean alpha = get(MODE).equals("alpha");
+        if (alpha && image.channels() != 1) {
+            throw new IllegalArgumentException("mode=alpha puts a one-channel output (a mask) in the alpha channel,"
+                    + " but output " + image + " of " + model + " has 3 channels: set output-name to a mask, or use"
+                    + " mode=replace");
+        }
+        Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
         int padding = get(INPUT_PADDING);
         if (padding < 0) {
-            Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
             padding = known.map(KnownModels.KnownModel::inputPadding).orElse(0);
         }
+        String activation = get(OUTPUT_ACTIVATION);
+        boolean sigmoid = activation.equals("sigmoid")
+                || activation.equals("auto") && known.map(KnownModels.KnownModel::imageLogits).orElse(false);
+        OutputPixels pixels = new OutputPixels(image, sigmoid, (float) (double) get(OUTPUT_SCALE),
+                (float) (double) get(OUTPUT_OFFSET));
         ModelColor color = get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
-        processing = new Processing(image, new OutputPixels(image, (float) (double) get(OUTPUT_SCALE),
-                (float) (double) get(OUTPUT_OFFSET)), get(OUTPUT_CROP), color);
+        processing = new Processing(image, pixels, get(OUTPUT_CROP), color, alpha ? new MaskAlpha(pixels) : null);
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
         // (pixel - mean) / scale = pixel * input-scale + input-offset
@@ -169,13 +220,16 @@ public final class OvProcess extends InferenceElement {
                     + "' " + port.shape() + " of " + get(MODEL) + " for " + layout + " frames: use a smaller"
                     + " output-crop");
         }
-        outputShape = new OutputShape(width, height, shape);
+        // A mask in the alpha channel leaves at the frame's size.
+        outputShape = current.alpha() != null ? new OutputShape(layout.width(), layout.height(), shape)
+                : new OutputShape(width, height, shape);
         outputStale = true;
     }
 
     @Override
     protected MemorySegment inputCaps(MemorySegment filter) {
-        return OutputFrames.capsFor(OvDetect.CAPS, filter);
+        Processing current = processing;
+        return OutputFrames.capsFor(current != null && current.alpha() != null ? PACKED_CAPS : OvDetect.CAPS, filter);
     }
 
     @Override
@@ -186,7 +240,7 @@ public final class OvProcess extends InferenceElement {
         }
         OutputShape shape = outputShape;
         String size = shape == null ? ANY_SIZE : ", width=(int)" + shape.width() + ", height=(int)" + shape.height();
-        return OutputFrames.capsFor(OutputFrames.rawVideo(current.formats(), size), filter);
+        return OutputFrames.capsFor(OutputFrames.rawVideo(current.formats(null), size), filter);
     }
 
     @Override
@@ -197,9 +251,15 @@ public final class OvProcess extends InferenceElement {
         MemorySegment buffer = out.acquire();
         try {
             MemorySegment pixels = out.map(buffer);
+            MemorySegment values = results.output(current.image().name());
             try {
-                current.pixels().write(results.output(current.image().name()), shape.shape(), results.slot(),
-                        current.crop(), pixels, out.offset(), out.stride(), out.byteOrder());
+                if (current.alpha() != null) {
+                    current.alpha().write(values, shape.shape(), results.slot(), current.crop(), frame.data(),
+                            frame.layout(), pixels, out.offset(), out.stride(), out.byteOrder());
+                } else {
+                    current.pixels().write(values, shape.shape(), results.slot(), current.crop(), pixels, out.offset(),
+                            out.stride(), out.byteOrder());
+                }
             } finally {
                 out.unmap(buffer);
             }
@@ -227,8 +287,9 @@ public final class OvProcess extends InferenceElement {
                 output.close();
                 output = null;
             }
-            output = OutputFrames.negotiate(sourcePad(), SPEC.factoryName(), frame.caps(), current.formats(), shape.width(), shape.height(),
-                    current::byteOrder);
+            PixelFormat input = frame.layout().format();
+            output = OutputFrames.negotiate(sourcePad(), SPEC.factoryName(), frame.caps(), current.formats(input),
+                    shape.width(), shape.height(), format -> current.byteOrder(format, input));
         }
         return output;
     }

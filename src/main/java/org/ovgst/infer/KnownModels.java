@@ -20,8 +20,9 @@ import org.ovgst.infer.ModelMetadata.ImageSize;
 
 /**
  * The models ovgst ships ({@code ./ovgst setup} fetches them into models/), recognized by the sha256 of
- * the model file whatever it is called, with what their files do not say: their labels and, where the
- * file leaves the input size open, the size they were trained at.
+ * the model file whatever it is called, with what their files do not say: their labels; where the
+ * file leaves the input size open, the size they were trained at; for frame processing, the border
+ * the model needs and whether its image output is logits.
  *
  * <p>A file is hashed only if its size is that of a known model, and then once per path, modification
  * time and size (the hash is cached).
@@ -34,9 +35,10 @@ public final class KnownModels {
      * @param labels its class names, class {@code i} at index {@code i}
      * @param trainedInputSize the input size it was trained at, where its file leaves the size open
      * @param inputPadding the border its valid convolutions eat on each side of the input (0 for most)
+     * @param imageLogits whether its image output holds logits, which a sigmoid turns into [0, 1] (a mask)
      */
     public record KnownModel(String file, List<String> labels, Optional<ImageSize> trainedInputSize,
-            int inputPadding) {
+            int inputPadding, boolean imageLogits) {
         public KnownModel {
             labels = List.copyOf(labels);
         }
@@ -60,9 +62,9 @@ public final class KnownModels {
      * go unhashed.
      */
     record Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize,
-            int inputPadding) {
+            int inputPadding, boolean imageLogits) {
         Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize) {
-            this(file, size, sha256, labels, trainedInputSize, 0);
+            this(file, size, sha256, labels, trainedInputSize, 0, false);
         }
     }
 
@@ -97,7 +99,12 @@ public final class KnownModels {
             // exactly twice the frame
             new Entry("scale2.0x_model.onnx", 2_212_294,
                     "f0c4ec0bf69dadf14beb19565e5530a739666e41dab3fb2c109550384eda8294",
-                    new BuiltIn(List.of()), null, 7));
+                    new BuiltIn(List.of()), null, 7, false),
+            // MediaPipe pose landmarks (npm @mediapipe/pose): its one image output, Identity_2, is a person
+            // mask in logits (MediaPipe's graph applies a sigmoid); the input is RGB in [0, 1]
+            new Entry("pose_landmark_full.tflite", 6_440_512,
+                    "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+                    new BuiltIn(List.of()), null, 0, true));
 
     /** A file's hash and the attributes it was computed for. */
     private record Hashed(Object fileKey, FileTime modified, long size, String sha256) {
@@ -128,7 +135,7 @@ public final class KnownModels {
         for (Entry entry : ENTRIES) {
             if (entry.sha256().equals(sha256)) {
                 return Optional.of(new KnownModel(entry.file(), labels(entry, file),
-                        Optional.ofNullable(entry.trainedInputSize()), entry.inputPadding()));
+                        Optional.ofNullable(entry.trainedInputSize()), entry.inputPadding(), entry.imageLogits()));
             }
         }
         return Optional.empty();

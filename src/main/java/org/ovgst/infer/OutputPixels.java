@@ -7,14 +7,16 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Turns one image of a model output (f32, NCHW or NHWC) into 8-bit packed pixels: each value
- * becomes {@code value * scale + offset}, clamped to 0-255 and rounded to the nearest integer (halves
- * up); NaN becomes 0. FFmpeg's dnn_processing does the same for [0, 1] outputs with scale 255.
+ * becomes {@code activation(value) * scale + offset}, clamped to 0-255 and rounded to the nearest
+ * integer (halves up); NaN becomes 0. FFmpeg's dnn_processing does the same for [0, 1] outputs with
+ * scale 255.
  *
  * @param image the output and its layout
+ * @param sigmoid whether values are logits that go through {@code 1 / (1 + e^-x)} first ({@code output-activation})
  * @param scale what a value is multiplied by ({@code output-scale})
  * @param offset what is then added ({@code output-offset})
  */
-public record OutputPixels(ImageOutput image, float scale, float offset) {
+public record OutputPixels(ImageOutput image, boolean sigmoid, float scale, float offset) {
     /** A destination byte set to 255 whatever the model says: the x of RGBx, an opaque alpha. */
     public static final int OPAQUE = -1;
 
@@ -55,14 +57,19 @@ public record OutputPixels(ImageOutput image, float scale, float offset) {
                 long source = (rowBase + (image.channelsFirst() ? channel * plane : channel)) * Float.BYTES;
                 long step = pixelStep * Float.BYTES;
                 for (int x = 0; x < width; x++, at += pixelBytes, source += step) {
-                    dest.set(JAVA_BYTE, at, toByte(output.get(JAVA_FLOAT, source)));
+                    dest.set(JAVA_BYTE, at, toByte(scaled(output.get(JAVA_FLOAT, source))));
                 }
             }
         }
     }
 
-    private byte toByte(float value) {
-        float scaled = value * scale + offset;
+    /** A value after the activation, scale and offset, before clamping and rounding. */
+    float scaled(float value) {
+        return (sigmoid ? (float) (1 / (1 + Math.exp(-value))) : value) * scale + offset;
+    }
+
+    /** A scaled value as a byte: clamped to 0-255, rounded to the nearest (halves up), NaN as 0. */
+    static byte toByte(float scaled) {
         // NaN fails both comparisons and ends as 0.
         if (scaled >= 255f) {
             return (byte) 255;

@@ -100,7 +100,8 @@ class ElementInspectTest {
         String process = inspect("ovprocess");
         assertTrue(property(process, "input-padding").contains("Range: -1 - 4096 Default: -1"), process);
         assertTrue(property(process, "output-scale").matches("(?s).*Default: +255 .*"), process);
-        assertTrue(process.contains("format: { (string)RGB, (string)BGR, (string)RGBx, (string)BGRx, (string)GRAY8 }"),
-                process);
+        assertTrue(process.contains("format: { (string)RGB, (string)BGR, (string)RGBx, (string)BGRx, (string)GRAY8,"
+                + " (string)RGBA, (string)BGRA }"), process);
+        assertTrue(property(process, "mode").contains("(1): alpha"), process);
     }
 }

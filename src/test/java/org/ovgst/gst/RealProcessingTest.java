@@ -17,7 +17,7 @@ import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 import org.ovgst.testing.VenvPython;
 
-/** ovprocess on the real waifu2x 2x model, against OpenVINO's Python API and a bicubic upscale. */
+/** ovprocess on real models: waifu2x 2x against OpenVINO's Python API and a bicubic upscale; the pose person mask as alpha. */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RealProcessingTest {
     private static final Path WAIFU2X = TestAssets.model("scale2.0x_model.onnx");
@@ -68,6 +68,48 @@ class RealProcessingTest {
         System.out.printf("waifu2x upconv_7 on astronaut.png 256 -> 512: PSNR %.2f dB, bicubic %.2f dB%n",
                 superResolved, bicubic);
         assertTrue(superResolved > bicubic + 1, "PSNR " + superResolved + " dB vs bicubic " + bicubic + " dB");
+    }
+
+    /**
+     * The pose model's person mask in mode=alpha, with no property but the model and the mode (the
+     * sigmoid is known): BGRA at the frame's size, the colors the frame's own, the alpha high on the
+     * astronaut (head, torso) and low on the background right of her (hand-picked regions).
+     */
+    @Test
+    void thePersonMaskBecomesTheAlphaChannel() throws IOException {
+        BgrImage photo = TestAssets.readBgr(TestAssets.image("astronaut.png"));
+        Path frame = Files.write(dir.resolve("astronaut.bgr"), photo.pixels());
+        Path made = dir.resolve("alpha.bgra");
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("filesrc location=" + frame
+                + " ! rawvideoparse format=bgr width=512 height=512 framerate=1/1 ! ovprocess model="
+                + TestAssets.model("pose_landmark_full.tflite") + " mode=alpha ! video/x-raw,format=BGRA"
+                + " ! filesink location=" + made, Duration.ofSeconds(120), p -> { });
+        assertTrue(outcome.ok(), outcome.toString());
+        byte[] bgra = Files.readAllBytes(made);
+        assertEquals(512 * 512 * 4, bgra.length);
+        for (int pixel = 0; pixel < 512 * 512; pixel++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(photo.pixels()[pixel * 3 + c], bgra[pixel * 4 + c], "color " + c + " of pixel " + pixel);
+            }
+        }
+        double head = meanAlpha(bgra, 208, 64, 288, 128);
+        double torso = meanAlpha(bgra, 64, 256, 256, 384);
+        double background = meanAlpha(bgra, 384, 0, 512, 512);
+        System.out.printf("pose mask as alpha on astronaut.png: head %.1f, torso %.1f, background %.1f%n", head, torso,
+                background);
+        assertTrue(head > 200 && torso > 200, "alpha on the person: head " + head + ", torso " + torso);
+        assertTrue(background < 10, "alpha on the background: " + background);
+    }
+
+    /** The mean alpha of BGRA pixels in columns [left, right) and rows [top, bottom) of a 512-wide frame. */
+    private static double meanAlpha(byte[] bgra, int left, int top, int right, int bottom) {
+        long sum = 0;
+        for (int y = top; y < bottom; y++) {
+            for (int x = left; x < right; x++) {
+                sum += bgra[(y * 512 + x) * 4 + 3] & 0xff;
+            }
+        }
+        return (double) sum / ((right - left) * (bottom - top));
     }
 
     private byte[] doubled(Path frame, String settings) throws IOException {
