@@ -154,6 +154,14 @@ public abstract class InferenceElement extends BridgeBin {
     protected void modelCompiled(FrameLayout layout, List<PortInfo> outputs) {}
 
     /**
+     * What the model sees of frames of {@code frames}' layout, in the same memory: the frames
+     * themselves (the default), or a part of them (ovprocess: a YUV frame's luma plane).
+     */
+    protected FrameLayout inferenceLayout(FrameLayout frames) {
+        return frames;
+    }
+
+    /**
      * A frame not inferred ({@code inference-interval}), on the delivery thread in frame order; by
      * default it leaves as it came. Such frames always follow an inferred frame of the same layout
      * that {@link BufferFrame#passedFramesFollow() knew} they would.
@@ -216,10 +224,11 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void layoutChanged(FrameLayout layout) {
+        FrameLayout seen = inferenceLayout(layout);
         if (engine == null) {
-            engine = InferenceEngine.open(engineSettings, layout, new Delivery(), settings.instanceId());
+            engine = InferenceEngine.open(engineSettings, seen, new Delivery(), settings.instanceId());
         } else {
-            engine.reconfigure(layout);
+            engine.reconfigure(seen);
         }
         // Twice the first inference: its time varies with the load, and a frame late by the difference is dropped.
         raiseLatency((settings.batchSize() - 1) * frameDuration() + 2 * engine.batchInferenceNanos());

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.function.Function;
+import org.ovgst.infer.FrameLayout;
 
 /**
  * The frames an element makes for one input layout (ovprocess's output): their caps, agreed with
@@ -26,6 +27,8 @@ final class OutputFrames implements AutoCloseable {
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
 
     private final MemorySegment caps;
+    /** The frames' layout when their format is one of {@link org.ovgst.infer.PixelFormat}'s (not RGBA, BGRA). */
+    private final FrameLayout layout;
     private final int stride;
     private final long offset;
     private final int[] byteOrder;
@@ -36,9 +39,10 @@ final class OutputFrames implements AutoCloseable {
     /** The last frame made, while frames not inferred may repeat it; NULL otherwise. */
     private MemorySegment last = MemorySegment.NULL;
 
-    private OutputFrames(MemorySegment caps, int stride, long offset, int[] byteOrder, OutputBuffers buffers,
-            FrameMetas metas) {
+    private OutputFrames(MemorySegment caps, FrameLayout layout, int stride, long offset, int[] byteOrder,
+            OutputBuffers buffers, FrameMetas metas) {
         this.caps = caps;
+        this.layout = layout;
         this.stride = stride;
         this.offset = offset;
         this.byteOrder = byteOrder;
@@ -91,18 +95,25 @@ final class OutputFrames implements AutoCloseable {
         try {
             VideoCaps.PackedImage packed = VideoCaps.packedImage(fixed);
             OutputBuffers buffers = OutputBuffers.negotiate(pad, fixed, packed.size());
-            return new OutputFrames(fixed, packed.stride(), packed.offset(), byteOrder.apply(packed.format()), buffers,
-                    new FrameMetas(inputCaps, fixed));
+            return new OutputFrames(fixed, VideoCaps.layout(fixed), packed.stride(), packed.offset(),
+                    byteOrder.apply(packed.format()), buffers, new FrameMetas(inputCaps, fixed));
         } catch (RuntimeException e) {
             GstLib.call("gst_mini_object_unref", fixed);
             throw e;
         }
     }
 
+    /** The frames' layout, or null for formats other than {@link org.ovgst.infer.PixelFormat}'s. */
+    FrameLayout layout() {
+        return layout;
+    }
+
+    /** The first plane's stride. */
     int stride() {
         return stride;
     }
 
+    /** The first plane's offset. */
     long offset() {
         return offset;
     }

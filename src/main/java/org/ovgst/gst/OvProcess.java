@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.ovgst.infer.ChromaScaler;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.ImageInput;
@@ -47,8 +48,12 @@ public final class OvProcess extends InferenceElement {
     private static final List<String> COLOR_FORMATS = List.of("RGB", "BGR", "RGBx", "BGRx");
     private static final String GREY_FORMAT = "GRAY8";
     private static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
-    static final String SRC_CAPS = "video/x-raw, format=(string){ RGB, BGR, RGBx, BGRx, GRAY8, RGBA, BGRA }"
-            + ANY_SIZE;
+    static final String SRC_CAPS = "video/x-raw, format=(string){ RGB, BGR, RGBx, BGRx, GRAY8, RGBA, BGRA, I420,"
+            + " NV12 }" + ANY_SIZE;
+    /** Color frames, and grey ones for one-channel models. */
+    static final String SINK_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx, I420, NV12, GRAY8 }" + ANY_SIZE;
+    /** What one-channel models take: grey frames, or the luma plane of YUV frames. */
+    private static final String LUMA_CAPS = "video/x-raw, format=(string){ I420, NV12, GRAY8 }" + ANY_SIZE;
     /** What mode=alpha takes: frames whose colors it copies as they are. */
     private static final String PACKED_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx }" + ANY_SIZE;
 
@@ -93,14 +98,17 @@ public final class OvProcess extends InferenceElement {
                     + " masks, filters); the output size comes from the model",
             properties(MODE, OUTPUT_NAME, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, OUTPUT_ACTIVATION, OUTPUT_SCALE,
                     OUTPUT_OFFSET, INPUT_PADDING, OUTPUT_CROP, INPUT_RESIZABLE),
-            OvDetect.CAPS, SRC_CAPS, OvProcess::new);
+            SINK_CAPS, SRC_CAPS, OvProcess::new);
 
     /**
      * How the model's output becomes pixels: from start() to stop().
      *
+     * @param inputChannels the model input's channels: 3, or 1 (grey frames, YUV frames' luma planes)
      * @param alpha the mask writer in mode=alpha, else null
+     * @param chroma the chroma scaler for YUV frames whose luma plane a one-channel model makes
      */
-    private record Processing(ImageOutput image, OutputPixels pixels, int crop, ModelColor color, MaskAlpha alpha) {
+    private record Processing(ImageOutput image, OutputPixels pixels, int crop, ModelColor color, int inputChannels,
+            MaskAlpha alpha, ChromaScaler chroma) {
         /**
          * The output formats, in the order they are offered: the model's color order first; in
          * mode=alpha, the input's ({@code input} null: not known yet).
@@ -111,7 +119,9 @@ public final class OvProcess extends InferenceElement {
                         : List.of("BGRA", "RGBA");
             }
             if (image.channels() == 1) {
-                return List.of(GREY_FORMAT);
+                // A luma plane the model made goes back into the frame's own format, its chroma scaled.
+                return input == null ? List.of(GREY_FORMAT, "I420", "NV12")
+                        : input.isPacked() ? List.of(GREY_FORMAT) : List.of(input.gstName(), GREY_FORMAT);
             }
             return color == ModelColor.RGB ? COLOR_FORMATS : List.of("BGR", "RGB", "BGRx", "RGBx");
         }
@@ -121,7 +131,7 @@ public final class OvProcess extends InferenceElement {
          * the byte of an {@code input} pixel copied there, or the mask.
          */
         int[] byteOrder(String format, PixelFormat input) {
-            if (format.equals(GREY_FORMAT)) {
+            if (image.channels() == 1 && alpha == null) {
                 return new int[] {0};
             }
             if (alpha != null) {
@@ -197,7 +207,8 @@ public final class OvProcess extends InferenceElement {
         OutputPixels pixels = new OutputPixels(image, sigmoid, (float) (double) get(OUTPUT_SCALE),
                 (float) (double) get(OUTPUT_OFFSET));
         ModelColor color = get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
-        processing = new Processing(image, pixels, get(OUTPUT_CROP), color, alpha ? new MaskAlpha(pixels) : null);
+        processing = new Processing(image, pixels, get(OUTPUT_CROP), color, input.channels(),
+                alpha ? new MaskAlpha(pixels) : null, new ChromaScaler());
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
         // (pixel - mean) / scale = pixel * input-scale + input-offset
@@ -229,7 +240,15 @@ public final class OvProcess extends InferenceElement {
     @Override
     protected MemorySegment inputCaps(MemorySegment filter) {
         Processing current = processing;
-        return OutputFrames.capsFor(current != null && current.alpha() != null ? PACKED_CAPS : OvDetect.CAPS, filter);
+        String caps = current == null ? SINK_CAPS : current.alpha() != null ? PACKED_CAPS
+                : current.inputChannels() == 1 ? LUMA_CAPS : OvDetect.CAPS;
+        return OutputFrames.capsFor(caps, filter);
+    }
+
+    /** A one-channel model sees a YUV frame's luma plane. */
+    @Override
+    protected FrameLayout inferenceLayout(FrameLayout frames) {
+        return processing.inputChannels() == 1 && !frames.format().isPacked() ? frames.lumaPlane() : frames;
     }
 
     @Override
@@ -259,6 +278,9 @@ public final class OvProcess extends InferenceElement {
                 } else {
                     current.pixels().write(values, shape.shape(), results.slot(), current.crop(), pixels, out.offset(),
                             out.stride(), out.byteOrder());
+                    if (out.layout() != null && !out.layout().format().isPacked()) {
+                        current.chroma().scale(frame.data(), frame.layout(), pixels, out.layout());
+                    }
                 }
             } finally {
                 out.unmap(buffer);

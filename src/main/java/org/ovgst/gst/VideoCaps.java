@@ -94,10 +94,10 @@ final class VideoCaps {
         }
     }
 
-    /** A one-plane image format: its name, the plane's stride and offset, and the frame's size in bytes. */
+    /** An image format's name, its first plane's stride and offset, and the frame's size in bytes. */
     record PackedImage(String format, int stride, long offset, long size) {}
 
-    /** The layout of a frame of these (fixed) caps of a one-plane format (RGB, GRAY8, ...). */
+    /** The first plane and size of a frame of these (fixed) caps, of any format (RGBA, I420, ...). */
     static PackedImage packedImage(MemorySegment caps) {
         PackedImage image = readInfo(caps, null, fields -> new PackedImage(formatName(fields),
                 fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.stride")),

@@ -57,6 +57,15 @@ public record FrameLayout(PixelFormat format, int width, int height, int[] strid
         return new FrameLayout(format, width, height, strides, offsets, end);
     }
 
+    /** The luma plane of a YUV frame as a GRAY8 frame in the same memory: what a one-channel model sees. */
+    public FrameLayout lumaPlane() {
+        if (format.isPacked()) {
+            throw new IllegalStateException(format + " frames have no luma plane");
+        }
+        return new FrameLayout(PixelFormat.GRAY8, width, height, new int[] {strides[0]}, new long[] {offsets[0]},
+                offsets[0] + (long) strides[0] * height);
+    }
+
     /** Bytes of the pixels of one row of {@code plane}, without the padding a stride may add. */
     public long rowBytes(int plane) {
         return rowBytes(format, width, plane);

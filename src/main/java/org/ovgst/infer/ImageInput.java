@@ -12,15 +12,16 @@ import org.ovgst.openvino.PortInfo;
  *
  * @param port the input as read from the file
  * @param layout {@code NCHW} or {@code NHWC}
+ * @param channels 3 (colors) or 1 (grey, or a YUV frame's luma plane)
  */
-public record ImageInput(PortInfo port, String layout) {
+public record ImageInput(PortInfo port, String layout, int channels) {
     /**
      * The input named {@code inputName} ({@code input-name}), or the model's only one, with its
      * layout: {@code modelLayout} ({@code model-layout}) or, when null, the layout whose channel axis
-     * has size 3.
+     * has size 3, else 1.
      *
-     * @throws InferenceException when there is no such input, it is not an image of 3 channels, or its
-     *     layout cannot be told; the message lists the inputs and what to set
+     * @throws InferenceException when there is no such input, it is not an image of 3 or 1 channels,
+     *     or its layout cannot be told; the message lists the inputs and what to set
      */
     public static ImageInput find(Model model, String inputName, String modelLayout, String modelName) {
         PortInfo port = choose(model.inputs(), inputName, modelName);
@@ -32,19 +33,20 @@ public record ImageInput(PortInfo port, String layout) {
         }
         String layout = modelLayout == null ? null : modelLayout.toUpperCase(Locale.ROOT);
         if (layout == null) {
-            boolean channelsSecond = isSize(shape.get(1), 3);
-            boolean channelsLast = isSize(shape.get(3), 3);
-            if (channelsSecond == channelsLast) {
+            layout = channelAxis(shape, 3, where);
+            if (layout == null) {
+                layout = channelAxis(shape, 1, where);
+            }
+            if (layout == null) {
                 throw new InferenceException("cannot tell whether " + where + " is NCHW or NHWC: set model-layout");
             }
-            layout = channelsSecond ? "NCHW" : "NHWC";
         }
         Dimension channels = shape.get(layout.equals("NCHW") ? 1 : 3);
-        if (channels.isStatic() && channels.size() != 3) {
+        if (channels.isStatic() && channels.size() != 3 && channels.size() != 1) {
             throw new InferenceException(where + " has " + channels + " channels in layout " + layout
-                    + ", but frames give 3 color channels: check model-layout and input-name");
+                    + ", but frames give 3 color channels (or 1, grey): check model-layout and input-name");
         }
-        return new ImageInput(port, layout);
+        return new ImageInput(port, layout, channels.isStatic() ? (int) channels.size() : 3);
     }
 
     public String name() {
@@ -68,6 +70,16 @@ public record ImageInput(PortInfo port, String layout) {
         throw new InferenceException("model " + modelName + " has no input named '" + inputName
                 + "' (input-name); its inputs are: " + names + ". Set input-name to one of them"
                 + (inputs.size() == 1 ? " or leave it unset" : ""));
+    }
+
+    /** NCHW or NHWC when exactly one of the two channel axes has {@code size}; null when neither does. */
+    private static String channelAxis(PartialShape shape, long size, String where) {
+        boolean second = isSize(shape.get(1), size);
+        boolean last = isSize(shape.get(3), size);
+        if (second && last) {
+            throw new InferenceException("cannot tell whether " + where + " is NCHW or NHWC: set model-layout");
+        }
+        return second ? "NCHW" : last ? "NHWC" : null;
     }
 
     private static boolean isSize(Dimension dimension, long size) {

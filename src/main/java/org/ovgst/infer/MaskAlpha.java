@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Puts a one-channel model output (a mask) into the alpha channel of the frame it was computed
  * from, at the frame's own size: the frame's colors are copied, and the mask, after the
- * activation, scale and offset of {@link OutputPixels}, is resized bilinearly (pixel centers
- * aligned, as OpenCV's and OpenVINO's linear resize) to the frame and rounded into 0-255 (MediaPipe's
+ * activation, scale and offset of {@link OutputPixels}, is resized bilinearly
+ * ({@link BilinearTable}) to the frame and rounded into 0-255 (MediaPipe's
  * segmentation: activation at the model's size, then resize). Keeps its scratch between frames:
  * one thread at a time.
  */
@@ -20,11 +20,9 @@ public final class MaskAlpha {
     private final OutputPixels values;
     /** The mask after activation, scale and offset, at the model's size. */
     private float[] mask = new float[0];
-    /** For each frame column and row: the first mask column or row it reads, and the weight of the next. */
-    private int[] columns = new int[0];
-    private float[] columnWeights = new float[0];
-    private int[] rows = new int[0];
-    private float[] rowWeights = new float[0];
+    /** Where each frame column and row reads the mask. */
+    private BilinearTable columns = BilinearTable.of(1, 0);
+    private BilinearTable rows = BilinearTable.of(1, 0);
     private int maskWidth;
     private int maskHeight;
 
@@ -59,15 +57,15 @@ public final class MaskAlpha {
         int pixelStride = frameLayout.format().pixelStride();
         int destPixel = order.length;
         for (int y = 0; y < frameLayout.height(); y++) {
-            int top = rows[y] * maskWidth;
-            int bottom = Math.min(rows[y] + 1, maskHeight - 1) * maskWidth;
-            float down = rowWeights[y];
-            long source = frameLayout.offsets()[0] + (long) y * frameLayout.strides()[0];
+            int top = rows.first()[y] * maskWidth;
+            int bottom = rows.second(y) * maskWidth;
+            float down = rows.weight()[y];
+            long source = frameLayout.offset(0) + (long) y * frameLayout.stride(0);
             long target = destOffset + (long) y * destStride;
             for (int x = 0; x < frameLayout.width(); x++, source += pixelStride, target += destPixel) {
-                int left = columns[x];
-                int right = Math.min(left + 1, maskWidth - 1);
-                float across = columnWeights[x];
+                int left = columns.first()[x];
+                int right = columns.second(x);
+                float across = columns.weight()[x];
                 float upper = mask[top + left] + (mask[top + right] - mask[top + left]) * across;
                 float lower = mask[bottom + left] + (mask[bottom + right] - mask[bottom + left]) * across;
                 byte alpha = OutputPixels.toByte(upper + (lower - upper) * down);
@@ -80,26 +78,13 @@ public final class MaskAlpha {
 
     /** Sizes the scratch and the sampling tables for a mask of this size on frames of that size. */
     private void prepare(int width, int height, int frameWidth, int frameHeight) {
-        if (width == maskWidth && height == maskHeight && columns.length == frameWidth && rows.length == frameHeight) {
+        if (width == maskWidth && height == maskHeight && columns.size() == frameWidth && rows.size() == frameHeight) {
             return;
         }
         maskWidth = width;
         maskHeight = height;
         mask = new float[width * height];
-        columns = new int[frameWidth];
-        columnWeights = new float[frameWidth];
-        sample(width, frameWidth, columns, columnWeights);
-        rows = new int[frameHeight];
-        rowWeights = new float[frameHeight];
-        sample(height, frameHeight, rows, rowWeights);
-    }
-
-    /** Half-pixel centers: target pixel i reads source position (i + 0.5) * source / target - 0.5, clamped. */
-    private static void sample(int source, int target, int[] first, float[] weight) {
-        for (int i = 0; i < target; i++) {
-            double at = Math.clamp((i + 0.5) * source / target - 0.5, 0, source - 1);
-            first[i] = (int) at;
-            weight[i] = (float) (at - first[i]);
-        }
+        columns = BilinearTable.of(width, frameWidth);
+        rows = BilinearTable.of(height, frameHeight);
     }
 }

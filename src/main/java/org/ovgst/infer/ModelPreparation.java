@@ -49,6 +49,8 @@ final class ModelPreparation implements AutoCloseable {
     private final PortInfo input;
     /** The input's layout, NCHW or NHWC. */
     private final String modelLayout;
+    /** The input's channels: 3, or 1 for grey frames (a YUV frame's luma plane). */
+    private final int channels;
 
     /** A compiled configuration: the model for one frame geometry and where the frame lies in its input. */
     record Compiled(CompiledModel model, InputGeometry geometry) {}
@@ -82,6 +84,7 @@ final class ModelPreparation implements AutoCloseable {
             ImageInput image = ImageInput.find(model, settings.inputName(), settings.modelLayout(), modelName);
             this.input = image.port();
             this.modelLayout = image.layout();
+            this.channels = image.channels();
         } catch (RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -109,6 +112,12 @@ final class ModelPreparation implements AutoCloseable {
      */
     Compiled compile(FrameLayout frames) {
         PixelFormat format = frames.format();
+        if (format.hasColor() != (channels == 3)) {
+            throw new IllegalArgumentException(channels == 3 ? "input '" + input.name() + "' of " + modelName
+                    + " takes 3 color channels, not " + format + " frames: convert them to BGR before it"
+                    : "input '" + input.name() + "' of " + modelName + " takes one channel: give it GRAY8 frames, or"
+                            + " I420 or NV12 frames to ovprocess (their luma plane), not " + format);
+        }
         if (!format.isPacked() && (frames.width() % 2 != 0 || frames.height() % 2 != 0)) {
             throw new IllegalArgumentException(format + " frames of odd size " + frames.width() + "x"
                     + frames.height() + " cannot go to OpenVINO (its YUV conversion needs even sizes):"
@@ -174,7 +183,7 @@ final class ModelPreparation implements AutoCloseable {
         int[] size = settings.inputSize().resolve(declared(shape.get(widthAxis)), declared(shape.get(heightAxis)),
                 frames.width() + 2 * padding, frames.height() + 2 * padding);
         PartialShape wanted = shape.with(0, Dimension.of(batch)).with(heightAxis, Dimension.of(size[1]))
-                .with(widthAxis, Dimension.of(size[0])).with(nchw ? 1 : 3, Dimension.of(3));
+                .with(widthAxis, Dimension.of(size[0])).with(nchw ? 1 : 3, Dimension.of(channels));
         if (wanted.equals(shape)) {
             return size;
         }
@@ -256,7 +265,9 @@ final class ModelPreparation implements AutoCloseable {
      * first, 99 colors on u8 first; NV12 73 and 105.
      */
     private PrePostProcessor.Input toModelPixels(PrePostProcessor.Input steps, FrameLayout frames) {
-        if (frames.format().isPacked()) {
+        if (!frames.format().hasColor()) {
+            steps.resize(settings.resize());
+        } else if (frames.format().isPacked()) {
             steps.resize(settings.resize()).convertColor(modelColorFormat());
         } else {
             steps.convertColor(modelColorFormat()).resize(settings.resize());
@@ -312,6 +323,7 @@ final class ModelPreparation implements AutoCloseable {
             case RGBX -> ColorFormat.RGBX;
             case I420 -> ColorFormat.I420_SINGLE_PLANE;
             case NV12 -> ColorFormat.NV12_SINGLE_PLANE;
+            case GRAY8 -> ColorFormat.GRAY;
         };
     }
 

@@ -3,7 +3,8 @@ package org.ovgst.infer;
 /**
  * The raw video formats the elements take, named as in GStreamer's {@code video/x-raw,format=...}.
  * Packed formats have one plane; I420 has three (Y, U, V) and NV12 two (Y, interleaved UV), with
- * chroma at half width and half height.
+ * chroma at half width and half height. GRAY8, one byte a pixel, goes to one-channel models only
+ * (ovprocess; a YUV frame's luma plane is one, {@link FrameLayout#lumaPlane}).
  */
 public enum PixelFormat {
     BGR(3, 1),
@@ -11,7 +12,8 @@ public enum PixelFormat {
     BGRX(4, 1),
     RGBX(4, 1),
     I420(1, 3),
-    NV12(1, 2);
+    NV12(1, 2),
+    GRAY8(1, 1);
 
     private final int pixelStride;
     private final int planes;
@@ -53,11 +55,18 @@ public enum PixelFormat {
         return null;
     }
 
-    /** All GStreamer names, for caps: {@code { (string)BGR, ... }}. */
+    /** Whether the format holds colors (every format but GRAY8). */
+    public boolean hasColor() {
+        return this != GRAY8;
+    }
+
+    /** The GStreamer names of the color formats, for caps: {@code { BGR, RGB, ... }}. */
     public static String gstList() {
         StringBuilder list = new StringBuilder("{ ");
         for (PixelFormat format : values()) {
-            list.append(list.length() > 2 ? ", " : "").append(format.gstName());
+            if (format.hasColor()) {
+                list.append(list.length() > 2 ? ", " : "").append(format.gstName());
+            }
         }
         return list.append(" }").toString();
     }

@@ -33,12 +33,14 @@ class ProcessElementTest {
     private static Path identity;
     private static Path upscaleDynamic;
     private static Path upscaleFixed;
+    private static Path upscaleLuma;
 
     @BeforeAll
     static void writeModels() {
         identity = IrModels.identity(dir, ElementType.F32, 1, 3, DYNAMIC, DYNAMIC);
         upscaleDynamic = IrModels.upscale2x(dir, 3, DYNAMIC, DYNAMIC);
         upscaleFixed = IrModels.upscale2x(dir, 3, 16, 24);
+        upscaleLuma = IrModels.upscale2x(dir, 1, DYNAMIC, DYNAMIC);
     }
 
     /** {@code frames} BGR frames of {@code width x height}; byte i of frame f is {@code (7 f + 31 i) % 256}. */
@@ -169,6 +171,100 @@ class ProcessElementTest {
         byte[] out = run(source(write("fixed.bgr", in), 40, 30) + " ! ovprocess model=" + upscaleFixed
                 + " ! video/x-raw,format=BGR");
         assertEquals(2 * 48 * 32 * 3, out.length);
+    }
+
+    /**
+     * A one-channel model on I420 and NV12 frames makes their luma plane (2x nearest, exactly) and the
+     * chroma planes are scaled to match (bilinear, pixel centers aligned); on GRAY8 frames, a GRAY8 frame.
+     */
+    @Test
+    void aOneChannelModelProcessesTheLumaPlaneAndTheChromaFollows() throws IOException {
+        int width = 24;
+        int height = 16;
+        int frames = 2;
+        for (String format : List.of("I420", "NV12")) {
+            byte[] in = yuvFrames(format, frames, width, height);
+            byte[] out = run("filesrc location=" + write(format + ".yuv", in) + " ! rawvideoparse format="
+                    + format.toLowerCase(java.util.Locale.ROOT) + " width=" + width + " height=" + height
+                    + " framerate=30/1 ! ovprocess model=" + upscaleLuma);
+            int inFrame = width * height * 3 / 2;
+            int outFrame = 4 * inFrame;
+            assertEquals(frames * outFrame, out.length, format + ": " + frames + " frames of 48x32");
+            for (int f = 0; f < frames; f++) {
+                for (int y = 0; y < 2 * height; y++) {
+                    for (int x = 0; x < 2 * width; x++) {
+                        assertEquals(at(in, f * inFrame + (y / 2) * width + x / 2),
+                                at(out, f * outFrame + y * 2L * width + x), format + " luma " + x + "," + y);
+                    }
+                }
+                // Chroma: rows of width/2 samples (I420: U then V planes; NV12: UV pairs), here bilinear 2x.
+                int samples = width / 2;
+                for (int plane = 0; plane < 2; plane++) {
+                    for (int y = 0; y < height; y++) {
+                        for (int x = 0; x < width; x++) {
+                            long target = f * (long) outFrame + 4L * width * height
+                                    + (format.equals("I420") ? plane * (long) width * height + (long) y * width + x
+                                            : (long) y * 2 * width + 2L * x + plane);
+                            assertEquals(chromaUpscaled(in, format, f * inFrame + width * height, samples, height / 2,
+                                    plane, x, y), at(out, target), format + " chroma " + plane + " at " + x + "," + y);
+                        }
+                    }
+                }
+            }
+        }
+        byte[] grey = new byte[frames * width * height];
+        for (int i = 0; i < grey.length; i++) {
+            grey[i] = (byte) (i * 7);
+        }
+        byte[] out = run("filesrc location=" + write("grey.raw", grey) + " ! rawvideoparse format=gray8 width=" + width
+                + " height=" + height + " framerate=30/1 ! ovprocess model=" + upscaleLuma);
+        assertEquals(frames * 4 * width * height, out.length);
+        for (int i = 0; i < out.length; i++) {
+            int f = i / (4 * width * height);
+            int y = i % (4 * width * height) / (2 * width);
+            int x = i % (2 * width);
+            assertEquals(at(grey, f * width * height + (y / 2) * width + x / 2), at(out, i), "grey " + x + "," + y);
+        }
+    }
+
+    /**
+     * YUV frames: a luma pattern, and chroma with a horizontal and a vertical gradient that differs
+     * per frame and plane (rawvideoparse's strides: 24 luma, 12 per I420 chroma plane, 24 for NV12's).
+     */
+    private static byte[] yuvFrames(String format, int frames, int width, int height) {
+        int frame = width * height * 3 / 2;
+        byte[] bytes = new byte[frames * frame];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < width * height; i++) {
+                bytes[f * frame + i] = (byte) (13 * i + 5 * f);
+            }
+            for (int plane = 0; plane < 2; plane++) {
+                for (int y = 0; y < height / 2; y++) {
+                    for (int x = 0; x < width / 2; x++) {
+                        int at = f * frame + width * height + (format.equals("I420")
+                                ? plane * (width / 2) * (height / 2) + y * (width / 2) + x : y * width + 2 * x + plane);
+                        bytes[at] = (byte) (40 + 60 * plane + 11 * x + 9 * y + 3 * f);
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** The chroma sample at (x, y) of plane 0 (U) or 1 (V) scaled 2x bilinearly from the source samples. */
+    private static int chromaUpscaled(byte[] in, String format, int chromaStart, int width, int height, int plane, int x,
+            int y) {
+        double sx = Math.clamp((x + 0.5) / 2 - 0.5, 0, width - 1);
+        double sy = Math.clamp((y + 0.5) / 2 - 0.5, 0, height - 1);
+        int x0 = (int) sx;
+        int y0 = (int) sy;
+        int x1 = Math.min(x0 + 1, width - 1);
+        int y1 = Math.min(y0 + 1, height - 1);
+        java.util.function.IntBinaryOperator sample = (cx, cy) -> at(in, chromaStart + (format.equals("I420")
+                ? plane * width * height + cy * width + cx : cy * 2 * width + 2 * cx + plane));
+        double top = sample.applyAsInt(x0, y0) + (sample.applyAsInt(x1, y0) - sample.applyAsInt(x0, y0)) * (sx - x0);
+        double bottom = sample.applyAsInt(x0, y1) + (sample.applyAsInt(x1, y1) - sample.applyAsInt(x0, y1)) * (sx - x0);
+        return (int) Math.floor(top + (bottom - top) * (sy - y0) + 0.5);
     }
 
     /** Frames leave in order whatever the requests and batches: each frame's own bytes come back. */

@@ -1,0 +1,32 @@
+package org.ovgst.infer;
+
+/**
+ * Where bilinear resampling reads for each target column (or row): pixel centers aligned, as
+ * OpenCV's and OpenVINO's linear resize, so target pixel {@code i} lies at source position
+ * {@code (i + 0.5) * source / target - 0.5}, clamped to the source.
+ *
+ * @param first for each target pixel, the first source pixel it reads
+ * @param weight for each target pixel, the weight of the source pixel after {@code first}
+ * @param last the last source pixel (the one after {@code first} is never beyond it)
+ */
+public record BilinearTable(int[] first, float[] weight, int last) {
+    public static BilinearTable of(int source, int target) {
+        int[] first = new int[target];
+        float[] weight = new float[target];
+        for (int i = 0; i < target; i++) {
+            double at = Math.clamp((i + 0.5) * source / target - 0.5, 0, source - 1);
+            first[i] = (int) at;
+            weight[i] = (float) (at - first[i]);
+        }
+        return new BilinearTable(first, weight, source - 1);
+    }
+
+    /** The source pixel after {@code first} for target pixel {@code i}, or {@code first} itself at the edge. */
+    public int second(int i) {
+        return Math.min(first[i] + 1, last);
+    }
+
+    public int size() {
+        return first.length;
+    }
+}
