@@ -138,11 +138,14 @@ final class OutputFrames implements AutoCloseable {
         FrameOps.unmap(buffer, mapInfo);
     }
 
-    /** The frame leaves as {@code made} (taken over), with the input's timestamps and metadata. */
-    void finish(BufferFrame frame, MemorySegment made) throws Throwable {
+    /**
+     * The frame leaves as {@code made} (taken over), with the input's timestamps and metadata; kept
+     * for {@link #repeat} when {@code repeated}.
+     */
+    void finish(BufferFrame frame, MemorySegment made, boolean repeated) throws Throwable {
         metas.transfer(frame.buffer(), made);
         forgetLast();
-        if (frame.passedFramesFollow()) {
+        if (repeated) {
             // Kept only then: a buffer we hold is not writable downstream, which would copy it to draw on it.
             last = FrameOps.ref(made);
         }

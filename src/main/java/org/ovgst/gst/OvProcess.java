@@ -264,20 +264,43 @@ public final class OvProcess extends InferenceElement {
 
     @Override
     protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
+        make(frame, results);
+    }
+
+    @Override
+    protected void passed(BufferFrame frame) throws Throwable {
+        if (output == null || outputStale) {
+            throw new IllegalStateException("a frame not inferred came before any output of its size");
+        }
+        make(frame, null);
+    }
+
+    /**
+     * The frame the element makes of {@code frame}: from the model's output ({@code results}), or for
+     * a frame not inferred (null) the last output's pixels, or in mode=alpha the last mask.
+     */
+    private void make(BufferFrame frame, InferenceResults results) throws Throwable {
         Processing current = processing;
         OutputShape shape = outputShape;
         OutputFrames out = outputFor(frame, current, shape);
+        MaskAlpha alpha = current.alpha();
+        if (results == null && alpha == null) {
+            out.repeat(frame);
+            return;
+        }
         MemorySegment buffer = out.acquire();
         try {
             MemorySegment pixels = out.map(buffer);
-            MemorySegment values = results.output(current.image().name());
             try {
-                if (current.alpha() != null) {
-                    current.alpha().write(values, shape.shape(), results.slot(), current.crop(), frame.data(),
-                            frame.layout(), pixels, out.offset(), out.stride(), out.byteOrder());
+                if (alpha != null) {
+                    if (results != null) {
+                        alpha.take(results.output(current.image().name()), shape.shape(), results.slot(),
+                                current.crop(), frame.layout().width(), frame.layout().height());
+                    }
+                    alpha.blend(frame.data(), frame.layout(), pixels, out.offset(), out.stride(), out.byteOrder());
                 } else {
-                    current.pixels().write(values, shape.shape(), results.slot(), current.crop(), pixels, out.offset(),
-                            out.stride(), out.byteOrder());
+                    current.pixels().write(results.output(current.image().name()), shape.shape(), results.slot(),
+                            current.crop(), pixels, out.offset(), out.stride(), out.byteOrder());
                     if (out.layout() != null && !out.layout().format().isPacked()) {
                         current.chroma().scale(frame.data(), frame.layout(), pixels, out.layout());
                     }
@@ -285,20 +308,12 @@ public final class OvProcess extends InferenceElement {
             } finally {
                 out.unmap(buffer);
             }
-            out.finish(frame, buffer);
+            // Frames not inferred repeat this one's pixels; in mode=alpha they take its mask instead.
+            out.finish(frame, buffer, alpha == null && frame.passedFramesFollow());
         } catch (Throwable t) {
             FrameOps.unref(buffer);
             throw t;
         }
-    }
-
-    @Override
-    protected void passed(BufferFrame frame) throws Throwable {
-        OutputFrames out = output;
-        if (out == null || outputStale) {
-            throw new IllegalStateException("a frame not inferred came before any output of its size");
-        }
-        out.repeat(frame);
     }
 
     /** The output for this frame's layout, negotiated with downstream when the layout changed. */

@@ -35,24 +35,40 @@ public final class MaskAlpha {
     }
 
     /**
-     * Writes the frame with the mask as alpha.
+     * Takes the mask of a frame of {@code frameWidth x frameHeight} from a model output: the mask
+     * {@link #blend} puts into frames until the next one is taken.
      *
      * @param shape the output's static shape; frame {@code slot} of the batch is the mask
      * @param crop pixels of the mask left out on each side
-     * @param frame the frame's bytes, a packed format of {@code frameLayout}
-     * @param order for each byte of a destination pixel, the byte of a frame pixel copied there, or {@link #ALPHA}
      */
-    public void write(MemorySegment output, long[] shape, int slot, int crop, MemorySegment frame,
-            FrameLayout frameLayout, MemorySegment dest, long destOffset, int destStride, int[] order) {
+    public void take(MemorySegment output, long[] shape, int slot, int crop, int frameWidth, int frameHeight) {
         int fullWidth = values.image().width(shape);
         int fullHeight = values.image().height(shape);
-        prepare(fullWidth - 2 * crop, fullHeight - 2 * crop, frameLayout.width(), frameLayout.height());
+        prepare(fullWidth - 2 * crop, fullHeight - 2 * crop, frameWidth, frameHeight);
         long base = (long) slot * fullWidth * fullHeight;
         for (int y = 0; y < maskHeight; y++) {
             long row = (base + (long) (y + crop) * fullWidth + crop) * Float.BYTES;
             for (int x = 0; x < maskWidth; x++) {
                 mask[y * maskWidth + x] = values.scaled(output.get(JAVA_FLOAT, row + (long) x * Float.BYTES));
             }
+        }
+    }
+
+    /** Whether a mask was taken for frames of this size. */
+    public boolean hasMaskFor(FrameLayout frameLayout) {
+        return maskWidth > 0 && columns.size() == frameLayout.width() && rows.size() == frameLayout.height();
+    }
+
+    /**
+     * Writes the frame with the mask last taken as alpha.
+     *
+     * @param frame the frame's bytes, a packed format of {@code frameLayout}
+     * @param order for each byte of a destination pixel, the byte of a frame pixel copied there, or {@link #ALPHA}
+     */
+    public void blend(MemorySegment frame, FrameLayout frameLayout, MemorySegment dest, long destOffset, int destStride,
+            int[] order) {
+        if (!hasMaskFor(frameLayout)) {
+            throw new IllegalStateException("no mask was taken for " + frameLayout + " frames");
         }
         int pixelStride = frameLayout.format().pixelStride();
         int destPixel = order.length;

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ovgst.gst.GstTestSupport.FACE_MODEL;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.openvino.ElementType;
+import org.ovgst.testing.IrModels;
 
 /**
  * Frames leave ovdetect as the very buffers the source's pool gave out, so they go back to it.
@@ -45,6 +51,30 @@ class PoolBuffersTest {
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void framesWithNothingToDrawPassOvwatermarkAsThePoolsOwnBuffers() {
         assertFromThePool("ovwatermark");
+    }
+
+    /**
+     * ovprocess makes new frames in buffers of an output pool, which come back to it: every frame a
+     * pool's buffer, and a handful of distinct buffers for all of them (no allocation per frame).
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void processedFramesAreBuffersOfARecycledOutputPool(@TempDir Path dir) {
+        Path identity = IrModels.identity(dir, ElementType.F32, 1, 3, IrModels.DYNAMIC, IrModels.DYNAMIC);
+        AtomicInteger fromThePool = new AtomicInteger();
+        Set<Long> buffers = ConcurrentHashMap.newKeySet();
+        PassthroughElement.observer = frame -> {
+            buffers.add(frame.buffer().address());
+            if (!frame.buffer().get(ADDRESS, POOL).equals(java.lang.foreign.MemorySegment.NULL)) {
+                fromThePool.incrementAndGet();
+            }
+        };
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=" + FRAMES
+                + " ! video/x-raw,format=BGR,width=64,height=48 ! ovprocess model=" + identity + " nireq=3"
+                + " ! ovtestpass ! fakesink sync=false", Duration.ofSeconds(60), p -> { });
+        assertTrue(outcome.ok(), outcome.toString());
+        assertEquals(FRAMES, fromThePool.get(), "frames from the output pool");
+        assertTrue(buffers.size() <= 16, buffers.size() + " distinct buffers for " + FRAMES + " frames");
     }
 
     /**

@@ -99,6 +99,26 @@ class RealProcessingTest {
                 background);
         assertTrue(head > 200 && torso > 200, "alpha on the person: head " + head + ", torso " + torso);
         assertTrue(background < 10, "alpha on the background: " + background);
+
+        // Every second frame not inferred: its own colors, the mask of the frame before.
+        byte[] cat = TestAssets.readBgr(TestAssets.image("chelsea.png")).scaled(512, 512).pixels();
+        byte[] two = java.util.Arrays.copyOf(photo.pixels(), 2 * cat.length);
+        System.arraycopy(cat, 0, two, cat.length, cat.length);
+        Path frames = Files.write(dir.resolve("two.bgr"), two);
+        Path madeTwo = dir.resolve("alpha-two.bgra");
+        outcome = GstTestSupport.runInProcess("filesrc location=" + frames
+                + " ! rawvideoparse format=bgr width=512 height=512 framerate=1/1 ! ovprocess model="
+                + TestAssets.model("pose_landmark_full.tflite") + " mode=alpha inference-interval=2"
+                + " ! video/x-raw,format=BGRA ! filesink location=" + madeTwo, Duration.ofSeconds(120), p -> { });
+        assertTrue(outcome.ok(), outcome.toString());
+        byte[] both = Files.readAllBytes(madeTwo);
+        assertEquals(2 * bgra.length, both.length);
+        for (int pixel = 0; pixel < 512 * 512; pixel++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(cat[pixel * 3 + c], both[bgra.length + pixel * 4 + c], "frame 1 color of pixel " + pixel);
+            }
+            assertEquals(bgra[pixel * 4 + 3], both[bgra.length + pixel * 4 + 3], "frame 1 alpha of pixel " + pixel);
+        }
     }
 
     /** The mean alpha of BGRA pixels in columns [left, right) and rows [top, bottom) of a 512-wide frame. */
