@@ -23,6 +23,7 @@ main (int argc, char **argv)
     { "GstBuffer.pts", 72 }, { "GstBuffer.offset", 96 },
     { "GstMessage.type", 64 }, { "GstMessage.src", 80 }, { "GError.message", 8 },
     { "sizeof GTypeInfo", 72 }, { "sizeof GstAppSinkCallbacks", 56 },
+    { "GST_QUERY_CAPS", (170 << 8) | 3 }, { "GST_EVENT_EOS", (110 << 8) | 2 | 4 | 8 },
   };
   void *lib;
   LayoutFn layout;

@@ -6,8 +6,9 @@
  *   long ovgst_layout(const char *name);      offsetof/sizeof, or -1 for an unknown name
  *   const char *ovgst_layout_names(void);     all names, each followed by '\n'
  *
- * Names are "Type.field" (offsetof; for an array field, the offset of its first element)
- * and "sizeof Type". To add one, add one line to OVGST_LAYOUT_TABLE below.
+ * Names are "Type.field" (offsetof; for an array field, the offset of its first element),
+ * "sizeof Type", and the names of enum values the Java side compares with (GST_QUERY_CAPS).
+ * To add one, add one line to OVGST_LAYOUT_TABLE below.
  * gst-plugin/build.sh --check prints the whole table and checks some known values.
  */
 #include <stddef.h>
@@ -21,8 +22,9 @@
 
 #define OVGST_EXPORT __attribute__((visibility("default")))
 
-/* F(Type, field): offsetof(Type, field) as "Type.field"; S(Type): sizeof(Type) as "sizeof Type". */
-#define OVGST_LAYOUT_TABLE(F, S) \
+/* F(Type, field): offsetof(Type, field) as "Type.field"; S(Type): sizeof(Type) as "sizeof Type";
+ * V(NAME): the value of an enum constant as "NAME". */
+#define OVGST_LAYOUT_TABLE(F, S, V) \
   F(GObjectClass, set_property) \
   F(GObjectClass, get_property) \
   F(GObjectClass, dispose) \
@@ -174,20 +176,30 @@
   F(GstSegment, time) \
   F(GstSegment, position) \
   F(GstSegment, duration) \
-  S(GstSegment)
+  S(GstSegment) \
+  V(GST_EVENT_FLUSH_START) \
+  V(GST_EVENT_FLUSH_STOP) \
+  V(GST_EVENT_EOS) \
+  V(GST_EVENT_RECONFIGURE) \
+  V(GST_QUERY_LATENCY) \
+  V(GST_QUERY_ALLOCATION) \
+  V(GST_QUERY_ACCEPT_CAPS) \
+  V(GST_QUERY_CAPS)
 
 #define OVGST_ENTRY_F(T, m) { #T "." #m, (long) offsetof (T, m) },
 #define OVGST_ENTRY_S(T) { "sizeof " #T, (long) sizeof (T) },
 #define OVGST_NAME_F(T, m) #T "." #m "\n"
 #define OVGST_NAME_S(T) "sizeof " #T "\n"
+#define OVGST_ENTRY_V(C) { #C, (long) (C) },
+#define OVGST_NAME_V(C) #C "\n"
 
 static const struct
 {
   const char *name;
   long value;
-} ovgst_layout_table[] = { OVGST_LAYOUT_TABLE (OVGST_ENTRY_F, OVGST_ENTRY_S) };
+} ovgst_layout_table[] = { OVGST_LAYOUT_TABLE (OVGST_ENTRY_F, OVGST_ENTRY_S, OVGST_ENTRY_V) };
 
-static const char ovgst_layout_all_names[] = OVGST_LAYOUT_TABLE (OVGST_NAME_F, OVGST_NAME_S);
+static const char ovgst_layout_all_names[] = OVGST_LAYOUT_TABLE (OVGST_NAME_F, OVGST_NAME_S, OVGST_NAME_V);
 
 OVGST_EXPORT long
 ovgst_layout (const char *name)

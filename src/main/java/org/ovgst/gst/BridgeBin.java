@@ -61,15 +61,15 @@ public abstract class BridgeBin extends Element {
     private static final int PROBE_OK = 1;
     private static final int PROBE_HANDLED = 4;
 
-    /** Event and query type numbers ({@code type >> 8}, stable across GStreamer 1.x). */
-    private static final int EVENT_FLUSH_START = 10;
-    private static final int EVENT_FLUSH_STOP = 20;
-    private static final int EVENT_EOS = 40;
-    private static final int EVENT_RECONFIGURE = 210;
-    private static final int QUERY_CAPS = 190;
-    private static final int QUERY_ACCEPT_CAPS = 180;
-    private static final int QUERY_ALLOCATION = 170;
-    private static final int QUERY_LATENCY = 30;
+    /** Event and query types, from the headers (numbers written here were wrong once: caps went unseen). */
+    private static final int EVENT_FLUSH_START = StructOffsets.constant("GST_EVENT_FLUSH_START");
+    private static final int EVENT_FLUSH_STOP = StructOffsets.constant("GST_EVENT_FLUSH_STOP");
+    private static final int EVENT_EOS = StructOffsets.constant("GST_EVENT_EOS");
+    private static final int EVENT_RECONFIGURE = StructOffsets.constant("GST_EVENT_RECONFIGURE");
+    private static final int QUERY_CAPS = StructOffsets.constant("GST_QUERY_CAPS");
+    private static final int QUERY_ACCEPT_CAPS = StructOffsets.constant("GST_QUERY_ACCEPT_CAPS");
+    private static final int QUERY_ALLOCATION = StructOffsets.constant("GST_QUERY_ALLOCATION");
+    private static final int QUERY_LATENCY = StructOffsets.constant("GST_QUERY_LATENCY");
     /** GST_CLOCK_TIME_NONE. */
     private static final long CLOCK_TIME_NONE = -1L;
 
@@ -93,8 +93,15 @@ public abstract class BridgeBin extends Element {
     private final int slot;
     private final MemorySegment appsink;
     private final MemorySegment appsrc;
+    /** The appsink's and appsrc's pads, where the frames and events pass. */
     private final MemorySegment sinkPad;
     private final MemorySegment srcPad;
+    /**
+     * The bin's own pads, where the queries of its neighbours arrive: queries the appsrc and appsink
+     * make of their own pads (the appsrc negotiating) do not pass there.
+     */
+    private final MemorySegment sinkGhost;
+    private final MemorySegment srcGhost;
     private final MapInfoPool mapInfos = new MapInfoPool();
 
     private final Downstream downstream;
@@ -142,8 +149,10 @@ public abstract class BridgeBin extends Element {
         GstLib.call("gst_element_set_locked_state", appsink, 1);
         GstLib.call("gst_app_src_set_callbacks", appsrc, SRC_CALLBACKS, userData, MemorySegment.NULL);
 
-        sinkPad = ghost("sink", appsink);
-        srcPad = ghost("src", appsrc);
+        sinkGhost = ghost("sink", appsink);
+        srcGhost = ghost("src", appsrc);
+        sinkPad = staticPad(appsink, "sink");
+        srcPad = staticPad(appsrc, "src");
         downstream = new Downstream(this, appsrc, srcPad);
         // A bin holding a sink and a source is flagged as both: the pipeline would then send the EOS
         // of gst_element_send_event straight into the appsrc, ahead of the frames still inside, and
@@ -151,10 +160,12 @@ public abstract class BridgeBin extends Element {
         MemorySegment object = self().reinterpret(OBJECT_FLAGS + JAVA_INT.byteSize());
         object.set(JAVA_INT, OBJECT_FLAGS,
                 object.get(JAVA_INT, OBJECT_FLAGS) & ~(ELEMENT_FLAG_SINK | ELEMENT_FLAG_SOURCE));
-        GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH | PROBE_QUERY_DOWNSTREAM,
-                PROBE, userData, MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM | PROBE_QUERY_UPSTREAM,
-                PROBE, userData, MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH, PROBE, userData,
+                MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM, PROBE, userData,
+                MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", sinkGhost, PROBE_QUERY_DOWNSTREAM, PROBE, userData, MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", srcGhost, PROBE_QUERY_UPSTREAM, PROBE, userData, MemorySegment.NULL);
     }
 
     // ---- what subclasses provide ----
@@ -454,14 +465,14 @@ public abstract class BridgeBin extends Element {
         }
         int type = probeInfo.get(JAVA_INT, PROBE_INFO_TYPE);
         boolean event = (type & (PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM | PROBE_EVENT_FLUSH)) != 0;
-        return pad == sinkPad.address() ? onSinkPadItem(item, event)
+        return pad == sinkPad.address() || pad == sinkGhost.address() ? onSinkPadItem(item, event)
                 : onSrcPadItem(item, event, (type & PROBE_EVENT_DOWNSTREAM) != 0);
     }
 
-    /** Events and queries arriving from upstream at the appsink. */
+    /** Events arriving from upstream at the appsink, and queries from upstream at the bin's sink pad. */
     private int onSinkPadItem(MemorySegment item, boolean event) {
         if (event) {
-            int eventType = typeNumber(item, EVENT_TYPE);
+            int eventType = typeOf(item, EVENT_TYPE);
             if (eventType == EVENT_FLUSH_START) {
                 downstream.setReleased(true);
                 flushStarted();
@@ -474,27 +485,27 @@ public abstract class BridgeBin extends Element {
             }
             return PROBE_OK;
         }
-        int queryType = typeNumber(item, QUERY_TYPE);
+        int queryType = typeOf(item, QUERY_TYPE);
         if (queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) {
             if (answerOwnCaps(item, queryType, true)) {
                 return PROBE_HANDLED;
             }
             // Frames pass through unchanged, so what downstream takes is what we take.
-            return forwardQuery(srcPad, item, queryType == QUERY_CAPS ? sinkPad : null);
+            return forwardQuery(srcPad, item, queryType == QUERY_CAPS ? sinkGhost : null);
         }
         return PROBE_OK;
     }
 
-    /** Events leaving the appsrc, and events and queries arriving from downstream at it. */
+    /** Events leaving the appsrc or arriving at it from downstream, and queries from downstream at the bin's source pad. */
     private int onSrcPadItem(MemorySegment item, boolean event, boolean leaving) {
         if (event && leaving) {
-            if (typeNumber(item, EVENT_TYPE) == EVENT_EOS) {
+            if (typeOf(item, EVENT_TYPE) == EVENT_EOS) {
                 downstream.endOfStreamLeft();
             }
             return PROBE_OK;
         }
         if (event) {
-            int type = typeNumber(item, EVENT_TYPE);
+            int type = typeOf(item, EVENT_TYPE);
             if (type == EVENT_RECONFIGURE) {
                 // The appsrc renegotiates too, so upstream gets its own reference.
                 GstLib.call("gst_pad_push_event", sinkPad, GstLib.call("gst_mini_object_ref", item));
@@ -503,14 +514,14 @@ public abstract class BridgeBin extends Element {
             GstLib.call("gst_pad_push_event", sinkPad, item);
             return PROBE_HANDLED;
         }
-        int queryType = typeNumber(item, QUERY_TYPE);
+        int queryType = typeOf(item, QUERY_TYPE);
         if (queryType == QUERY_ALLOCATION) {
             return PROBE_OK;
         }
         if ((queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) && answerOwnCaps(item, queryType, false)) {
             return PROBE_HANDLED;
         }
-        int handled = forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcPad : null);
+        int handled = forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcGhost : null);
         if (queryType == QUERY_LATENCY && handled == PROBE_HANDLED) {
             addLatency(item);
         }
@@ -579,8 +590,9 @@ public abstract class BridgeBin extends Element {
         return PROBE_HANDLED;
     }
 
-    private static int typeNumber(MemorySegment miniObject, long offset) {
-        return miniObject.reinterpret(offset + 4).get(JAVA_INT, offset) >>> 8;
+    /** The type of an event or query ({@code GstEventType}, {@code GstQueryType}). */
+    private static int typeOf(MemorySegment miniObject, long offset) {
+        return miniObject.reinterpret(offset + 4).get(JAVA_INT, offset);
     }
 
     // ---- messages of the children ----
@@ -611,7 +623,7 @@ public abstract class BridgeBin extends Element {
         }
     }
 
-    /** Exposes a child's pad as the bin's own pad of the same name, from the bin's pad template. */
+    /** Exposes a child's pad as the bin's own pad of the same name, from the bin's pad template; returns it (the bin's). */
     private MemorySegment ghost(String name, MemorySegment child) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment padName = arena.allocateFrom(name);
@@ -622,8 +634,14 @@ public abstract class BridgeBin extends Element {
                     template);
             GstLib.call("gst_element_add_pad", self(), ghost);
             GstLib.call("gst_object_unref", target);
-            // The probes sit on the children's pads, where the bridge's own data passes.
-            return (MemorySegment) GstLib.call("gst_element_get_static_pad", child, padName);
+            return ghost;
+        }
+    }
+
+    /** A child's pad; the reference is kept for the element's life (the child holds the pad as long). */
+    private static MemorySegment staticPad(MemorySegment child, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (MemorySegment) GstLib.call("gst_element_get_static_pad", child, arena.allocateFrom(name));
         }
     }
 

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ovgst.infer.ChromaScaler;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
@@ -164,6 +165,8 @@ public final class OvProcess extends InferenceElement {
     private OutputFrames output;
     /** Set on the streaming thread when the layout changes, taken by the delivery thread. */
     private volatile boolean outputStale;
+    /** Whether the warning that upstream offers no format the element takes was posted since start. */
+    private final AtomicBoolean refusedWarned = new AtomicBoolean();
 
     private OvProcess(MemorySegment self, ElementSpec spec) {
         super(self, spec);
@@ -207,6 +210,7 @@ public final class OvProcess extends InferenceElement {
         OutputPixels pixels = new OutputPixels(image, sigmoid, (float) (double) get(OUTPUT_SCALE),
                 (float) (double) get(OUTPUT_OFFSET));
         ModelColor color = get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
+        refusedWarned.set(false);
         processing = new Processing(image, pixels, get(OUTPUT_CROP), color, input.channels(),
                 alpha ? new MaskAlpha(pixels) : null, new ChromaScaler());
         InputSize size = settings.inputSize() != null ? settings.inputSize()
@@ -237,12 +241,24 @@ public final class OvProcess extends InferenceElement {
         outputStale = true;
     }
 
+    /**
+     * The formats the model and the mode take. When upstream offers none of them, a WARNING says
+     * what to put in between before upstream's own not-negotiated error stops the stream.
+     */
     @Override
     protected MemorySegment inputCaps(MemorySegment filter) {
         Processing current = processing;
         String caps = current == null ? SINK_CAPS : current.alpha() != null ? PACKED_CAPS
                 : current.inputChannels() == 1 ? LUMA_CAPS : OvDetect.CAPS;
-        return OutputFrames.capsFor(caps, filter);
+        MemorySegment taken = OutputFrames.capsFor(caps, filter);
+        if (current != null && !filter.equals(MemorySegment.NULL)
+                && GstLib.isTrue(GstLib.call("gst_caps_is_empty", taken)) && refusedWarned.compareAndSet(false, true)) {
+            postWarning(ErrorKind.FORMAT, "ovprocess takes " + caps.substring(0, caps.indexOf(", width"))
+                    + (current.alpha() != null ? " in mode=alpha" : current.inputChannels() == 1
+                            ? " for a one-channel model" : "") + ", and upstream offers only "
+                    + VideoCaps.toString(filter) + ": put videoconvert before ovprocess", null);
+        }
+        return taken;
     }
 
     /** A one-channel model sees a YUV frame's luma plane. */

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ovgst.openvino.OpenVino;
 
 /**
- * Offsets and sizes of the GLib/GStreamer structs we read and write, as the C compiler saw them in
+ * Offsets and sizes of the GLib/GStreamer structs we read and write, and the enum values we compare
+ * with, as the C compiler saw them in
  * the installed headers when gst-plugin/ was built ({@code ovgst_layout} in libgstovgst.so), so no
  * offset is a guess that a different GStreamer build could silently break. The same library holds
  * the loader's other hooks for Java.
@@ -33,6 +34,11 @@ final class StructOffsets {
     /** The offset of a field, e.g. {@code GObjectClass.set_property}. */
     static long offset(String field) {
         return VALUES.computeIfAbsent(field, StructOffsets::lookup);
+    }
+
+    /** The value of an enum constant as the headers define it, e.g. {@code GST_QUERY_CAPS}. */
+    static int constant(String name) {
+        return Math.toIntExact(offset(name));
     }
 
     /** {@code sizeof} a struct, e.g. {@code GTypeInfo}. */

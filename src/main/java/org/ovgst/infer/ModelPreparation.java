@@ -116,7 +116,8 @@ final class ModelPreparation implements AutoCloseable {
             throw new IllegalArgumentException(channels == 3 ? "input '" + input.name() + "' of " + modelName
                     + " takes 3 color channels, not " + format + " frames: convert them to BGR before it"
                     : "input '" + input.name() + "' of " + modelName + " takes one channel: give it GRAY8 frames, or"
-                            + " I420 or NV12 frames to ovprocess (their luma plane), not " + format);
+                            + " I420 or NV12 frames to ovprocess (their luma plane), not " + format
+                            + " (put videoconvert before the element)");
         }
         if (!format.isPacked() && (frames.width() % 2 != 0 || frames.height() % 2 != 0)) {
             throw new IllegalArgumentException(format + " frames of odd size " + frames.width() + "x"

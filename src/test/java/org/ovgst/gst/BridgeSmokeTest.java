@@ -43,6 +43,19 @@ class BridgeSmokeTest {
         assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(bridged));
     }
 
+    /**
+     * Caps queries cross the bridge both ways: a caps filter after the elements decides what the
+     * source makes (the bridge once let its appsink and appsrc answer for it, and the source made its
+     * default 320x240 BGRx, which the filter refused), and the appsrc makes no caps of its own.
+     */
+    @Test
+    void downstreamCapsReachTheSourceThroughTheElements(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.raw");
+        run("videotestsrc num-buffers=3 ! ovtestpass ! ovwatermark ! ovtestpass delayed=true"
+                + " ! video/x-raw,format=RGB,width=40,height=30 ! filesink location=" + out);
+        assertEquals(3L * 40 * 30 * 3, Files.size(out));
+    }
+
     /** Preroll: the sink after the bridge prerolls, whether it syncs to the clock or not. */
     @ParameterizedTest
     @ValueSource(strings = {"fakesink sync=true", "fakesink sync=false"})

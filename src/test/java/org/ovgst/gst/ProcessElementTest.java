@@ -349,6 +349,29 @@ class ProcessElementTest {
                 && outcome.errorMessage().contains("set input-resizable=false"), outcome.toString());
     }
 
+    /**
+     * A one-channel model takes grey or YUV frames: upstream that offers only BGR is told to convert,
+     * by an ERROR when its caps fix the frames before the start, else by a WARNING while it
+     * negotiates, before its own not-negotiated error.
+     */
+    @Test
+    void framesAOneChannelModelCannotTakeAreRefusedWithWhatToDo() {
+        Pipeline.Outcome fixed = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,format=BGR,"
+                + "width=24,height=16 ! ovprocess model=" + upscaleLuma + " ! fakesink");
+        assertFalse(fixed.ok());
+        assertTrue(fixed.errorMessage().contains("takes one channel: give it GRAY8 frames, or I420 or NV12 frames")
+                && fixed.errorMessage().contains("not BGR (put videoconvert before the element)"), fixed.toString());
+
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline.Outcome negotiated = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,format=BGR"
+                + " ! ovprocess model=" + upscaleLuma + " ! fakesink", Duration.ofSeconds(30), p -> { }, warnings::add);
+        assertFalse(negotiated.ok());
+        assertTrue(negotiated.errorDebug().contains("not-negotiated"), negotiated.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("ovprocess takes video/x-raw, format=(string){ I420, NV12,"
+                + " GRAY8 } for a one-channel model, and upstream offers only video/x-raw") && w.contains("BGR")
+                && w.contains("put videoconvert before ovprocess")), warnings.toString());
+    }
+
     @Test
     void downstreamThatTakesNoOutputFormatIsToldToConvert() {
         Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,width=24,"
