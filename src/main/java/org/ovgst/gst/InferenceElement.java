@@ -11,13 +11,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.ovgst.files.UserFiles;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.InferenceEngine;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputSize;
 import org.ovgst.infer.ResultSink;
+import org.ovgst.openvino.Core;
+import org.ovgst.openvino.Model;
+import org.ovgst.openvino.OpenVinoException;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -75,6 +80,15 @@ public abstract class InferenceElement extends BridgeBin {
         public EngineSettings engineSettings() {
             return EngineSettings.of(model).withDevice(device).withNireq(nireq).withBatchSize(batchSize)
                     .withAsync(async).withConfig(config).withInputName(inputName);
+        }
+
+        /** What {@code reading} learns from the model as read from its file (its ports), before any compilation. */
+        public <T> T readModel(Function<Model, T> reading) {
+            try (Core core = new Core(); Model read = core.readModel(model)) {
+                return reading.apply(read);
+            } catch (OpenVinoException e) {
+                throw new InferenceException("cannot read model " + model + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -14,7 +14,6 @@ import org.ovgst.infer.Detection;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.ImageInput;
-import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputGeometry;
 import org.ovgst.infer.InputSize;
@@ -29,9 +28,6 @@ import org.ovgst.infer.detect.InputPreparation;
 import org.ovgst.infer.detect.LabelMap;
 import org.ovgst.infer.detect.ModelPorts;
 import org.ovgst.infer.detect.Thresholds;
-import org.ovgst.openvino.Core;
-import org.ovgst.openvino.Model;
-import org.ovgst.openvino.OpenVinoException;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -96,14 +92,10 @@ public final class OvDetect extends InferenceElement {
     @Override
     protected EngineSettings prepare(InferenceSettings settings) throws IOException {
         Path model = settings.model();
-        ImageInput input;
-        ModelPorts ports;
-        try (Core core = new Core(); Model read = core.readModel(model)) {
-            input = ImageInput.find(read, settings.inputName(), null, model.toString());
-            ports = new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
-        } catch (OpenVinoException e) {
-            throw new InferenceException("cannot read model " + model + ": " + e.getMessage(), e);
-        }
+        ModelPorts ports = settings.readModel(read -> {
+            ImageInput input = ImageInput.find(read, settings.inputName(), null, model.toString());
+            return new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
+        });
         DetectionConverters.Selected selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
         ModelMetadata metadata = ModelMetadata.read(model);
         Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
@@ -111,7 +103,7 @@ public final class OvDetect extends InferenceElement {
         InputPreparation preparation = selected.match().input();
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : familySize(preparation.size(), metadata, known);
-        return settings.engineSettings().withInputName(input.name()).withModelLayout(input.layout())
+        return settings.engineSettings().withInputName(ports.input().name()).withModelLayout(ports.layout())
                 .withModelColor(preparation.color()).withNormalization(preparation.mean(), preparation.scale())
                 .withFit(preparation.letterbox(), preparation.padValue()).withInputSize(size);
     }

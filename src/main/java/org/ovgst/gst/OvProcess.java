@@ -21,9 +21,6 @@ import org.ovgst.infer.MaskAlpha;
 import org.ovgst.infer.ModelColor;
 import org.ovgst.infer.OutputPixels;
 import org.ovgst.infer.PixelFormat;
-import org.ovgst.openvino.Core;
-import org.ovgst.openvino.Model;
-import org.ovgst.openvino.OpenVinoException;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -156,6 +153,9 @@ public final class OvProcess extends InferenceElement {
         }
     }
 
+    /** The model's input that takes the frames and the output that becomes them. */
+    private record Ports(ImageInput input, ImageOutput image) {}
+
     /** The image size of the output for the current frame layout, and its static shape. */
     private record OutputShape(int width, int height, long[] shape) {}
 
@@ -175,14 +175,10 @@ public final class OvProcess extends InferenceElement {
     @Override
     protected EngineSettings prepare(InferenceSettings settings) throws IOException {
         Path model = settings.model();
-        ImageInput input;
-        ImageOutput image;
-        try (Core core = new Core(); Model read = core.readModel(model)) {
-            input = ImageInput.find(read, settings.inputName(), null, model.toString());
-            image = ImageOutput.find(read.outputs(), get(OUTPUT_NAME), model.toString());
-        } catch (OpenVinoException e) {
-            throw new InferenceException("cannot read model " + model + ": " + e.getMessage(), e);
-        }
+        Ports ports = settings.readModel(read -> new Ports(ImageInput.find(read, settings.inputName(), null,
+                model.toString()), ImageOutput.find(read.outputs(), get(OUTPUT_NAME), model.toString())));
+        ImageInput input = ports.input();
+        ImageOutput image = ports.image();
         double inputScale = get(INPUT_SCALE);
         if (inputScale == 0) {
             throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"

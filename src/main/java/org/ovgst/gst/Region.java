@@ -10,5 +10,11 @@ package org.ovgst.gst;
  * @param label the class name, or {@code null} for none
  * @param labelId the class index (it picks the drawing color), or -1 for none
  * @param confidence the class probability, or NaN for none
+ * @param id the track id ({@code ovtrack}; DL Streamer's {@code object_id}), or 0 for none
  */
-public record Region(int x, int y, int width, int height, String label, int labelId, double confidence) {}
+public record Region(int x, int y, int width, int height, String label, int labelId, double confidence, long id) {
+    /** A region no tracker has seen. */
+    public Region(int x, int y, int width, int height, String label, int labelId, double confidence) {
+        this(x, y, width, height, label, labelId, confidence, 0);
+    }
+}

@@ -22,7 +22,8 @@ import org.ovgst.infer.Detection;
  * Detections as {@code GstVideoRegionOfInterestMeta} (gst-plugins-base, so every GStreamer 1.22
  * tool can read them): pixel box of the frame, the label as ROI type, and a {@code detection}
  * parameter structure with {@code label_id}, {@code confidence}, normalized {@code x_min},
- * {@code y_min}, {@code x_max}, {@code y_max} and {@code label} — DL Streamer's layout.
+ * {@code y_min}, {@code x_max}, {@code y_max} and {@code label} — DL Streamer's layout; a tracked
+ * region also carries DL Streamer's {@code object_id} structure with the track's {@code id}.
  *
  * <p>Both directions run for every frame, so they make no garbage beyond what they return: exactly
  * typed calls, labels interned once as GLib quarks, and a small scratch area per thread.
@@ -40,6 +41,8 @@ public final class RoiMeta {
     private static final MemorySegment X_MAX = GstLib.staticString("x_max");
     private static final MemorySegment Y_MAX = GstLib.staticString("y_max");
     private static final MemorySegment LABEL = GstLib.staticString("label");
+    private static final MemorySegment OBJECT_ID = GstLib.staticString("object_id");
+    private static final MemorySegment ID = GstLib.staticString("id");
 
     private static final long META_SIZE = StructOffsets.size("GstVideoRegionOfInterestMeta");
     private static final long META_ROI_TYPE = StructOffsets.offset("GstVideoRegionOfInterestMeta.roi_type");
@@ -64,6 +67,13 @@ public final class RoiMeta {
                     ADDRESS, JAVA_LONG, ADDRESS,
                     ADDRESS),
             Linker.Option.firstVariadicArg(2));
+    /** {@code gst_structure_new("object_id", "id", G_TYPE_INT, id, NULL)}. */
+    private static final MethodHandle NEW_OBJECT_ID = GstLib.downcall("gst_structure_new",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    /** {@code gst_structure_set(structure, "id", G_TYPE_INT, id, NULL)}. */
+    private static final MethodHandle SET_ID = GstLib.downcall("gst_structure_set",
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
     /** Returns a {@code GstVideoRegionOfInterestMeta*} sized to the struct, so its fields can be read as it is. */
     private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta_filtered",
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(META_SIZE, JAVA_BYTE)),
@@ -127,6 +137,37 @@ public final class RoiMeta {
         }
     }
 
+    /**
+     * Gives the regions of a writable buffer, in the order {@link #read} lists them, their track ids
+     * ({@code ids[i]} for region i; 0 leaves a region as it is).
+     */
+    public static void setObjectIds(MemorySegment buffer, long[] ids) {
+        MemorySegment state = SCRATCH.get().state();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        try {
+            for (long id : ids) {
+                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+                if (meta.equals(MemorySegment.NULL)) {
+                    throw new IllegalArgumentException("the frame has fewer regions than ids: " + ids.length);
+                }
+                if (id == 0) {
+                    continue;
+                }
+                MemorySegment objectId = (MemorySegment) GET_PARAM.invokeExact(meta, OBJECT_ID);
+                if (objectId.equals(MemorySegment.NULL)) {
+                    ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_OBJECT_ID.invokeExact(OBJECT_ID, ID, G_TYPE_INT,
+                            Math.toIntExact(id), MemorySegment.NULL));
+                } else {
+                    SET_ID.invokeExact(objectId, ID, G_TYPE_INT, Math.toIntExact(id), MemorySegment.NULL);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not set the regions' track ids: " + t, t);
+        }
+    }
+
     /** Every region of interest on a buffer, in the order they were attached. */
     public static List<Region> read(MemorySegment buffer) {
         Scratch scratch = SCRATCH.get();
@@ -159,11 +200,16 @@ public final class RoiMeta {
                         label = GstLib.string(named);
                     }
                 }
+                long objectId = 0;
+                MemorySegment tracked = (MemorySegment) GET_PARAM.invokeExact(meta, OBJECT_ID);
+                if (!tracked.equals(MemorySegment.NULL) && (int) GET_INT.invokeExact(tracked, ID, intOut) != 0) {
+                    objectId = intOut.get(JAVA_INT, 0);
+                }
                 if (regions.isEmpty()) {
                     regions = new ArrayList<>();
                 }
                 regions.add(new Region(meta.get(JAVA_INT, META_X), meta.get(JAVA_INT, META_Y),
-                        meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence));
+                        meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence, objectId));
             }
         } catch (Throwable t) {
             throw new IllegalStateException("could not read the regions of interest: " + t, t);

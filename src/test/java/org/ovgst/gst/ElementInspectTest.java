@@ -86,13 +86,13 @@ class ElementInspectTest {
 
     @Test
     @Timeout(90)
-    void thePluginListsAllFourElements() throws Exception {
+    void thePluginListsAllFiveElements() throws Exception {
         String out = inspect("ovgst");
         assertTrue(out.contains("Filename") && out.contains("libgstovgst.so"), out);
-        for (String element : List.of("ovdetect", "ovprocess", "ovwatermark", "ovmetapublish")) {
+        for (String element : List.of("ovdetect", "ovprocess", "ovtrack", "ovwatermark", "ovmetapublish")) {
             assertTrue(Pattern.compile("(?m)^  " + element + ": ").matcher(out).find(), element + " missing:\n" + out);
         }
-        assertTrue(out.contains("4 features"), out);
+        assertTrue(out.contains("5 features"), out);
         String publish = inspect("ovmetapublish");
         assertTrue(property(publish, "location").contains("String. Default: \"-\""), publish);
         String watermark = inspect("ovwatermark");
@@ -101,7 +101,7 @@ class ElementInspectTest {
         assertTrue(property(process, "input-padding").contains("Range: -1 - 4096 Default: -1"), process);
         assertTrue(property(process, "output-scale").matches("(?s).*Default: +255 .*"), process);
         assertTrue(process.contains("format: { (string)RGB, (string)BGR, (string)RGBx, (string)BGRx, (string)GRAY8,"
-                + " (string)RGBA, (string)BGRA }"), process);
+                + " (string)RGBA, (string)BGRA, (string)I420, (string)NV12 }"), process);
         assertTrue(property(process, "mode").contains("(1): alpha"), process);
     }
 }

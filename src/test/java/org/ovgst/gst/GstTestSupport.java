@@ -193,7 +193,8 @@ public final class GstTestSupport {
 
     // ---- ovmetapublish output ----
 
-    record Box(int x, int y, int w, int h, String label, int labelId, double confidence) {}
+    /** @param id the track id ({@code "id"}), 0 when the object has none */
+    record Box(int x, int y, int w, int h, String label, int labelId, double confidence, long id) {}
 
     record Frame(long frame, long pts, int width, int height, List<Box> objects) {}
 
@@ -212,7 +213,8 @@ public final class GstTestSupport {
                 Map<?, ?> o = (Map<?, ?>) object;
                 boxes.add(new Box(integer(field(o, "x", line)), integer(field(o, "y", line)),
                         integer(field(o, "w", line)), integer(field(o, "h", line)), (String) field(o, "label", line),
-                        integer(field(o, "label_id", line)), ((Number) field(o, "confidence", line)).doubleValue()));
+                        integer(field(o, "label_id", line)), ((Number) field(o, "confidence", line)).doubleValue(),
+                        o.containsKey("id") ? integer(o.get("id")) : 0));
             }
             frames.add(new Frame(((Number) field(map, "frame", line)).longValue(),
                     ((Number) field(map, "pts", line)).longValue(), integer(field(map, "width", line)),

@@ -278,6 +278,23 @@ class ProcessElementTest {
         }
     }
 
+    /** Two branches on one model-instance-id (batches mix their frames): each gets its own frames back, in order. */
+    @Test
+    void twoBranchesOnOneModelInstanceEachGetTheirOwnFrames() throws IOException {
+        byte[] in = frames(9, 24, 16);
+        Path raw = write("shared.bgr", in);
+        Path first = dir.resolve("first.raw");
+        Path second = dir.resolve("second.raw");
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(source(raw, 24, 16) + " ! tee name=t"
+                + " t. ! queue ! ovprocess model=" + identity + " model-instance-id=shared batch-size=2 nireq=2"
+                + " ! video/x-raw,format=BGR ! filesink location=" + first
+                + " t. ! queue ! ovprocess model=" + identity + " model-instance-id=shared batch-size=2 nireq=2"
+                + " ! video/x-raw,format=BGR ! filesink location=" + second, Duration.ofSeconds(60), p -> { });
+        assertTrue(outcome.ok(), outcome.toString());
+        assertArrayEquals(in, Files.readAllBytes(first));
+        assertArrayEquals(in, Files.readAllBytes(second));
+    }
+
     /** Frames not inferred repeat the last frame made: the stream keeps the model's size. */
     @Test
     void framesNotInferredRepeatTheLastOutput() throws IOException {

@@ -29,6 +29,11 @@ public record BgrImage(int width, int height, byte[] pixels) {
 
     /** This picture resized to {@code width x height}, bilinear (the same picture when the size is its own). */
     public BgrImage scaled(int width, int height) {
+        return scaled(width, height, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    }
+
+    /** This picture resized by Java2D's interpolation {@code interpolation} (a {@code VALUE_INTERPOLATION_...}). */
+    public BgrImage scaled(int width, int height, Object interpolation) {
         if (this.width == width && this.height == height) {
             return this;
         }
@@ -36,7 +41,7 @@ public record BgrImage(int width, int height, byte[] pixels) {
         System.arraycopy(pixels, 0, ((DataBufferByte) source.getRaster().getDataBuffer()).getData(), 0, pixels.length);
         BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         var graphics = target.createGraphics();
-        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
         graphics.drawImage(source, 0, 0, width, height, null);
         graphics.dispose();
         return new BgrImage(width, height, ((DataBufferByte) target.getRaster().getDataBuffer()).getData());

@@ -66,18 +66,9 @@ public final class IrModels {
     public static Path resize(Path dir, long c, long h, long w, long outH, long outW) {
         Graph graph = new Graph();
         Value x = graph.parameter("x", ElementType.F32, 1, c, h, w);
-        Map<String, String> nearest = Map.of(
-                "mode", "nearest",
-                "shape_calculation_mode", "sizes",
-                "coordinate_transformation_mode", "asymmetric",
-                "nearest_mode", "floor",
-                "antialias", "false",
-                "pads_begin", "0,0,0,0",
-                "pads_end", "0,0,0,0",
-                "cube_coeff", "-0.75");
         Value sizes = graph.i64Vector(outH, outW);
         Value axes = graph.i64Vector(2, 3);
-        graph.result("y", graph.op("Interpolate", "opset11", nearest,
+        graph.result("y", graph.op("Interpolate", "opset11", nearest("sizes"),
                 ElementType.F32, new long[] {1, c, outH, outW}, x, sizes, axes));
         return graph.write(dir, "resize-" + dims(1, c, h, w) + "-to-" + outH + "x" + outW);
     }
@@ -90,20 +81,27 @@ public final class IrModels {
     public static Path upscale2x(Path dir, long c, long h, long w) {
         Graph graph = new Graph();
         Value x = graph.parameter("x", ElementType.F32, 1, c, h, w);
-        Map<String, String> nearest = Map.of(
+        Value scales = graph.values(ElementType.F32, new long[] {2}, new double[] {2, 2});
+        Value axes = graph.i64Vector(2, 3);
+        graph.result("y", graph.op("Interpolate", "opset11", nearest("scales"), ElementType.F32,
+                new long[] {1, c, h == DYNAMIC ? DYNAMIC : 2 * h, w == DYNAMIC ? DYNAMIC : 2 * w}, x, scales, axes));
+        return graph.write(dir, "upscale2x-" + dims(1, c, h, w));
+    }
+
+    /**
+     * Interpolate-11 attributes for a nearest-neighbour resize that floors (output pixel i reads input
+     * pixel floor(i * in / out)), the output size given as {@code sizes} or {@code scales}.
+     */
+    private static Map<String, String> nearest(String shapeCalculation) {
+        return Map.of(
                 "mode", "nearest",
-                "shape_calculation_mode", "scales",
+                "shape_calculation_mode", shapeCalculation,
                 "coordinate_transformation_mode", "asymmetric",
                 "nearest_mode", "floor",
                 "antialias", "false",
                 "pads_begin", "0,0,0,0",
                 "pads_end", "0,0,0,0",
                 "cube_coeff", "-0.75");
-        Value scales = graph.values(ElementType.F32, new long[] {2}, new double[] {2, 2});
-        Value axes = graph.i64Vector(2, 3);
-        graph.result("y", graph.op("Interpolate", "opset11", nearest, ElementType.F32,
-                new long[] {1, c, h == DYNAMIC ? DYNAMIC : 2 * h, w == DYNAMIC ? DYNAMIC : 2 * w}, x, scales, axes));
-        return graph.write(dir, "upscale2x-" + dims(1, c, h, w));
     }
 
     /** f32 inputs {@code a} and {@code b} to outputs {@code sum = a + b} and {@code product = a * b}. */

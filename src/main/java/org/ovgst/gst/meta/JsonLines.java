@@ -11,6 +11,7 @@ import org.ovgst.gst.Region;
  * Boxes are whole pixels, {@code pts} nanoseconds, confidence rounded to 4 decimals. Unknown values
  * are {@code null} rather than left out, so every record has the same keys: {@code pts} without a
  * timestamp, {@code label} without a class name, {@code confidence} when NaN (JSON has no NaN).
+ * A tracked object ({@code ovtrack}) also has its track {@code id}, as in DL Streamer's records.
  * Strings are escaped per RFC 8259 and keep other characters as they are, so the line is UTF-8
  * once encoded.
  *
@@ -52,6 +53,9 @@ public final class JsonLines {
         appendString(out, object.label());
         out.append(",\"label_id\":").append(object.labelId()).append(",\"confidence\":");
         appendRounded(out, object.confidence());
+        if (object.id() > 0) {
+            out.append(",\"id\":").append(object.id());
+        }
         out.append('}');
     }
 

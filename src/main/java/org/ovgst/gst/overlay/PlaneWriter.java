@@ -79,7 +79,7 @@ final class PlaneWriter {
             case I420 -> new PlaneWriter[] {luma(layout), new PlaneWriter(Channels.U, layout, 1, 1, 1),
                 new PlaneWriter(Channels.V, layout, 2, 1, 1)};
             case NV12 -> new PlaneWriter[] {luma(layout), new PlaneWriter(Channels.UV, layout, 1, 2, 1)};
-            case GRAY8 -> new PlaneWriter[] {luma(layout)};
+            case GRAY8 -> throw new IllegalArgumentException("ovwatermark draws on color frames, not GRAY8");
         };
     }
 

@@ -149,28 +149,56 @@ public final class Watermark {
 
     private void drawText(MemorySegment frame, Region region, long x, long y, int[] color) {
         String label = region.label();
+        boolean written = false;
         if (label != null) {
             for (int i = 0; i < label.length(); i += Character.charCount(label.codePointAt(i))) {
                 drawCharacter(frame, label.codePointAt(i), x, y, color);
                 x += advance();
             }
-            x += advance(); // the space before the confidence
+            written = true;
         }
         if (!Double.isNaN(region.confidence())) {
+            x += written ? advance() : 0;
             int hundredths = (int) Math.round(Math.clamp(region.confidence(), 0, 1) * 100);
             drawCharacter(frame, '0' + hundredths / 100, x, y, color);
             drawCharacter(frame, '.', x + advance(), y, color);
             drawCharacter(frame, '0' + hundredths / 10 % 10, x + 2 * advance(), y, color);
             drawCharacter(frame, '0' + hundredths % 10, x + 3 * advance(), y, color);
+            x += CONFIDENCE_LENGTH * advance();
+            written = true;
+        }
+        if (region.id() > 0) {
+            x += written ? advance() : 0;
+            drawCharacter(frame, '#', x, y, color);
+            for (long unit = decimalUnit(region.id()); unit > 0; unit /= 10) {
+                x += advance();
+                drawCharacter(frame, (int) ('0' + region.id() / unit % 10), x, y, color);
+            }
         }
     }
 
-    /** Characters of a region's text: label, space, and confidence. */
+    /** The power of ten of a positive number's first digit (1 for 7, 100 for 345). */
+    private static long decimalUnit(long value) {
+        long unit = 1;
+        while (value / unit >= 10) {
+            unit *= 10;
+        }
+        return unit;
+    }
+
+    /** Characters of a region's text: label, confidence and track id ({@code #7}), a space between. */
     private static int labelLength(Region region) {
         String label = region.label();
         int length = label == null ? 0 : label.codePointCount(0, label.length());
         if (!Double.isNaN(region.confidence())) {
-            length += label == null ? CONFIDENCE_LENGTH : 1 + CONFIDENCE_LENGTH;
+            length += (length > 0 ? 1 : 0) + CONFIDENCE_LENGTH;
+        }
+        if (region.id() > 0) {
+            int digits = 1;
+            for (long unit = decimalUnit(region.id()); unit >= 10; unit /= 10) {
+                digits++;
+            }
+            length += (length > 0 ? 1 : 0) + 1 + digits;
         }
         return length;
     }
