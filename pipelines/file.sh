@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A video file: faces found in every frame go to OUTPUT.jsonl (one JSON object per frame), and the
-# frames with their boxes drawn to OUTPUT.mp4. decodebin reads any container and codec that
-# GStreamer has a plugin for.
+# A video file: faces found in every frame, each with a track id that stays while it is the same
+# face (ovtrack), go to OUTPUT.jsonl (one JSON object per frame), and the frames with their boxes
+# and ids drawn to OUTPUT.mp4. decodebin reads any container and codec that GStreamer has a plugin
+# for.
 #
 #   pipelines/file.sh INPUT [OUTPUT]       (OUTPUT: out/<INPUT's name without extension>)
 #
@@ -18,6 +19,7 @@ mkdir -p "$(dirname "$out")"
 exec gst-launch-1.0 -e \
   filesrc location="$in" ! decodebin ! videoconvert \
   ! ovdetect model="$model" \
+  ! ovtrack \
   ! ovmetapublish location="$out.jsonl" \
   ! ovwatermark \
   ! videoconvert ! openh264enc ! h264parse ! mp4mux ! filesink location="$out.mp4"

@@ -21,7 +21,8 @@ import org.ovgst.testing.TestAssets;
  * <p>Measured in a JVM that runs nothing else, so the JIT is still warming up (the worst case: after
  * a few thousand frames the figures drop to a fifth): ovdetect alone on 640x480 without detections
  * 2.9 KB a frame; one face through ovdetect, ovwatermark and ovmetapublish 4.8 KB a frame, 19.8 KB
- * before issue 12 (every detection's metadata went through boxed calls). The bound, 12 KB a frame,
+ * before issue 12 (every detection's metadata went through boxed calls); one face through ovdetect,
+ * ovtrack and ovprocess (a new frame each) 5.1 KB. The bound, 12 KB a frame,
  * leaves 2.5 times that headroom, still fails on that old way, and by far on a copy of the frame
  * (0.9 MB and 0.8 MB here).
  */
@@ -46,6 +47,19 @@ class AllocationPerFrameTest {
                 + " num-buffers=" + (WARM_UP_FRAMES + MEASURED_FRAMES + 50)
                 + " ! videoconvert ! video/x-raw,format=BGR ! ovdetect name=detect model=" + FACE_MODEL
                 + " ! ovwatermark ! ovmetapublish location=/dev/null ! fakesink";
+        assertBounded(description, 1);
+    }
+
+    /** ovprocess makes a new frame of each (here 2x the size, RGB) and a tracker tracks the face before it. */
+    @Test
+    @Timeout(120)
+    void processingAndTrackingMakeLittleGarbage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path upscale = org.ovgst.testing.IrModels.upscale2x(dir, 3, org.ovgst.testing.IrModels.DYNAMIC,
+                org.ovgst.testing.IrModels.DYNAMIC);
+        String description = "filesrc location=" + TestAssets.image("astronaut.png") + " ! pngdec ! imagefreeze"
+                + " num-buffers=" + (WARM_UP_FRAMES + MEASURED_FRAMES + 50)
+                + " ! videoconvert ! videoscale ! video/x-raw,format=BGR,width=128,height=128 ! ovdetect name=detect"
+                + " model=" + FACE_MODEL + " ! ovtrack ! ovprocess name=process model=" + upscale + " ! fakesink";
         assertBounded(description, 1);
     }
 

@@ -47,7 +47,27 @@ class PipelinesTest {
         List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(dir.resolve("out/clip.jsonl"));
         assertEquals(CLIP_FRAMES, frames.size());
         frames.forEach(PipelinesTest::assertFace);
+        frames.forEach(frame -> assertEquals(1, frame.objects().getFirst().id(), "track id in frame " + frame.frame()));
         assertEquals(CLIP_FRAMES, decodedFrames(dir.resolve("out/clip.mp4")), "frames in the drawn video");
+    }
+
+    /** upscale.sh doubles a clip's frames with waifu2x: every frame, at twice the size, in the MP4. */
+    @Test
+    void upscaleDoublesEveryFrame() throws Exception {
+        Path clip = dir.resolve("small.mp4");
+        GstTestSupport.Result made = GstTestSupport.gstLaunch("videotestsrc num-buffers=6 ! video/x-raw,format=I420,"
+                + "width=96,height=64,framerate=15/1 ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip,
+                dir, 60);
+        assertEquals(0, made.exitCode(), made::describe);
+        GstTestSupport.Result result = GstTestSupport.run(List.of(PIPELINES.resolve("upscale.sh").toString(),
+                clip.toString(), dir.resolve("out/small-2x").toString()), dir, 90, Map.of("OVGST_NO_BUILD", "1"));
+        GstTestSupport.assertNoCrash(result, dir);
+        assertEquals(0, result.exitCode(), result::describe);
+        Path upscaled = dir.resolve("out/small-2x.mp4");
+        assertEquals(6, decodedFrames(upscaled), "frames in the upscaled video");
+        GstTestSupport.Result described = GstTestSupport.gstLaunch("-v filesrc location=" + upscaled
+                + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink", dir, 60);
+        assertTrue(described.output().contains("width=(int)192, height=(int)128"), described::describe);
     }
 
     @Test
