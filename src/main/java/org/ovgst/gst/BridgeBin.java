@@ -31,7 +31,10 @@ import org.ovgst.infer.FrameLayout;
  * <li>Caps, segments and EOS leave in order with the frames (samples carry caps and segment).
  *     Flushes reach the subclass and the appsrc. Upstream events (seek, QoS, navigation) and queries
  *     (caps, latency, position, duration, seeking) cross the bridge to the element upstream; the
- *     latency the subclass adds ({@link #latency}) is added to the answer.</li>
+ *     latency the subclass adds ({@link #latency}) is added to the answer. Caps queries cross both
+ *     ways for elements whose frames pass unchanged; an element that makes new frames answers them
+ *     itself ({@link #inputCaps}, {@link #outputCaps}). Queries are taken where the neighbours ask
+ *     them, on the bin's own pads.</li>
  * <li>Flow returns from downstream go upstream ({@link Downstream}); the bin is neither a sink nor a
  *     source of the pipeline, so a pipeline's EOS reaches it only through its sink pad, after the
  *     frames before it.</li>
@@ -70,8 +73,6 @@ public abstract class BridgeBin extends Element {
     private static final int QUERY_ACCEPT_CAPS = StructOffsets.constant("GST_QUERY_ACCEPT_CAPS");
     private static final int QUERY_ALLOCATION = StructOffsets.constant("GST_QUERY_ALLOCATION");
     private static final int QUERY_LATENCY = StructOffsets.constant("GST_QUERY_LATENCY");
-    /** GST_CLOCK_TIME_NONE. */
-    private static final long CLOCK_TIME_NONE = -1L;
 
     /** Frames the appsrc may queue before {@link #send} waits. */
     private static final int APPSRC_MAX_BUFFERS = 4;
@@ -487,11 +488,12 @@ public abstract class BridgeBin extends Element {
         }
         int queryType = typeOf(item, QUERY_TYPE);
         if (queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) {
-            if (answerOwnCaps(item, queryType, true)) {
+            if (Queries.answerCaps(item, queryType == QUERY_ACCEPT_CAPS, this::inputCaps)) {
                 return PROBE_HANDLED;
             }
             // Frames pass through unchanged, so what downstream takes is what we take.
-            return forwardQuery(srcPad, item, queryType == QUERY_CAPS ? sinkGhost : null);
+            return Queries.forward(srcPad, item, queryType == QUERY_CAPS ? sinkGhost : null) ? PROBE_HANDLED
+                    : PROBE_OK;
         }
         return PROBE_OK;
     }
@@ -518,74 +520,15 @@ public abstract class BridgeBin extends Element {
         if (queryType == QUERY_ALLOCATION) {
             return PROBE_OK;
         }
-        if ((queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) && answerOwnCaps(item, queryType, false)) {
+        if ((queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS)
+                && Queries.answerCaps(item, queryType == QUERY_ACCEPT_CAPS, this::outputCaps)) {
             return PROBE_HANDLED;
         }
-        int handled = forwardQuery(sinkPad, item, queryType == QUERY_CAPS ? srcGhost : null);
-        if (queryType == QUERY_LATENCY && handled == PROBE_HANDLED) {
-            addLatency(item);
-        }
-        return handled;
-    }
-
-    /**
-     * Answers a caps or accept-caps query with the element's own caps ({@link #inputCaps} on the sink
-     * side, {@link #outputCaps} on the source side); false when the element has none (pass-through).
-     */
-    private boolean answerOwnCaps(MemorySegment query, int queryType, boolean input) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment slot = arena.allocate(ADDRESS);
-            if (queryType == QUERY_CAPS) {
-                GstLib.call("gst_query_parse_caps", query, slot);
-                MemorySegment filter = slot.get(ADDRESS, 0);
-                MemorySegment caps = input ? inputCaps(filter) : outputCaps(filter);
-                if (caps == null) {
-                    return false;
-                }
-                GstLib.call("gst_query_set_caps_result", query, caps);
-                GstLib.call("gst_mini_object_unref", caps);
-                return true;
-            }
-            MemorySegment allowed = input ? inputCaps(MemorySegment.NULL) : outputCaps(MemorySegment.NULL);
-            if (allowed == null) {
-                return false;
-            }
-            GstLib.call("gst_query_parse_accept_caps", query, slot);
-            boolean accepted = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), allowed));
-            GstLib.call("gst_query_set_accept_caps_result", query, accepted ? 1 : 0);
-            GstLib.call("gst_mini_object_unref", allowed);
-            return true;
-        }
-    }
-
-    /** Adds what this element adds to upstream's answer to a latency query. */
-    private void addLatency(MemorySegment query) {
-        long added = latency();
-        if (added <= 0) {
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment live = arena.allocate(JAVA_INT);
-            MemorySegment min = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
-            MemorySegment max = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
-            GstLib.call("gst_query_parse_latency", query, live, min, max);
-            long upstreamMax = max.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
-            GstLib.call("gst_query_set_latency", query, live.get(JAVA_INT, 0),
-                    min.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) + added,
-                    upstreamMax == CLOCK_TIME_NONE ? CLOCK_TIME_NONE : upstreamMax + added);
-        }
-    }
-
-    /**
-     * Asks the peer of {@code through} (across the bin) and answers with its reply; caps replies
-     * are narrowed to {@code templatePad}'s template. Falls back to the appsink/appsrc's own answer.
-     */
-    private int forwardQuery(MemorySegment through, MemorySegment query, MemorySegment templatePad) {
-        if (!GstLib.isTrue(GstLib.call("gst_pad_peer_query", through, query))) {
+        if (!Queries.forward(sinkPad, item, queryType == QUERY_CAPS ? srcGhost : null)) {
             return PROBE_OK;
         }
-        if (templatePad != null) {
-            VideoCaps.restrictCapsResult(query, templatePad);
+        if (queryType == QUERY_LATENCY) {
+            Queries.addLatency(item, latency());
         }
         return PROBE_HANDLED;
     }

@@ -1,0 +1,77 @@
+package org.ovgst.gst;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.function.UnaryOperator;
+
+/** How a bridge answers the queries its neighbours ask across it: its own caps, a forwarded answer, latency. */
+final class Queries {
+    /** GST_CLOCK_TIME_NONE. */
+    private static final long CLOCK_TIME_NONE = -1L;
+
+    private Queries() {}
+
+    /**
+     * Answers a caps query ({@code acceptCaps} false) or an accept-caps query with {@code caps}: for
+     * a filter (NULL for none) the caps taken, a new reference, or null when the element has none of
+     * its own (it passes frames through). Returns whether it answered.
+     */
+    static boolean answerCaps(MemorySegment query, boolean acceptCaps, UnaryOperator<MemorySegment> caps) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            if (!acceptCaps) {
+                GstLib.call("gst_query_parse_caps", query, slot);
+                MemorySegment answer = caps.apply(slot.get(ADDRESS, 0));
+                if (answer == null) {
+                    return false;
+                }
+                GstLib.call("gst_query_set_caps_result", query, answer);
+                GstLib.call("gst_mini_object_unref", answer);
+                return true;
+            }
+            MemorySegment allowed = caps.apply(MemorySegment.NULL);
+            if (allowed == null) {
+                return false;
+            }
+            GstLib.call("gst_query_parse_accept_caps", query, slot);
+            boolean accepted = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), allowed));
+            GstLib.call("gst_query_set_accept_caps_result", query, accepted ? 1 : 0);
+            GstLib.call("gst_mini_object_unref", allowed);
+            return true;
+        }
+    }
+
+    /**
+     * Asks the peer of {@code through} (across the bin) and answers with its reply; caps replies are
+     * narrowed to {@code templatePad}'s template unless it is null. Returns whether the peer answered.
+     */
+    static boolean forward(MemorySegment through, MemorySegment query, MemorySegment templatePad) {
+        if (!GstLib.isTrue(GstLib.call("gst_pad_peer_query", through, query))) {
+            return false;
+        }
+        if (templatePad != null) {
+            VideoCaps.restrictCapsResult(query, templatePad);
+        }
+        return true;
+    }
+
+    /** Adds {@code added} ns, what the element adds, to upstream's answer to a latency query. */
+    static void addLatency(MemorySegment query, long added) {
+        if (added <= 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment live = arena.allocate(JAVA_INT);
+            MemorySegment min = arena.allocate(JAVA_LONG);
+            MemorySegment max = arena.allocate(JAVA_LONG);
+            GstLib.call("gst_query_parse_latency", query, live, min, max);
+            long upstreamMax = max.get(JAVA_LONG, 0);
+            GstLib.call("gst_query_set_latency", query, live.get(JAVA_INT, 0), min.get(JAVA_LONG, 0) + added,
+                    upstreamMax == CLOCK_TIME_NONE ? CLOCK_TIME_NONE : upstreamMax + added);
+        }
+    }
+}
