@@ -133,6 +133,8 @@
   F(GstVideoFormatInfo, n_components) \
   F(GstVideoFormatInfo, n_planes) \
   S(GstVideoFormatInfo) \
+  F(GList, data) \
+  F(GList, next) \
   F(GstMeta, flags) \
   F(GstMeta, info) \
   F(GstMetaInfo, api) \

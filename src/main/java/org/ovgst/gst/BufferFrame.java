@@ -46,6 +46,24 @@ public final class BufferFrame {
     private boolean mapped;
     /** Set on an inferred frame when frames not inferred will follow it ({@code inference-interval}). */
     private boolean passedFramesFollow;
+    /**
+     * Deliveries still to come for this frame (one per inference of it: the frame, or each of its
+     * regions), plus one while the streaming thread is still submitting them: whoever brings it to 0
+     * finishes the frame. Updated through {@link #PENDING}.
+     */
+    @SuppressWarnings("unused")
+    private volatile int pending;
+    /** Inferences of this frame submitted so far; streaming thread only. */
+    private int submissions;
+    private static final java.lang.invoke.VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(BufferFrame.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
             long index, long playingPeriod, MapInfoPool pool) {
@@ -173,6 +191,39 @@ public final class BufferFrame {
      */
     long playingPeriod() {
         return playingPeriod;
+    }
+
+    /** Before its inferences are submitted: the frame is held until {@link #submitted}. */
+    void holdForSubmissions() {
+        submissions = 0;
+        PENDING.setVolatile(this, 1);
+    }
+
+    /** One more inference of the frame is about to be submitted. */
+    void submitting() {
+        submissions++;
+        PENDING.getAndAdd(this, 1);
+    }
+
+    /** The inference announced by {@link #submitting} was refused: no delivery will come for it. */
+    void refused() {
+        submissions--;
+        PENDING.getAndAdd(this, -1);
+    }
+
+    /** Inferences submitted since {@link #holdForSubmissions}. */
+    int submissions() {
+        return submissions;
+    }
+
+    /** Every inference is submitted; true when all were delivered already, so the caller finishes the frame. */
+    boolean submitted() {
+        return (int) PENDING.getAndAdd(this, -1) == 1;
+    }
+
+    /** One of the frame's inferences was delivered (or discarded); true when it was the last, so the caller finishes the frame. */
+    boolean delivered() {
+        return (int) PENDING.getAndAdd(this, -1) == 1;
     }
 
     /** Whether frames not inferred follow this one, and may need what it became. */

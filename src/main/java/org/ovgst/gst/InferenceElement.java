@@ -19,6 +19,7 @@ import org.ovgst.infer.InferenceEngine;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputSize;
+import org.ovgst.infer.ModelColor;
 import org.ovgst.infer.ResultSink;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
@@ -68,6 +69,17 @@ public abstract class InferenceElement extends BridgeBin {
     static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
             "Elements with the same id share one compiled model and its requests (the first element's settings"
                     + " win; batches may mix their frames)", null, READY_ONLY);
+
+    // How the elements that take any image model (ovprocess, ovclassify) feed it; in their own lists.
+    static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",
+            "Color order of the model's 3-channel input (and ovprocess's output)", "GstOvModelColor",
+            List.of(new Property.Choice.Value("rgb", "RGB"), new Property.Choice.Value("bgr", "BGR")), "rgb",
+            READY_ONLY);
+    static final Property.Real INPUT_SCALE = new Property.Real("input-scale",
+            "The model's input is pixel (0-255) * input-scale + input-offset; the default gives [0, 1]", -1000, 1000,
+            1 / 255.0, READY_ONLY);
+    static final Property.Real INPUT_OFFSET = new Property.Real("input-offset",
+            "Added to the scaled pixel values (see input-scale)", -1000, 1000, 0.0, READY_ONLY);
 
     /**
      * The shared settings, read once when the element starts.
@@ -182,6 +194,31 @@ public abstract class InferenceElement extends BridgeBin {
      */
     protected void passed(BufferFrame frame) throws Throwable {}
 
+    /**
+     * The most inferences of this element submitted and not yet delivered: its requests times the
+     * batch size. Once the model is compiled (from the first caps on).
+     */
+    protected final int framesInFlight() {
+        return engine.nireq() * engine.batchSize();
+    }
+
+    /** {@code model-color} (of elements that have it). */
+    protected final ModelColor modelColor() {
+        return get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
+    }
+
+    /** {@code settings} with the color order and the normalization of {@code model-color}, {@code input-scale}, {@code input-offset}. */
+    protected final EngineSettings withImageInput(EngineSettings settings) {
+        double scale = get(INPUT_SCALE);
+        if (scale == 0) {
+            throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"
+                    + " every pixel: use a factor other than 0, e.g. 0.00392156862745098 (1/255) for [0, 1]");
+        }
+        // (pixel - mean) / scale' = pixel * input-scale + input-offset
+        return settings.withModelColor(modelColor()).withNormalization((float) (-get(INPUT_OFFSET) / scale),
+                (float) (1 / scale));
+    }
+
     /** When the element stops, after the engine closed: drops the element's own stream state. */
     protected void clearState() {}
 
@@ -274,7 +311,7 @@ public abstract class InferenceElement extends BridgeBin {
     }
 
     @Override
-    protected final void process(BufferFrame frame) {
+    protected final void process(BufferFrame frame) throws Throwable {
         int interval = get(INFERENCE_INTERVAL);
         if (interval != phaseInterval || frame.layout() != phaseLayout || frame.index() < phaseStart) {
             // A new interval, frame size or stream (after a flush) starts with an inferred frame.
@@ -282,19 +319,64 @@ public abstract class InferenceElement extends BridgeBin {
             phaseInterval = interval;
             phaseLayout = frame.layout();
         }
-        if ((frame.index() - phaseStart) % interval != 0) {
-            engine.submitMarker(frame);
-            return;
+        frame.holdForSubmissions();
+        boolean refused = false;
+        if ((frame.index() - phaseStart) % interval == 0) {
+            frame.setPassedFramesFollow(interval > 1);
+            refused = !submitInferences(frame);
         }
-        frame.setPassedFramesFollow(interval > 1);
-        if (!engine.submit(frame, frame.data())) {
-            // Refused only while stopping or flushing: the frame belongs to a stream that is going away.
-            discard(frame);
+        if (frame.submissions() == 0 && !refused) {
+            // Not inferred (inference-interval, or nothing in it to infer): it leaves in order all the same.
+            frame.submitting();
+            engine.submitMarker(frame);
+        }
+        if (frame.submitted()) {
+            // Everything was delivered during the submissions (async=false), or nothing was accepted.
+            if (refused && frame.submissions() == 0) {
+                discard(frame);
+            } else {
+                finish(frame);
+            }
         } else if (frame.playingPeriod() < 0) {
             // Not playing: the sinks downstream may be prerolling, waiting for this very frame, and
             // upstream may send no more until they have (a live source): run its batch now.
             engine.drain();
         }
+    }
+
+    /**
+     * Submits the inferences of a frame to infer, through {@link #infer}: the whole frame (the
+     * default), or each of its regions; none lets it pass as a frame not inferred. Returns false
+     * when a submission was refused (the element is stopping or flushing).
+     */
+    protected boolean submitInferences(BufferFrame frame) throws Throwable {
+        return infer(frame, frame.data());
+    }
+
+    /**
+     * Submits one inference of {@code frame} on {@code pixels} (laid out as the engine's layout);
+     * {@code pixels} must stay valid and unchanged until its results are applied. False when refused
+     * (the element is stopping or flushing).
+     */
+    protected final boolean infer(BufferFrame frame, MemorySegment pixels) {
+        frame.submitting();
+        if (!engine.submit(frame, pixels)) {
+            frame.refused();
+            return false;
+        }
+        return true;
+    }
+
+    /** A frame whose inferences were all delivered leaves. */
+    private void finish(BufferFrame frame) {
+        measure(frame);
+        if (!timers.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
+            long inside = System.nanoTime() - frame.arrived();
+            for (FrameTimer timer : timers) {
+                timer.frameLeft(frame.index(), inside);
+            }
+        }
+        send(frame);
     }
 
     @Override
@@ -316,7 +398,11 @@ public abstract class InferenceElement extends BridgeBin {
         if (engine != null) {
             engine.flush();
         }
+        flushed();
     }
+
+    /** A flush ended and every frame from before it was discarded: drop what was kept for them. */
+    protected void flushed() {}
 
     @Override
     protected final void unblock() {
@@ -349,7 +435,6 @@ public abstract class InferenceElement extends BridgeBin {
     private final class Delivery implements ResultSink<BufferFrame> {
         @Override
         public void deliver(BufferFrame frame, InferenceResults results) {
-            measure(frame);
             try {
                 if (results != null) {
                     apply(frame, results);
@@ -360,25 +445,25 @@ public abstract class InferenceElement extends BridgeBin {
                 InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
                         + engineSettings.model() + ": " + t.getMessage(), t.toString());
             }
-            if (!timers.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
-                long inside = System.nanoTime() - frame.arrived();
-                for (FrameTimer timer : timers) {
-                    timer.frameLeft(frame.index(), inside);
-                }
+            if (frame.delivered()) {
+                finish(frame);
             }
-            send(frame);
         }
 
         @Override
         public void discard(BufferFrame frame) {
-            InferenceElement.this.discard(frame);
+            if (frame.delivered()) {
+                InferenceElement.this.discard(frame);
+            }
         }
 
         @Override
         public void fail(BufferFrame frame, RuntimeException error) {
-            InferenceElement.this.discard(frame);
             InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + engineSettings.model() + ": "
                     + error.getMessage(), error.toString());
+            if (frame.delivered()) {
+                InferenceElement.this.discard(frame);
+            }
         }
     }
 }

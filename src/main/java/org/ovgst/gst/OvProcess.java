@@ -58,15 +58,6 @@ public final class OvProcess extends InferenceElement {
     private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
             "Model output that becomes the frame (default: the only image-shaped output: rank 4 with 1 or 3 channels)",
             null, READY_ONLY);
-    private static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",
-            "Color order of the model's 3-channel input and output", "GstOvProcessModelColor",
-            List.of(new Property.Choice.Value("rgb", "RGB"), new Property.Choice.Value("bgr", "BGR")), "rgb",
-            READY_ONLY);
-    private static final Property.Real INPUT_SCALE = new Property.Real("input-scale",
-            "The model's input is pixel (0-255) * input-scale + input-offset; the default gives [0, 1]", -1000, 1000,
-            1 / 255.0, READY_ONLY);
-    private static final Property.Real INPUT_OFFSET = new Property.Real("input-offset",
-            "Added to the scaled pixel values (see input-scale)", -1000, 1000, 0.0, READY_ONLY);
     private static final Property.Real OUTPUT_SCALE = new Property.Real("output-scale",
             "A pixel is output value * output-scale + output-offset, rounded and clamped to 0-255; the default"
                     + " maps [0, 1] to 0-255", -65536, 65536, 255.0, READY_ONLY);
@@ -179,11 +170,6 @@ public final class OvProcess extends InferenceElement {
                 model.toString()), ImageOutput.find(read.outputs(), get(OUTPUT_NAME), model.toString())));
         ImageInput input = ports.input();
         ImageOutput image = ports.image();
-        double inputScale = get(INPUT_SCALE);
-        if (inputScale == 0) {
-            throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"
-                    + " every pixel: use a factor other than 0, e.g. 0.00392156862745098 (1/255) for [0, 1]");
-        }
         boolean resizable = get(INPUT_RESIZABLE);
         if (resizable && settings.inputSize() != null) {
             throw new IllegalArgumentException("properties 'input-resizable' and 'reshape-width'/'reshape-height'"
@@ -205,16 +191,13 @@ public final class OvProcess extends InferenceElement {
                 || activation.equals("auto") && known.map(KnownModels.KnownModel::imageLogits).orElse(false);
         OutputPixels pixels = new OutputPixels(image, sigmoid, (float) (double) get(OUTPUT_SCALE),
                 (float) (double) get(OUTPUT_OFFSET));
-        ModelColor color = get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
+        ModelColor color = modelColor();
         refusedWarned.set(false);
         processing = new Processing(image, pixels, get(OUTPUT_CROP), color, input.channels(),
                 alpha ? new MaskAlpha(pixels) : null, new ChromaScaler());
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
-        // (pixel - mean) / scale = pixel * input-scale + input-offset
-        return settings.engineSettings().withInputName(input.name()).withModelLayout(input.layout())
-                .withModelColor(color).withNormalization((float) (-get(INPUT_OFFSET) / inputScale),
-                        (float) (1 / inputScale))
+        return withImageInput(settings.engineSettings()).withInputName(input.name()).withModelLayout(input.layout())
                 .withInputSize(size).withInputPadding(padding);
     }
 

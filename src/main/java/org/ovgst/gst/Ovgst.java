@@ -9,7 +9,7 @@ import org.freedesktop.gstreamer.glib.Natives;
  * ({@code org.freedesktop.gstreamer}). Run the JVM with {@code --enable-native-access=ALL-UNNAMED}.
  *
  * <pre>{@code
- * Ovgst.init();                                        // ovdetect, ovprocess, ovtrack, ovwatermark, ovmetapublish
+ * Ovgst.init();                         // registers ovdetect, ovclassify, ovprocess, ovtrack, ...
  * Gst.init(Version.of(1, 16), "app");
  * Element detect = ElementFactory.make("ovdetect", "detect");
  * detect.set("model", "models/face_detection_short_range.tflite");

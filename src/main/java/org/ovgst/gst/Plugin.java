@@ -22,7 +22,7 @@ public final class Plugin {
 
     /** Every element type of the plugin. */
     public static List<ElementSpec> elements() {
-        return List.of(OvDetect.SPEC, OvProcess.SPEC, OvTrack.SPEC, OvWatermark.SPEC, OvMetaPublish.SPEC);
+        return List.of(OvDetect.SPEC, OvClassify.SPEC, OvProcess.SPEC, OvTrack.SPEC, OvWatermark.SPEC, OvMetaPublish.SPEC);
     }
 
     /**

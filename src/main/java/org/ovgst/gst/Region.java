@@ -1,5 +1,7 @@
 package org.ovgst.gst;
 
+import java.util.List;
+
 /**
  * One region of interest on a frame, in pixels of the frame, as a {@code GstVideoRegionOfInterestMeta}
  * carries it: what {@code ovwatermark} draws and {@code ovmetapublish} publishes. The box may reach
@@ -11,10 +13,27 @@ package org.ovgst.gst;
  * @param labelId the class index (it picks the drawing color), or -1 for none
  * @param confidence the class probability, or NaN for none
  * @param id the track id ({@code ovtrack}; DL Streamer's {@code object_id}), or 0 for none
+ * @param attributes what classifiers said of it ({@code ovclassify}), in the order they said it
  */
-public record Region(int x, int y, int width, int height, String label, int labelId, double confidence, long id) {
-    /** A region no tracker has seen. */
+public record Region(int x, int y, int width, int height, String label, int labelId, double confidence, long id,
+        List<Attribute> attributes) {
+    /**
+     * One classifier's result on a region: a parameter structure named after the attribute, with
+     * DL Streamer's {@code label}, {@code label_id} and {@code confidence}.
+     */
+    public record Attribute(String name, String label, int labelId, double confidence) {}
+
+    public Region {
+        attributes = List.copyOf(attributes);
+    }
+
+    /** A region no tracker or classifier has seen. */
     public Region(int x, int y, int width, int height, String label, int labelId, double confidence) {
-        this(x, y, width, height, label, labelId, confidence, 0);
+        this(x, y, width, height, label, labelId, confidence, 0, List.of());
+    }
+
+    /** A region with a track id and no attributes. */
+    public Region(int x, int y, int width, int height, String label, int labelId, double confidence, long id) {
+        this(x, y, width, height, label, labelId, confidence, id, List.of());
     }
 }

@@ -42,6 +42,9 @@ public final class RoiMeta {
     private static final MemorySegment Y_MAX = GstLib.staticString("y_max");
     private static final MemorySegment LABEL = GstLib.staticString("label");
     private static final MemorySegment OBJECT_ID = GstLib.staticString("object_id");
+    private static final long META_PARAMS = StructOffsets.offset("GstVideoRegionOfInterestMeta.params");
+    private static final long LIST_DATA = StructOffsets.offset("GList.data");
+    private static final long LIST_NEXT = StructOffsets.offset("GList.next");
     private static final MemorySegment ID = GstLib.staticString("id");
 
     private static final long META_SIZE = StructOffsets.size("GstVideoRegionOfInterestMeta");
@@ -71,6 +74,13 @@ public final class RoiMeta {
     private static final MethodHandle NEW_OBJECT_ID = GstLib.downcall("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(2));
+    /** {@code gst_structure_new(name, "label", G_TYPE_STRING, s, "label_id", G_TYPE_INT, i, "confidence", G_TYPE_DOUBLE, d, NULL)}. */
+    private static final MethodHandle NEW_ATTRIBUTE = GstLib.downcall("gst_structure_new",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
+                    JAVA_LONG, JAVA_DOUBLE, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle STRUCTURE_NAME = GstLib.downcall("gst_structure_get_name",
+            FunctionDescriptor.of(ADDRESS, ADDRESS));
     /** {@code gst_structure_set(structure, "id", G_TYPE_INT, id, NULL)}. */
     private static final MethodHandle SET_ID = GstLib.downcall("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
@@ -168,6 +178,31 @@ public final class RoiMeta {
         }
     }
 
+    /**
+     * Attaches what a classifier said to region {@code index} of a writable buffer (in {@link #read}'s
+     * order), as a parameter structure named {@code attribute}.
+     */
+    public static void addAttribute(MemorySegment buffer, int index, MemorySegment attribute, MemorySegment label,
+            int labelId, double confidence) {
+        MemorySegment state = SCRATCH.get().state();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        try {
+            MemorySegment meta = MemorySegment.NULL;
+            for (int i = 0; i <= index; i++) {
+                meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+                if (meta.equals(MemorySegment.NULL)) {
+                    throw new IllegalArgumentException("the frame has no region " + index);
+                }
+            }
+            ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute, LABEL, G_TYPE_STRING,
+                    label, LABEL_ID, G_TYPE_INT, labelId, CONFIDENCE, G_TYPE_DOUBLE, confidence, MemorySegment.NULL));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not attach a classification: " + t, t);
+        }
+    }
+
     /** Every region of interest on a buffer, in the order they were attached. */
     public static List<Region> read(MemorySegment buffer) {
         Scratch scratch = SCRATCH.get();
@@ -209,11 +244,36 @@ public final class RoiMeta {
                     regions = new ArrayList<>();
                 }
                 regions.add(new Region(meta.get(JAVA_INT, META_X), meta.get(JAVA_INT, META_Y),
-                        meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence, objectId));
+                        meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence, objectId,
+                        attributes(meta, intOut, doubleOut)));
             }
         } catch (Throwable t) {
             throw new IllegalStateException("could not read the regions of interest: " + t, t);
         }
+    }
+
+    /** The parameter structures of a region that hold a classifier's label (not detection, not object_id). */
+    private static List<Region.Attribute> attributes(MemorySegment meta, MemorySegment intOut, MemorySegment doubleOut)
+            throws Throwable {
+        List<Region.Attribute> attributes = List.of();
+        MemorySegment node = meta.get(ADDRESS, META_PARAMS);
+        while (!node.equals(MemorySegment.NULL)) {
+            node = node.reinterpret(LIST_NEXT + ADDRESS.byteSize());
+            MemorySegment structure = node.get(ADDRESS, LIST_DATA);
+            MemorySegment name = (MemorySegment) STRUCTURE_NAME.invokeExact(structure);
+            MemorySegment label = (MemorySegment) GET_STRING.invokeExact(structure, LABEL);
+            if (!label.equals(MemorySegment.NULL) && !sameText(name, DETECTION)) {
+                int labelId = (int) GET_INT.invokeExact(structure, LABEL_ID, intOut) != 0 ? intOut.get(JAVA_INT, 0) : -1;
+                double confidence = (int) GET_DOUBLE.invokeExact(structure, CONFIDENCE, doubleOut) != 0
+                        ? doubleOut.get(JAVA_DOUBLE, 0) : Double.NaN;
+                if (attributes.isEmpty()) {
+                    attributes = new ArrayList<>();
+                }
+                attributes.add(new Region.Attribute(GstLib.string(name), GstLib.string(label), labelId, confidence));
+            }
+            node = node.get(ADDRESS, LIST_NEXT);
+        }
+        return attributes;
     }
 
     private static boolean sameText(MemorySegment a, MemorySegment b) throws Throwable {

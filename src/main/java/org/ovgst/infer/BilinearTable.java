@@ -1,5 +1,9 @@
 package org.ovgst.infer;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * Where bilinear resampling reads for each target column (or row): pixel centers aligned, as
  * OpenCV's and OpenVINO's linear resize, so target pixel {@code i} lies at source position
@@ -28,5 +32,11 @@ public record BilinearTable(int[] first, float[] weight, int last) {
 
     public int size() {
         return first.length;
+    }
+
+    /** The byte at {@code a} moved {@code weight} of the way to the byte at {@code b}, both unsigned. */
+    public static float lerp(MemorySegment bytes, long a, long b, float weight) {
+        float first = bytes.get(JAVA_BYTE, a) & 0xff;
+        return first + ((bytes.get(JAVA_BYTE, b) & 0xff) - first) * weight;
     }
 }

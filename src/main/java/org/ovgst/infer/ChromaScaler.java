@@ -41,18 +41,13 @@ public final class ChromaScaler {
                     int right = columns.second(x) * components;
                     float across = columns.weight()[x];
                     for (int c = 0; c < components; c++) {
-                        float upper = lerp(source, top + left + c, top + right + c, across);
-                        float lower = lerp(source, bottom + left + c, bottom + right + c, across);
+                        float upper = BilinearTable.lerp(source, top + left + c, top + right + c, across);
+                        float lower = BilinearTable.lerp(source, bottom + left + c, bottom + right + c, across);
                         target.set(JAVA_BYTE, out + (long) x * components + c,
                                 (byte) (int) (upper + (lower - upper) * down + 0.5f));
                     }
                 }
             }
         }
-    }
-
-    private static float lerp(MemorySegment source, long a, long b, float weight) {
-        float first = source.get(JAVA_BYTE, a) & 0xff;
-        return first + ((source.get(JAVA_BYTE, b) & 0xff) - first) * weight;
     }
 }

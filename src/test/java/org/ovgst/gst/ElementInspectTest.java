@@ -86,13 +86,13 @@ class ElementInspectTest {
 
     @Test
     @Timeout(90)
-    void thePluginListsAllFiveElements() throws Exception {
+    void thePluginListsAllSixElements() throws Exception {
         String out = inspect("ovgst");
         assertTrue(out.contains("Filename") && out.contains("libgstovgst.so"), out);
-        for (String element : List.of("ovdetect", "ovprocess", "ovtrack", "ovwatermark", "ovmetapublish")) {
+        for (String element : List.of("ovdetect", "ovclassify", "ovprocess", "ovtrack", "ovwatermark", "ovmetapublish")) {
             assertTrue(Pattern.compile("(?m)^  " + element + ": ").matcher(out).find(), element + " missing:\n" + out);
         }
-        assertTrue(out.contains("5 features"), out);
+        assertTrue(out.contains("6 features"), out);
         String publish = inspect("ovmetapublish");
         assertTrue(property(publish, "location").contains("String. Default: \"-\""), publish);
         String watermark = inspect("ovwatermark");
@@ -103,5 +103,8 @@ class ElementInspectTest {
         assertTrue(process.contains("format: { (string)RGB, (string)BGR, (string)RGBx, (string)BGRx, (string)GRAY8,"
                 + " (string)RGBA, (string)BGRA, (string)I420, (string)NV12 }"), process);
         assertTrue(property(process, "mode").contains("(1): alpha"), process);
+        String classify = inspect("ovclassify");
+        assertTrue(property(classify, "reclassify-interval").contains("Range: 1 - 2147483647 Default: 1"), classify);
+        assertTrue(property(classify, "converter").contains("(2): binary"), classify);
     }
 }

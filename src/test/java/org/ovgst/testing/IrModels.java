@@ -104,6 +104,18 @@ public final class IrModels {
                 "cube_coeff", "-0.75");
     }
 
+    /**
+     * f32 NCHW input {@code x} of {@code [n, 3, h, w]} to output {@code means} of {@code [n, 3]}: each
+     * channel's mean, a classifier whose scores are known exactly for a crop of one color.
+     */
+    public static Path channelMeans(Path dir, long n, long h, long w) {
+        Graph graph = new Graph();
+        Value x = graph.parameter("x", ElementType.F32, n, 3, h, w);
+        graph.result("means", graph.op("ReduceMean", "opset1", Map.of("keep_dims", "false"), ElementType.F32,
+                new long[] {n, 3}, x, graph.i64Vector(2, 3)));
+        return graph.write(dir, "channel-means-" + dims(n, 3, h, w));
+    }
+
     /** f32 inputs {@code a} and {@code b} to outputs {@code sum = a + b} and {@code product = a * b}. */
     public static Path twoInTwoOut(Path dir, long... shape) {
         Graph graph = new Graph();

@@ -11,7 +11,9 @@ import org.ovgst.gst.Region;
  * Boxes are whole pixels, {@code pts} nanoseconds, confidence rounded to 4 decimals. Unknown values
  * are {@code null} rather than left out, so every record has the same keys: {@code pts} without a
  * timestamp, {@code label} without a class name, {@code confidence} when NaN (JSON has no NaN).
- * A tracked object ({@code ovtrack}) also has its track {@code id}, as in DL Streamer's records.
+ * A tracked object ({@code ovtrack}) also has its track {@code id}, and a classified one
+ * ({@code ovclassify}) an object per attribute, {@code "handedness":{"label":"Right","label_id":1,
+ * "confidence":0.97}}, as in DL Streamer's records.
  * Strings are escaped per RFC 8259 and keep other characters as they are, so the line is UTF-8
  * once encoded.
  *
@@ -55,6 +57,15 @@ public final class JsonLines {
         appendRounded(out, object.confidence());
         if (object.id() > 0) {
             out.append(",\"id\":").append(object.id());
+        }
+        for (Region.Attribute attribute : object.attributes()) {
+            out.append(',');
+            appendString(out, attribute.name());
+            out.append(":{\"label\":");
+            appendString(out, attribute.label());
+            out.append(",\"label_id\":").append(attribute.labelId()).append(",\"confidence\":");
+            appendRounded(out, attribute.confidence());
+            out.append('}');
         }
         out.append('}');
     }

@@ -80,7 +80,11 @@ public final class Watermark {
 
     /** Width of a region's label box in pixels, 0 when it has neither label nor confidence. */
     public int labelWidth(Region region) {
-        int characters = labelLength(region);
+        return textWidth(labelLength(region.label(), region.confidence(), region.id()));
+    }
+
+    /** Width of a box of {@code characters} characters, 0 for none. */
+    private int textWidth(int characters) {
         return characters == 0 ? 0 : characters * advance() - scale + 2 * padding;
     }
 
@@ -99,6 +103,7 @@ public final class Watermark {
         }
         for (int i = 0; i < regions.size(); i++) {
             drawLabel(frame, regions.get(i));
+            drawAttributes(frame, regions.get(i));
         }
     }
 
@@ -131,7 +136,31 @@ public final class Watermark {
         long labelLeft = Math.clamp(left, 0, Math.max(0, width - labelWidth));
         int colorIndex = paletteIndex(region.labelId());
         fill(frame, labelLeft, labelTop, labelLeft + labelWidth, labelTop + labelHeight, boxColors[colorIndex]);
-        drawText(frame, region, labelLeft + padding, labelTop + padding, textColors[colorIndex]);
+        drawText(frame, region.label(), region.confidence(), region.id(), labelLeft + padding, labelTop + padding,
+                textColors[colorIndex]);
+    }
+
+    /**
+     * What classifiers said of a region, one label box each under the box (DL Streamer's
+     * gvawatermark prints them there too); inside its bottom when there is no room below.
+     */
+    private void drawAttributes(MemorySegment frame, Region region) {
+        if (region.attributes().isEmpty() || !isVisible(region)) {
+            return;
+        }
+        int labelHeight = labelHeight();
+        long bottom = (long) region.y() + region.height();
+        long top = bottom + (long) region.attributes().size() * labelHeight <= height ? bottom
+                : Math.max(0, bottom - (long) region.attributes().size() * labelHeight);
+        int colorIndex = paletteIndex(region.labelId());
+        for (Region.Attribute attribute : region.attributes()) {
+            int labelWidth = textWidth(labelLength(attribute.label(), attribute.confidence(), 0));
+            long left = Math.clamp(region.x(), 0, Math.max(0, width - labelWidth));
+            fill(frame, left, top, left + labelWidth, top + labelHeight, boxColors[colorIndex]);
+            drawText(frame, attribute.label(), attribute.confidence(), 0, left + padding, top + padding,
+                    textColors[colorIndex]);
+            top += labelHeight;
+        }
     }
 
     /** Whether a region has pixels in the frame. Long arithmetic: x + width may overflow an int. */
@@ -147,8 +176,7 @@ public final class Watermark {
         return Math.floorMod(labelId, PALETTE.length);
     }
 
-    private void drawText(MemorySegment frame, Region region, long x, long y, int[] color) {
-        String label = region.label();
+    private void drawText(MemorySegment frame, String label, double confidence, long id, long x, long y, int[] color) {
         boolean written = false;
         if (label != null) {
             for (int i = 0; i < label.length(); i += Character.charCount(label.codePointAt(i))) {
@@ -157,9 +185,9 @@ public final class Watermark {
             }
             written = true;
         }
-        if (!Double.isNaN(region.confidence())) {
+        if (!Double.isNaN(confidence)) {
             x += written ? advance() : 0;
-            int hundredths = (int) Math.round(Math.clamp(region.confidence(), 0, 1) * 100);
+            int hundredths = (int) Math.round(Math.clamp(confidence, 0, 1) * 100);
             drawCharacter(frame, '0' + hundredths / 100, x, y, color);
             drawCharacter(frame, '.', x + advance(), y, color);
             drawCharacter(frame, '0' + hundredths / 10 % 10, x + 2 * advance(), y, color);
@@ -167,12 +195,12 @@ public final class Watermark {
             x += CONFIDENCE_LENGTH * advance();
             written = true;
         }
-        if (region.id() > 0) {
+        if (id > 0) {
             x += written ? advance() : 0;
             drawCharacter(frame, '#', x, y, color);
-            for (long unit = decimalUnit(region.id()); unit > 0; unit /= 10) {
+            for (long unit = decimalUnit(id); unit > 0; unit /= 10) {
                 x += advance();
-                drawCharacter(frame, (int) ('0' + region.id() / unit % 10), x, y, color);
+                drawCharacter(frame, (int) ('0' + id / unit % 10), x, y, color);
             }
         }
     }
@@ -186,16 +214,15 @@ public final class Watermark {
         return unit;
     }
 
-    /** Characters of a region's text: label, confidence and track id ({@code #7}), a space between. */
-    private static int labelLength(Region region) {
-        String label = region.label();
+    /** Characters of a text: label, confidence and track id ({@code #7}, when above 0), a space between. */
+    private static int labelLength(String label, double confidence, long id) {
         int length = label == null ? 0 : label.codePointCount(0, label.length());
-        if (!Double.isNaN(region.confidence())) {
+        if (!Double.isNaN(confidence)) {
             length += (length > 0 ? 1 : 0) + CONFIDENCE_LENGTH;
         }
-        if (region.id() > 0) {
+        if (id > 0) {
             int digits = 1;
-            for (long unit = decimalUnit(region.id()); unit >= 10; unit /= 10) {
+            for (long unit = decimalUnit(id); unit >= 10; unit /= 10) {
                 digits++;
             }
             length += (length > 0 ? 1 : 0) + 1 + digits;

@@ -55,14 +55,40 @@ class WatermarkTest {
         Region tracked = new Region(41, 77, 151, 97, "Person", 0, 0.87, 12);
         Region untracked = new Region(41, 77, 151, 97, "Person", 0, 0.87);
         assertDrawsOneBox(format, GRAY, tracked);
+        assertDrawnDifferently(format, tracked, untracked, (watermark, with, without) ->
+                assertTrue(watermark.labelWidth(tracked) > watermark.labelWidth(untracked)));
+    }
+
+    /** A classifier's result is drawn in a label box under the region, and nowhere else. */
+    @ParameterizedTest
+    @EnumSource(value = PixelFormat.class, names = "GRAY8", mode = EnumSource.Mode.EXCLUDE)
+    void drawsAClassifiersResultUnderTheBox(PixelFormat format) {
+        Region plain = new Region(41, 77, 151, 97, "Person", 0, 0.87);
+        Region classified = new Region(41, 77, 151, 97, "Person", 0, 0.87, 0,
+                List.of(new Region.Attribute("handedness", "Right", 1, 0.64)));
+        assertDrawnDifferently(format, classified, plain, (watermark, with, without) -> {
+            long bottom = plain.y() + plain.height();
+            // "Right 0.64": as wide as the label box of a region with that text.
+            int width = watermark.labelWidth(new Region(0, 0, 1, 1, "Right", 0, 0.64));
+            Rect under = new Rect(plain.x(), bottom, plain.x() + width, bottom + watermark.labelHeight());
+            with.assertUnchangedOutside(without.bytes(), under::contains);
+        });
+    }
+
+    private interface Comparison {
+        void check(Watermark watermark, TestFrame with, TestFrame without);
+    }
+
+    /** Draws {@code region} and {@code other} on two plain frames: they must differ, and pass {@code check}. */
+    private static void assertDrawnDifferently(PixelFormat format, Region region, Region other, Comparison check) {
         try (Arena arena = Arena.ofConfined()) {
-            TestFrame withId = TestFrame.of(arena, format, GRAY);
-            TestFrame withoutId = TestFrame.of(arena, format, GRAY);
-            Watermark watermark = new Watermark(withId.layout);
-            watermark.draw(withId.memory, List.of(tracked));
-            watermark.draw(withoutId.memory, List.of(untracked));
-            assertTrue(watermark.labelWidth(tracked) > watermark.labelWidth(untracked));
-            assertFalse(java.util.Arrays.equals(withId.bytes(), withoutId.bytes()), "the id is drawn");
+            TestFrame with = TestFrame.of(arena, format, GRAY);
+            TestFrame without = TestFrame.of(arena, format, GRAY);
+            Watermark watermark = new Watermark(with.layout);
+            watermark.draw(with.memory, List.of(region));
+            watermark.draw(without.memory, List.of(other));
+            assertFalse(java.util.Arrays.equals(with.bytes(), without.bytes()), "the difference is drawn");
+            check.check(watermark, with, without);
         }
     }
 

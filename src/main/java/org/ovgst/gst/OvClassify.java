@@ -1,0 +1,352 @@
+package org.ovgst.gst;
+
+import static org.ovgst.gst.Property.Mutability.READY_ONLY;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ovgst.infer.EngineSettings;
+import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.ImageInput;
+import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.InputSize;
+import org.ovgst.infer.Labels;
+import org.ovgst.infer.ModelMetadata;
+import org.ovgst.infer.classify.ClassConverter;
+import org.ovgst.infer.classify.Classification;
+import org.ovgst.infer.classify.CropResizer;
+import org.ovgst.openvino.PortInfo;
+
+/**
+ * {@code ovclassify}: runs a classifier on each region of interest (DL Streamer's gvaclassify,
+ * FFmpeg's dnn_classify) and attaches what it says to the region as a parameter structure named
+ * after the attribute, with {@code label}, {@code label_id} and {@code confidence} (DL Streamer's
+ * layout); ovwatermark draws it, ovmetapublish writes it under the object.
+ *
+ * <p>Each region is cut out of the frame and resized to the model's input (bilinear, pixel centers
+ * aligned) in Java, into one of a ring of buffers, then submitted as an inference of its own; the
+ * regions of a frame share a request's batch when the model takes one. With track ids
+ * ({@code ovtrack}), {@code reclassify-interval} N classifies an object on one frame in N and
+ * carries its last result on the frames between. A frame leaves when all its regions are
+ * classified, in order.
+ */
+public final class OvClassify extends InferenceElement {
+    /** The frames the crops come from: packed, so a crop is rows of whole pixels. */
+    private static final String PACKED_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx },"
+            + " width=(int)[1,2147483647], height=(int)[1,2147483647]";
+
+    private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
+            "Model output that holds the class scores (default: the model's only output)", null, READY_ONLY);
+    private static final Property.Text LABELS_FILE = new Property.Text("labels-file",
+            "Label file, one label per line, line i = class i (default: the model file's labels, else 'class N')",
+            null, READY_ONLY);
+    private static final Property.Text ATTRIBUTE_NAME = new Property.Text("attribute-name",
+            "Name of the result on the region (and in the JSON); default: the output's name", null, READY_ONLY);
+    private static final Property.Choice CONVERTER = new Property.Choice("converter",
+            "How the output becomes a label: auto (one value: binary, more: label), label (argmax of scores or"
+                    + " probabilities, softmax for logits), binary (one value, the probability of the second label)",
+            "GstOvClassifyConverter", List.of(new Property.Choice.Value("auto", "AUTO"),
+                    new Property.Choice.Value("label", "LABEL"), new Property.Choice.Value("binary", "BINARY")),
+            "auto", READY_ONLY);
+    private static final Property.Text OBJECT_CLASS = new Property.Text("object-class",
+            "Classify only regions of these labels, comma-separated (default: every region)", null, READY_ONLY);
+    private static final Property.Int RECLASSIFY_INTERVAL = new Property.Int("reclassify-interval",
+            "With track ids (ovtrack): classify an object on one frame in N, carrying its last result between;"
+                    + " regions without a track id are classified on every frame", 1, Integer.MAX_VALUE, 1,
+            READY_ONLY);
+
+    static final ElementSpec SPEC = new ElementSpec("ovclassify", "GstOvClassify", "OpenVINO classification",
+            "Filter/Analyzer/Video", "Classifies each region of interest with an OpenVINO model and attaches the"
+                    + " result to the region (DL Streamer's gvaclassify)",
+            properties(OUTPUT_NAME, LABELS_FILE, ATTRIBUTE_NAME, CONVERTER, OBJECT_CLASS, RECLASSIFY_INTERVAL,
+                    MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET),
+            PACKED_CAPS, PACKED_CAPS, OvClassify::new);
+
+    /**
+     * What the element needs from start() to stop().
+     *
+     * @param attribute the attribute's name, a C string that lives as long as the element's stream
+     * @param classes the object classes classified, empty for all
+     */
+    private record Setup(String output, ClassConverter converter, MemorySegment attribute, Set<String> classes,
+            int modelWidth, int modelHeight, int reclassifyInterval, Arena strings) {}
+
+    /**
+     * One frame's regions as submitted: the regions inferred, in submission order, and those that
+     * take their track's last result. Made on the streaming thread, used by the delivery thread.
+     */
+    private static final class Plan {
+        final long frame;
+        final int[] inferred;
+        final long[] inferredTracks;
+        int next;
+        final int[] carried;
+        final long[] carriedTracks;
+
+        Plan(long frame, int[] inferred, long[] inferredTracks, int[] carried, long[] carriedTracks) {
+            this.frame = frame;
+            this.inferred = inferred;
+            this.inferredTracks = inferredTracks;
+            this.carried = carried;
+            this.carriedTracks = carriedTracks;
+        }
+    }
+
+    private Setup setup;
+    /** Plans of the frames submitted and not yet delivered, oldest first; guarded by itself. */
+    private final ArrayDeque<Plan> plans = new ArrayDeque<>();
+    /** The last result of each track (delivery thread writes, any reads). */
+    private final Map<Long, Classification> lastResults = new ConcurrentHashMap<>();
+    /** The frame index each track was last submitted on; streaming thread only. */
+    private final Map<Long, Long> lastSubmitted = new HashMap<>();
+    /** Crops in flight, each in its own buffer of the ring; streaming thread only. */
+    private MemorySegment[] crops = new MemorySegment[0];
+    private int nextCrop;
+    private Arena cropArena;
+    /** Labels as C strings for the metadata, made once each. */
+    private final Map<String, MemorySegment> labelStrings = new ConcurrentHashMap<>();
+    private final AtomicLong inferences = new AtomicLong();
+
+    private OvClassify(MemorySegment self, ElementSpec spec) {
+        super(self, spec);
+    }
+
+    /** How many regions the model ran on since the element was made (not counting carried results). */
+    public long inferences() {
+        return inferences.get();
+    }
+
+    @Override
+    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
+        Path model = settings.model();
+        String outputName = get(OUTPUT_NAME);
+        record Ports(ImageInput input, PortInfo output) {}
+        Ports ports = settings.readModel(read -> {
+            ImageInput input = ImageInput.find(read, settings.inputName(), null, model.toString());
+            List<PortInfo> outputs = read.outputs();
+            if (outputName == null && outputs.size() != 1) {
+                throw new InferenceException("model " + model + " has " + outputs.size() + " outputs ("
+                        + PortInfo.describe(outputs) + "): set output-name to the one with the class scores");
+            }
+            PortInfo output = outputs.stream().filter(port -> outputName == null || port.name().equals(outputName))
+                    .findFirst().orElseThrow(() -> new InferenceException("model " + model + " has no output named '"
+                            + outputName + "' (output-name); its outputs are " + PortInfo.describe(outputs)));
+            return new Ports(input, output);
+        });
+        long[] inputShape = ports.input().port().shape().isStatic() ? ports.input().port().shape().toStatic() : null;
+        boolean nchw = ports.input().layout().equals("NCHW");
+        int width = settings.inputSize() != null ? settings.inputSize().width()
+                : inputShape == null ? 0 : (int) inputShape[nchw ? 3 : 2];
+        int height = settings.inputSize() != null ? settings.inputSize().height()
+                : inputShape == null ? 0 : (int) inputShape[nchw ? 2 : 1];
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("input '" + ports.input().name() + "' " + ports.input().port().shape()
+                    + " of " + model + " leaves its size open: set reshape-width and reshape-height to the size"
+                    + " regions are resized to");
+        }
+        PortInfo output = ports.output();
+        long classes = 1;
+        for (long dimension : output.shape().toStatic()) {
+            classes *= dimension;
+        }
+        String converterName = get(CONVERTER);
+        ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
+                ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
+        List<String> labels = labels(model);
+        if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
+            throw new IllegalArgumentException("output '" + output.name() + "' of " + model + " is one value, read as"
+                    + " a binary attribute, which takes two labels (labels-file, one a line: the label below 0.5,"
+                    + " then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
+        }
+        String attribute = get(ATTRIBUTE_NAME) != null ? get(ATTRIBUTE_NAME) : output.name();
+        Arena strings = Arena.ofShared();
+        Set<String> classesWanted = get(OBJECT_CLASS) == null ? Set.of()
+                : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*"));
+        setup = new Setup(output.name(), new ClassConverter(kind, (int) classes, labels),
+                strings.allocateFrom(attribute), classesWanted, width, height, get(RECLASSIFY_INTERVAL), strings);
+        return withImageInput(settings.engineSettings()).withInputName(ports.input().name())
+                .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
+    }
+
+    /** Labels from labels-file, else from the model file's metadata, else none. */
+    private List<String> labels(Path model) throws IOException {
+        String file = get(LABELS_FILE);
+        return file != null ? Labels.load(Path.of(file)) : ModelMetadata.read(model).labels();
+    }
+
+    /** The model sees crops resized to its input, in the frames' own format. */
+    @Override
+    protected FrameLayout inferenceLayout(FrameLayout frames) {
+        return FrameLayout.tight(frames.format(), setup.modelWidth(), setup.modelHeight());
+    }
+
+    @Override
+    protected boolean submitInferences(BufferFrame frame) {
+        List<Region> regions = RoiMeta.read(frame.buffer());
+        int[] inferred = new int[regions.size()];
+        long[] inferredTracks = new long[regions.size()];
+        int[] carried = new int[regions.size()];
+        long[] carriedTracks = new long[regions.size()];
+        int inferredCount = 0;
+        int carriedCount = 0;
+        for (int i = 0; i < regions.size(); i++) {
+            Region region = regions.get(i);
+            if (!setup.classes().isEmpty() && !setup.classes().contains(region.label())) {
+                continue;
+            }
+            Long last = region.id() > 0 ? lastSubmitted.get(region.id()) : null;
+            if (last != null && frame.index() - last < setup.reclassifyInterval()) {
+                carried[carriedCount] = i;
+                carriedTracks[carriedCount++] = region.id();
+                continue;
+            }
+            if (region.id() > 0) {
+                lastSubmitted.put(region.id(), frame.index());
+            }
+            inferredTracks[inferredCount] = region.id();
+            inferred[inferredCount++] = i;
+        }
+        Plan plan = new Plan(frame.index(), Arrays.copyOf(inferred, inferredCount),
+                Arrays.copyOf(inferredTracks, inferredCount), Arrays.copyOf(carried, carriedCount),
+                Arrays.copyOf(carriedTracks, carriedCount));
+        synchronized (plans) {
+            plans.addLast(plan);
+        }
+        for (int r : plan.inferred) {
+            Region region = regions.get(r);
+            MemorySegment crop = nextCrop(frame.layout());
+            CropResizer.resize(frame.data(), frame.layout(), region.x(), region.y(), region.width(), region.height(),
+                    crop, setup.modelWidth(), setup.modelHeight());
+            if (!infer(frame, crop)) {
+                return false;
+            }
+            inferences.incrementAndGet();
+        }
+        return true;
+    }
+
+    /**
+     * The next crop buffer of the ring: a crop stays untouched until it is delivered, and no more
+     * than the element's requests times the batch are in flight, so the ring has one more than that.
+     */
+    private MemorySegment nextCrop(FrameLayout frames) {
+        long size = (long) setup.modelWidth() * setup.modelHeight() * frames.format().pixelStride();
+        int ring = framesInFlight() + 1;
+        if (crops.length != ring || crops[0].byteSize() != size) {
+            if (cropArena != null) {
+                cropArena.close();
+            }
+            cropArena = Arena.ofShared();
+            crops = new MemorySegment[ring];
+            for (int i = 0; i < ring; i++) {
+                crops[i] = cropArena.allocate(size, 64);
+            }
+            nextCrop = 0;
+        }
+        MemorySegment crop = crops[nextCrop];
+        nextCrop = (nextCrop + 1) % crops.length;
+        return crop;
+    }
+
+    @Override
+    protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
+        Plan plan = planOf(frame);
+        if (plan.next == 0) {
+            frame.writableForMetadata();
+            attachCarried(frame, plan);
+        }
+        int at = plan.next++;
+        Classification result = setup.converter().convert(results.output(setup.output()), results.slot());
+        attach(frame, plan.inferred[at], result);
+        if (plan.inferredTracks[at] > 0) {
+            lastResults.put(plan.inferredTracks[at], result);
+        }
+        if (plan.next == plan.inferred.length) {
+            synchronized (plans) {
+                plans.pollFirst();
+            }
+        }
+    }
+
+    /**
+     * A frame not inferred: its regions take their tracks' last results (a frame that skipped
+     * submission altogether, inference-interval, has no plan and passes as it is).
+     */
+    @Override
+    protected void passed(BufferFrame frame) throws Throwable {
+        Plan plan;
+        synchronized (plans) {
+            plan = plans.peekFirst();
+            if (plan == null || plan.frame != frame.index()) {
+                return;
+            }
+            plans.pollFirst();
+        }
+        if (plan.carried.length > 0) {
+            frame.writableForMetadata();
+            attachCarried(frame, plan);
+        }
+    }
+
+    /** The plan of the frame being delivered: the oldest. */
+    private Plan planOf(BufferFrame frame) {
+        Plan plan;
+        synchronized (plans) {
+            plan = plans.peekFirst();
+        }
+        if (plan == null || plan.frame != frame.index()) {
+            throw new IllegalStateException("results of frame " + frame.index() + " came without its regions");
+        }
+        return plan;
+    }
+
+    private void attachCarried(BufferFrame frame, Plan plan) {
+        for (int i = 0; i < plan.carried.length; i++) {
+            Classification last = lastResults.get(plan.carriedTracks[i]);
+            if (last != null) {
+                attach(frame, plan.carried[i], last);
+            }
+        }
+    }
+
+    private void attach(BufferFrame frame, int region, Classification result) {
+        MemorySegment label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
+        RoiMeta.addAttribute(frame.buffer(), region, setup.attribute(), label, result.labelId(), result.confidence());
+    }
+
+    @Override
+    protected void flushed() {
+        synchronized (plans) {
+            plans.clear();
+        }
+    }
+
+    @Override
+    protected void clearState() {
+        synchronized (plans) {
+            plans.clear();
+        }
+        lastResults.clear();
+        lastSubmitted.clear();
+        labelStrings.clear();
+        crops = new MemorySegment[0];
+        if (cropArena != null) {
+            cropArena.close();
+            cropArena = null;
+        }
+        if (setup != null) {
+            setup.strings().close();
+            setup = null;
+        }
+    }
+}

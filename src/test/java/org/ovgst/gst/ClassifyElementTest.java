@@ -1,0 +1,180 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.openvino.ElementType;
+import org.ovgst.testing.IrModels;
+
+/**
+ * ovclassify on models whose outputs are known exactly: a "detector" of constant outputs gives three
+ * fixed boxes (labels a, b, a) on frames where each box lies inside a rectangle of one color, and a
+ * classifier takes each crop's channel means as its scores (labels red, green, blue): each region's
+ * label is its rectangle's color, and its confidence the softmax of the exact means.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ClassifyElementTest {
+    private static final int WIDTH = 320;
+    private static final int HEIGHT = 240;
+    /** The boxes, in pixels {x, y, w, h}, best score first (so ovdetect lists them in this order). */
+    private static final int[][] BOXES = {{32, 24, 64, 48}, {128, 96, 64, 48}, {224, 168, 64, 48}};
+    /** BGR of red, green and blue, a bit dimmer than full. */
+    private static final int[][] COLORS = {{0, 0, 200}, {0, 200, 0}, {200, 0, 0}};
+    private static final List<String> COLOR_NAMES = List.of("red", "green", "blue");
+
+    @TempDir
+    static Path dir;
+    private static Path detector;
+    private static Path detectorLabels;
+    private static Path classifierLabels;
+
+    @BeforeAll
+    static void writeModels() throws IOException {
+        List<Double> rows = new ArrayList<>();
+        int[] labels = {1, 2, 1};
+        for (int i = 0; i < BOXES.length; i++) {
+            int[] box = BOXES[i];
+            rows.addAll(List.of(0.0, (double) labels[i], 0.9 - 0.1 * i, box[0] / (double) WIDTH,
+                    box[1] / (double) HEIGHT, (box[0] + box[2]) / (double) WIDTH, (box[1] + box[3]) / (double) HEIGHT));
+        }
+        rows.addAll(List.of(-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0));
+        detector = IrModels.constantOutputs(dir, "three-boxes", "image", new long[] {1, 3, 32, 32},
+                List.of(new IrModels.Constant("detection_out", ElementType.F32, new long[] {1, 1, 4, 7},
+                        rows.stream().mapToDouble(Double::doubleValue).toArray())));
+        detectorLabels = Files.writeString(dir.resolve("boxes.txt"), "background\na\nb\n");
+        classifierLabels = Files.writeString(dir.resolve("colors.txt"), "red\ngreen\nblue\n");
+    }
+
+    /**
+     * Frames of a grey background with a rectangle 8 px wider than each box on every side, box i of
+     * frame f in color {@code (i + f * shift) % 3}.
+     */
+    private static Path video(String name, int frames, int shift) throws IOException {
+        byte[] bytes = new byte[frames * WIDTH * HEIGHT * 3];
+        java.util.Arrays.fill(bytes, (byte) 128);
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < BOXES.length; i++) {
+                int[] box = BOXES[i];
+                int[] color = COLORS[(i + f * shift) % 3];
+                for (int y = box[1] - 8; y < box[1] + box[3] + 8; y++) {
+                    for (int x = box[0] - 8; x < box[0] + box[2] + 8; x++) {
+                        int at = ((f * HEIGHT + y) * WIDTH + x) * 3;
+                        for (int c = 0; c < 3; c++) {
+                            bytes[at + c] = (byte) color[c];
+                        }
+                    }
+                }
+            }
+        }
+        return Files.write(dir.resolve(name + ".bgr"), bytes);
+    }
+
+    /** Runs detect → [track →] classify → publish; returns each frame's objects as parsed JSON, and the classifier. */
+    private static List<List<Map<?, ?>>> classify(Path video, String between, String settings,
+            AtomicReference<OvClassify> classifier) throws IOException {
+        Path json = dir.resolve(video.getFileName() + "-" + settings.hashCode() + ".jsonl");
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("filesrc location=" + video
+                + " ! rawvideoparse format=bgr width=" + WIDTH + " height=" + HEIGHT + " framerate=30/1 ! ovdetect"
+                + " model=" + detector + " model-type=detection-output labels-file=" + detectorLabels + between
+                + " ! ovclassify name=classify model=" + IrModels.channelMeans(dir, 1, 32, 32) + " labels-file="
+                + classifierLabels + " " + settings + " ! ovmetapublish location=" + json + " ! fakesink",
+                Duration.ofSeconds(60), p -> classifier.set(p.element("classify", OvClassify.class)));
+        assertTrue(outcome.ok(), outcome.toString());
+        List<List<Map<?, ?>>> frames = new ArrayList<>();
+        for (String line : Files.readAllLines(json, StandardCharsets.UTF_8)) {
+            Map<?, ?> frame = (Map<?, ?>) new GstTestSupport.Json(line).parseComplete();
+            frames.add(((List<?>) frame.get("objects")).stream().<Map<?, ?>>map(o -> (Map<?, ?>) o).toList());
+        }
+        return frames;
+    }
+
+    /** The softmax of a crop of one color's exact channel means (RGB, / 255), at the color's own channel. */
+    private static double expectedConfidence(int color) {
+        int[] bgr = COLORS[color];
+        double[] rgb = {bgr[2] / 255.0, bgr[1] / 255.0, bgr[0] / 255.0};
+        double sum = 0;
+        for (double v : rgb) {
+            sum += Math.exp(v);
+        }
+        return Math.exp(rgb[color]) / sum;
+    }
+
+    private static void assertColor(Map<?, ?> object, int color, String where) {
+        Map<?, ?> means = (Map<?, ?>) object.get("means");
+        assertEquals(COLOR_NAMES.get(color), means.get("label"), where);
+        assertEquals(color, ((Number) means.get("label_id")).intValue(), where);
+        assertEquals(expectedConfidence(color), ((Number) means.get("confidence")).doubleValue(), 1e-4, where);
+    }
+
+    /** Every region gets its rectangle's color, frame by frame, whatever the requests and batches. */
+    @Test
+    void eachRegionGetsItsColorInOrderWithBatchesAndRequests() throws IOException {
+        Path video = video("rotating", 23, 1);
+        for (String settings : List.of("", "batch-size=3 nireq=2", "nireq=4")) {
+            AtomicReference<OvClassify> classifier = new AtomicReference<>();
+            List<List<Map<?, ?>>> frames = classify(video, "", settings, classifier);
+            assertEquals(23, frames.size(), settings);
+            for (int f = 0; f < frames.size(); f++) {
+                assertEquals(3, frames.get(f).size(), settings + " frame " + f);
+                for (int i = 0; i < 3; i++) {
+                    assertColor(frames.get(f).get(i), (i + f) % 3, settings + " frame " + f + " region " + i);
+                }
+            }
+            assertEquals(69, classifier.get().inferences(), settings);
+        }
+    }
+
+    @Test
+    void objectClassClassifiesOnlyThoseRegions() throws IOException {
+        AtomicReference<OvClassify> classifier = new AtomicReference<>();
+        List<List<Map<?, ?>>> frames = classify(video("still", 5, 0), "", "object-class=a", classifier);
+        for (List<Map<?, ?>> objects : frames) {
+            assertColor(objects.get(0), 0, "region 0 (a)");
+            assertNull(objects.get(1).get("means"), "region 1 (b) is not classified");
+            assertColor(objects.get(2), 2, "region 2 (a)");
+        }
+        assertEquals(10, classifier.get().inferences());
+    }
+
+    /** With track ids, reclassify-interval=5 runs the model on 1 frame in 5 per track; every frame has a result. */
+    @Test
+    void reclassifyIntervalCarriesEachTracksResult() throws IOException {
+        AtomicReference<OvClassify> classifier = new AtomicReference<>();
+        List<List<Map<?, ?>>> frames = classify(video("tracked", 20, 0), " ! ovtrack", "reclassify-interval=5",
+                classifier);
+        assertEquals(20, frames.size());
+        for (int f = 0; f < 20; f++) {
+            for (int i = 0; i < 3; i++) {
+                assertColor(frames.get(f).get(i), i, "frame " + f + " region " + i);
+                assertEquals(i + 1, ((Number) frames.get(f).get(i).get("id")).intValue());
+            }
+        }
+        assertEquals(3 * 4, classifier.get().inferences(), "3 tracks, classified on frames 0, 5, 10 and 15");
+    }
+
+    @Test
+    void aBinaryAttributeWithoutTwoLabelsIsRefusedWithWhatToDo() {
+        Path scalar = IrModels.constantOutputs(dir, "one-value", "x", new long[] {1, 3, 16, 16},
+                List.of(new IrModels.Constant("score", ElementType.F32, new long[] {1, 1}, new double[] {0.7})));
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,format=BGR"
+                + " ! ovclassify model=" + scalar + " ! fakesink");
+        assertFalse(outcome.ok());
+        assertTrue(outcome.errorMessage().contains("read as a binary attribute, which takes two labels")
+                && outcome.errorMessage().contains("labels-file"), outcome.toString());
+    }
+}
