@@ -51,6 +51,36 @@ class PipelinesTest {
         assertEquals(CLIP_FRAMES, decodedFrames(dir.resolve("out/clip.mp4")), "frames in the drawn video");
     }
 
+    /**
+     * hands.sh on a clip of hand.jpg: the palm in every frame, with track id 1 and its handedness
+     * (classified on frames 0 and 10 of the track, carried between), and every frame in the MP4.
+     */
+    @Test
+    void handsDetectsTracksAndClassifiesThePalm() throws Exception {
+        Path clip = dir.resolve("hand.mp4");
+        GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("hand.jpg")
+                + " ! jpegdec ! imagefreeze num-buffers=15 ! videoconvert ! video/x-raw,format=I420,framerate=15/1"
+                + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
+        assertEquals(0, made.exitCode(), made::describe);
+        GstTestSupport.Result result = GstTestSupport.run(List.of(PIPELINES.resolve("hands.sh").toString(),
+                clip.toString(), dir.resolve("out/hand").toString()), dir, 90, Map.of("OVGST_NO_BUILD", "1"));
+        GstTestSupport.assertNoCrash(result, dir);
+        assertEquals(0, result.exitCode(), result::describe);
+        List<String> lines = Files.readAllLines(dir.resolve("out/hand.jsonl"), StandardCharsets.UTF_8);
+        assertEquals(15, lines.size());
+        for (String line : lines) {
+            Map<?, ?> frame = (Map<?, ?>) new GstTestSupport.Json(line).parseComplete();
+            List<?> objects = (List<?>) frame.get("objects");
+            assertEquals(1, objects.size(), line);
+            Map<?, ?> palm = (Map<?, ?>) objects.getFirst();
+            assertEquals("palm", palm.get("label"), line);
+            assertEquals(1, ((Number) palm.get("id")).intValue(), line);
+            Object handedness = ((Map<?, ?>) palm.get("handedness")).get("label");
+            assertTrue("Left".equals(handedness) || "Right".equals(handedness), line);
+        }
+        assertEquals(15, decodedFrames(dir.resolve("out/hand.mp4")), "frames in the drawn video");
+    }
+
     /** upscale.sh doubles a clip's frames with waifu2x: every frame, at twice the size, in the MP4. */
     @Test
     void upscaleDoublesEveryFrame() throws Exception {
