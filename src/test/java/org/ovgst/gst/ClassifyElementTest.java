@@ -87,7 +87,7 @@ class ClassifyElementTest {
     /** Runs detect → [track →] classify → publish; returns each frame's objects as parsed JSON, and the classifier. */
     private static List<List<Map<?, ?>>> classify(Path video, String between, String settings,
             AtomicReference<OvClassify> classifier) throws IOException {
-        Path json = dir.resolve(video.getFileName() + "-" + settings.hashCode() + ".jsonl");
+        Path json = dir.resolve(video.getFileName() + "-" + (between + settings).hashCode() + ".jsonl");
         Pipeline.Outcome outcome = GstTestSupport.runInProcess("filesrc location=" + video
                 + " ! rawvideoparse format=bgr width=" + WIDTH + " height=" + HEIGHT + " framerate=30/1 ! ovdetect"
                 + " model=" + detector + " model-type=detection-output labels-file=" + detectorLabels + between
@@ -121,13 +121,19 @@ class ClassifyElementTest {
         assertEquals(expectedConfidence(color), ((Number) means.get("confidence")).doubleValue(), 1e-4, where);
     }
 
-    /** Every region gets its rectangle's color, frame by frame, whatever the requests and batches. */
+    /**
+     * Every region gets its rectangle's color, frame by frame, whatever the requests and batches, and
+     * with ovtrack between detect and classify.
+     */
     @Test
     void eachRegionGetsItsColorInOrderWithBatchesAndRequests() throws IOException {
         Path video = video("rotating", 23, 1);
-        for (String settings : List.of("", "batch-size=3 nireq=2", "nireq=4")) {
+        record Case(String between, String settings) {}
+        for (Case run : List.of(new Case("", ""), new Case("", "batch-size=3 nireq=2"), new Case("", "nireq=4"),
+                new Case(" ! ovtrack", "batch-size=2 nireq=3"))) {
+            String settings = run.settings();
             AtomicReference<OvClassify> classifier = new AtomicReference<>();
-            List<List<Map<?, ?>>> frames = classify(video, "", settings, classifier);
+            List<List<Map<?, ?>>> frames = classify(video, run.between(), settings, classifier);
             assertEquals(23, frames.size(), settings);
             for (int f = 0; f < frames.size(); f++) {
                 assertEquals(3, frames.get(f).size(), settings + " frame " + f);
