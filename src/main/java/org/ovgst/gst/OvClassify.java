@@ -20,6 +20,7 @@ import org.ovgst.infer.ImageInput;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputSize;
+import org.ovgst.infer.KnownModels;
 import org.ovgst.infer.Labels;
 import org.ovgst.infer.ModelMetadata;
 import org.ovgst.infer.classify.ClassConverter;
@@ -48,7 +49,8 @@ public final class OvClassify extends InferenceElement {
     private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
             "Model output that holds the class scores (default: the model's only output)", null, READY_ONLY);
     private static final Property.Text LABELS_FILE = new Property.Text("labels-file",
-            "Label file, one label per line, line i = class i (default: the model file's labels, else 'class N')",
+            "Label file, one label per line, line i = class i (default: the model file's labels, else those of a"
+                    + " model ovgst ships, else 'class N')",
             null, READY_ONLY);
     private static final Property.Text ATTRIBUTE_NAME = new Property.Text("attribute-name",
             "Name of the result on the region (and in the JSON); default: the output's name", null, READY_ONLY);
@@ -178,10 +180,14 @@ public final class OvClassify extends InferenceElement {
                 .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
     }
 
-    /** Labels from labels-file, else from the model file's metadata, else none. */
+    /** Labels from labels-file, else from the model file's metadata, else from ovgst's table of its models, else none. */
     private List<String> labels(Path model) throws IOException {
         String file = get(LABELS_FILE);
-        return file != null ? Labels.load(Path.of(file)) : ModelMetadata.read(model).labels();
+        if (file != null) {
+            return Labels.load(Path.of(file));
+        }
+        List<String> own = ModelMetadata.read(model).labels();
+        return own.isEmpty() ? KnownModels.identify(model).map(KnownModels.KnownModel::labels).orElse(List.of()) : own;
     }
 
     /** The model sees crops resized to its input, in the frames' own format. */

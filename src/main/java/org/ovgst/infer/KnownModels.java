@@ -100,6 +100,11 @@ public final class KnownModels {
             new Entry("scale2.0x_model.onnx", 2_212_294,
                     "f0c4ec0bf69dadf14beb19565e5530a739666e41dab3fb2c109550384eda8294",
                     new BuiltIn(List.of()), null, 7, false),
+            // MediaPipe hand landmarks (npm @mediapipe/hands): its labels are those of the handedness
+            // output, Identity_2 (P(Right)), which is what a classifier reads of it
+            new Entry("hand_landmark_full.tflite", 5_478_688,
+                    "8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0000df755374d3d1b9b68",
+                    new FileBeside("handedness_labels.txt"), null),
             // MediaPipe pose landmarks (npm @mediapipe/pose): its one image output, Identity_2, is a person
             // mask in logits (MediaPipe's graph applies a sigmoid); the input is RGB in [0, 1]
             new Entry("pose_landmark_full.tflite", 6_440_512,

@@ -47,7 +47,7 @@ class KnownModelsTest {
     void thePinsAreThoseOfTheSetUpScript() throws IOException, InterruptedException {
         Map<String, String> pins = VenvPython.run(SET_UP_PINS, TestAssets.home().resolve("scripts/fetch_assets.py").toString())
                 .lines().map(line -> line.split(" ")).collect(Collectors.toMap(pin -> pin[0], pin -> pin[1]));
-        assertEquals(8, KnownModels.ENTRIES.size());
+        assertEquals(9, KnownModels.ENTRIES.size());
         for (Entry entry : KnownModels.ENTRIES) {
             assertEquals(pins.get(entry.file()), entry.sha256(), entry.file());
             assertEquals(Files.size(model(entry)), entry.size(), entry.file() + " as set-up fetched it");
@@ -69,7 +69,8 @@ class KnownModelsTest {
                 "320n.onnx", ModelMetadata.read(TestAssets.model("320n.onnx")).labels(),
                 "centerface.onnx", List.of("face"),
                 "scale2.0x_model.onnx", List.of(),
-                "pose_landmark_full.tflite", List.of());
+                "pose_landmark_full.tflite", List.of(),
+                "hand_landmark_full.tflite", List.of("Left", "Right"));
         assertEquals(24, expected.get("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite").size());
         assertEquals(18, expected.get("320n.onnx").size());
         for (Entry entry : KnownModels.ENTRIES) {
