@@ -114,6 +114,7 @@ public final class OvClassify extends InferenceElement {
     /** Crops in flight, each in its own buffer of the ring; streaming thread only. */
     private MemorySegment[] crops = new MemorySegment[0];
     private int nextCrop;
+    private final CropResizer cropResizer = new CropResizer();
     private Arena cropArena;
     /** Labels as C strings for the metadata, made once each. */
     private final Map<String, MemorySegment> labelStrings = new ConcurrentHashMap<>();
@@ -231,7 +232,7 @@ public final class OvClassify extends InferenceElement {
         for (int r : plan.inferred) {
             Region region = regions.get(r);
             MemorySegment crop = nextCrop(frame.layout());
-            CropResizer.resize(frame.data(), frame.layout(), region.x(), region.y(), region.width(), region.height(),
+            cropResizer.resize(frame.data(), frame.layout(), region.x(), region.y(), region.width(), region.height(),
                     crop, setup.modelWidth(), setup.modelHeight());
             if (!infer(frame, crop)) {
                 return false;

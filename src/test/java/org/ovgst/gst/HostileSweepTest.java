@@ -61,7 +61,7 @@ class HostileSweepTest {
 
     private static final String SOURCE = "videotestsrc num-buffers=3 ! video/x-raw,format=BGR,width=64,height=48 ! ";
 
-    /** Properties of ovdetect (with a good model), ovmetapublish and their values. */
+    /** Properties of every element (with a good model) and their values. */
     private static List<String> cases() throws Exception {
         List<String> cases = new ArrayList<>();
         List<String> paths = hostilePaths();
@@ -89,6 +89,47 @@ class HostileSweepTest {
         for (String value : List.of("yolo-v9", "\"\"", "AUTO", "anchor_ssd", "centerface", "detection-output")) {
             cases.add(SOURCE + detect + "model-type=" + value + " ! fakesink");
         }
+        cases.addAll(frameMakingAndTrackingCases(files, texts));
+        return cases;
+    }
+
+    /** The same for ovprocess (waifu2x), ovclassify (hand landmarks after ovdetect) and ovtrack. */
+    private static List<String> frameMakingAndTrackingCases(List<String> files, List<String> texts) {
+        List<String> cases = new ArrayList<>();
+        String process = "ovprocess model=" + TestAssets.model("scale2.0x_model.onnx") + " ";
+        String classify = "ovdetect model=" + FACE_MODEL + " ! ovclassify model="
+                + TestAssets.model("hand_landmark_full.tflite") + " output-name=Identity_2 ";
+        for (String value : files) {
+            cases.add(SOURCE + "ovprocess model=" + value + " ! fakesink");
+            cases.add(SOURCE + "ovclassify model=" + value + " ! fakesink");
+            cases.add(SOURCE + classify + "labels-file=" + value + " ! fakesink");
+        }
+        for (String value : texts) {
+            cases.add(SOURCE + process + "output-name=" + value + " ! fakesink");
+            cases.add(SOURCE + "ovdetect model=" + FACE_MODEL + " ! ovclassify model="
+                    + TestAssets.model("hand_landmark_full.tflite") + " output-name=" + value + " ! fakesink");
+            cases.add(SOURCE + classify + "attribute-name=" + value + " object-class=" + value + " ! fakesink");
+        }
+        for (String value : HOSTILE_NUMBERS) {
+            for (String property : List.of("input-padding", "output-crop", "input-scale", "output-scale",
+                    "input-resizable")) {
+                cases.add(SOURCE + process + property + "=" + value + " ! fakesink");
+            }
+            cases.add(SOURCE + classify + "reclassify-interval=" + value + " ! fakesink");
+            for (String property : List.of("iou-threshold", "max-age", "min-hits")) {
+                cases.add(SOURCE + "ovdetect model=" + FACE_MODEL + " ! ovtrack " + property + "=" + value
+                        + " ! fakesink");
+            }
+        }
+        for (String value : List.of("alpha", "replace", "\"\"", "ALPHA", "mask")) {
+            cases.add(SOURCE + process + "mode=" + value + " ! fakesink");
+        }
+        for (String value : List.of("sigmoid", "none", "auto", "softmax")) {
+            cases.add(SOURCE + process + "output-activation=" + value + " ! fakesink");
+        }
+        for (String value : List.of("binary", "label", "auto", "raw")) {
+            cases.add(SOURCE + classify + "converter=" + value + " ! fakesink");
+        }
         return cases;
     }
 
@@ -112,7 +153,10 @@ class HostileSweepTest {
                 "format=NV12,width=5,height=2", "format=RGBx,width=7,height=5", "format=GRAY8,width=64,height=48",
                 "format=BGR,width=4096,height=4", "format=I420,width=2,height=2", "format=BGRA,width=64,height=48")) {
             for (String element : List.of("ovdetect model=" + FACE_MODEL, "ovwatermark", "ovmetapublish location=/dev/null",
-                    "ovdetect model=" + TestAssets.model("320n.onnx"))) {
+                    "ovdetect model=" + TestAssets.model("320n.onnx"), "ovtrack",
+                    "ovprocess model=" + TestAssets.model("scale2.0x_model.onnx"),
+                    "ovprocess model=" + TestAssets.model("pose_landmark_full.tflite") + " mode=alpha",
+                    "ovclassify model=" + TestAssets.model("hand_landmark_full.tflite") + " output-name=Identity_2")) {
                 cases.add("videotestsrc num-buffers=3 ! video/x-raw," + caps + " ! " + element + " ! fakesink");
             }
         }
