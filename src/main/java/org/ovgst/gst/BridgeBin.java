@@ -2,16 +2,11 @@ package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.ovgst.infer.FrameLayout;
 
 /**
@@ -61,7 +56,7 @@ public abstract class BridgeBin extends Element {
     private static final int PROBE_EVENT_FLUSH = 256;
     private static final int PROBE_QUERY_DOWNSTREAM = 512;
     private static final int PROBE_QUERY_UPSTREAM = 1024;
-    private static final int PROBE_OK = 1;
+    static final int PROBE_OK = 1;
     private static final int PROBE_HANDLED = 4;
 
     /** Event and query types, from the headers (numbers written here were wrong once: caps went unseen). */
@@ -84,12 +79,6 @@ public abstract class BridgeBin extends Element {
     private static final long OBJECT_FLAGS = StructOffsets.offset("GstObject.flags");
 
 
-    /** Bridges by slot: the callbacks' user_data is a slot number, so finding the bridge boxes nothing. */
-    private static final AtomicReferenceArray<BridgeBin> SLOTS = new AtomicReferenceArray<>(4096);
-    private static final MemorySegment SINK_CALLBACKS = sinkCallbacks();
-    private static final MemorySegment SRC_CALLBACKS = srcCallbacks();
-    private static final MemorySegment PROBE = upcall("probe",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
 
     private final int slot;
     private final MemorySegment appsink;
@@ -105,7 +94,7 @@ public abstract class BridgeBin extends Element {
     private final MemorySegment srcGhost;
     private final MapInfoPool mapInfos = new MapInfoPool();
 
-    private final Downstream downstream;
+    final Downstream downstream;
 
     // Streaming-thread state, reset on start and flush.
     /**
@@ -129,7 +118,7 @@ public abstract class BridgeBin extends Element {
 
     protected BridgeBin(MemorySegment self, ElementSpec spec) {
         super(self, spec);
-        this.slot = claimSlot(this);
+        this.slot = BridgeCallbacks.claimSlot(this);
         String name = spec.factoryName();
         appsink = makeChild("appsink", name + "-in");
         appsrc = makeChild("appsrc", name + "-out");
@@ -146,9 +135,9 @@ public abstract class BridgeBin extends Element {
         configure(appsrc, "block", "false");
         configure(appsrc, "emit-signals", "false");
         MemorySegment userData = MemorySegment.ofAddress(slot);
-        GstLib.call("gst_app_sink_set_callbacks", appsink, SINK_CALLBACKS, userData, MemorySegment.NULL);
+        GstLib.call("gst_app_sink_set_callbacks", appsink, BridgeCallbacks.SINK, userData, MemorySegment.NULL);
         GstLib.call("gst_element_set_locked_state", appsink, 1);
-        GstLib.call("gst_app_src_set_callbacks", appsrc, SRC_CALLBACKS, userData, MemorySegment.NULL);
+        GstLib.call("gst_app_src_set_callbacks", appsrc, BridgeCallbacks.SRC, userData, MemorySegment.NULL);
 
         sinkGhost = ghost("sink", appsink);
         srcGhost = ghost("src", appsrc);
@@ -161,12 +150,12 @@ public abstract class BridgeBin extends Element {
         MemorySegment object = self().reinterpret(OBJECT_FLAGS + JAVA_INT.byteSize());
         object.set(JAVA_INT, OBJECT_FLAGS,
                 object.get(JAVA_INT, OBJECT_FLAGS) & ~(ELEMENT_FLAG_SINK | ELEMENT_FLAG_SOURCE));
-        GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH, PROBE, userData,
+        GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH, BridgeCallbacks.PROBE, userData,
                 MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM, PROBE, userData,
+        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM, BridgeCallbacks.PROBE, userData,
                 MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", sinkGhost, PROBE_QUERY_DOWNSTREAM, PROBE, userData, MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", srcGhost, PROBE_QUERY_UPSTREAM, PROBE, userData, MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", sinkGhost, PROBE_QUERY_DOWNSTREAM, BridgeCallbacks.PROBE, userData, MemorySegment.NULL);
+        GstLib.call("gst_pad_add_probe", srcGhost, PROBE_QUERY_UPSTREAM, BridgeCallbacks.PROBE, userData, MemorySegment.NULL);
     }
 
     // ---- what subclasses provide ----
@@ -362,7 +351,7 @@ public abstract class BridgeBin extends Element {
 
     @Override
     protected void dispose() {
-        SLOTS.set(slot, null);
+        BridgeCallbacks.releaseSlot(slot);
         keepCaps(MemorySegment.NULL);
         mapInfos.close();
     }
@@ -387,7 +376,8 @@ public abstract class BridgeBin extends Element {
 
     // ---- appsink side (upstream streaming thread) ----
 
-    private int onSample() {
+    /** A sample waits in the appsink (upstream's streaming thread): returns the GstFlowReturn. */
+    int onSample() {
         if (failed) {
             return FLOW_ERROR;
         }
@@ -445,7 +435,7 @@ public abstract class BridgeBin extends Element {
         return true;
     }
 
-    private void onEos() {
+    void onEos() {
         try {
             upstreamEnded = true;
             if (!failed) {
@@ -458,7 +448,7 @@ public abstract class BridgeBin extends Element {
 
     // ---- probes ----
 
-    private int onProbe(long pad, MemorySegment info) {
+    int onProbe(long pad, MemorySegment info) {
         MemorySegment probeInfo = info.reinterpret(PROBE_INFO_DATA + ADDRESS.byteSize());
         MemorySegment item = probeInfo.get(ADDRESS, PROBE_INFO_DATA);
         if (item.equals(MemorySegment.NULL)) {
@@ -585,106 +575,6 @@ public abstract class BridgeBin extends Element {
     private static MemorySegment staticPad(MemorySegment child, String name) {
         try (Arena arena = Arena.ofConfined()) {
             return (MemorySegment) GstLib.call("gst_element_get_static_pad", child, arena.allocateFrom(name));
-        }
-    }
-
-    private static int claimSlot(BridgeBin bridge) {
-        for (int i = 1; i < SLOTS.length(); i++) {
-            if (SLOTS.compareAndSet(i, null, bridge)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("more than " + SLOTS.length() + " ovgst elements at once");
-    }
-
-    // ---- upcalls: each catches everything ----
-    // Pointers the callbacks do not read come as longs: a MemorySegment per argument and per frame
-    // would be garbage. user_data is the bridge's slot number.
-
-    private static int newSample(long appsink, long slot) {
-        try {
-            BridgeBin bridge = SLOTS.get((int) slot);
-            return bridge == null ? FLOW_FLUSHING : bridge.onSample();
-        } catch (Throwable t) {
-            logUpcallFailure(t);
-            return FLOW_ERROR;
-        }
-    }
-
-    private static void eos(long appsink, long slot) {
-        try {
-            BridgeBin bridge = SLOTS.get((int) slot);
-            if (bridge != null) {
-                bridge.onEos();
-            }
-        } catch (Throwable t) {
-            logUpcallFailure(t);
-        }
-    }
-
-    private static void needData(long appsrc, int length, long slot) {
-        appsrcFull(slot, false);
-    }
-
-    private static void enoughData(long appsrc, long slot) {
-        appsrcFull(slot, true);
-    }
-
-    private static void appsrcFull(long slot, boolean full) {
-        try {
-            BridgeBin bridge = SLOTS.get((int) slot);
-            if (bridge != null) {
-                bridge.downstream.setFull(full);
-            }
-        } catch (Throwable t) {
-            logUpcallFailure(t);
-        }
-    }
-
-    private static int probe(long pad, MemorySegment info, long slot) {
-        try {
-            BridgeBin bridge = SLOTS.get((int) slot);
-            return bridge == null ? PROBE_OK : bridge.onProbe(pad, info);
-        } catch (Throwable t) {
-            logUpcallFailure(t);
-            return PROBE_OK;
-        }
-    }
-
-    private static void logUpcallFailure(Throwable t) {
-        try {
-            LOG.log(Level.ERROR, "ovgst: a GStreamer callback failed", t);
-        } catch (Throwable ignored) {
-            // Nothing may leave an upcall.
-        }
-    }
-
-    /** {@code GstAppSinkCallbacks}: eos, new_sample; new_preroll and new_event stay NULL (the appsink plays). */
-    private static MemorySegment sinkCallbacks() {
-        MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSinkCallbacks"));
-        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.eos"),
-                upcall("eos", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG)));
-        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSinkCallbacks.new_sample"),
-                upcall("newSample", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG)));
-        return callbacks;
-    }
-
-    /** {@code GstAppSrcCallbacks}: need_data, enough_data; seek_data stays NULL (a stream appsrc never seeks). */
-    private static MemorySegment srcCallbacks() {
-        MemorySegment callbacks = Arena.global().allocate(StructOffsets.size("GstAppSrcCallbacks"));
-        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.need_data"),
-                upcall("needData", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG)));
-        callbacks.set(ADDRESS, StructOffsets.offset("GstAppSrcCallbacks.enough_data"),
-                upcall("enoughData", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG)));
-        return callbacks;
-    }
-
-    private static MemorySegment upcall(String method, FunctionDescriptor descriptor) {
-        try {
-            return Linker.nativeLinker().upcallStub(MethodHandles.lookup().findStatic(BridgeBin.class, method,
-                    descriptor.toMethodType()), descriptor, Arena.global());
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 }
