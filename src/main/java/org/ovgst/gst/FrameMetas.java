@@ -15,8 +15,8 @@ import java.lang.invoke.MethodHandle;
  * at another size, as GStreamer's videoscale does: metas tagged with the video size are scaled by
  * their own transform function, metas with no tags are copied, and the rest (the GstVideoMeta,
  * which the output's pool sets itself; metas of the input's memory) are left behind. Regions of
- * interest are scaled here, as GStreamer scales them, with their parameters: 1.22's own scale
- * transform drops them (the detection structure, classifications).
+ * interest are scaled by {@link RoiMeta#copyScaled}, which keeps their parameters (1.22's own scale
+ * transform drops them).
  * One per pair of input and output caps; used by one thread at a time.
  */
 final class FrameMetas implements AutoCloseable {
@@ -35,21 +35,7 @@ final class FrameMetas implements AutoCloseable {
     /** Calls a {@code GstMetaTransformFunction} at the address given first. */
     private static final MethodHandle TRANSFORM = Linker.nativeLinker().downcallHandle(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle ADD_REGION = GstLib.downcall("gst_buffer_add_video_region_of_interest_meta_id",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle COPY_LIST = GstLib.downcall("g_list_copy_deep",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MemorySegment COPY_STRUCTURE = GstLib.symbol("gst_structure_copy");
     private static final long REGION_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
-    private static final long REGION_SIZE = StructOffsets.size("GstVideoRegionOfInterestMeta");
-    private static final long REGION_TYPE = StructOffsets.offset("GstVideoRegionOfInterestMeta.roi_type");
-    private static final long REGION_ID = StructOffsets.offset("GstVideoRegionOfInterestMeta.id");
-    private static final long REGION_PARENT = StructOffsets.offset("GstVideoRegionOfInterestMeta.parent_id");
-    private static final long REGION_X = StructOffsets.offset("GstVideoRegionOfInterestMeta.x");
-    private static final long REGION_Y = StructOffsets.offset("GstVideoRegionOfInterestMeta.y");
-    private static final long REGION_W = StructOffsets.offset("GstVideoRegionOfInterestMeta.w");
-    private static final long REGION_H = StructOffsets.offset("GstVideoRegionOfInterestMeta.h");
-    private static final long REGION_PARAMS = StructOffsets.offset("GstVideoRegionOfInterestMeta.params");
 
     private static final int COPY_QUARK = quark("gst-copy");
     private static final int SCALE_QUARK = (int) GstLib.call("gst_video_meta_transform_scale_get_quark");
@@ -119,7 +105,7 @@ final class FrameMetas implements AutoCloseable {
             long api = info.get(JAVA_LONG, INFO_API);
             MemorySegment transform = info.get(ADDRESS, INFO_TRANSFORM);
             if (api == REGION_API) {
-                scaleRegion(meta, to);
+                RoiMeta.copyScaled(meta, to, inWidth, inHeight, outWidth, outHeight);
                 continue;
             }
             if (transform.equals(MemorySegment.NULL) || api == VIDEO_META_API) {
@@ -134,19 +120,6 @@ final class FrameMetas implements AutoCloseable {
                 int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, SCALE_QUARK, scale);
             }
         }
-    }
-
-    /** A region of interest at the output's size (integer arithmetic, as GStreamer's), with copies of its parameters. */
-    private void scaleRegion(MemorySegment meta, MemorySegment to) throws Throwable {
-        MemorySegment region = meta.reinterpret(REGION_SIZE);
-        MemorySegment scaled = ((MemorySegment) ADD_REGION.invokeExact(to, region.get(JAVA_INT, REGION_TYPE),
-                region.get(JAVA_INT, REGION_X) * outWidth / inWidth, region.get(JAVA_INT, REGION_Y) * outHeight / inHeight,
-                region.get(JAVA_INT, REGION_W) * outWidth / inWidth, region.get(JAVA_INT, REGION_H) * outHeight / inHeight))
-                .reinterpret(REGION_SIZE);
-        scaled.set(JAVA_INT, REGION_ID, region.get(JAVA_INT, REGION_ID));
-        scaled.set(JAVA_INT, REGION_PARENT, region.get(JAVA_INT, REGION_PARENT));
-        scaled.set(ADDRESS, REGION_PARAMS, (MemorySegment) COPY_LIST.invokeExact(region.get(ADDRESS, REGION_PARAMS),
-                COPY_STRUCTURE, MemorySegment.NULL));
     }
 
     @Override

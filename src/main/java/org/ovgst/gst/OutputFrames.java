@@ -50,26 +50,6 @@ final class OutputFrames implements AutoCloseable {
         this.metas = metas;
     }
 
-    /** {@code video/x-raw} with these formats, in this order, and {@code size} (a caps fragment). */
-    static String rawVideo(List<String> formats, String size) {
-        return "video/x-raw, format=(string){ " + String.join(", ", formats) + " }" + size;
-    }
-
-    /** The caps {@code text} describes, narrowed to {@code filter} (its order first) unless NULL: a new reference. */
-    static MemorySegment capsFor(String text, MemorySegment filter) {
-        MemorySegment caps;
-        try (Arena scratch = Arena.ofConfined()) {
-            caps = (MemorySegment) GstLib.call("gst_caps_from_string", scratch.allocateFrom(text));
-        }
-        if (filter.equals(MemorySegment.NULL)) {
-            return caps;
-        }
-        MemorySegment narrowed = (MemorySegment) GstLib.call("gst_caps_intersect_full", filter, caps,
-                1 /* GST_CAPS_INTERSECT_FIRST */);
-        GstLib.call("gst_mini_object_unref", caps);
-        return narrowed;
-    }
-
     /**
      * Agrees on the output caps with the element downstream of {@code pad}: the first of {@code formats} it
      * takes at {@code width x height}, with the input's frame rate and pixel aspect ratio; then sets
@@ -80,9 +60,9 @@ final class OutputFrames implements AutoCloseable {
      */
     static OutputFrames negotiate(MemorySegment pad, String element, MemorySegment inputCaps, List<String> formats,
             int width, int height, Function<String, int[]> byteOrder) {
-        String wanted = rawVideo(formats, ", width=(int)" + width + ", height=(int)" + height
+        String wanted = VideoCaps.rawVideo(formats, ", width=(int)" + width + ", height=(int)" + height
                 + VideoCaps.rateAndAspect(inputCaps));
-        MemorySegment candidates = capsFor(wanted, MemorySegment.NULL);
+        MemorySegment candidates = VideoCaps.capsFor(wanted, MemorySegment.NULL);
         MemorySegment taken = (MemorySegment) GstLib.call("gst_pad_peer_query_caps", pad, candidates);
         GstLib.call("gst_mini_object_unref", candidates);
         if (GstLib.isTrue(GstLib.call("gst_caps_is_empty", taken))) {

@@ -42,9 +42,6 @@ import org.ovgst.openvino.PortInfo;
  * classified, in order.
  */
 public final class OvClassify extends InferenceElement {
-    /** The frames the crops come from: packed, so a crop is rows of whole pixels. */
-    private static final String PACKED_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx },"
-            + " width=(int)[1,2147483647], height=(int)[1,2147483647]";
 
     private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
             "Model output that holds the class scores (default: the model's only output)", null, READY_ONLY);
@@ -72,7 +69,7 @@ public final class OvClassify extends InferenceElement {
                     + " result to the region (DL Streamer's gvaclassify)",
             properties(OUTPUT_NAME, LABELS_FILE, ATTRIBUTE_NAME, CONVERTER, OBJECT_CLASS, RECLASSIFY_INTERVAL,
                     MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET),
-            PACKED_CAPS, PACKED_CAPS, OvClassify::new);
+            VideoCaps.PACKED_CAPS, VideoCaps.PACKED_CAPS, OvClassify::new);
 
     /**
      * What the element needs from start() to stop().

@@ -45,15 +45,12 @@ public final class OvProcess extends InferenceElement {
     /** Output formats: 3-channel images in either color order, with or without a fourth byte, and grey. */
     private static final List<String> COLOR_FORMATS = List.of("RGB", "BGR", "RGBx", "BGRx");
     private static final String GREY_FORMAT = "GRAY8";
-    private static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
     static final String SRC_CAPS = "video/x-raw, format=(string){ RGB, BGR, RGBx, BGRx, GRAY8, RGBA, BGRA, I420,"
-            + " NV12 }" + ANY_SIZE;
+            + " NV12 }" + VideoCaps.ANY_SIZE;
     /** Color frames, and grey ones for one-channel models. */
-    static final String SINK_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx, I420, NV12, GRAY8 }" + ANY_SIZE;
+    static final String SINK_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx, I420, NV12, GRAY8 }" + VideoCaps.ANY_SIZE;
     /** What one-channel models take: grey frames, or the luma plane of YUV frames. */
-    private static final String LUMA_CAPS = "video/x-raw, format=(string){ I420, NV12, GRAY8 }" + ANY_SIZE;
-    /** What mode=alpha takes: frames whose colors it copies as they are. */
-    private static final String PACKED_CAPS = "video/x-raw, format=(string){ BGR, RGB, BGRx, RGBx }" + ANY_SIZE;
+    private static final String LUMA_CAPS = "video/x-raw, format=(string){ I420, NV12, GRAY8 }" + VideoCaps.ANY_SIZE;
 
     private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
             "Model output that becomes the frame (default: the only image-shaped output: rank 4 with 1 or 3 channels)",
@@ -227,9 +224,9 @@ public final class OvProcess extends InferenceElement {
     @Override
     protected MemorySegment inputCaps(MemorySegment filter) {
         Processing current = processing;
-        String caps = current == null ? SINK_CAPS : current.alpha() != null ? PACKED_CAPS
+        String caps = current == null ? SINK_CAPS : current.alpha() != null ? VideoCaps.PACKED_CAPS
                 : current.inputChannels() == 1 ? LUMA_CAPS : OvDetect.CAPS;
-        MemorySegment taken = OutputFrames.capsFor(caps, filter);
+        MemorySegment taken = VideoCaps.capsFor(caps, filter);
         if (current != null && !filter.equals(MemorySegment.NULL)
                 && GstLib.isTrue(GstLib.call("gst_caps_is_empty", taken)) && refusedWarned.compareAndSet(false, true)) {
             postWarning(ErrorKind.FORMAT, "ovprocess takes " + caps.substring(0, caps.indexOf(", width"))
@@ -250,11 +247,11 @@ public final class OvProcess extends InferenceElement {
     protected MemorySegment outputCaps(MemorySegment filter) {
         Processing current = processing;
         if (current == null) {
-            return OutputFrames.capsFor(SRC_CAPS, filter);
+            return VideoCaps.capsFor(SRC_CAPS, filter);
         }
         OutputShape shape = outputShape;
-        String size = shape == null ? ANY_SIZE : ", width=(int)" + shape.width() + ", height=(int)" + shape.height();
-        return OutputFrames.capsFor(OutputFrames.rawVideo(current.formats(null), size), filter);
+        String size = shape == null ? VideoCaps.ANY_SIZE : ", width=(int)" + shape.width() + ", height=(int)" + shape.height();
+        return VideoCaps.capsFor(VideoCaps.rawVideo(current.formats(null), size), filter);
     }
 
     @Override

@@ -53,6 +53,11 @@ public final class RoiMeta {
     private static final long META_Y = StructOffsets.offset("GstVideoRegionOfInterestMeta.y");
     private static final long META_W = StructOffsets.offset("GstVideoRegionOfInterestMeta.w");
     private static final long META_H = StructOffsets.offset("GstVideoRegionOfInterestMeta.h");
+    private static final long META_ID = StructOffsets.offset("GstVideoRegionOfInterestMeta.id");
+    private static final long META_PARENT_ID = StructOffsets.offset("GstVideoRegionOfInterestMeta.parent_id");
+    private static final MethodHandle COPY_LIST = GstLib.downcall("g_list_copy_deep",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MemorySegment COPY_STRUCTURE = GstLib.symbol("gst_structure_copy");
 
     private static final MethodHandle ADD_META = GstLib.downcall("gst_buffer_add_video_region_of_interest_meta_id",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -201,6 +206,24 @@ public final class RoiMeta {
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a classification: " + t, t);
         }
+    }
+
+    /**
+     * Adds to {@code to} a copy of the region {@code meta} at another frame size, as GStreamer scales
+     * regions (integer arithmetic), with its ids and copies of its parameters: GStreamer 1.22's own
+     * scale transform of this meta drops the parameters (the detection, classifications).
+     */
+    static void copyScaled(MemorySegment meta, MemorySegment to, int inWidth, int inHeight, int outWidth,
+            int outHeight) throws Throwable {
+        MemorySegment region = meta.reinterpret(META_SIZE);
+        MemorySegment scaled = ((MemorySegment) ADD_META.invokeExact(to, region.get(JAVA_INT, META_ROI_TYPE),
+                region.get(JAVA_INT, META_X) * outWidth / inWidth, region.get(JAVA_INT, META_Y) * outHeight / inHeight,
+                region.get(JAVA_INT, META_W) * outWidth / inWidth, region.get(JAVA_INT, META_H) * outHeight / inHeight))
+                .reinterpret(META_SIZE);
+        scaled.set(JAVA_INT, META_ID, region.get(JAVA_INT, META_ID));
+        scaled.set(JAVA_INT, META_PARENT_ID, region.get(JAVA_INT, META_PARENT_ID));
+        scaled.set(ADDRESS, META_PARAMS, (MemorySegment) COPY_LIST.invokeExact(region.get(ADDRESS, META_PARAMS),
+                COPY_STRUCTURE, MemorySegment.NULL));
     }
 
     /** Every region of interest on a buffer, in the order they were attached. */

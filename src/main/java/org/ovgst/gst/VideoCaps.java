@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.function.Function;
 import org.ovgst.infer.FrameLayout;
 import org.ovgst.infer.PixelFormat;
@@ -125,6 +126,31 @@ final class VideoCaps {
             int denominator = fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.fps_d"));
             return numerator <= 0 || denominator <= 0 ? 0L : 1_000_000_000L * denominator / numerator;
         });
+    }
+
+    /** Any width and height, as a caps fragment. */
+    static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
+    /** The packed color formats, whose frames are rows of whole pixels (crops, copies of colors). */
+    static final String PACKED_CAPS = rawVideo(List.of("BGR", "RGB", "BGRx", "RGBx"), ANY_SIZE);
+
+    /** {@code video/x-raw} with these formats, in this order, and {@code size} (a caps fragment). */
+    static String rawVideo(List<String> formats, String size) {
+        return "video/x-raw, format=(string){ " + String.join(", ", formats) + " }" + size;
+    }
+
+    /** The caps {@code text} describes, narrowed to {@code filter} (its order first) unless NULL: a new reference. */
+    static MemorySegment capsFor(String text, MemorySegment filter) {
+        MemorySegment caps;
+        try (Arena scratch = Arena.ofConfined()) {
+            caps = (MemorySegment) GstLib.call("gst_caps_from_string", scratch.allocateFrom(text));
+        }
+        if (filter.equals(MemorySegment.NULL)) {
+            return caps;
+        }
+        MemorySegment narrowed = (MemorySegment) GstLib.call("gst_caps_intersect_full", filter, caps,
+                1 /* GST_CAPS_INTERSECT_FIRST */);
+        GstLib.call("gst_mini_object_unref", caps);
+        return narrowed;
     }
 
     static String toString(MemorySegment caps) {

@@ -18,11 +18,16 @@ public record BilinearTable(int[] first, float[] weight, int last) {
         int[] first = new int[target];
         float[] weight = new float[target];
         for (int i = 0; i < target; i++) {
-            double at = Math.clamp((i + 0.5) * source / target - 0.5, 0, source - 1);
+            double at = sourcePosition(i, source, target);
             first[i] = (int) at;
             weight[i] = (float) (at - first[i]);
         }
         return new BilinearTable(first, weight, source - 1);
+    }
+
+    /** Where target pixel {@code i} lies in the source, pixel centers aligned, clamped to the source. */
+    public static double sourcePosition(int i, int source, int target) {
+        return Math.clamp((i + 0.5) * source / target - 0.5, 0, source - 1);
     }
 
     /** The source pixel after {@code first} for target pixel {@code i}, or {@code first} itself at the edge. */

@@ -38,7 +38,7 @@ public final class CropResizer {
             across = new float[targetWidth];
         }
         for (int column = 0; column < targetWidth; column++) {
-            double sx = Math.clamp((column + 0.5) * cropWidth / targetWidth - 0.5, 0, cropWidth - 1);
+            double sx = BilinearTable.sourcePosition(column, cropWidth, targetWidth);
             int x0 = (int) sx;
             firstByte[column] = (long) (left + x0) * pixel;
             secondByte[column] = (long) (left + Math.min(x0 + 1, cropWidth - 1)) * pixel;
@@ -48,7 +48,7 @@ public final class CropResizer {
         int stride = layout.stride(0);
         long out = 0;
         for (int row = 0; row < targetHeight; row++) {
-            double sy = Math.clamp((row + 0.5) * cropHeight / targetHeight - 0.5, 0, cropHeight - 1);
+            double sy = BilinearTable.sourcePosition(row, cropHeight, targetHeight);
             int y0 = (int) sy;
             float down = (float) (sy - y0);
             long upperRow = plane + (long) (top + y0) * stride;
