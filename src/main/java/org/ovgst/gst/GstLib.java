@@ -30,6 +30,10 @@ final class GstLib {
     static final MemoryLayout GTYPE = JAVA_LONG;
     /** gboolean is a gint. */
     static final MemoryLayout GBOOLEAN = JAVA_INT;
+    // GLib's fundamental types (gtype.h: G_TYPE_MAKE_FUNDAMENTAL(n) = n << 2), for varargs setters
+    static final long G_TYPE_INT = 6 << 2;
+    static final long G_TYPE_DOUBLE = 15 << 2;
+    static final long G_TYPE_STRING = 16 << 2;
 
     private static final SymbolLookup SYMBOLS = lookup("libglib-2.0.so.0", "libgobject-2.0.so.0",
             "libgstreamer-1.0.so.0", "libgstbase-1.0.so.0", "libgstapp-1.0.so.0", "libgstvideo-1.0.so.0");
@@ -113,6 +117,9 @@ final class GstLib {
             Map.entry("gst_buffer_pool_set_config", B_PP),
             Map.entry("gst_buffer_pool_set_active", FunctionDescriptor.of(GBOOLEAN, ADDRESS, GBOOLEAN)),
             Map.entry("gst_meta_api_type_has_tag", FunctionDescriptor.of(GBOOLEAN, GTYPE, JAVA_INT)),
+            Map.entry("gst_meta_get_info", P_P),
+            Map.entry("gst_meta_register_custom",
+                    FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)),
             Map.entry("gst_caps_get_size", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("gst_caps_get_structure", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT)),
             Map.entry("gst_caps_fixate", P_P),

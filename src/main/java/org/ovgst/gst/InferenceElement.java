@@ -3,6 +3,7 @@ package org.ovgst.gst;
 import static org.ovgst.gst.Property.Mutability.READY_ONLY;
 import static org.ovgst.gst.Property.Mutability.WHILE_PLAYING;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.ovgst.files.UserFiles;
@@ -19,7 +21,10 @@ import org.ovgst.infer.InferenceEngine;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputSize;
+import org.ovgst.infer.KnownModels;
+import org.ovgst.infer.KnownModels.InputConvention;
 import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.Normalization;
 import org.ovgst.infer.ResultSink;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
@@ -80,6 +85,13 @@ public abstract class InferenceElement extends BridgeBin {
             1 / 255.0, READY_ONLY);
     static final Property.Real INPUT_OFFSET = new Property.Real("input-offset",
             "Added to the scaled pixel values (see input-scale)", -1000, 1000, 0.0, READY_ONLY);
+    static final Property.Text MEAN_VALUES = new Property.Text("mean-values",
+            "Instead of input-scale/input-offset: the model's input is (pixel - mean) / scale per channel, in the"
+                    + " model's color order, as OpenVINO's converter takes them: one value or one per channel, e.g."
+                    + " 123.675,116.28,103.53 (ImageNet, RGB); see scale-values", null, READY_ONLY);
+    static final Property.Text SCALE_VALUES = new Property.Text("scale-values",
+            "The scale of mean-values, one value or one per channel, e.g. 58.395,57.12,57.375 (ImageNet, RGB)", null,
+            READY_ONLY);
 
     /**
      * The shared settings, read once when the element starts.
@@ -202,21 +214,62 @@ public abstract class InferenceElement extends BridgeBin {
         return engine.nireq() * engine.batchSize();
     }
 
-    /** {@code model-color} (of elements that have it). */
+    /** {@code model-color} (of elements that have it); unset, a known model's own, else RGB. */
     protected final ModelColor modelColor() {
+        if (!isSet(MODEL_COLOR)) {
+            Optional<InputConvention> known = knownInput();
+            if (known.isPresent()) {
+                return known.get().color();
+            }
+        }
         return get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
     }
 
-    /** {@code settings} with the color order and the normalization of {@code model-color}, {@code input-scale}, {@code input-offset}. */
+    /**
+     * How a model ovgst knows was trained to take its input (KnownModels), for the image-input
+     * properties left unset; empty for other models. Once the element has started.
+     */
+    protected final Optional<InputConvention> knownInput() {
+        try {
+            return KnownModels.identify(settings.model()).flatMap(KnownModels.KnownModel::input);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code settings} with the color order and the normalization of {@code model-color} and
+     * {@code input-scale}/{@code input-offset} or {@code mean-values}/{@code scale-values}; a known
+     * model's own where they are unset.
+     */
     protected final EngineSettings withImageInput(EngineSettings settings) {
+        return settings.withModelColor(modelColor()).withNormalization(normalization());
+    }
+
+    private Normalization normalization() {
+        boolean linear = isSet(INPUT_SCALE) || isSet(INPUT_OFFSET);
+        boolean perChannel = isSet(MEAN_VALUES) || isSet(SCALE_VALUES);
+        if (linear && perChannel) {
+            throw new IllegalArgumentException("input-scale/input-offset and mean-values/scale-values are both set:"
+                    + " they say the same thing two ways; set one pair");
+        }
+        if (perChannel) {
+            return new Normalization(Normalization.parseValues(get(MEAN_VALUES), "mean-values", List.of(0f)),
+                    Normalization.parseValues(get(SCALE_VALUES), "scale-values", List.of(1f)));
+        }
+        if (!linear) {
+            Optional<InputConvention> known = knownInput();
+            if (known.isPresent()) {
+                return known.get().normalization();
+            }
+        }
         double scale = get(INPUT_SCALE);
         if (scale == 0) {
             throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"
                     + " every pixel: use a factor other than 0, e.g. 0.00392156862745098 (1/255) for [0, 1]");
         }
         // (pixel - mean) / scale' = pixel * input-scale + input-offset
-        return settings.withModelColor(modelColor()).withNormalization((float) (-get(INPUT_OFFSET) / scale),
-                (float) (1 / scale));
+        return Normalization.uniform((float) (-get(INPUT_OFFSET) / scale), (float) (1 / scale));
     }
 
     /** When the element stops, after the engine closed: drops the element's own stream state. */
@@ -443,7 +496,7 @@ public abstract class InferenceElement extends BridgeBin {
                 }
             } catch (Throwable t) {
                 InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
-                        + engineSettings.model() + ": " + t.getMessage(), t.toString());
+                        + engineSettings.model() + ": " + (t.getMessage() != null ? t.getMessage() : t), t.toString());
             }
             if (frame.delivered()) {
                 finish(frame);

@@ -26,6 +26,8 @@ import org.ovgst.infer.ModelMetadata;
 import org.ovgst.infer.classify.ClassConverter;
 import org.ovgst.infer.classify.Classification;
 import org.ovgst.infer.classify.CropResizer;
+import org.ovgst.openvino.Dimension;
+import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -64,11 +66,23 @@ public final class OvClassify extends InferenceElement {
                     + " regions without a track id are classified on every frame", 1, Integer.MAX_VALUE, 1,
             READY_ONLY);
 
+    private static final Property.Choice INFERENCE_REGION = new Property.Choice("inference-region",
+            "What is classified: each region of interest (roi-list), or the whole frame (full-frame: the result is"
+                    + " a frame-level GstOvTensorMeta, DL Streamer's frame \"tensors\")",
+            "GstOvClassifyInferenceRegion", List.of(new Property.Choice.Value("roi-list", "ROI_LIST"),
+                    new Property.Choice.Value("full-frame", "FULL_FRAME")),
+            "roi-list", READY_ONLY);
+    private static final Property.Real CENTER_CROP = new Property.Real("center-crop",
+            "Before resizing, keep the middle square of each region (or frame) whose side is this fraction of its"
+                    + " short side (ImageNet classifiers: 0.875, short side to 256 then the middle 224); 0 resizes"
+                    + " the whole region; unset, a model ovgst knows brings its own", 0, 1, 0.0, READY_ONLY);
+
     static final ElementSpec SPEC = new ElementSpec("ovclassify", "GstOvClassify", "OpenVINO classification",
             "Filter/Analyzer/Video", "Classifies each region of interest with an OpenVINO model and attaches the"
                     + " result to the region (DL Streamer's gvaclassify)",
-            properties(OUTPUT_NAME, LABELS_FILE, ATTRIBUTE_NAME, CONVERTER, OBJECT_CLASS, RECLASSIFY_INTERVAL,
-                    MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET),
+            properties(OUTPUT_NAME, LABELS_FILE, ATTRIBUTE_NAME, CONVERTER, INFERENCE_REGION, OBJECT_CLASS,
+                    RECLASSIFY_INTERVAL, CENTER_CROP, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, MEAN_VALUES,
+                    SCALE_VALUES),
             VideoCaps.PACKED_CAPS, VideoCaps.PACKED_CAPS, OvClassify::new);
 
     /**
@@ -76,9 +90,12 @@ public final class OvClassify extends InferenceElement {
      *
      * @param attribute the attribute's name, a C string that lives as long as the element's stream
      * @param classes the object classes classified, empty for all
+     * @param fullFrame the whole frame is classified, not its regions
+     * @param centerCrop the side of the middle square kept, as a fraction of the short side; 0 for all
      */
     private record Setup(String output, ClassConverter converter, MemorySegment attribute, Set<String> classes,
-            int modelWidth, int modelHeight, int reclassifyInterval, Arena strings) {}
+            boolean fullFrame, double centerCrop, int modelWidth, int modelHeight, int reclassifyInterval,
+            Arena strings) {}
 
     /**
      * One frame's regions as submitted: the regions inferred, in submission order, and those that
@@ -100,6 +117,12 @@ public final class OvClassify extends InferenceElement {
             this.carriedTracks = carriedTracks;
         }
     }
+
+    // The plan of a full-frame inference: one inference, untracked, nothing carried.
+    private static final int[] FULL_FRAME = {0};
+    private static final long[] UNTRACKED = {0};
+    private static final int[] NO_REGIONS = {};
+    private static final long[] NO_TRACKS = {};
 
     private Setup setup;
     /** Plans of the frames submitted and not yet delivered, oldest first; guarded by itself. */
@@ -143,21 +166,29 @@ public final class OvClassify extends InferenceElement {
                             + outputName + "' (output-name); its outputs are " + PortInfo.describe(outputs)));
             return new Ports(input, output);
         });
-        long[] inputShape = ports.input().port().shape().isStatic() ? ports.input().port().shape().toStatic() : null;
+        // The batch axis may be open ([?,3,224,224]): the size is what counts.
+        PartialShape inputShape = ports.input().port().shape();
         boolean nchw = ports.input().layout().equals("NCHW");
         int width = settings.inputSize() != null ? settings.inputSize().width()
-                : inputShape == null ? 0 : (int) inputShape[nchw ? 3 : 2];
+                : staticSize(inputShape.get(nchw ? 3 : 2));
         int height = settings.inputSize() != null ? settings.inputSize().height()
-                : inputShape == null ? 0 : (int) inputShape[nchw ? 2 : 1];
+                : staticSize(inputShape.get(nchw ? 2 : 1));
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("input '" + ports.input().name() + "' " + ports.input().port().shape()
                     + " of " + model + " leaves its size open: set reshape-width and reshape-height to the size"
                     + " regions are resized to");
         }
         PortInfo output = ports.output();
+        // Values per inference: every axis but the batch (the first, which may be open).
         long classes = 1;
-        for (long dimension : output.shape().toStatic()) {
-            classes *= dimension;
+        PartialShape outputShape = output.shape();
+        for (int axis = outputShape.rank() > 1 ? 1 : 0; axis < outputShape.rank(); axis++) {
+            if (!outputShape.get(axis).isStatic()) {
+                throw new IllegalArgumentException("output '" + output.name() + "' " + outputShape + " of " + model
+                        + " has an open size besides the batch, so its number of classes is unknown: convert the"
+                        + " model with a fixed output shape");
+            }
+            classes *= outputShape.get(axis).size();
         }
         String converterName = get(CONVERTER);
         ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
@@ -172,10 +203,17 @@ public final class OvClassify extends InferenceElement {
         Arena strings = Arena.ofShared();
         Set<String> classesWanted = get(OBJECT_CLASS) == null ? Set.of()
                 : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*"));
+        double centerCrop = isSet(CENTER_CROP) ? get(CENTER_CROP)
+                : knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0);
         setup = new Setup(output.name(), new ClassConverter(kind, (int) classes, labels),
-                strings.allocateFrom(attribute), classesWanted, width, height, get(RECLASSIFY_INTERVAL), strings);
+                strings.allocateFrom(attribute), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
+                width, height, get(RECLASSIFY_INTERVAL), strings);
         return withImageInput(settings.engineSettings()).withInputName(ports.input().name())
                 .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
+    }
+
+    private static int staticSize(Dimension dimension) {
+        return dimension.isStatic() ? (int) dimension.size() : 0;
     }
 
     /** Labels from labels-file, else from the model file's metadata, else from ovgst's table of its models, else none. */
@@ -196,6 +234,12 @@ public final class OvClassify extends InferenceElement {
 
     @Override
     protected boolean submitInferences(BufferFrame frame) {
+        if (setup.fullFrame()) {
+            synchronized (plans) {
+                plans.addLast(new Plan(frame.index(), FULL_FRAME, UNTRACKED, NO_REGIONS, NO_TRACKS));
+            }
+            return submit(frame, 0, 0, frame.layout().width(), frame.layout().height());
+        }
         List<Region> regions = RoiMeta.read(frame.buffer());
         int[] inferred = new int[regions.size()];
         long[] inferredTracks = new long[regions.size()];
@@ -228,14 +272,32 @@ public final class OvClassify extends InferenceElement {
         }
         for (int r : plan.inferred) {
             Region region = regions.get(r);
-            MemorySegment crop = nextCrop(frame.layout());
-            cropResizer.resize(frame.data(), frame.layout(), region.x(), region.y(), region.width(), region.height(),
-                    crop, setup.modelWidth(), setup.modelHeight());
-            if (!infer(frame, crop)) {
+            if (!submit(frame, region.x(), region.y(), region.width(), region.height())) {
                 return false;
             }
-            inferences.incrementAndGet();
         }
+        return true;
+    }
+
+    /**
+     * Cuts a box of the frame (its middle square with {@code center-crop}) resized to the model's
+     * input into the next crop buffer and submits it.
+     */
+    private boolean submit(BufferFrame frame, int x, int y, int width, int height) {
+        if (setup.centerCrop() > 0) {
+            int side = Math.max(1, (int) Math.round(Math.min(width, height) * setup.centerCrop()));
+            x += (width - side) / 2;
+            y += (height - side) / 2;
+            width = side;
+            height = side;
+        }
+        MemorySegment crop = nextCrop(frame.layout());
+        cropResizer.resize(frame.data(), frame.layout(), x, y, width, height, crop, setup.modelWidth(),
+                setup.modelHeight());
+        if (!infer(frame, crop)) {
+            return false;
+        }
+        inferences.incrementAndGet();
         return true;
     }
 
@@ -325,7 +387,12 @@ public final class OvClassify extends InferenceElement {
 
     private void attach(BufferFrame frame, int region, Classification result) {
         MemorySegment label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
-        RoiMeta.addAttribute(frame.buffer(), region, setup.attribute(), label, result.labelId(), result.confidence());
+        if (setup.fullFrame()) {
+            TensorMeta.addAttribute(frame.buffer(), setup.attribute(), label, result.labelId(), result.confidence());
+        } else {
+            RoiMeta.addAttribute(frame.buffer(), region, setup.attribute(), label, result.labelId(),
+                    result.confidence());
+        }
     }
 
     @Override

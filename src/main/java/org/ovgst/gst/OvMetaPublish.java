@@ -45,7 +45,8 @@ public final class OvMetaPublish extends BridgeBin {
     protected void process(BufferFrame frame) {
         line.setLength(0);
         JsonLines.append(line, new FrameMeta(frame.index(), frame.pts(), frame.layout().width(),
-                frame.layout().height(), RoiMeta.read(frame.buffer())));
+                frame.layout().height(), RoiMeta.read(frame.buffer()),
+                TensorMeta.read(frame.buffer())));
         try {
             output.write(line);
         } catch (IOException e) {

@@ -82,8 +82,8 @@ public final class OvProcess extends InferenceElement {
     static final ElementSpec SPEC = new ElementSpec("ovprocess", "GstOvProcess", "OpenVINO frame processing",
             "Filter/Effect/Video", "Replaces each frame with an OpenVINO model's image output (super-resolution,"
                     + " masks, filters); the output size comes from the model",
-            properties(MODE, OUTPUT_NAME, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, OUTPUT_ACTIVATION, OUTPUT_SCALE,
-                    OUTPUT_OFFSET, INPUT_PADDING, OUTPUT_CROP, INPUT_RESIZABLE),
+            properties(MODE, OUTPUT_NAME, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, MEAN_VALUES, SCALE_VALUES,
+                    OUTPUT_ACTIVATION, OUTPUT_SCALE, OUTPUT_OFFSET, INPUT_PADDING, OUTPUT_CROP, INPUT_RESIZABLE),
             SINK_CAPS, SRC_CAPS, OvProcess::new);
 
     /**

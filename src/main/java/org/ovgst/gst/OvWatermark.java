@@ -28,8 +28,9 @@ public final class OvWatermark extends BridgeBin {
     @Override
     protected void process(BufferFrame frame) throws Throwable {
         List<Region> regions = RoiMeta.read(frame.buffer());
+        List<Region.Attribute> frameResults = TensorMeta.read(frame.buffer());
         // A frame with nothing to draw passes as it came: no copy, and back to its pool.
-        if (!regions.isEmpty()) {
+        if (!regions.isEmpty() || !frameResults.isEmpty()) {
             MemorySegment pixels;
             try {
                 pixels = frame.mapForWriting();
@@ -37,7 +38,7 @@ public final class OvWatermark extends BridgeBin {
                 discard(frame);
                 throw t;
             }
-            watermark.draw(pixels, regions);
+            watermark.draw(pixels, regions, frameResults);
         }
         send(frame);
     }

@@ -29,9 +29,6 @@ import org.ovgst.infer.Detection;
  * typed calls, labels interned once as GLib quarks, and a small scratch area per thread.
  */
 public final class RoiMeta {
-    private static final long G_TYPE_INT = 6 << 2;
-    private static final long G_TYPE_DOUBLE = 15 << 2;
-    private static final long G_TYPE_STRING = 16 << 2;
     private static final long ROI_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
     private static final MemorySegment DETECTION = GstLib.staticString("detection");
     private static final MemorySegment LABEL_ID = GstLib.staticString("label_id");
@@ -75,18 +72,18 @@ public final class RoiMeta {
                     ADDRESS, JAVA_LONG, ADDRESS,
                     ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    /** {@code gst_structure_new("object_id", "id", G_TYPE_INT, id, NULL)}. */
+    /** {@code gst_structure_new("object_id", "id", GstLib.G_TYPE_INT, id, NULL)}. */
     private static final MethodHandle NEW_OBJECT_ID = GstLib.downcall("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    /** {@code gst_structure_new(name, "label", G_TYPE_STRING, s, "label_id", G_TYPE_INT, i, "confidence", G_TYPE_DOUBLE, d, NULL)}. */
+    /** {@code gst_structure_new(name, "label", GstLib.G_TYPE_STRING, s, "label_id", GstLib.G_TYPE_INT, i, "confidence", GstLib.G_TYPE_DOUBLE, d, NULL)}. */
     private static final MethodHandle NEW_ATTRIBUTE = GstLib.downcall("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
                     JAVA_LONG, JAVA_DOUBLE, ADDRESS),
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STRUCTURE_NAME = GstLib.downcall("gst_structure_get_name",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    /** {@code gst_structure_set(structure, "id", G_TYPE_INT, id, NULL)}. */
+    /** {@code gst_structure_set(structure, "id", GstLib.G_TYPE_INT, id, NULL)}. */
     private static final MethodHandle SET_ID = GstLib.downcall("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
     /** Returns a {@code GstVideoRegionOfInterestMeta*} sized to the struct, so its fields can be read as it is. */
@@ -113,18 +110,6 @@ public final class RoiMeta {
     private static final Map<String, Label> LABELS_BY_NAME = new ConcurrentHashMap<>();
     private static final Map<Integer, Label> LABELS_BY_QUARK = new ConcurrentHashMap<>();
 
-    /** What {@link #read} passes to GStreamer by pointer: the iteration state and the values read. */
-    private record Scratch(MemorySegment state, MemorySegment intOut, MemorySegment doubleOut) {
-        static Scratch allocate() {
-            // Automatic: freed once its thread has ended and nothing refers to it any more.
-            Arena arena = Arena.ofAuto();
-            return new Scratch(arena.allocate(ADDRESS), arena.allocate(JAVA_INT), arena.allocate(JAVA_DOUBLE));
-        }
-    }
-
-    /** One scratch per thread: streaming threads read concurrently. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::allocate);
-
     private RoiMeta() {}
 
     /** Attaches one detection to a writable buffer of a {@code width x height} frame. */
@@ -137,13 +122,13 @@ public final class RoiMeta {
         try {
             MemorySegment meta = (MemorySegment) ADD_META.invokeExact(buffer, label.quark(), x, y, w, h);
             MemorySegment params = (MemorySegment) NEW_DETECTION.invokeExact(DETECTION,
-                    LABEL_ID, G_TYPE_INT, detection.labelId(),
-                    CONFIDENCE, G_TYPE_DOUBLE, (double) detection.confidence(),
-                    X_MIN, G_TYPE_DOUBLE, (double) detection.xMin(),
-                    Y_MIN, G_TYPE_DOUBLE, (double) detection.yMin(),
-                    X_MAX, G_TYPE_DOUBLE, (double) detection.xMax(),
-                    Y_MAX, G_TYPE_DOUBLE, (double) detection.yMax(),
-                    LABEL, G_TYPE_STRING, label.cName(),
+                    LABEL_ID, GstLib.G_TYPE_INT, detection.labelId(),
+                    CONFIDENCE, GstLib.G_TYPE_DOUBLE, (double) detection.confidence(),
+                    X_MIN, GstLib.G_TYPE_DOUBLE, (double) detection.xMin(),
+                    Y_MIN, GstLib.G_TYPE_DOUBLE, (double) detection.yMin(),
+                    X_MAX, GstLib.G_TYPE_DOUBLE, (double) detection.xMax(),
+                    Y_MAX, GstLib.G_TYPE_DOUBLE, (double) detection.yMax(),
+                    LABEL, GstLib.G_TYPE_STRING, label.cName(),
                     MemorySegment.NULL);
             // The meta takes ownership of the structure.
             ADD_PARAM.invokeExact(meta, params);
@@ -157,7 +142,7 @@ public final class RoiMeta {
      * ({@code ids[i]} for region i; 0 leaves a region as it is).
      */
     public static void setObjectIds(MemorySegment buffer, long[] ids) {
-        MemorySegment state = SCRATCH.get().state();
+        MemorySegment state = MetaScratch.get().state();
         state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
             for (long id : ids) {
@@ -170,10 +155,10 @@ public final class RoiMeta {
                 }
                 MemorySegment objectId = (MemorySegment) GET_PARAM.invokeExact(meta, OBJECT_ID);
                 if (objectId.equals(MemorySegment.NULL)) {
-                    ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_OBJECT_ID.invokeExact(OBJECT_ID, ID, G_TYPE_INT,
+                    ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_OBJECT_ID.invokeExact(OBJECT_ID, ID, GstLib.G_TYPE_INT,
                             Math.toIntExact(id), MemorySegment.NULL));
                 } else {
-                    SET_ID.invokeExact(objectId, ID, G_TYPE_INT, Math.toIntExact(id), MemorySegment.NULL);
+                    SET_ID.invokeExact(objectId, ID, GstLib.G_TYPE_INT, Math.toIntExact(id), MemorySegment.NULL);
                 }
             }
         } catch (RuntimeException e) {
@@ -189,7 +174,7 @@ public final class RoiMeta {
      */
     public static void addAttribute(MemorySegment buffer, int index, MemorySegment attribute, MemorySegment label,
             int labelId, double confidence) {
-        MemorySegment state = SCRATCH.get().state();
+        MemorySegment state = MetaScratch.get().state();
         state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
             MemorySegment meta = MemorySegment.NULL;
@@ -199,8 +184,8 @@ public final class RoiMeta {
                     throw new IllegalArgumentException("the frame has no region " + index);
                 }
             }
-            ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute, LABEL, G_TYPE_STRING,
-                    label, LABEL_ID, G_TYPE_INT, labelId, CONFIDENCE, G_TYPE_DOUBLE, confidence, MemorySegment.NULL));
+            ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute, LABEL, GstLib.G_TYPE_STRING,
+                    label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE, GstLib.G_TYPE_DOUBLE, confidence, MemorySegment.NULL));
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -228,7 +213,7 @@ public final class RoiMeta {
 
     /** Every region of interest on a buffer, in the order they were attached. */
     public static List<Region> read(MemorySegment buffer) {
-        Scratch scratch = SCRATCH.get();
+        MetaScratch scratch = MetaScratch.get();
         MemorySegment state = scratch.state();
         MemorySegment intOut = scratch.intOut();
         MemorySegment doubleOut = scratch.doubleOut();
@@ -283,20 +268,35 @@ public final class RoiMeta {
         while (!node.equals(MemorySegment.NULL)) {
             node = node.reinterpret(LIST_NEXT + ADDRESS.byteSize());
             MemorySegment structure = node.get(ADDRESS, LIST_DATA);
-            MemorySegment name = (MemorySegment) STRUCTURE_NAME.invokeExact(structure);
-            MemorySegment label = (MemorySegment) GET_STRING.invokeExact(structure, LABEL);
-            if (!label.equals(MemorySegment.NULL) && !sameText(name, DETECTION)) {
-                int labelId = (int) GET_INT.invokeExact(structure, LABEL_ID, intOut) != 0 ? intOut.get(JAVA_INT, 0) : -1;
-                double confidence = (int) GET_DOUBLE.invokeExact(structure, CONFIDENCE, doubleOut) != 0
-                        ? doubleOut.get(JAVA_DOUBLE, 0) : Double.NaN;
-                if (attributes.isEmpty()) {
-                    attributes = new ArrayList<>();
+            if (!sameText((MemorySegment) STRUCTURE_NAME.invokeExact(structure), DETECTION)) {
+                Region.Attribute attribute = attribute(structure, intOut, doubleOut);
+                if (attribute != null) {
+                    if (attributes.isEmpty()) {
+                        attributes = new ArrayList<>();
+                    }
+                    attributes.add(attribute);
                 }
-                attributes.add(new Region.Attribute(GstLib.string(name), GstLib.string(label), labelId, confidence));
             }
             node = node.get(ADDRESS, LIST_NEXT);
         }
         return attributes;
+    }
+
+    /**
+     * A classifier's result in a structure named after the attribute ({@code label}, {@code label_id},
+     * {@code confidence}), or null if the structure has no label.
+     */
+    static Region.Attribute attribute(MemorySegment structure, MemorySegment intOut, MemorySegment doubleOut)
+            throws Throwable {
+        MemorySegment label = (MemorySegment) GET_STRING.invokeExact(structure, LABEL);
+        if (label.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        int labelId = (int) GET_INT.invokeExact(structure, LABEL_ID, intOut) != 0 ? intOut.get(JAVA_INT, 0) : -1;
+        double confidence = (int) GET_DOUBLE.invokeExact(structure, CONFIDENCE, doubleOut) != 0
+                ? doubleOut.get(JAVA_DOUBLE, 0) : Double.NaN;
+        return new Region.Attribute(GstLib.string((MemorySegment) STRUCTURE_NAME.invokeExact(structure)),
+                GstLib.string(label), labelId, confidence);
     }
 
     private static boolean sameText(MemorySegment a, MemorySegment b) throws Throwable {

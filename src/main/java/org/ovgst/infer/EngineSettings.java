@@ -22,8 +22,9 @@ import org.ovgst.openvino.ResizeAlgorithm;
  *     {@code PERFORMANCE_HINT}, THROUGHPUT is used when async and LATENCY otherwise
  * @param inputName the model input fed with frames ({@code input-name}); {@code null} for the
  *     model's only input
- * @param mean subtracted from every channel value (0-255) before {@code scale} ({@code mean})
- * @param scale channel values are divided by it ({@code scale}); mean 127.5 and scale 127.5 give [-1, 1]
+ * @param normalization {@code (value - mean) / scale} on the channel values (0-255); mean 127.5 and
+ *     scale 127.5 give [-1, 1] ({@code input-scale}, {@code input-offset}, {@code mean-values},
+ *     {@code scale-values})
  * @param modelColor the color order the model takes ({@code model-color})
  * @param modelLayout {@code NCHW} or {@code NHWC} ({@code model-layout}), or {@code null} to tell
  *     from the input shape (the axis of size 3 is the channel axis)
@@ -36,12 +37,12 @@ import org.ovgst.openvino.ResizeAlgorithm;
  *     model's input ({@code input-padding}): models whose valid convolutions eat the edges (waifu2x)
  */
 public record EngineSettings(Path model, String device, int nireq, int batchSize, boolean async,
-        Map<String, String> config, String inputName, float mean, float scale, ModelColor modelColor,
+        Map<String, String> config, String inputName, Normalization normalization, ModelColor modelColor,
         String modelLayout, ResizeAlgorithm resize, boolean letterbox, float padValue, InputSize inputSize,
         int inputPadding) {
 
     /** The defaults, declared once: every setting but the model. */
-    public static final EngineSettings DEFAULTS = new EngineSettings(null, "CPU", 0, 1, true, Map.of(), null, 0f, 1f,
+    public static final EngineSettings DEFAULTS = new EngineSettings(null, "CPU", 0, 1, true, Map.of(), null, Normalization.NONE,
             ModelColor.RGB, null, ResizeAlgorithm.LINEAR, false, 0f, InputSize.DECLARED_OR_FRAME, 0);
 
     public EngineSettings {
@@ -69,14 +70,7 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
             throw new IllegalArgumentException("batch-size " + batchSize + " is not valid for " + name(model)
                     + ": use 1 (one frame per inference) or more frames per inference");
         }
-        if (!Float.isFinite(mean)) {
-            throw new IllegalArgumentException("mean " + mean + " is not valid for " + name(model)
-                    + ": use a finite number (0 leaves the pixel values as they are)");
-        }
-        if (!Float.isFinite(scale) || scale == 0) {
-            throw new IllegalArgumentException("scale " + scale + " is not valid for " + name(model)
-                    + ": use a finite number other than 0 (1 leaves the pixel values as they are)");
-        }
+        Objects.requireNonNull(normalization, "normalization");
         if (modelLayout != null) {
             modelLayout = modelLayout.toUpperCase(Locale.ROOT);
             if (!modelLayout.equals("NCHW") && !modelLayout.equals("NHWC")) {
@@ -119,12 +113,13 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         return with(s -> s.inputName = inputName);
     }
 
-    /** {@code (value - mean) / scale}. */
+    /** {@code (value - mean) / scale} on every channel. */
     public EngineSettings withNormalization(float mean, float scale) {
-        return with(s -> {
-            s.mean = mean;
-            s.scale = scale;
-        });
+        return withNormalization(Normalization.uniform(mean, scale));
+    }
+
+    public EngineSettings withNormalization(Normalization normalization) {
+        return with(s -> s.normalization = normalization);
     }
 
     public EngineSettings withModelColor(ModelColor modelColor) {
@@ -171,8 +166,7 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         boolean async;
         Map<String, String> config;
         String inputName;
-        float mean;
-        float scale;
+        Normalization normalization;
         ModelColor modelColor;
         String modelLayout;
         ResizeAlgorithm resize;
@@ -189,8 +183,7 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
             async = from.async;
             config = from.config;
             inputName = from.inputName;
-            mean = from.mean;
-            scale = from.scale;
+            normalization = from.normalization;
             modelColor = from.modelColor;
             modelLayout = from.modelLayout;
             resize = from.resize;
@@ -201,7 +194,7 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         }
 
         EngineSettings settings() {
-            return new EngineSettings(model, device, nireq, batchSize, async, config, inputName, mean, scale, modelColor,
+            return new EngineSettings(model, device, nireq, batchSize, async, config, inputName, normalization, modelColor,
                     modelLayout, resize, letterbox, padValue, inputSize, inputPadding);
         }
     }

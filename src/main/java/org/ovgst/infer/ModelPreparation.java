@@ -235,6 +235,11 @@ final class ModelPreparation implements AutoCloseable {
      * rest padded: two pre-processors (class comment).
      */
     private Model placed(Model model, FrameLayout frames, InputGeometry geometry) {
+        if (settings.normalization().perChannel()) {
+            throw new IllegalArgumentException(modelName + " pads its input (a letterbox or input-padding) with one"
+                    + " value for every channel, which a per-channel normalization (" + settings.normalization()
+                    + ") cannot give: use one mean and one scale, or no padding");
+        }
         Model padded;
         try (PrePostProcessor ppp = new PrePostProcessor(model)) {
             boolean nchw = modelLayout.equals("NCHW");
@@ -245,7 +250,7 @@ final class ModelPreparation implements AutoCloseable {
             int[] end = nchw ? new int[] {0, 0, bottom, right} : new int[] {0, bottom, right, 0};
             ppp.input(input.name()).tensorElementType(ElementType.F32).tensorLayout(modelLayout)
                     .tensorSpatialStaticShape(geometry.placedHeight(), geometry.placedWidth())
-                    .pad(begin, end, (settings.padValue() - settings.mean()) / settings.scale())
+                    .pad(begin, end, settings.normalization().apply(settings.padValue()))
                     .modelLayout(modelLayout);
             convertFloatOutputs(ppp, model);
             padded = build(ppp, frames);
@@ -284,11 +289,9 @@ final class ModelPreparation implements AutoCloseable {
     }
 
     private PrePostProcessor.Input normalize(PrePostProcessor.Input steps) {
-        if (settings.mean() != 0) {
-            steps.mean(settings.mean());
-        }
-        if (settings.scale() != 1) {
-            steps.scale(settings.scale());
+        Normalization normalization = settings.normalization();
+        if (normalization.changesValues()) {
+            steps.mean(normalization.meanValues()).scale(normalization.scaleValues());
         }
         return steps;
     }

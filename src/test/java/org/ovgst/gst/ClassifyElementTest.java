@@ -173,6 +173,49 @@ class ClassifyElementTest {
         assertEquals(3 * 4, classifier.get().inferences(), "3 tracks, classified on frames 0, 5, 10 and 15");
     }
 
+    /**
+     * mean-values and scale-values act per channel, in the model's order (RGB): lifting green by 250
+     * and dividing blue by 100 turns the red rectangle green and keeps blue blue, by exact softmax.
+     */
+    @Test
+    void meanAndScaleValuesActOnEachChannel() throws IOException {
+        List<List<Map<?, ?>>> frames = classify(video("per-channel", 2, 0), "",
+                "mean-values=0,-250,0 scale-values=255,255,100", new AtomicReference<>());
+        double[][] expected = new double[3][];
+        for (int color = 0; color < 3; color++) {
+            int[] bgr = COLORS[color];
+            expected[color] = new double[] {bgr[2] / 255.0, (bgr[1] + 250) / 255.0, bgr[0] / 100.0};
+        }
+        for (List<Map<?, ?>> objects : frames) {
+            for (int i = 0; i < 3; i++) {
+                double[] means = expected[i];
+                int best = means[2] > means[1] ? 2 : 1;
+                double sum = Math.exp(means[0]) + Math.exp(means[1]) + Math.exp(means[2]);
+                Map<?, ?> result = (Map<?, ?>) objects.get(i).get("means");
+                assertEquals(COLOR_NAMES.get(best), result.get("label"), "region " + i);
+                assertEquals(Math.exp(means[best]) / sum, ((Number) result.get("confidence")).doubleValue(), 1e-4);
+            }
+        }
+        assertEquals(List.of("green", "green", "blue"), frames.getFirst().stream()
+                .map(o -> ((Map<?, ?>) o.get("means")).get("label")).toList());
+    }
+
+    @Test
+    void normalizationGivenTwoWaysOrBadlyIsRefusedWithWhatToDo() {
+        Path model = IrModels.channelMeans(dir, 1, 32, 32);
+        for (String[] settings : new String[][] {
+                {"input-scale=0.5 mean-values=1,2,3", "set one pair"},
+                {"mean-values=1,x,3", "'x' is not a number"},
+                {"scale-values=1,0,1", "scale 0.0 is not valid"},
+                {"mean-values=1,2 scale-values=1,2,3", "different numbers of channels"}}) {
+            Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2"
+                    + " ! video/x-raw,format=BGR ! ovclassify inference-region=full-frame model=" + model + " labels-file="
+                    + classifierLabels + " " + settings[0] + " ! fakesink");
+            assertFalse(outcome.ok(), settings[0]);
+            assertTrue(outcome.errorMessage().contains(settings[1]), settings[0] + ": " + outcome);
+        }
+    }
+
     @Test
     void aBinaryAttributeWithoutTwoLabelsIsRefusedWithWhatToDo() {
         Path scalar = IrModels.constantOutputs(dir, "one-value", "x", new long[] {1, 3, 16, 16},

@@ -22,31 +22,22 @@ import org.ovgst.testing.VenvPython;
 /**
  * The hand landmark model's handedness output on the regions detectors find in photographs, against
  * OpenVINO's Python API run on the same crops (cut and resized in NumPy, bilinear with pixel centers
- * aligned, as ovclassify does). No labels-file: ovgst knows the model's.
+ * aligned, as ovclassify does: src/test/python/crops.py). No labels-file: ovgst knows the model's.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RealClassifyTest {
     /** argv: model, frame .bgr, width, height, size, then x y w h of each box; prints one handedness score a line. */
     private static final String REFERENCE = """
             import sys, numpy as np, openvino as ov
+            sys.path.insert(0, 'src/test/python')
+            from crops import resize_box
             model, frame = sys.argv[1:3]
             width, height, size = map(int, sys.argv[3:6])
             boxes = [list(map(int, sys.argv[i:i + 4])) for i in range(6, len(sys.argv), 4)]
-            image = np.fromfile(frame, np.uint8).reshape(height, width, 3).astype(np.float64)
+            image = np.fromfile(frame, np.uint8).reshape(height, width, 3)
             compiled = ov.Core().compile_model(model, 'CPU', {'INFERENCE_PRECISION_HINT': 'f32'})
-            def axis(source, target):
-                s = np.clip((np.arange(target) + 0.5) * source / target - 0.5, 0, source - 1)
-                first = np.floor(s).astype(int)
-                return first, np.minimum(first + 1, source - 1), s - first
             for x, y, w, h in boxes:
-                left, top = min(max(x, 0), width - 1), min(max(y, 0), height - 1)
-                right, bottom = min(max(x + w, left + 1), width), min(max(y + h, top + 1), height)
-                crop = image[top:bottom, left:right]
-                r0, r1, dy = axis(crop.shape[0], size)
-                c0, c1, dx = axis(crop.shape[1], size)
-                upper = crop[r0][:, c0] + (crop[r0][:, c1] - crop[r0][:, c0]) * dx[None, :, None]
-                lower = crop[r1][:, c0] + (crop[r1][:, c1] - crop[r1][:, c0]) * dx[None, :, None]
-                pixels = np.floor(upper + (lower - upper) * dy[:, None, None] + 0.5).astype(np.uint8)
+                pixels = resize_box(image, x, y, w, h, size, size)
                 tensor = (pixels[:, :, ::-1].astype(np.float32) / 255)[None]
                 print(float(compiled(tensor)[compiled.output('Identity_2')].ravel()[0]))
             """;

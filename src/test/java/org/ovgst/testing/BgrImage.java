@@ -22,6 +22,16 @@ public record BgrImage(int width, int height, byte[] pixels) {
         if (decoded == null) {
             throw new IOException(file + " is not a PNG or JPEG picture");
         }
+        if (decoded.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            // Gray values copied to blue, green and red as GStreamer's videoconvert does; Java2D's
+            // drawing would take them for linear light and brighten them.
+            byte[] gray = ((DataBufferByte) decoded.getRaster().getDataBuffer()).getData();
+            byte[] pixels = new byte[gray.length * 3];
+            for (int i = 0; i < gray.length; i++) {
+                pixels[3 * i] = pixels[3 * i + 1] = pixels[3 * i + 2] = gray[i];
+            }
+            return new BgrImage(decoded.getWidth(), decoded.getHeight(), pixels);
+        }
         BufferedImage bgr = new BufferedImage(decoded.getWidth(), decoded.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.getGraphics().drawImage(decoded, 0, 0, null);
         return new BgrImage(bgr.getWidth(), bgr.getHeight(), ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());

@@ -12,8 +12,11 @@ import org.ovgst.gst.Region;
  * @param width the frame width in pixels
  * @param height the frame height in pixels
  * @param objects the regions of interest on the frame, maybe none
+ * @param tensors what classifiers said of the whole frame (ovclassify {@code inference-region=full-frame}),
+ *     maybe nothing
  */
-public record FrameMeta(long frame, long pts, int width, int height, List<Region> objects) {
+public record FrameMeta(long frame, long pts, int width, int height, List<Region> objects,
+        List<Region.Attribute> tensors) {
     /**
      * GStreamer's {@code GST_CLOCK_TIME_NONE}, all ones as an unsigned 64-bit value, read into a Java
      * long. Every negative value counts as unknown: times past 2^63 ns (292 years) are not real.
@@ -22,5 +25,11 @@ public record FrameMeta(long frame, long pts, int width, int height, List<Region
 
     public FrameMeta {
         objects = List.copyOf(objects);
+        tensors = List.copyOf(tensors);
+    }
+
+    /** A frame nothing classified as a whole. */
+    public FrameMeta(long frame, long pts, int width, int height, List<Region> objects) {
+        this(frame, pts, width, height, objects, List.of());
     }
 }

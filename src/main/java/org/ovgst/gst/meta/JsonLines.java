@@ -13,7 +13,9 @@ import org.ovgst.gst.Region;
  * timestamp, {@code label} without a class name, {@code confidence} when NaN (JSON has no NaN).
  * A tracked object ({@code ovtrack}) also has its track {@code id}, and a classified one
  * ({@code ovclassify}) an object per attribute, {@code "handedness":{"label":"Right","label_id":1,
- * "confidence":0.97}}, as in DL Streamer's records.
+ * "confidence":0.97}}, as in DL Streamer's records. A frame classified as a whole has DL Streamer's
+ * frame-level {@code "tensors":[{"name":"orientation","label":"90","label_id":1,"confidence":0.92}]}
+ * after its objects (only then).
  * Strings are escaped per RFC 8259 and keep other characters as they are, so the line is UTF-8
  * once encoded.
  *
@@ -45,7 +47,20 @@ public final class JsonLines {
             }
             appendObject(out, objects.get(i));
         }
-        return out.append("]}\n");
+        out.append(']');
+        List<Region.Attribute> tensors = frame.tensors();
+        if (!tensors.isEmpty()) {
+            out.append(",\"tensors\":[");
+            for (int i = 0; i < tensors.size(); i++) {
+                out.append(i > 0 ? ",{\"name\":" : "{\"name\":");
+                appendString(out, tensors.get(i).name());
+                out.append(',');
+                appendAttributeFields(out, tensors.get(i));
+                out.append('}');
+            }
+            out.append(']');
+        }
+        return out.append("}\n");
     }
 
     private static void appendObject(StringBuilder out, Region object) {
@@ -61,13 +76,19 @@ public final class JsonLines {
         for (Region.Attribute attribute : object.attributes()) {
             out.append(',');
             appendString(out, attribute.name());
-            out.append(":{\"label\":");
-            appendString(out, attribute.label());
-            out.append(",\"label_id\":").append(attribute.labelId()).append(",\"confidence\":");
-            appendRounded(out, attribute.confidence());
+            out.append(":{");
+            appendAttributeFields(out, attribute);
             out.append('}');
         }
         out.append('}');
+    }
+
+    /** {@code "label":...,"label_id":...,"confidence":...} of a classification. */
+    private static void appendAttributeFields(StringBuilder out, Region.Attribute attribute) {
+        out.append("\"label\":");
+        appendString(out, attribute.label());
+        out.append(",\"label_id\":").append(attribute.labelId()).append(",\"confidence\":");
+        appendRounded(out, attribute.confidence());
     }
 
     /** A JSON string, or {@code null}. */

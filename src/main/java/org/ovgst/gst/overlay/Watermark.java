@@ -94,6 +94,16 @@ public final class Watermark {
      * @throws IllegalArgumentException if {@code frame} is smaller than the layout says
      */
     public void draw(MemorySegment frame, List<Region> regions) {
+        draw(frame, regions, List.of());
+    }
+
+    /**
+     * Draws every region, and what classifiers said of the whole frame as label boxes down its
+     * top-left corner, on a frame of this instance's layout.
+     *
+     * @throws IllegalArgumentException if {@code frame} is smaller than the layout says
+     */
+    public void draw(MemorySegment frame, List<Region> regions, List<Region.Attribute> frameResults) {
         if (frame.byteSize() < frameSize) {
             throw new IllegalArgumentException("frame of " + frame.byteSize() + " bytes, the layout needs " + frameSize);
         }
@@ -105,6 +115,7 @@ public final class Watermark {
             drawLabel(frame, regions.get(i));
             drawAttributes(frame, regions.get(i));
         }
+        drawAttributeLabels(frame, frameResults, 0, 0, 0);
     }
 
     private void drawOutline(MemorySegment frame, Region region) {
@@ -152,14 +163,20 @@ public final class Watermark {
         long bottom = (long) region.y() + region.height();
         long top = bottom + (long) region.attributes().size() * labelHeight <= height ? bottom
                 : Math.max(0, bottom - (long) region.attributes().size() * labelHeight);
-        int colorIndex = paletteIndex(region.labelId());
-        for (Region.Attribute attribute : region.attributes()) {
+        drawAttributeLabels(frame, region.attributes(), region.x(), top, region.labelId());
+    }
+
+    /** One label box per attribute, downwards from ({@code x}, {@code top}), in the class's colors. */
+    private void drawAttributeLabels(MemorySegment frame, List<Region.Attribute> attributes, long x, long top,
+            int labelId) {
+        int colorIndex = paletteIndex(labelId);
+        for (Region.Attribute attribute : attributes) {
             int labelWidth = textWidth(labelLength(attribute.label(), attribute.confidence(), 0));
-            long left = Math.clamp(region.x(), 0, Math.max(0, width - labelWidth));
-            fill(frame, left, top, left + labelWidth, top + labelHeight, boxColors[colorIndex]);
+            long left = Math.clamp(x, 0, Math.max(0, width - labelWidth));
+            fill(frame, left, top, left + labelWidth, top + labelHeight(), boxColors[colorIndex]);
             drawText(frame, attribute.label(), attribute.confidence(), 0, left + padding, top + padding,
                     textColors[colorIndex]);
-            top += labelHeight;
+            top += labelHeight();
         }
     }
 

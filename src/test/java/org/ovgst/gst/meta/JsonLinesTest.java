@@ -51,6 +51,15 @@ class JsonLinesTest {
     }
 
     @Test
+    void writesWhatWasSaidOfTheWholeFrameAsTensors() {
+        FrameMeta frame = new FrameMeta(0, 0, 384, 191, List.of(),
+                List.of(new Region.Attribute("orientation", "90", 1, 0.9239)));
+        assertEquals("{\"frame\":0,\"pts\":0,\"width\":384,\"height\":191,\"objects\":[],\"tensors\":[{\"name\":"
+                + "\"orientation\",\"label\":\"90\",\"label_id\":1,\"confidence\":0.9239}]}\n",
+                JsonLines.append(new StringBuilder(), frame).toString());
+    }
+
+    @Test
     void appendsToTheBuilderItIsGiven() {
         StringBuilder out = new StringBuilder("earlier\n");
         FrameMeta frame = new FrameMeta(3, 40, 2, 2, List.of());

@@ -75,6 +75,25 @@ class WatermarkTest {
         });
     }
 
+    /** What a classifier said of the whole frame is drawn in label boxes down its top-left corner, nowhere else. */
+    @ParameterizedTest
+    @EnumSource(value = PixelFormat.class, names = "GRAY8", mode = EnumSource.Mode.EXCLUDE)
+    void drawsTheFramesClassificationsAtTheTopLeft(PixelFormat format) {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFrame frame = TestFrame.of(arena, format, GRAY);
+            byte[] before = frame.bytes();
+            Watermark watermark = new Watermark(frame.layout);
+            watermark.draw(frame.memory, List.of(), List.of(new Region.Attribute("orientation", "90", 1, 0.92),
+                    new Region.Attribute("scene", "indoor", 0, 0.5)));
+            assertFalse(java.util.Arrays.equals(before, frame.bytes()), "drawn");
+            int first = watermark.labelWidth(new Region(0, 0, 1, 1, "90", 0, 0.92));
+            int second = watermark.labelWidth(new Region(0, 0, 1, 1, "indoor", 0, 0.5));
+            int height = watermark.labelHeight();
+            frame.assertUnchangedOutside(before, (x, y) -> x < first && y < height
+                    || x < second && y >= height && y < 2 * height);
+        }
+    }
+
     private interface Comparison {
         void check(Watermark watermark, TestFrame with, TestFrame without);
     }
