@@ -55,9 +55,11 @@ public final class OvClassify extends InferenceElement {
             "Name of the result on the region (and in the JSON); default: the output's name", null, READY_ONLY);
     private static final Property.Choice CONVERTER = new Property.Choice("converter",
             "How the output becomes a label: auto (one value: binary, more: label), label (argmax of scores or"
-                    + " probabilities, softmax for logits), binary (one value, the probability of the second label)",
+                    + " probabilities, softmax for logits), binary (one value, the probability of the second label),"
+                    + " raw (no label: the output's values attached as they are, DL Streamer's raw_data_copy)",
             "GstOvClassifyConverter", List.of(new Property.Choice.Value("auto", "AUTO"),
-                    new Property.Choice.Value("label", "LABEL"), new Property.Choice.Value("binary", "BINARY")),
+                    new Property.Choice.Value("label", "LABEL"), new Property.Choice.Value("binary", "BINARY"),
+                    new Property.Choice.Value("raw", "RAW")),
             "auto", READY_ONLY);
     private static final Property.Text OBJECT_CLASS = new Property.Text("object-class",
             "Classify only regions of these labels, comma-separated (default: every region)", null, READY_ONLY);
@@ -88,12 +90,17 @@ public final class OvClassify extends InferenceElement {
     /**
      * What the element needs from start() to stop().
      *
+     * @param outputName the output's name as a C string (a raw tensor's layer_name)
+     * @param converter reads a label from the output; null with {@code converter=raw}
+     * @param rawDims the shape of one inference's output, attached with it ({@code converter=raw}); else null
+     * @param outputBytes the bytes of one inference's output
      * @param attribute the attribute's name, a C string that lives as long as the element's stream
      * @param classes the object classes classified, empty for all
      * @param fullFrame the whole frame is classified, not its regions
      * @param centerCrop the side of the middle square kept, as a fraction of the short side; 0 for all
      */
-    private record Setup(String output, ClassConverter converter, MemorySegment attribute, Set<String> classes,
+    private record Setup(String output, MemorySegment outputName, ClassConverter converter, long[] rawDims,
+            long outputBytes, MemorySegment attribute, Set<String> classes,
             boolean fullFrame, double centerCrop, int modelWidth, int modelHeight, int reclassifyInterval,
             Arena strings) {}
 
@@ -191,13 +198,28 @@ public final class OvClassify extends InferenceElement {
             classes *= outputShape.get(axis).size();
         }
         String converterName = get(CONVERTER);
-        ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
-                ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
-        List<String> labels = labels(model);
-        if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
-            throw new IllegalArgumentException("output '" + output.name() + "' of " + model + " is one value, read as"
-                    + " a binary attribute, which takes two labels (labels-file, one a line: the label below 0.5,"
-                    + " then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
+        ClassConverter converter = null;
+        long[] rawDims = null;
+        if (converterName.equals("raw")) {
+            if (get(RECLASSIFY_INTERVAL) > 1) {
+                throw new IllegalArgumentException("converter=raw attaches each inference's own tensor, so it carries"
+                        + " no result between classifications: set reclassify-interval=1, or use a label converter");
+            }
+            // One inference's shape: the batch axis is 1.
+            rawDims = new long[outputShape.rank()];
+            for (int axis = 0; axis < rawDims.length; axis++) {
+                rawDims[axis] = axis == 0 && rawDims.length > 1 ? 1 : outputShape.get(axis).size();
+            }
+        } else {
+            ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
+                    ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
+            List<String> labels = labels(model);
+            if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
+                throw new IllegalArgumentException("output '" + output.name() + "' of " + model + " is one value, read"
+                        + " as a binary attribute, which takes two labels (labels-file, one a line: the label below"
+                        + " 0.5, then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
+            }
+            converter = new ClassConverter(kind, (int) classes, labels);
         }
         String attribute = get(ATTRIBUTE_NAME) != null ? get(ATTRIBUTE_NAME) : output.name();
         Arena strings = Arena.ofShared();
@@ -205,7 +227,7 @@ public final class OvClassify extends InferenceElement {
                 : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*"));
         double centerCrop = isSet(CENTER_CROP) ? get(CENTER_CROP)
                 : knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0);
-        setup = new Setup(output.name(), new ClassConverter(kind, (int) classes, labels),
+        setup = new Setup(output.name(), strings.allocateFrom(output.name()), converter, rawDims, classes * Float.BYTES,
                 strings.allocateFrom(attribute), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
                 width, height, get(RECLASSIFY_INTERVAL), strings);
         return withImageInput(settings.engineSettings()).withInputName(ports.input().name())
@@ -332,10 +354,15 @@ public final class OvClassify extends InferenceElement {
             attachCarried(frame, plan);
         }
         int at = plan.next++;
-        Classification result = setup.converter().convert(results.output(setup.output()), results.slot());
-        attach(frame, plan.inferred[at], result);
-        if (plan.inferredTracks[at] > 0) {
-            lastResults.put(plan.inferredTracks[at], result);
+        if (setup.converter() == null) {
+            attachRaw(frame, plan.inferred[at], results.output(setup.output())
+                    .asSlice(results.slot() * setup.outputBytes(), setup.outputBytes()));
+        } else {
+            Classification result = setup.converter().convert(results.output(setup.output()), results.slot());
+            attach(frame, plan.inferred[at], result);
+            if (plan.inferredTracks[at] > 0) {
+                lastResults.put(plan.inferredTracks[at], result);
+            }
         }
         if (plan.next == plan.inferred.length) {
             synchronized (plans) {
@@ -382,6 +409,15 @@ public final class OvClassify extends InferenceElement {
             if (last != null) {
                 attach(frame, plan.carried[i], last);
             }
+        }
+    }
+
+    private void attachRaw(BufferFrame frame, int region, MemorySegment values) {
+        if (setup.fullFrame()) {
+            TensorMeta.addRawTensor(frame.buffer(), setup.attribute(), setup.outputName(), values, setup.rawDims());
+        } else {
+            RoiMeta.addRawTensor(frame.buffer(), region, setup.attribute(), setup.outputName(), values,
+                    setup.rawDims());
         }
     }
 

@@ -81,6 +81,8 @@ public final class RoiMeta {
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
                     JAVA_LONG, JAVA_DOUBLE, ADDRESS),
             Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle NEW_EMPTY = GstLib.downcall("gst_structure_new_empty",
+            FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle STRUCTURE_NAME = GstLib.downcall("gst_structure_get_name",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
     /** {@code gst_structure_set(structure, "id", GstLib.G_TYPE_INT, id, NULL)}. */
@@ -174,23 +176,68 @@ public final class RoiMeta {
      */
     public static void addAttribute(MemorySegment buffer, int index, MemorySegment attribute, MemorySegment label,
             int labelId, double confidence) {
-        MemorySegment state = MetaScratch.get().state();
-        state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
-            MemorySegment meta = MemorySegment.NULL;
-            for (int i = 0; i <= index; i++) {
-                meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
-                if (meta.equals(MemorySegment.NULL)) {
-                    throw new IllegalArgumentException("the frame has no region " + index);
-                }
-            }
-            ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute, LABEL, GstLib.G_TYPE_STRING,
-                    label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE, GstLib.G_TYPE_DOUBLE, confidence, MemorySegment.NULL));
+            ADD_PARAM.invokeExact(region(buffer, index), (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute, LABEL,
+                    GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE, GstLib.G_TYPE_DOUBLE,
+                    confidence, MemorySegment.NULL));
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a classification: " + t, t);
         }
+    }
+
+    /**
+     * Attaches a model output as it is to region {@code index} of a writable buffer, as a parameter
+     * structure named {@code attribute} ({@link RawTensors}).
+     */
+    public static void addRawTensor(MemorySegment buffer, int index, MemorySegment attribute, MemorySegment layerName,
+            MemorySegment values, long[] dims) {
+        try {
+            MemorySegment meta = region(buffer, index);
+            MemorySegment structure = (MemorySegment) NEW_EMPTY.invokeExact(attribute);
+            RawTensors.fill(structure, layerName, values, dims);
+            ADD_PARAM.invokeExact(meta, structure);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not attach a raw tensor: " + t, t);
+        }
+    }
+
+    /** The raw tensors attached to region {@code index} of a buffer, in the order they were attached. */
+    public static List<RawTensors.RawTensor> rawTensors(MemorySegment buffer, int index) {
+        List<RawTensors.RawTensor> tensors = new ArrayList<>();
+        try {
+            MemorySegment node = region(buffer, index).reinterpret(META_SIZE).get(ADDRESS, META_PARAMS);
+            while (!node.equals(MemorySegment.NULL)) {
+                node = node.reinterpret(LIST_NEXT + ADDRESS.byteSize());
+                RawTensors.RawTensor tensor = RawTensors.read(node.get(ADDRESS, LIST_DATA));
+                if (tensor != null) {
+                    tensors.add(tensor);
+                }
+                node = node.get(ADDRESS, LIST_NEXT);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not read the raw tensors: " + t, t);
+        }
+        return tensors;
+    }
+
+    /** The meta of region {@code index} (in {@link #read}'s order). */
+    private static MemorySegment region(MemorySegment buffer, int index) throws Throwable {
+        MemorySegment state = MetaScratch.get().state();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        MemorySegment meta = MemorySegment.NULL;
+        for (int i = 0; i <= index; i++) {
+            meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+            if (meta.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException("the frame has no region " + index);
+            }
+        }
+        return meta;
     }
 
     /**

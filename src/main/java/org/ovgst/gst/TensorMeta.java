@@ -78,6 +78,42 @@ public final class TensorMeta {
         }
     }
 
+    /** Attaches a model output about the whole frame, as it is ({@link RawTensors}), to a writable buffer. */
+    public static void addRawTensor(MemorySegment buffer, MemorySegment attribute, MemorySegment layerName,
+            MemorySegment values, long[] dims) {
+        try {
+            MemorySegment structure = (MemorySegment) STRUCTURE.invokeExact((MemorySegment) ADD.invokeExact(buffer,
+                    C_NAME));
+            SET_NAME.invokeExact(structure, attribute);
+            RawTensors.fill(structure, layerName, values, dims);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not attach a frame's raw tensor: " + t, t);
+        }
+    }
+
+    /** The raw tensors about the whole frame on a buffer, in the order they were attached. */
+    public static List<RawTensors.RawTensor> rawTensors(MemorySegment buffer) {
+        MemorySegment state = MetaScratch.get().state();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        List<RawTensors.RawTensor> tensors = new ArrayList<>();
+        try {
+            while (true) {
+                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, API);
+                if (meta.equals(MemorySegment.NULL)) {
+                    return tensors;
+                }
+                RawTensors.RawTensor tensor = RawTensors.read((MemorySegment) STRUCTURE.invokeExact(meta));
+                if (tensor != null) {
+                    tensors.add(tensor);
+                }
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not read the frame's raw tensors: " + t, t);
+        }
+    }
+
     /** The classifications of the whole frame on a buffer, in the order they were attached. */
     public static List<Region.Attribute> read(MemorySegment buffer) {
         MetaScratch scratch = MetaScratch.get();

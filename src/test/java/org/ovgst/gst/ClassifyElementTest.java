@@ -200,6 +200,56 @@ class ClassifyElementTest {
                 .map(o -> ((Map<?, ?>) o.get("means")).get("label")).toList());
     }
 
+    /**
+     * converter=raw attaches the output's values as they are (DL Streamer's raw_data_copy): each
+     * region's are its rectangle's exact channel means, RGB / 255, shape [1,3]; and the frame's own
+     * with inference-region=full-frame.
+     */
+    @Test
+    void rawTensorsCarryTheOutputAsItIs() throws IOException {
+        PassthroughElement.register();
+        List<List<RawTensors.RawTensor>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<List<RawTensors.RawTensor>> frameWide = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PassthroughElement.observer = frame -> {
+            List<RawTensors.RawTensor> all = new ArrayList<>();
+            for (int i = 0; i < RoiMeta.read(frame.buffer()).size(); i++) {
+                all.addAll(RoiMeta.rawTensors(frame.buffer(), i));
+            }
+            seen.add(all);
+            frameWide.add(TensorMeta.rawTensors(frame.buffer()));
+        };
+        try {
+            Path video = video("raw", 3, 1);
+            Pipeline.Outcome outcome = GstTestSupport.runInProcess("filesrc location=" + video
+                    + " ! rawvideoparse format=bgr width=" + WIDTH + " height=" + HEIGHT + " framerate=30/1 ! ovdetect"
+                    + " model=" + detector + " model-type=detection-output labels-file=" + detectorLabels
+                    + " ! ovclassify model=" + IrModels.channelMeans(dir, 1, 32, 32) + " converter=raw batch-size=2"
+                    + " ! ovclassify model=" + IrModels.channelMeans(dir, 1, 32, 32) + " converter=raw"
+                    + " inference-region=full-frame attribute-name=whole ! ovtestpass ! fakesink");
+            assertTrue(outcome.ok(), outcome.toString());
+        } finally {
+            PassthroughElement.observer = null;
+        }
+        assertEquals(3, seen.size());
+        for (int f = 0; f < 3; f++) {
+            assertEquals(3, seen.get(f).size(), "frame " + f);
+            for (int i = 0; i < 3; i++) {
+                RawTensors.RawTensor tensor = seen.get(f).get(i);
+                int[] bgr = COLORS[(i + f) % 3];
+                assertEquals("means", tensor.name());
+                assertEquals("means", tensor.layerName());
+                assertEquals(List.of(1, 3), java.util.Arrays.stream(tensor.dims()).boxed().toList());
+                float[] expected = {bgr[2] / 255f, bgr[1] / 255f, bgr[0] / 255f};
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(expected[c], tensor.data()[c], 1e-5, "frame " + f + " region " + i);
+                }
+            }
+            assertEquals(1, frameWide.get(f).size());
+            assertEquals("whole", frameWide.get(f).getFirst().name());
+            assertEquals(3, frameWide.get(f).getFirst().data().length);
+        }
+    }
+
     @Test
     void normalizationGivenTwoWaysOrBadlyIsRefusedWithWhatToDo() {
         Path model = IrModels.channelMeans(dir, 1, 32, 32);
