@@ -35,15 +35,18 @@ import org.ovgst.openvino.ResizeAlgorithm;
  * @param inputSize the size of the model's image input ({@code reshape-width}, {@code reshape-height})
  * @param inputPadding a border of {@code padValue} this many pixels wide around the frame in the
  *     model's input ({@code input-padding}): models whose valid convolutions eat the edges (waifu2x)
+ * @param centerCrop the model sees only the middle square of each frame, its side this fraction of
+ *     the frame's short side, cropped by OpenVINO ({@code center-crop} of a classifier on whole
+ *     frames); 0 for the whole frame
  */
 public record EngineSettings(Path model, String device, int nireq, int batchSize, boolean async,
         Map<String, String> config, String inputName, Normalization normalization, ModelColor modelColor,
         String modelLayout, ResizeAlgorithm resize, boolean letterbox, float padValue, InputSize inputSize,
-        int inputPadding) {
+        int inputPadding, double centerCrop) {
 
     /** The defaults, declared once: every setting but the model. */
     public static final EngineSettings DEFAULTS = new EngineSettings(null, "CPU", 0, 1, true, Map.of(), null, Normalization.NONE,
-            ModelColor.RGB, null, ResizeAlgorithm.LINEAR, false, 0f, InputSize.DECLARED_OR_FRAME, 0);
+            ModelColor.RGB, null, ResizeAlgorithm.LINEAR, false, 0f, InputSize.DECLARED_OR_FRAME, 0, 0);
 
     public EngineSettings {
         config = Map.copyOf(config);
@@ -57,6 +60,14 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         if (inputPadding < 0) {
             throw new IllegalArgumentException("input-padding " + inputPadding + " is not valid for " + name(model)
                     + ": use 0 (no border) or a number of pixels");
+        }
+        if (!(centerCrop >= 0 && centerCrop <= 1)) {
+            throw new IllegalArgumentException("center crop " + centerCrop + " is not valid for " + name(model)
+                    + ": use a fraction of the short side from 0 (no crop) to 1");
+        }
+        if (centerCrop > 0 && (letterbox || inputPadding > 0)) {
+            throw new IllegalArgumentException("a center crop and a letterbox or input padding cannot go together for "
+                    + name(model) + ": the crop is for classifiers, which stretch");
         }
         if (device == null || device.isBlank()) {
             throw new IllegalArgumentException("device is empty for " + name(model)
@@ -150,6 +161,10 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         return with(s -> s.inputPadding = inputPadding);
     }
 
+    public EngineSettings withCenterCrop(double centerCrop) {
+        return with(s -> s.centerCrop = centerCrop);
+    }
+
     /** A copy with some settings changed, checked again by the constructor. */
     private EngineSettings with(java.util.function.Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -174,6 +189,7 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
         float padValue;
         InputSize inputSize;
         int inputPadding;
+        double centerCrop;
 
         Draft(EngineSettings from) {
             model = from.model;
@@ -191,11 +207,13 @@ public record EngineSettings(Path model, String device, int nireq, int batchSize
             padValue = from.padValue;
             inputSize = from.inputSize;
             inputPadding = from.inputPadding;
+            centerCrop = from.centerCrop;
         }
 
         EngineSettings settings() {
             return new EngineSettings(model, device, nireq, batchSize, async, config, inputName, normalization, modelColor,
-                    modelLayout, resize, letterbox, padValue, inputSize, inputPadding);
+                    modelLayout, resize, letterbox, padValue, inputSize, inputPadding,
+                    centerCrop);
         }
     }
 

@@ -224,7 +224,7 @@ final class ModelPreparation implements AutoCloseable {
     /** The frames stretched over the whole input: one pre-processor. */
     private Model stretched(Model model, FrameLayout frames) {
         try (PrePostProcessor ppp = new PrePostProcessor(model)) {
-            toModelPixels(frameTensor(ppp, frames), frames).modelLayout(modelLayout);
+            toModelPixels(centerCropped(frameTensor(ppp, frames), frames), frames).modelLayout(modelLayout);
             convertFloatOutputs(ppp, model);
             return build(ppp, frames);
         }
@@ -279,6 +279,23 @@ final class ModelPreparation implements AutoCloseable {
             steps.convertColor(modelColorFormat()).resize(settings.resize());
         }
         return normalize(steps.convertElementType(ElementType.F32));
+    }
+
+    /**
+     * The middle square of the frame ({@code centerCrop}), cut by OpenVINO from the frame given in
+     * place: a step on the u8 tensor that costs no pixel work, before the resize.
+     */
+    private PrePostProcessor.Input centerCropped(PrePostProcessor.Input steps, FrameLayout frames) {
+        if (settings.centerCrop() == 0) {
+            return steps;
+        }
+        if (!frames.format().isPacked()) {
+            throw new IllegalArgumentException("a center crop takes packed frames (BGR, RGB, BGRx, RGBx), not "
+                    + frames.format() + ": put videoconvert before " + modelName);
+        }
+        Box box = Box.centered(0, 0, frames.width(), frames.height(), settings.centerCrop());
+        return steps.crop(new int[] {0, box.y(), box.x(), 0},
+                new int[] {1, box.y() + box.height(), box.x() + box.width(), frames.format().pixelStride()});
     }
 
     /** The u8 tensor frames are given as, in their own format and size. */

@@ -151,6 +151,8 @@ final class OvLibrary {
             Map.entry("ov_preprocess_preprocess_steps_reverse_channels", STATUS_P),
             Map.entry("ov_preprocess_preprocess_steps_convert_element_type", STATUS_PI),
             Map.entry("ov_preprocess_preprocess_steps_convert_color", STATUS_PI),
+            Map.entry("ov_preprocess_preprocess_steps_crop",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)),
             Map.entry("ov_preprocess_preprocess_steps_pad",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_INT)),
             Map.entry("ov_preprocess_input_tensor_info_set_element_type", STATUS_PI),

@@ -197,6 +197,22 @@ public final class PrePostProcessor extends NativeResource {
         }
 
         /**
+         * Keeps the part of the tensor from {@code begin} (inclusive) to {@code end} (exclusive), one
+         * index per axis of the tensor at this step, in its layout.
+         */
+        public Input crop(int[] begin, int[] end) {
+            if (begin.length != end.length) {
+                throw new IllegalArgumentException("a crop needs one begin and one end per axis, got " + begin.length
+                        + " and " + end.length);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                call("ov_preprocess_preprocess_steps_crop", steps(), arena.allocateFrom(JAVA_INT, begin), begin.length,
+                        arena.allocateFrom(JAVA_INT, end), end.length);
+            }
+            return this;
+        }
+
+        /**
          * Pads every axis with a constant (OpenVINO pads only float tensors: convert first). One
          * entry per axis of the tensor at this step, in its layout.
          */
