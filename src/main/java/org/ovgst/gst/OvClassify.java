@@ -254,9 +254,9 @@ public final class OvClassify extends InferenceElement {
      * Regions: the model sees crops resized to its input in Java, in the frames' own format (their
      * sizes change from frame to frame, and OpenVINO resizes only from a size compiled in). The full
      * frame: the frame itself, in place; OpenVINO cuts its middle square (center-crop) and resizes
-     * it. Measured (CropChoicesBenchmark, the orientation model, one inference): 1.52 ms at 640x480
-     * and 1.63 ms at 1920x1080 this way, 1.58 and 1.72 ms with the square's rows copied, 2.6 ms
-     * resized in Java.
+     * it. Measured (CropChoicesBenchmark, the orientation model, one inference): 1.48 ms at 640x480
+     * and 1.62 ms at 1920x1080 this way, 1.60 and 1.66 ms with the square's rows copied, 2.27 and
+     * 1.99 ms resized in Java.
      */
     @Override
     protected FrameLayout inferenceLayout(FrameLayout frames) {
