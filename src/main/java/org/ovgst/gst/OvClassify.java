@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,34 +106,53 @@ public final class OvClassify extends InferenceElement {
 
     /**
      * One frame's regions as submitted: the regions inferred, in submission order, and those that
-     * take their track's last result. Made on the streaming thread, used by the delivery thread.
+     * take their track's last result; then, once the frame is writable, where each region's meta is.
+     * Filled on the streaming thread, used by the delivery thread, then reused for a later frame.
      */
     private static final class Plan {
-        final long frame;
-        final int[] inferred;
-        final long[] inferredTracks;
+        long frame;
         int next;
-        final int[] carried;
-        final long[] carriedTracks;
+        int inferredCount;
+        int[] inferred = new int[8];
+        long[] inferredTracks = new long[8];
+        int carriedCount;
+        int[] carried = new int[8];
+        long[] carriedTracks = new long[8];
+        /** The address of each region's meta on the writable frame, by region index. */
+        long[] metas = new long[8];
 
-        Plan(long frame, int[] inferred, long[] inferredTracks, int[] carried, long[] carriedTracks) {
+        Plan reset(long frame, int regions) {
             this.frame = frame;
-            this.inferred = inferred;
-            this.inferredTracks = inferredTracks;
-            this.carried = carried;
-            this.carriedTracks = carriedTracks;
+            next = 0;
+            inferredCount = 0;
+            carriedCount = 0;
+            if (inferred.length < regions) {
+                int size = Math.max(regions, 2 * inferred.length);
+                inferred = new int[size];
+                inferredTracks = new long[size];
+                carried = new int[size];
+                carriedTracks = new long[size];
+                metas = new long[size];
+            }
+            return this;
+        }
+
+        void infer(int region, long track) {
+            inferred[inferredCount] = region;
+            inferredTracks[inferredCount++] = track;
+        }
+
+        void carry(int region, long track) {
+            carried[carriedCount] = region;
+            carriedTracks[carriedCount++] = track;
         }
     }
-
-    // The plan of a full-frame inference: one inference, untracked, nothing carried.
-    private static final int[] FULL_FRAME = {0};
-    private static final long[] UNTRACKED = {0};
-    private static final int[] NO_REGIONS = {};
-    private static final long[] NO_TRACKS = {};
 
     private Setup setup;
     /** Plans of the frames submitted and not yet delivered, oldest first; guarded by itself. */
     private final ArrayDeque<Plan> plans = new ArrayDeque<>();
+    /** Plans delivered, to be filled again; guarded by {@code plans}. */
+    private final ArrayDeque<Plan> sparePlans = new ArrayDeque<>();
     /** The last result of each track (delivery thread writes, any reads). */
     private final Map<Long, Classification> lastResults = new ConcurrentHashMap<>();
     /** The frame index each track was last submitted on; streaming thread only. */
@@ -266,9 +284,7 @@ public final class OvClassify extends InferenceElement {
     @Override
     protected boolean submitInferences(BufferFrame frame) {
         if (setup.fullFrame()) {
-            synchronized (plans) {
-                plans.addLast(new Plan(frame.index(), FULL_FRAME, UNTRACKED, NO_REGIONS, NO_TRACKS));
-            }
+            queue(newPlan(frame.index(), 1)).infer(0, 0);
             // The frame in place (inferenceLayout): OpenVINO crops and resizes it.
             if (!infer(frame, frame.data())) {
                 return false;
@@ -277,12 +293,7 @@ public final class OvClassify extends InferenceElement {
             return true;
         }
         List<Region> regions = RoiMeta.read(frame.buffer());
-        int[] inferred = new int[regions.size()];
-        long[] inferredTracks = new long[regions.size()];
-        int[] carried = new int[regions.size()];
-        long[] carriedTracks = new long[regions.size()];
-        int inferredCount = 0;
-        int carriedCount = 0;
+        Plan plan = newPlan(frame.index(), regions.size());
         for (int i = 0; i < regions.size(); i++) {
             Region region = regions.get(i);
             if (!setup.classes().isEmpty() && !setup.classes().contains(region.label())) {
@@ -290,28 +301,45 @@ public final class OvClassify extends InferenceElement {
             }
             Long last = region.id() > 0 ? lastSubmitted.get(region.id()) : null;
             if (last != null && frame.index() - last < setup.reclassifyInterval()) {
-                carried[carriedCount] = i;
-                carriedTracks[carriedCount++] = region.id();
+                plan.carry(i, region.id());
                 continue;
             }
             if (region.id() > 0) {
                 lastSubmitted.put(region.id(), frame.index());
             }
-            inferredTracks[inferredCount] = region.id();
-            inferred[inferredCount++] = i;
+            plan.infer(i, region.id());
         }
-        Plan plan = new Plan(frame.index(), Arrays.copyOf(inferred, inferredCount),
-                Arrays.copyOf(inferredTracks, inferredCount), Arrays.copyOf(carried, carriedCount),
-                Arrays.copyOf(carriedTracks, carriedCount));
-        synchronized (plans) {
-            plans.addLast(plan);
-        }
-        for (int r : plan.inferred) {
-            if (!submit(frame, regions.get(r))) {
+        queue(plan);
+        for (int i = 0; i < plan.inferredCount; i++) {
+            if (!submit(frame, regions.get(plan.inferred[i]))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A spare plan, or a new one, for a frame of {@code regions} regions. */
+    private Plan newPlan(long frame, int regions) {
+        Plan spare;
+        synchronized (plans) {
+            spare = sparePlans.pollFirst();
+        }
+        return (spare != null ? spare : new Plan()).reset(frame, regions);
+    }
+
+    /** Queues a plan before its inferences are submitted: their results may come back at once. */
+    private Plan queue(Plan plan) {
+        synchronized (plans) {
+            plans.addLast(plan);
+        }
+        return plan;
+    }
+
+    /** The oldest plan is done: it becomes a spare. */
+    private void done() {
+        synchronized (plans) {
+            sparePlans.addLast(plans.pollFirst());
+        }
     }
 
     /**
@@ -360,23 +388,22 @@ public final class OvClassify extends InferenceElement {
         Plan plan = planOf(frame);
         if (plan.next == 0) {
             frame.writableForMetadata();
-            attachCarried(frame, plan);
+            prepareAttaching(frame, plan);
         }
         int at = plan.next++;
+        long region = plan.metas[plan.inferred[at]];
         if (setup.converter() == null) {
-            attachRaw(frame, plan.inferred[at], results.output(setup.output())
+            attachRaw(frame, region, results.output(setup.output())
                     .asSlice(results.slot() * setup.outputBytes(), setup.outputBytes()));
         } else {
             Classification result = setup.converter().convert(results.output(setup.output()), results.slot());
-            attach(frame, plan.inferred[at], result);
+            attach(frame, region, result);
             if (plan.inferredTracks[at] > 0) {
                 lastResults.put(plan.inferredTracks[at], result);
             }
         }
-        if (plan.next == plan.inferred.length) {
-            synchronized (plans) {
-                plans.pollFirst();
-            }
+        if (plan.next == plan.inferredCount) {
+            done();
         }
     }
 
@@ -392,11 +419,27 @@ public final class OvClassify extends InferenceElement {
             if (plan == null || plan.frame != frame.index()) {
                 return;
             }
-            plans.pollFirst();
         }
-        if (plan.carried.length > 0) {
+        if (plan.carriedCount > 0) {
             frame.writableForMetadata();
-            attachCarried(frame, plan);
+            prepareAttaching(frame, plan);
+        }
+        done();
+    }
+
+    /**
+     * On the writable frame: where each region's meta is (found once, not once per result), and the
+     * carried results attached.
+     */
+    private void prepareAttaching(BufferFrame frame, Plan plan) {
+        if (!setup.fullFrame()) {
+            RoiMeta.metaAddresses(frame.buffer(), plan.metas);
+        }
+        for (int i = 0; i < plan.carriedCount; i++) {
+            Classification last = lastResults.get(plan.carriedTracks[i]);
+            if (last != null) {
+                attach(frame, plan.metas[plan.carried[i]], last);
+            }
         }
     }
 
@@ -412,37 +455,32 @@ public final class OvClassify extends InferenceElement {
         return plan;
     }
 
-    private void attachCarried(BufferFrame frame, Plan plan) {
-        for (int i = 0; i < plan.carried.length; i++) {
-            Classification last = lastResults.get(plan.carriedTracks[i]);
-            if (last != null) {
-                attach(frame, plan.carried[i], last);
-            }
-        }
-    }
-
-    private void attachRaw(BufferFrame frame, int region, MemorySegment values) {
+    /** Attaches a raw tensor to the region whose meta is at {@code region}, or to the frame. */
+    private void attachRaw(BufferFrame frame, long region, MemorySegment values) {
         if (setup.fullFrame()) {
             TensorMeta.addRawTensor(frame.buffer(), setup.attribute(), setup.outputName(), values, setup.rawDims());
         } else {
-            RoiMeta.addRawTensor(frame.buffer(), region, setup.attribute(), setup.outputName(), values,
-                    setup.rawDims());
+            RoiMeta.addRawTensor(region, setup.attribute(), setup.outputName(), values, setup.rawDims());
         }
     }
 
-    private void attach(BufferFrame frame, int region, Classification result) {
-        MemorySegment label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
+    /** Attaches a classification to the region whose meta is at {@code region}, or to the frame. */
+    private void attach(BufferFrame frame, long region, Classification result) {
+        MemorySegment label = labelStrings.get(result.label());
+        if (label == null) {
+            label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
+        }
         if (setup.fullFrame()) {
             TensorMeta.addAttribute(frame.buffer(), setup.attribute(), label, result.labelId(), result.confidence());
         } else {
-            RoiMeta.addAttribute(frame.buffer(), region, setup.attribute(), label, result.labelId(),
-                    result.confidence());
+            RoiMeta.addAttribute(region, setup.attribute(), label, result.labelId(), result.confidence());
         }
     }
 
     @Override
     protected void flushed() {
         synchronized (plans) {
+            sparePlans.addAll(plans);
             plans.clear();
         }
     }
@@ -451,6 +489,7 @@ public final class OvClassify extends InferenceElement {
     protected void clearState() {
         synchronized (plans) {
             plans.clear();
+            sparePlans.clear();
         }
         lastResults.clear();
         lastSubmitted.clear();

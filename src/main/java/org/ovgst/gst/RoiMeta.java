@@ -171,33 +171,50 @@ public final class RoiMeta {
     }
 
     /**
-     * Attaches what a classifier said to region {@code index} of a writable buffer (in {@link #read}'s
-     * order), as a parameter structure named {@code attribute}.
+     * Puts the address of each region's meta on a writable buffer into {@code into}, in
+     * {@link #read}'s order, for the attach methods below (regions past its length are left out).
      */
-    public static void addAttribute(MemorySegment buffer, int index, MemorySegment attribute, MemorySegment label,
-            int labelId, double confidence) {
+    public static void metaAddresses(MemorySegment buffer, long[] into) {
+        MemorySegment state = MetaScratch.get().state();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
-            ADD_PARAM.invokeExact(region(buffer, index), (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute, LABEL,
-                    GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE, GstLib.G_TYPE_DOUBLE,
-                    confidence, MemorySegment.NULL));
-        } catch (RuntimeException e) {
-            throw e;
+            for (int i = 0; i < into.length; i++) {
+                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+                if (meta.equals(MemorySegment.NULL)) {
+                    return;
+                }
+                into[i] = meta.address();
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not find the regions of interest: " + t, t);
+        }
+    }
+
+    /**
+     * Attaches what a classifier said to the region whose meta is at {@code meta} (from
+     * {@link #metaAddresses}), as a parameter structure named {@code attribute}.
+     */
+    public static void addAttribute(long meta, MemorySegment attribute, MemorySegment label, int labelId,
+            double confidence) {
+        try {
+            ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute,
+                    LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE,
+                    GstLib.G_TYPE_DOUBLE, confidence, MemorySegment.NULL));
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a classification: " + t, t);
         }
     }
 
     /**
-     * Attaches a model output as it is to region {@code index} of a writable buffer, as a parameter
-     * structure named {@code attribute} ({@link RawTensors}).
+     * Attaches a model output as it is to the region whose meta is at {@code meta} (from
+     * {@link #metaAddresses}), as a parameter structure named {@code attribute} ({@link RawTensors}).
      */
-    public static void addRawTensor(MemorySegment buffer, int index, MemorySegment attribute, MemorySegment layerName,
+    public static void addRawTensor(long meta, MemorySegment attribute, MemorySegment layerName,
             MemorySegment values, long[] dims) {
         try {
-            MemorySegment meta = region(buffer, index);
             MemorySegment structure = (MemorySegment) NEW_EMPTY.invokeExact(attribute);
             RawTensors.fill(structure, layerName, values, dims);
-            ADD_PARAM.invokeExact(meta, structure);
+            ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), structure);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
