@@ -27,7 +27,12 @@ APT_PACKAGES=(
   gstreamer1.0-plugins-bad gstreamer1.0-libav libgstreamer1.0-dev
   libgstreamer-plugins-base1.0-dev python3-gi gir1.2-gst-rtsp-server-1.0
   gcc libc6-dev pkg-config    # the C loader that makes our elements visible to gst-launch-1.0
+  mosquitto mosquitto-clients # the MQTT broker and client the tests start on 127.0.0.1
 )
+# Python packages the tests use beside OpenVINO (checking records against the JSON Schema), pinned
+# with their dependencies.
+TEST_PIP_PACKAGES=(jsonschema==4.23.0 attrs==26.1.0 jsonschema-specifications==2025.9.1 referencing==0.37.0
+  rpds-py==2026.9.1 typing_extensions==4.16.0)
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
 ROOT=${self%/scripts/*}
@@ -158,6 +163,11 @@ step_venv() {
     say "openvino: pip install openvino==$OPENVINO_VERSION into .venv"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "openvino==$OPENVINO_VERSION" \
       || die "openvino: 'pip install openvino==$OPENVINO_VERSION' failed; check that pip can reach PyPI, then run ./ovgst setup"
+  fi
+  if ! "$VENV/bin/python" -c 'import jsonschema' >/dev/null 2>&1; then
+    say "python: pip install ${TEST_PIP_PACKAGES[*]} into .venv (for the tests)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${TEST_PIP_PACKAGES[@]}" \
+      || die "python: 'pip install ${TEST_PIP_PACKAGES[*]}' failed; check that pip can reach PyPI, then run ./ovgst setup"
   fi
   OV_LIBS=$site/openvino/libs
   SITE=$site

@@ -174,6 +174,15 @@ public final class BufferFrame {
         return buffer.get(JAVA_LONG, PTS_OFFSET);
     }
 
+    /** Stream time in nanoseconds (the position in the stream, as seeking sees it), or -1 when there is none. */
+    public long streamTime() {
+        try {
+            return FrameOps.streamTime(sample, pts());
+        } catch (Throwable t) {
+            throw new IllegalStateException("gst_segment_to_stream_time failed: " + t, t);
+        }
+    }
+
     /** 0-based number of this frame since the element started. */
     public long index() {
         return index;

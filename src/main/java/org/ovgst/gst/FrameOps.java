@@ -2,6 +2,7 @@ package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -21,6 +22,10 @@ final class FrameOps {
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SAMPLE_CAPS = GstLib.downcall("gst_sample_get_caps", P_P);
     private static final MethodHandle SAMPLE_SEGMENT = GstLib.downcall("gst_sample_get_segment", P_P);
+    private static final MethodHandle SEGMENT_TO_STREAM_TIME = GstLib.downcall("gst_segment_to_stream_time",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG));
+    /** {@code GST_FORMAT_TIME}. */
+    private static final int FORMAT_TIME = 3;
     private static final MethodHandle SAMPLE_NEW = GstLib.downcall("gst_sample_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle REF = GstLib.downcall("gst_mini_object_ref", P_P);
@@ -42,6 +47,18 @@ final class FrameOps {
 
     static MemorySegment pullSample(MemorySegment appsink) throws Throwable {
         return (MemorySegment) PULL_SAMPLE.invokeExact(appsink);
+    }
+
+    /**
+     * The stream time (ns) of {@code pts} in the sample's segment ({@code gst_segment_to_stream_time}):
+     * what DL Streamer publishes as a frame's timestamp; -1 when there is none.
+     */
+    static long streamTime(MemorySegment sample, long pts) throws Throwable {
+        MemorySegment segment = (MemorySegment) SAMPLE_SEGMENT.invokeExact(sample);
+        if (pts == -1 || segment.equals(MemorySegment.NULL)) {
+            return pts;
+        }
+        return (long) SEGMENT_TO_STREAM_TIME.invokeExact(segment, FORMAT_TIME, pts);
     }
 
     static MemorySegment sampleBuffer(MemorySegment sample) throws Throwable {

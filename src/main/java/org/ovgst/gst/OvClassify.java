@@ -95,12 +95,13 @@ public final class OvClassify extends InferenceElement {
      * @param rawDims the shape of one inference's output, attached with it ({@code converter=raw}); else null
      * @param outputBytes the bytes of one inference's output
      * @param attribute the attribute's name, a C string that lives as long as the element's stream
+     * @param modelName the model file's name without its extension (DL Streamer's model_name), a C string
      * @param classes the object classes classified, empty for all
      * @param fullFrame the whole frame is classified, not its regions
      * @param centerCrop the side of the middle square kept, as a fraction of the short side; 0 for all
      */
     private record Setup(String output, MemorySegment outputName, ClassConverter converter, long[] rawDims,
-            long outputBytes, MemorySegment attribute, Set<String> classes,
+            long outputBytes, MemorySegment attribute, MemorySegment modelName, Set<String> classes,
             boolean fullFrame, double centerCrop, int modelWidth, int modelHeight, int reclassifyInterval,
             Arena strings) {}
 
@@ -247,11 +248,18 @@ public final class OvClassify extends InferenceElement {
         double centerCrop = isSet(CENTER_CROP) ? get(CENTER_CROP)
                 : knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0);
         setup = new Setup(output.name(), strings.allocateFrom(output.name()), converter, rawDims, classes * Float.BYTES,
-                strings.allocateFrom(attribute), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
+                strings.allocateFrom(attribute), strings.allocateFrom(modelName(model)), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
                 width, height, get(RECLASSIFY_INTERVAL), strings);
         return withImageInput(settings.engineSettings()).withCenterCrop(setup.fullFrame() ? centerCrop : 0)
                 .withInputName(ports.input().name())
                 .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
+    }
+
+    /** {@code models/hand_landmark_full.tflite} → {@code hand_landmark_full}. */
+    private static String modelName(Path model) {
+        String file = model.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
     }
 
     private static int staticSize(Dimension dimension) {
@@ -471,9 +479,11 @@ public final class OvClassify extends InferenceElement {
             label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
         }
         if (setup.fullFrame()) {
-            TensorMeta.addAttribute(frame.buffer(), setup.attribute(), label, result.labelId(), result.confidence());
+            TensorMeta.addAttribute(frame.buffer(), setup.attribute(), label, result.labelId(), result.confidence(),
+                    setup.modelName());
         } else {
-            RoiMeta.addAttribute(region, setup.attribute(), label, result.labelId(), result.confidence());
+            RoiMeta.addAttribute(region, setup.attribute(), label, result.labelId(), result.confidence(),
+                    setup.modelName());
         }
     }
 

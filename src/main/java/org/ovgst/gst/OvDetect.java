@@ -176,8 +176,10 @@ public final class OvDetect extends InferenceElement {
             }
         }
         FrameLayout layout = frame.layout();
+        // Region ids go on after those of regions already on the frame: unique on it.
+        int regionId = detections.isEmpty() ? 0 : RoiMeta.count(frame.buffer());
         for (Detection detection : detections) {
-            RoiMeta.add(frame.buffer(), detection, layout.width(), layout.height());
+            RoiMeta.add(frame.buffer(), detection, layout.width(), layout.height(), ++regionId);
         }
         if (!listeners.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
             for (Listener listener : listeners) {

@@ -14,17 +14,34 @@ import java.util.List;
  * @param confidence the class probability, or NaN for none
  * @param id the track id ({@code ovtrack}; DL Streamer's {@code object_id}), or 0 for none
  * @param attributes what classifiers said of it ({@code ovclassify}), in the order they said it
+ * @param regionId the region's id on its frame (the ROI meta's {@code id}; DL Streamer's
+ *     {@code region_id}), unique on the frame; 0 when whoever attached it set none
  */
 public record Region(int x, int y, int width, int height, String label, int labelId, double confidence, long id,
-        List<Attribute> attributes) {
+        List<Attribute> attributes, int regionId) {
     /**
      * One classifier's result on a region: a parameter structure named after the attribute, with
-     * DL Streamer's {@code label}, {@code label_id} and {@code confidence}.
+     * DL Streamer's {@code label}, {@code label_id}, {@code confidence} and {@code model_name}.
+     *
+     * @param labelId the class index, or -1 for none
+     * @param confidence the probability, or NaN for none
+     * @param modelName the classifier's model (its file name without extension), or {@code null}
      */
-    public record Attribute(String name, String label, int labelId, double confidence) {}
+    public record Attribute(String name, String label, int labelId, double confidence, String modelName) {
+        /** A result that names no model. */
+        public Attribute(String name, String label, int labelId, double confidence) {
+            this(name, label, labelId, confidence, null);
+        }
+    }
 
     public Region {
         attributes = List.copyOf(attributes);
+    }
+
+    /** A region without a region id. */
+    public Region(int x, int y, int width, int height, String label, int labelId, double confidence, long id,
+            List<Attribute> attributes) {
+        this(x, y, width, height, label, labelId, confidence, id, attributes, 0);
     }
 
     /** A region no tracker or classifier has seen. */

@@ -72,20 +72,24 @@ public final class RoiMeta {
                     ADDRESS, JAVA_LONG, ADDRESS,
                     ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    /** {@code gst_structure_new("object_id", "id", GstLib.G_TYPE_INT, id, NULL)}. */
+    /** {@code gst_structure_new("object_id", "id", G_TYPE_INT, id, NULL)}. */
     private static final MethodHandle NEW_OBJECT_ID = GstLib.downcall("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    /** {@code gst_structure_new(name, "label", GstLib.G_TYPE_STRING, s, "label_id", GstLib.G_TYPE_INT, i, "confidence", GstLib.G_TYPE_DOUBLE, d, NULL)}. */
+    /**
+     * {@code gst_structure_new(name, "label", G_TYPE_STRING, s, "label_id", G_TYPE_INT, i, "confidence",
+     * G_TYPE_DOUBLE, d, "model_name", G_TYPE_STRING, m, NULL)}.
+     */
     private static final MethodHandle NEW_ATTRIBUTE = GstLib.downcall("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
-                    JAVA_LONG, JAVA_DOUBLE, ADDRESS),
+                    JAVA_LONG, JAVA_DOUBLE, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
             Linker.Option.firstVariadicArg(2));
+    private static final MemorySegment MODEL_NAME = GstLib.staticString("model_name");
     private static final MethodHandle NEW_EMPTY = GstLib.downcall("gst_structure_new_empty",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle STRUCTURE_NAME = GstLib.downcall("gst_structure_get_name",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    /** {@code gst_structure_set(structure, "id", GstLib.G_TYPE_INT, id, NULL)}. */
+    /** {@code gst_structure_set(structure, "id", G_TYPE_INT, id, NULL)}. */
     private static final MethodHandle SET_ID = GstLib.downcall("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
     /** Returns a {@code GstVideoRegionOfInterestMeta*} sized to the struct, so its fields can be read as it is. */
@@ -114,8 +118,26 @@ public final class RoiMeta {
 
     private RoiMeta() {}
 
-    /** Attaches one detection to a writable buffer of a {@code width x height} frame. */
-    public static void add(MemorySegment buffer, Detection detection, int width, int height) {
+    /** How many regions of interest a buffer has. */
+    public static int count(MemorySegment buffer) {
+        MemorySegment state = MetaScratch.get().state();
+        state.set(ADDRESS, 0, MemorySegment.NULL);
+        try {
+            int count = 0;
+            while (!((MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API)).equals(MemorySegment.NULL)) {
+                count++;
+            }
+            return count;
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not count the regions of interest: " + t, t);
+        }
+    }
+
+    /**
+     * Attaches one detection to a writable buffer of a {@code width x height} frame, with region id
+     * {@code regionId} (unique on the frame: the caller numbers them).
+     */
+    public static void add(MemorySegment buffer, Detection detection, int width, int height, int regionId) {
         Label label = label(detection.label());
         int x = (int) Math.round(detection.xMin() * width);
         int y = (int) Math.round(detection.yMin() * height);
@@ -123,6 +145,7 @@ public final class RoiMeta {
         int h = (int) Math.round(detection.yMax() * height) - y;
         try {
             MemorySegment meta = (MemorySegment) ADD_META.invokeExact(buffer, label.quark(), x, y, w, h);
+            meta.reinterpret(META_SIZE).set(JAVA_INT, META_ID, regionId);
             MemorySegment params = (MemorySegment) NEW_DETECTION.invokeExact(DETECTION,
                     LABEL_ID, GstLib.G_TYPE_INT, detection.labelId(),
                     CONFIDENCE, GstLib.G_TYPE_DOUBLE, (double) detection.confidence(),
@@ -195,11 +218,12 @@ public final class RoiMeta {
      * {@link #metaAddresses}), as a parameter structure named {@code attribute}.
      */
     public static void addAttribute(long meta, MemorySegment attribute, MemorySegment label, int labelId,
-            double confidence) {
+            double confidence, MemorySegment modelName) {
         try {
             ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute,
                     LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE,
-                    GstLib.G_TYPE_DOUBLE, confidence, MemorySegment.NULL));
+                    GstLib.G_TYPE_DOUBLE, confidence, MODEL_NAME, GstLib.G_TYPE_STRING, modelName,
+                    MemorySegment.NULL));
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a classification: " + t, t);
         }
@@ -317,7 +341,7 @@ public final class RoiMeta {
                 }
                 regions.add(new Region(meta.get(JAVA_INT, META_X), meta.get(JAVA_INT, META_Y),
                         meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence, objectId,
-                        attributes(meta, intOut, doubleOut)));
+                        attributes(meta, intOut, doubleOut), meta.get(JAVA_INT, META_ID)));
             }
         } catch (Throwable t) {
             throw new IllegalStateException("could not read the regions of interest: " + t, t);
@@ -360,7 +384,8 @@ public final class RoiMeta {
         double confidence = (int) GET_DOUBLE.invokeExact(structure, CONFIDENCE, doubleOut) != 0
                 ? doubleOut.get(JAVA_DOUBLE, 0) : Double.NaN;
         return new Region.Attribute(GstLib.string((MemorySegment) STRUCTURE_NAME.invokeExact(structure)),
-                GstLib.string(label), labelId, confidence);
+                GstLib.string(label), labelId, confidence,
+                GstLib.string((MemorySegment) GET_STRING.invokeExact(structure, MODEL_NAME)));
     }
 
     private static boolean sameText(MemorySegment a, MemorySegment b) throws Throwable {

@@ -39,10 +39,14 @@ public final class TensorMeta {
             FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle SET_NAME = GstLib.downcall("gst_structure_set_name",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    /** {@code gst_structure_set(s, "label", GstLib.G_TYPE_STRING, l, "label_id", GstLib.G_TYPE_INT, i, "confidence", GstLib.G_TYPE_DOUBLE, c, NULL)}. */
+    private static final MemorySegment MODEL_NAME = GstLib.staticString("model_name");
+    /**
+     * {@code gst_structure_set(s, "label", G_TYPE_STRING, l, "label_id", G_TYPE_INT, i, "confidence",
+     * G_TYPE_DOUBLE, c, "model_name", G_TYPE_STRING, m, NULL)}.
+     */
     private static final MethodHandle SET_ATTRIBUTE = GstLib.downcall("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
-                    JAVA_LONG, JAVA_DOUBLE, ADDRESS),
+                    JAVA_LONG, JAVA_DOUBLE, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta_filtered",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
@@ -66,13 +70,14 @@ public final class TensorMeta {
 
     /** Attaches a classifier's result about the whole frame to a writable buffer. */
     public static void addAttribute(MemorySegment buffer, MemorySegment attribute, MemorySegment label, int labelId,
-            double confidence) {
+            double confidence, MemorySegment modelName) {
         try {
             MemorySegment structure = (MemorySegment) STRUCTURE.invokeExact((MemorySegment) ADD.invokeExact(buffer,
                     C_NAME));
             SET_NAME.invokeExact(structure, attribute);
-            SET_ATTRIBUTE.invokeExact(structure, LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE,
-                    GstLib.G_TYPE_DOUBLE, confidence, MemorySegment.NULL);
+            SET_ATTRIBUTE.invokeExact(structure, LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId,
+                    CONFIDENCE, GstLib.G_TYPE_DOUBLE, confidence, MODEL_NAME, GstLib.G_TYPE_STRING, modelName,
+                    MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a frame's classification: " + t, t);
         }

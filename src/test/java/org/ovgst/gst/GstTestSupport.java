@@ -193,10 +193,16 @@ public final class GstTestSupport {
 
     // ---- ovmetapublish output ----
 
-    /** @param id the track id ({@code "id"}), 0 when the object has none */
+    /**
+     * An object of a record: its box, and its detection's label (null for none), label id (-1) and
+     * confidence (NaN).
+     *
+     * @param id the track id ({@code "id"}), 0 when the object has none
+     */
     record Box(int x, int y, int w, int h, String label, int labelId, double confidence, long id) {}
 
-    record Frame(long frame, long pts, int width, int height, List<Box> objects) {}
+    /** @param timestamp the stream time, ns ({@code "timestamp"}); -1 when the record has none */
+    record Frame(long frame, long timestamp, int width, int height, List<Box> objects) {}
 
     static List<Frame> readFrames(Path jsonLines) throws IOException {
         List<Frame> frames = new ArrayList<>();
@@ -211,14 +217,18 @@ public final class GstTestSupport {
             List<Box> boxes = new ArrayList<>();
             for (Object object : (List<?>) field(map, "objects", line)) {
                 Map<?, ?> o = (Map<?, ?>) object;
+                Map<?, ?> detection = o.containsKey("detection") ? (Map<?, ?>) o.get("detection") : Map.of();
                 boxes.add(new Box(integer(field(o, "x", line)), integer(field(o, "y", line)),
-                        integer(field(o, "w", line)), integer(field(o, "h", line)), (String) field(o, "label", line),
-                        integer(field(o, "label_id", line)), ((Number) field(o, "confidence", line)).doubleValue(),
+                        integer(field(o, "w", line)), integer(field(o, "h", line)), (String) detection.get("label"),
+                        detection.containsKey("label_id") ? integer(detection.get("label_id")) : -1,
+                        detection.containsKey("confidence") ? ((Number) detection.get("confidence")).doubleValue()
+                                : Double.NaN,
                         o.containsKey("id") ? integer(o.get("id")) : 0));
             }
+            Map<?, ?> resolution = (Map<?, ?>) field(map, "resolution", line);
             frames.add(new Frame(((Number) field(map, "frame", line)).longValue(),
-                    ((Number) field(map, "pts", line)).longValue(), integer(field(map, "width", line)),
-                    integer(field(map, "height", line)), boxes));
+                    map.containsKey("timestamp") ? ((Number) map.get("timestamp")).longValue() : -1,
+                    integer(field(resolution, "width", line)), integer(field(resolution, "height", line)), boxes));
         }
         return frames;
     }

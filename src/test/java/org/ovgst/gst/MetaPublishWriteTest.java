@@ -120,7 +120,7 @@ class MetaPublishWriteTest {
                 + "height=48 ! ovmetapublish location=- ! fakesink", dir, 30);
         GstTestSupport.assertNoCrash(result, dir);
         assertEquals(0, result.exitCode(), result::describe);
-        List<String> records = result.output().lines().filter(l -> l.startsWith("{\"frame\":")).toList();
+        List<String> records = result.output().lines().filter(l -> l.startsWith("{\"resolution\":")).toList();
         assertEquals(5, records.size(), result::describe);
         // gst-launch-1.0 prints this after the pipeline went to NULL, ovmetapublish included.
         assertTrue(result.output().contains("Freeing pipeline ..."), result::describe);

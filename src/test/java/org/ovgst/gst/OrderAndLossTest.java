@@ -64,9 +64,9 @@ class OrderAndLossTest {
         for (int i = 0; i < FRAMES; i++) {
             GstTestSupport.Frame f = frames.get(i);
             assertEquals(i, f.frame(), "frame number at line " + i);
-            assertEquals(i * 1_000_000L, f.pts(), "pts of frame " + i);
-            assertTrue(f.pts() > lastPts);
-            lastPts = f.pts();
+            assertEquals(i * 1_000_000L, f.timestamp(), "pts of frame " + i);
+            assertTrue(f.timestamp() > lastPts);
+            lastPts = f.timestamp();
             assertEquals(64, f.width());
             assertEquals(48, f.height());
         }

@@ -54,7 +54,7 @@ class PipelineEndToEndTest {
             assertEquals(320, f.width());
             assertEquals(240, f.height());
             // videotestsrc at its default 30/1: gst_util_uint64_scale(i, GST_SECOND, 30), rounded down.
-            assertEquals(i * 1_000_000_000L / 30, f.pts(), "pts of frame " + i);
+            assertEquals(i * 1_000_000_000L / 30, f.timestamp(), "pts of frame " + i);
         }
     }
 

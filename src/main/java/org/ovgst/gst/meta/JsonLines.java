@@ -4,19 +4,24 @@ import java.util.List;
 import org.ovgst.gst.Region;
 
 /**
- * The {@code ovmetapublish} record format: one JSON object per frame on one line (JSON Lines), as
+ * The {@code ovmetapublish} record of one frame: one JSON object, in the layout DL Streamer's
+ * gvametaconvert writes and its consumers read, plus ovgst's own {@code frame} index:
  * <pre>{@code
- * {"frame":0,"pts":0,"width":640,"height":480,"objects":[{"x":10,"y":20,"w":30,"h":40,"label":"face","label_id":0,"confidence":0.92}]}
+ * {"resolution":{"width":640,"height":480},"timestamp":33366666,"source":"file:///v.mp4","frame":1,
+ *  "objects":[{"x":10,"y":20,"w":30,"h":40,"region_id":1,"id":7,"roi_type":"face",
+ *              "detection":{"bounding_box":{"x_min":0.0156,"y_min":0.0417,"x_max":0.0625,"y_max":0.125},
+ *                           "confidence":0.92,"label":"face","label_id":0},
+ *              "handedness":{"label":"Right","label_id":1,"confidence":0.97,"model":{"name":"hand_landmark_full"}}}]}
  * }</pre>
- * Boxes are whole pixels, {@code pts} nanoseconds, confidence rounded to 4 decimals. Unknown values
- * are {@code null} rather than left out, so every record has the same keys: {@code pts} without a
- * timestamp, {@code label} without a class name, {@code confidence} when NaN (JSON has no NaN).
- * A tracked object ({@code ovtrack}) also has its track {@code id}, and a classified one
- * ({@code ovclassify}) an object per attribute, {@code "handedness":{"label":"Right","label_id":1,
- * "confidence":0.97}}, as in DL Streamer's records. A frame classified as a whole has DL Streamer's
- * frame-level {@code "tensors":[{"name":"orientation","label":"90","label_id":1,"confidence":0.92}]}
- * after its objects (only then).
- * Strings are escaped per RFC 8259 and keep other characters as they are, so the line is UTF-8
+ * {@code timestamp} is the stream time in nanoseconds (left out when the frame has none),
+ * {@code source} only when known; {@code objects} is always there, maybe empty. Per object:
+ * {@code region_id} the region's id on the frame, {@code id} its track id (only when tracked),
+ * {@code roi_type} and {@code detection} only when it has a label; {@code bounding_box} is the box
+ * normalized by the frame size; each classification is an object keyed by its attribute name.
+ * What a classifier said of the whole frame is, as in DL Streamer, an object covering the frame
+ * ({@code x}, {@code y} 0, {@code w}, {@code h} the frame's) with the attributes and no detection.
+ * Numbers are rounded to 4 decimals; a confidence that is NaN is left out (JSON has no NaN).
+ * Strings are escaped per RFC 8259 and keep other characters as they are, so the record is UTF-8
  * once encoded.
  *
  * <p>Written by hand, appending to a builder the caller reuses from frame to frame, so publishing
@@ -32,63 +37,93 @@ public final class JsonLines {
 
     /** Appends a frame's record and the newline that ends it. */
     public static StringBuilder append(StringBuilder out, FrameMeta frame) {
-        out.append("{\"frame\":").append(frame.frame()).append(",\"pts\":");
-        if (frame.pts() < 0) {
-            out.append("null");
-        } else {
-            out.append(frame.pts());
+        return appendRecord(out, frame).append('\n');
+    }
+
+    /** Appends a frame's record alone. */
+    public static StringBuilder appendRecord(StringBuilder out, FrameMeta frame) {
+        out.append("{\"resolution\":{\"width\":").append(frame.width()).append(",\"height\":")
+                .append(frame.height()).append('}');
+        if (frame.timestamp() >= 0) {
+            out.append(",\"timestamp\":").append(frame.timestamp());
         }
-        out.append(",\"width\":").append(frame.width()).append(",\"height\":").append(frame.height());
-        out.append(",\"objects\":[");
+        if (frame.source() != null) {
+            out.append(",\"source\":");
+            appendString(out, frame.source());
+        }
+        out.append(",\"frame\":").append(frame.frame()).append(",\"objects\":[");
         List<Region> objects = frame.objects();
         for (int i = 0; i < objects.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            appendObject(out, objects.get(i));
+            appendObject(out, objects.get(i), frame.width(), frame.height());
         }
-        out.append(']');
-        List<Region.Attribute> tensors = frame.tensors();
-        if (!tensors.isEmpty()) {
-            out.append(",\"tensors\":[");
-            for (int i = 0; i < tensors.size(); i++) {
-                out.append(i > 0 ? ",{\"name\":" : "{\"name\":");
-                appendString(out, tensors.get(i).name());
-                out.append(',');
-                appendAttributeFields(out, tensors.get(i));
-                out.append('}');
-            }
-            out.append(']');
+        if (!frame.tensors().isEmpty()) {
+            out.append(objects.isEmpty() ? "" : ",").append("{\"x\":0,\"y\":0,\"w\":").append(frame.width())
+                    .append(",\"h\":").append(frame.height());
+            appendAttributes(out, frame.tensors());
+            out.append('}');
         }
-        return out.append("}\n");
+        return out.append("]}");
     }
 
-    private static void appendObject(StringBuilder out, Region object) {
+    private static void appendObject(StringBuilder out, Region object, int width, int height) {
         out.append("{\"x\":").append(object.x()).append(",\"y\":").append(object.y());
         out.append(",\"w\":").append(object.width()).append(",\"h\":").append(object.height());
-        out.append(",\"label\":");
-        appendString(out, object.label());
-        out.append(",\"label_id\":").append(object.labelId()).append(",\"confidence\":");
-        appendRounded(out, object.confidence());
+        out.append(",\"region_id\":").append(object.regionId());
         if (object.id() > 0) {
             out.append(",\"id\":").append(object.id());
         }
-        for (Region.Attribute attribute : object.attributes()) {
-            out.append(',');
-            appendString(out, attribute.name());
-            out.append(":{");
-            appendAttributeFields(out, attribute);
+        if (object.label() != null) {
+            out.append(",\"roi_type\":");
+            appendString(out, object.label());
+            out.append(",\"detection\":{\"bounding_box\":{\"x_min\":");
+            appendRounded(out, object.x() / (double) width);
+            out.append(",\"y_min\":");
+            appendRounded(out, object.y() / (double) height);
+            out.append(",\"x_max\":");
+            appendRounded(out, (object.x() + (double) object.width()) / width);
+            out.append(",\"y_max\":");
+            appendRounded(out, (object.y() + (double) object.height()) / height);
+            out.append('}');
+            appendConfidence(out, object.confidence());
+            out.append(",\"label\":");
+            appendString(out, object.label());
+            if (object.labelId() >= 0) {
+                out.append(",\"label_id\":").append(object.labelId());
+            }
             out.append('}');
         }
+        appendAttributes(out, object.attributes());
         out.append('}');
     }
 
-    /** {@code "label":...,"label_id":...,"confidence":...} of a classification. */
-    private static void appendAttributeFields(StringBuilder out, Region.Attribute attribute) {
-        out.append("\"label\":");
-        appendString(out, attribute.label());
-        out.append(",\"label_id\":").append(attribute.labelId()).append(",\"confidence\":");
-        appendRounded(out, attribute.confidence());
+    /** Each classification as {@code ,"<name>":{"label":...,"label_id":...,"confidence":...,"model":{"name":...}}}. */
+    private static void appendAttributes(StringBuilder out, List<Region.Attribute> attributes) {
+        for (Region.Attribute attribute : attributes) {
+            out.append(',');
+            appendString(out, attribute.name());
+            out.append(":{\"label\":");
+            appendString(out, attribute.label());
+            if (attribute.labelId() >= 0) {
+                out.append(",\"label_id\":").append(attribute.labelId());
+            }
+            appendConfidence(out, attribute.confidence());
+            if (attribute.modelName() != null) {
+                out.append(",\"model\":{\"name\":");
+                appendString(out, attribute.modelName());
+                out.append('}');
+            }
+            out.append('}');
+        }
+    }
+
+    private static void appendConfidence(StringBuilder out, double confidence) {
+        if (Double.isFinite(confidence)) {
+            out.append(",\"confidence\":");
+            appendRounded(out, confidence);
+        }
     }
 
     /** A JSON string, or {@code null}. */
