@@ -125,4 +125,27 @@ class MetaPublishWriteTest {
         // gst-launch-1.0 prints this after the pipeline went to NULL, ovmetapublish included.
         assertTrue(result.output().contains("Freeing pipeline ..."), result::describe);
     }
+
+    /**
+     * file-format=json: one JSON array of the records, closed when the stream ends (Python's json
+     * reads it); "[]" when no frame came; the source property in every record.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theJsonFormatIsOneArrayWithTheSource() throws Exception {
+        Path json = dir.resolve("frames.json");
+        GstTestSupport.assertRunsInProcess("videotestsrc num-buffers=4 ! video/x-raw,width=64,height=48,framerate=25/1"
+                + " ! ovmetapublish file-format=json source=rtsp://127.0.0.1/cam location=" + json + " ! fakesink");
+        assertEquals("4 [0, 1, 2, 3] ['rtsp://127.0.0.1/cam'] [0, 40000000, 80000000, 120000000]",
+                org.ovgst.testing.VenvPython.run("""
+                        import json, sys
+                        records = json.load(open(sys.argv[1]))
+                        print(len(records), [r['frame'] for r in records], sorted({r['source'] for r in records}),
+                              [r['timestamp'] for r in records])
+                        """, json.toString()).strip());
+        Path empty = dir.resolve("empty.json");
+        GstTestSupport.assertRunsInProcess("videotestsrc num-buffers=0 ! video/x-raw,width=64,height=48"
+                + " ! ovmetapublish file-format=json location=" + empty + " ! fakesink");
+        assertEquals("[]\n", Files.readString(empty));
+    }
 }
