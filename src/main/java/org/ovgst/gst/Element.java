@@ -55,6 +55,11 @@ public abstract class Element {
         return self;
     }
 
+    /** The element's name in its pipeline ({@code ovmetapublish0}, or the name the user gave). */
+    protected final String name() {
+        return GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_name", self));
+    }
+
     /**
      * The current value of one of this element's properties. Any thread may call it at any time; a
      * {@link Property.Mutability#WHILE_PLAYING} property may change between two calls.

@@ -129,6 +129,7 @@ final class GstLib {
             Map.entry("gst_element_add_pad", B_PP),
             Map.entry("gst_object_unref", V_P),
             Map.entry("gst_object_get_path_string", P_P),
+            Map.entry("gst_object_get_name", P_P),
             Map.entry("gst_util_set_object_arg", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS)),
             Map.entry("gst_element_post_message", B_PP),
             Map.entry("gst_message_new_error", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS)),

@@ -2,19 +2,25 @@ package org.ovgst.gst;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.ovgst.files.UserFiles;
 import org.ovgst.gst.meta.FrameMeta;
 import org.ovgst.gst.meta.JsonLines;
 import org.ovgst.gst.meta.LineOutput;
+import org.ovgst.gst.meta.MqttConfig;
+import org.ovgst.gst.meta.MqttPublisher;
 
 /**
  * {@code ovmetapublish}: each frame's regions of interest and classifications as a JSON record in
- * DL Streamer's layout ({@link JsonLines}), to a file or standard output (DL Streamer's
- * gvametapublish, file method): one record a line ({@code file-format=json-lines}) or one JSON array
- * of them ({@code json}). Frames pass through. Each frame's record is written before the frame goes
- * on ({@link LineOutput}); the first write that fails stops the stream with an error naming the file
- * and the OS's reason.
+ * DL Streamer's layout ({@link JsonLines}), with DL Streamer's gvametapublish property names.
+ * {@code method=file}: to a file or standard output, one record a line ({@code file-format=json-lines})
+ * or one JSON array of them ({@code json}); each frame's record is written before the frame goes on
+ * ({@link LineOutput}), and the first write that fails stops the stream with an error naming the file
+ * and the OS's reason. {@code method=mqtt}: to an MQTT broker ({@link MqttPublisher}), whose absence
+ * after the first connection never stops the stream: records wait in a bounded queue, and what is
+ * dropped is told in a bus WARNING. Frames pass through.
  */
 public final class OvMetaPublish extends BridgeBin {
     private static final Property.Text LOCATION = new Property.Text("location",
@@ -28,14 +34,45 @@ public final class OvMetaPublish extends BridgeBin {
             "Where the frames come from, published as each record's source (e.g. the camera's URI); unset, none",
             null, Property.Mutability.READY_ONLY);
 
+    private static final Property.Choice METHOD = new Property.Choice("method",
+            "Where the records go: file (location) or mqtt (address, topic)", "GstOvMetaPublishMethod",
+            List.of(new Property.Choice.Value("file", "FILE"), new Property.Choice.Value("mqtt", "MQTT")), "file",
+            Property.Mutability.READY_ONLY);
+    private static final Property.Text ADDRESS = new Property.Text("address",
+            "method=mqtt: the broker, host:port (tcp://, or ssl:// with TLS) or a tcp:// or ssl:// URI",
+            "127.0.0.1:1883", Property.Mutability.READY_ONLY);
+    private static final Property.Text TOPIC = new Property.Text("topic",
+            "method=mqtt: the topic each record is published to (QoS 1)", "ovgst", Property.Mutability.READY_ONLY);
+    private static final Property.Text MQTT_CLIENT_ID = new Property.Text("mqtt-client-id",
+            "method=mqtt: the client id (unset: ovgst-<process id>-<element name>)", null,
+            Property.Mutability.READY_ONLY);
+    private static final Property.Text MQTT_CONFIG = new Property.Text("mqtt-config",
+            "method=mqtt: a properties file with username, password, tls, ca-file, cert-file, key-file (credentials"
+                    + " stay off the command line)", null, Property.Mutability.READY_ONLY);
+    private static final Property.Int MAX_CONNECT_ATTEMPTS = new Property.Int("max-connect-attempts",
+            "method=mqtt: attempts at the first connection before the element fails (later losses never fail it)",
+            1, 100, 1, Property.Mutability.READY_ONLY);
+    private static final Property.Int MAX_RECONNECT_INTERVAL = new Property.Int("max-reconnect-interval",
+            "method=mqtt: longest wait between connection attempts, seconds (from 1 s, doubled each time)", 1, 3600,
+            30, Property.Mutability.READY_ONLY);
+    private static final Property.Int MAX_QUEUED = new Property.Int("max-queued",
+            "method=mqtt: records kept while the broker is away; beyond that the oldest are dropped (counted in a"
+                    + " WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
+    private static final Property.Int MAX_QUEUED_BYTES = new Property.Int("max-queued-bytes",
+            "method=mqtt: bytes of records kept while the broker is away; beyond that the oldest are dropped",
+            1024, Integer.MAX_VALUE, 64 << 20, Property.Mutability.READY_ONLY);
+
     static final ElementSpec SPEC = new ElementSpec("ovmetapublish", "GstOvMetaPublish",
             "OpenVINO metadata publisher", "Sink/Metadata/Video",
             "Writes each frame's regions of interest and classifications as JSON (DL Streamer's layout) and passes"
                     + " the frame on",
-            List.of(LOCATION, FILE_FORMAT, SOURCE), OvDetect.CAPS, OvDetect.CAPS, OvMetaPublish::new);
+            List.of(METHOD, LOCATION, FILE_FORMAT, SOURCE, ADDRESS, TOPIC, MQTT_CLIENT_ID, MQTT_CONFIG,
+                    MAX_CONNECT_ATTEMPTS, MAX_RECONNECT_INTERVAL, MAX_QUEUED, MAX_QUEUED_BYTES),
+            OvDetect.CAPS, OvDetect.CAPS, OvMetaPublish::new);
 
     private final StringBuilder line = new StringBuilder(256);
     private LineOutput output;
+    private MqttPublisher mqtt;
     /** file-format=json: whether the array's first record is written (the next one needs a comma). */
     private boolean array;
     private long written;
@@ -46,7 +83,13 @@ public final class OvMetaPublish extends BridgeBin {
     }
 
     @Override
-    protected void start() throws IOException {
+    protected void start() throws IOException, InterruptedException {
+        array = false;
+        source = get(SOURCE);
+        if (get(METHOD).equals("mqtt")) {
+            startMqtt();
+            return;
+        }
         String location = get(LOCATION);
         if (location == null) {
             throw new IllegalArgumentException("property 'location' is not set: give a file to write to, or - for"
@@ -54,8 +97,27 @@ public final class OvMetaPublish extends BridgeBin {
         }
         array = get(FILE_FORMAT).equals("json");
         written = 0;
-        source = get(SOURCE);
         output = LineOutput.open(location);
+    }
+
+    private void startMqtt() throws InterruptedException {
+        String configFile = get(MQTT_CONFIG);
+        MqttConfig config = configFile == null ? MqttConfig.NONE : MqttConfig.read(Path.of(configFile));
+        String clientId = get(MQTT_CLIENT_ID) != null ? get(MQTT_CLIENT_ID)
+                : "ovgst-" + ProcessHandle.current().pid() + "-" + name();
+        mqtt = MqttPublisher.open(new MqttPublisher.Settings(get(ADDRESS), get(TOPIC), clientId,
+                get(MAX_CONNECT_ATTEMPTS), Duration.ofSeconds(get(MAX_RECONNECT_INTERVAL)), get(MAX_QUEUED),
+                get(MAX_QUEUED_BYTES), config), new MqttPublisher.Events() {
+                    @Override
+                    public void lost(String message) {
+                        postWarning(ErrorKind.WRITE, message, null);
+                    }
+
+                    @Override
+                    public void restored(String message, long dropped) {
+                        postWarning(ErrorKind.WRITE, message, null);
+                    }
+                });
     }
 
     @Override
@@ -66,6 +128,11 @@ public final class OvMetaPublish extends BridgeBin {
         }
         JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.layout().width(),
                 frame.layout().height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer())));
+        if (mqtt != null) {
+            mqtt.offer(line);
+            send(frame);
+            return;
+        }
         if (!array) {
             line.append('\n');
         }
@@ -83,6 +150,14 @@ public final class OvMetaPublish extends BridgeBin {
 
     @Override
     protected void stop() {
+        if (mqtt != null) {
+            try {
+                mqtt.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            mqtt = null;
+        }
         if (output == null) {
             return;
         }

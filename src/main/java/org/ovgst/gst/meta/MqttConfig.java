@@ -1,0 +1,159 @@
+package org.ovgst.gst.meta;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+
+/**
+ * What ovmetapublish's {@code mqtt-config} file says: credentials and TLS, kept out of the pipeline
+ * description (and so out of process lists and logs). A Java properties file:
+ * <pre>
+ * username = camera-7
+ * password = secret
+ * tls = true                      # ssl:// for a host:port address
+ * ca-file = /etc/ovgst/ca.pem     # PEM certificates the broker's must chain to (default: Java's)
+ * cert-file = /etc/ovgst/me.pem   # PEM client certificate chain, with key-file (PKCS#8 PEM, unencrypted)
+ * key-file = /etc/ovgst/me.key
+ * </pre>
+ *
+ * @param socketFactory TLS sockets, or null for plain TCP
+ */
+public record MqttConfig(String username, char[] password, boolean tls, SSLSocketFactory socketFactory) {
+    private static final Set<String> KEYS = Set.of("username", "password", "tls", "ca-file", "cert-file", "key-file");
+
+    /** No file: plain TCP, no credentials. */
+    public static final MqttConfig NONE = new MqttConfig(null, null, false, null);
+
+    /**
+     * Reads the file.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong in it
+     */
+    public static MqttConfig read(Path file) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read mqtt-config " + file + ": " + e.getMessage(), e);
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("mqtt-config " + file + ": unknown key '" + key + "'; the keys are "
+                        + List.copyOf(new java.util.TreeSet<>(KEYS)));
+            }
+        }
+        String ca = properties.getProperty("ca-file");
+        String cert = properties.getProperty("cert-file");
+        String key = properties.getProperty("key-file");
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("mqtt-config " + file + ": cert-file and key-file go together");
+        }
+        boolean tls = Boolean.parseBoolean(properties.getProperty("tls", "false")) || ca != null || cert != null;
+        String password = properties.getProperty("password");
+        try {
+            return new MqttConfig(properties.getProperty("username"), password == null ? null : password.toCharArray(),
+                    tls, tls ? socketFactory(file, ca, cert, key) : null);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The connection options: MQTT 3.1.1, a clean session, no reconnection of Paho's own (the publisher's). */
+    MqttConnectOptions options() {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(10);
+        options.setKeepAliveInterval(30);
+        if (username != null) {
+            options.setUserName(username);
+        }
+        if (password != null) {
+            options.setPassword(password);
+        }
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory);
+        }
+        return options;
+    }
+
+    private static SSLSocketFactory socketFactory(Path file, String ca, String cert, String key)
+            throws IOException, GeneralSecurityException {
+        Path dir = file.toAbsolutePath().getParent();
+        TrustManagerFactory trust = null;
+        if (ca != null) {
+            KeyStore roots = KeyStore.getInstance("PKCS12");
+            roots.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates(dir.resolve(ca))) {
+                roots.setCertificateEntry("ca-" + i++, certificate);
+            }
+            trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(roots);
+        }
+        KeyManagerFactory keys = null;
+        if (cert != null) {
+            KeyStore own = KeyStore.getInstance("PKCS12");
+            own.load(null, null);
+            char[] none = new char[0];
+            own.setKeyEntry("client", privateKey(dir.resolve(key)), none,
+                    certificates(dir.resolve(cert)).toArray(Certificate[]::new));
+            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(own, none);
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(),
+                null);
+        return context.getSocketFactory();
+    }
+
+    private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
+            GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            Collection<? extends Certificate> found = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (found.isEmpty()) {
+                throw new GeneralSecurityException(pem + " holds no PEM certificate");
+            }
+            return found;
+        }
+    }
+
+    private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
+        String text = Files.readString(pem, StandardCharsets.US_ASCII);
+        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
+        int end = text.indexOf("-----END PRIVATE KEY-----");
+        if (begin < 0 || end < begin) {
+            throw new GeneralSecurityException(pem + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----);"
+                    + " convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out " + pem);
+        }
+        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException tryNext) {
+                // not this algorithm
+            }
+        }
+        throw new GeneralSecurityException(pem + ": a key of none of RSA, EC, Ed25519");
+    }
+}
