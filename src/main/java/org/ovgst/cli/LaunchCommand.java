@@ -1,24 +1,84 @@
 package org.ovgst.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.ovgst.gst.Pipeline;
+import org.ovgst.openvino.OpenVino;
 
 /**
- * {@code ovgst launch '<description>'}: any gst-launch-1.0 description, with our elements anywhere.
+ * {@code ovgst launch '<description>'}: any gst-launch-1.0 description, with our elements anywhere;
+ * or {@code --file pipelines/X.pipeline [VAR=value...]}, a ready one ({@link PipelineFile}).
  * Ctrl-C sends end of stream and waits for it, like {@code gst-launch-1.0 -e}.
  */
 final class LaunchCommand {
+    static final String USAGE = """
+            usage: ./ovgst launch DESCRIPTION...
+                   ./ovgst launch --file FILE.pipeline [--print] [NAME=value...]
+
+            Runs a gst-launch-1.0 pipeline description in ovgst's JVM, with ovgst's elements anywhere in
+            it, until end of stream or an error; Ctrl-C ends it cleanly (end of stream first).
+              DESCRIPTION    as for gst-launch-1.0, e.g.
+                             videotestsrc num-buffers=100 ! videoconvert
+                               ! ovdetect model=models/face_detection_short_range.tflite ! fakesink
+              --file FILE    a ready pipeline (pipelines/*.pipeline); NAME=value sets its ${NAME}
+                             variables (the environment too); its header says which it takes
+              --print        print the description with the values put in, and run nothing
+                             (for gst-launch-1.0 after eval "$(./ovgst env)")
+            """;
+
     private LaunchCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            throw new UsageException("give a pipeline description, e.g. ./ovgst launch 'videotestsrc num-buffers=100"
-                    + " ! videoconvert ! ovdetect model=models/face_detection_short_range.tflite ! fakesink'");
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            if (args.length == 0) {
+                err.print(USAGE);
+                return Main.EXIT_USAGE;
+            }
+            out.print(USAGE);
+            return 0;
         }
-        String description = String.join(" ", args);
+        String description;
+        if (args[0].equals("--file")) {
+            if (args.length < 2) {
+                throw new UsageException("--file takes a pipeline file, e.g. ./ovgst launch --file"
+                        + " pipelines/file.pipeline INPUT=video.mp4");
+            }
+            boolean print = false;
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String arg : Arrays.copyOfRange(args, 2, args.length)) {
+                int equals = arg.indexOf('=');
+                if (arg.equals("--print")) {
+                    print = true;
+                } else if (equals > 0) {
+                    values.put(arg.substring(0, equals), arg.substring(equals + 1));
+                } else {
+                    throw new UsageException("'" + arg + "' is not NAME=value: give the pipeline's variables as"
+                            + " NAME=value\n\n" + USAGE);
+                }
+            }
+            Path root = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
+            description = PipelineFile.read(Path.of(args[1])).expand(values, System.getenv(), root);
+            if (print) {
+                out.println(description);
+                return 0;
+            }
+            try {
+                // The ready pipelines write under out/ by default.
+                Files.createDirectories(root.resolve("out"));
+            } catch (java.io.IOException e) {
+                throw new UsageException("cannot make " + root.resolve("out") + ": " + e.getMessage());
+            }
+        } else {
+            description = String.join(" ", args);
+        }
         try (Pipeline pipeline = Pipeline.parse(description)) {
             installInterruptHandler(pipeline, err);
             long start = System.nanoTime();
+            err.println("Setting pipeline to PLAYING ...");
             Pipeline.Outcome outcome = pipeline.run(err::println);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (!outcome.ok()) {

@@ -102,7 +102,8 @@ public final class OvMetaPublish extends BridgeBin {
 
     private void startMqtt() throws InterruptedException {
         String configFile = get(MQTT_CONFIG);
-        MqttConfig config = configFile == null ? MqttConfig.NONE : MqttConfig.read(Path.of(configFile));
+        MqttConfig config = configFile == null || configFile.isBlank() ? MqttConfig.NONE
+                : MqttConfig.read(Path.of(configFile));
         String clientId = get(MQTT_CLIENT_ID) != null ? get(MQTT_CLIENT_ID)
                 : "ovgst-" + ProcessHandle.current().pid() + "-" + name();
         mqtt = MqttPublisher.open(new MqttPublisher.Settings(get(ADDRESS), get(TOPIC), clientId,

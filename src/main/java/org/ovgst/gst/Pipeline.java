@@ -68,8 +68,14 @@ public final class Pipeline implements AutoCloseable {
     /** Like {@link #run(java.util.function.Consumer)}, calling {@code tick} about ten times a second. */
     public Outcome run(java.util.function.Consumer<String> warnings, Runnable tick) {
         if ((int) GstLib.call("gst_element_set_state", pipeline, Element.STATE_PLAYING) == Element.STATE_CHANGE_FAILURE) {
-            Outcome early = poll(Duration.ZERO, warnings);
-            return early != null ? early : new Outcome(false, null, "the pipeline refused to start", null);
+            // The element that refused posted its ERROR during the change, maybe after warnings.
+            while ((int) GstLib.call("gst_bus_have_pending", bus) != 0) {
+                Outcome early = poll(Duration.ZERO, warnings);
+                if (early != null) {
+                    return early;
+                }
+            }
+            return new Outcome(false, null, "the pipeline refused to start", null);
         }
         while (true) {
             Outcome outcome = poll(Duration.ofMillis(100), warnings);

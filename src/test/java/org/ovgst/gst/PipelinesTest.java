@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.testing.TestAssets;
 
 /**
- * The ready-made pipelines in pipelines/ run as users run them (each script starts gst-launch-1.0
- * with ovgst's plugin path), on a clip made here and on RTSP test cameras on 127.0.0.1.
+ * Every ready pipeline in pipelines/ runs as users run it ({@code ./ovgst launch --file
+ * pipelines/X.pipeline NAME=value...}), on local stand-ins: a clip made here for files and for the
+ * V4L2 camera, RTSP test cameras on 127.0.0.1, Debian's mosquitto with {@code mosquitto_sub}.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipelinesTest {
@@ -27,6 +28,9 @@ class PipelinesTest {
     /** Hand-labelled face in astronaut.png, normalized: left, top, right, bottom. */
     private static final double[] FACE = {175 / 512.0, 75 / 512.0, 275 / 512.0, 180 / 512.0};
     private static final int CLIP_FRAMES = 30;
+    /** The pipelines this class runs: a file in pipelines/ without a test here fails {@link #everyPipelineHasItsTest}. */
+    private static final List<String> TESTED = List.of("file", "hands", "upscale", "image", "rtsp-camera",
+            "rtsp-cameras", "v4l2-camera", "mqtt");
 
     @TempDir
     Path dir;
@@ -37,12 +41,37 @@ class PipelinesTest {
         GstTestSupport.fallbackSwitchPluginDir();
     }
 
+    /** {@code ./ovgst launch --file pipelines/NAME.pipeline VALUES...}, to its end. */
+    private GstTestSupport.Result launch(String name, String... values) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(TestAssets.home().resolve("ovgst").toString(),
+                "launch", "--file", PIPELINES.resolve(name + ".pipeline").toString()));
+        command.addAll(List.of(values));
+        Files.createDirectories(dir.resolve("out"));
+        GstTestSupport.Result result = GstTestSupport.run(command, dir, 90, Map.of("OVGST_NO_BUILD", "1"));
+        GstTestSupport.assertNoCrash(result, dir);
+        return result;
+    }
+
+    @Test
+    void everyPipelineHasItsTest() throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.list(PIPELINES)) {
+            assertEquals(new java.util.TreeSet<>(TESTED), files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".pipeline")).map(f -> f.substring(0, f.length() - ".pipeline".length()))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        }
+    }
+
+    @Test
+    void aMissingValueIsNamedWithTheFilesHeader() throws Exception {
+        GstTestSupport.Result result = launch("file");
+        assertEquals(2, result.exitCode(), result::describe);
+        assertTrue(result.output().contains("needs INPUT: ./ovgst launch --file") && result.output().contains(
+                "INPUT   the video file"), result::describe);
+    }
+
     @Test
     void fileFindsTheFaceInEveryFrameAndWritesTheDrawnVideo() throws Exception {
-        Path clip = clip();
-        GstTestSupport.Result result = GstTestSupport.run(List.of(PIPELINES.resolve("file.sh").toString(),
-                clip.toString(), dir.resolve("out/clip").toString()), dir, 60, Map.of("OVGST_NO_BUILD", "1"));
-        GstTestSupport.assertNoCrash(result, dir);
+        GstTestSupport.Result result = launch("file", "INPUT=" + clip(), "OUTPUT=" + dir.resolve("out/clip"));
         assertEquals(0, result.exitCode(), result::describe);
         List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(dir.resolve("out/clip.jsonl"));
         assertEquals(CLIP_FRAMES, frames.size());
@@ -51,20 +80,47 @@ class PipelinesTest {
         assertEquals(CLIP_FRAMES, decodedFrames(dir.resolve("out/clip.mp4")), "frames in the drawn video");
     }
 
+    /** image.pipeline: the face in the JSON, and drawn into the PNG (its pixels changed only around it). */
+    @Test
+    void imageDrawsTheFaceIntoAPng() throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        GstTestSupport.Result result = launch("image", "INPUT=" + TestAssets.image("astronaut.png"),
+                "OUTPUT=" + dir.resolve("out/astronaut"));
+        assertEquals(0, result.exitCode(), result::describe);
+        List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(dir.resolve("out/astronaut.jsonl"));
+        assertEquals(1, frames.size());
+        assertFace(frames.getFirst());
+        org.ovgst.testing.BgrImage drawn = TestAssets.readBgr(dir.resolve("out/astronaut.png"));
+        org.ovgst.testing.BgrImage original = TestAssets.readBgr(TestAssets.image("astronaut.png"));
+        GstTestSupport.Box face = frames.getFirst().objects().getFirst();
+        int changedOutside = 0;
+        int changedOnBox = 0;
+        for (int y = 0; y < 512; y++) {
+            for (int x = 0; x < 512; x++) {
+                boolean changed = !java.util.Arrays.equals(drawn.bgrAt(x, y), original.bgrAt(x, y));
+                // The box, and its label above it ("face 0.92", wider than the box).
+                boolean nearBox = x >= face.x() - 4 && x <= face.x() + face.w() + 40 && y >= face.y() - 30
+                        && y <= face.y() + face.h() + 4;
+                changedOutside += changed && !nearBox ? 1 : 0;
+                changedOnBox += changed && nearBox ? 1 : 0;
+            }
+        }
+        assertEquals(0, changedOutside, "pixels changed away from the face's box");
+        assertTrue(changedOnBox > 400, "the box and label drawn: " + changedOnBox);
+    }
+
     /**
-     * hands.sh on a clip of hand.jpg: the palm in every frame, with track id 1 and its handedness
+     * hands.pipeline on a clip of hand.jpg: the palm in every frame, with track id 1 and its handedness
      * (classified on frames 0 and 10 of the track, carried between), and every frame in the MP4.
      */
     @Test
-    void handsDetectsTracksAndClassifiesThePalm() throws Exception {
+    void handsTracksAndClassifiesThePalm() throws Exception {
         Path clip = dir.resolve("hand.mp4");
         GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("hand.jpg")
                 + " ! jpegdec ! imagefreeze num-buffers=15 ! videoconvert ! video/x-raw,format=I420,framerate=15/1"
                 + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
         assertEquals(0, made.exitCode(), made::describe);
-        GstTestSupport.Result result = GstTestSupport.run(List.of(PIPELINES.resolve("hands.sh").toString(),
-                clip.toString(), dir.resolve("out/hand").toString()), dir, 90, Map.of("OVGST_NO_BUILD", "1"));
-        GstTestSupport.assertNoCrash(result, dir);
+        GstTestSupport.Result result = launch("hands", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/hand"));
         assertEquals(0, result.exitCode(), result::describe);
         List<String> lines = Files.readAllLines(dir.resolve("out/hand.jsonl"), StandardCharsets.UTF_8);
         assertEquals(15, lines.size());
@@ -81,7 +137,7 @@ class PipelinesTest {
         assertEquals(15, decodedFrames(dir.resolve("out/hand.mp4")), "frames in the drawn video");
     }
 
-    /** upscale.sh doubles a clip's frames with waifu2x: every frame, at twice the size, in the MP4. */
+    /** upscale.pipeline doubles a clip's frames with waifu2x: every frame, at twice the size, in the MP4. */
     @Test
     void upscaleDoublesEveryFrame() throws Exception {
         Path clip = dir.resolve("small.mp4");
@@ -89,9 +145,8 @@ class PipelinesTest {
                 + "width=96,height=64,framerate=15/1 ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip,
                 dir, 60);
         assertEquals(0, made.exitCode(), made::describe);
-        GstTestSupport.Result result = GstTestSupport.run(List.of(PIPELINES.resolve("upscale.sh").toString(),
-                clip.toString(), dir.resolve("out/small-2x").toString()), dir, 90, Map.of("OVGST_NO_BUILD", "1"));
-        GstTestSupport.assertNoCrash(result, dir);
+        Files.createDirectories(dir.resolve("out"));
+        GstTestSupport.Result result = launch("upscale", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/small-2x"));
         assertEquals(0, result.exitCode(), result::describe);
         Path upscaled = dir.resolve("out/small-2x.mp4");
         assertEquals(6, decodedFrames(upscaled), "frames in the upscaled video");
@@ -119,8 +174,8 @@ class PipelinesTest {
     @Test
     void rtspCameraWritesDetectionsUntilCtrlC() throws Exception {
         try (RtspTestCamera camera = RtspTestCamera.start(dir, "camera", "--width", "352", "--height", "288")) {
-            runUntilInterrupted(List.of(PIPELINES.resolve("rtsp-camera.sh").toString(), camera.uri(),
-                    dir.resolve("out/cam").toString()));
+            runUntilInterrupted("rtsp-camera", "URI=" + camera.uri(), "OUTPUT=" + dir.resolve("out/cam"),
+                    "SINK=fakesink");
             List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(dir.resolve("out/cam.jsonl"));
             List<GstTestSupport.Frame> fromCamera = frames.stream().filter(f -> f.width() == 352 && f.height() == 288)
                     .toList();
@@ -133,10 +188,9 @@ class PipelinesTest {
     void rtspCamerasWriteEachCamerasDetections() throws Exception {
         try (RtspTestCamera a = RtspTestCamera.start(dir, "a", "--width", "352", "--height", "288");
                 RtspTestCamera b = RtspTestCamera.start(dir, "b", "--width", "256", "--height", "144")) {
-            Path out = dir.resolve("out");
-            runUntilInterrupted(List.of(PIPELINES.resolve("rtsp-cameras.sh").toString(), "-o", out.toString(),
-                    a.uri(), b.uri()));
-            for (int[] camera : new int[][] {{0, 352, 288}, {1, 256, 144}}) {
+            Path out = Files.createDirectories(dir.resolve("out"));
+            runUntilInterrupted("rtsp-cameras", "CAMERA1=" + a.uri(), "CAMERA2=" + b.uri(), "OUTPUT=" + out);
+            for (int[] camera : new int[][] {{1, 352, 288}, {2, 256, 144}}) {
                 List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(out.resolve("camera" + camera[0] + ".jsonl"));
                 List<GstTestSupport.Frame> fromCamera = frames.stream()
                         .filter(f -> f.width() == camera[1] && f.height() == camera[2]).toList();
@@ -146,15 +200,53 @@ class PipelinesTest {
         }
     }
 
+    /** With no camera here: a clip stands in for it (SOURCE), and a missing device is named. */
     @Test
-    void v4l2CameraNamesAMissingDevice() throws Exception {
-        // No camera and no display here: the description parses and links, and only the missing device is refused.
-        GstTestSupport.Result result = GstTestSupport.run(List.of(PIPELINES.resolve("v4l2-camera.sh").toString(),
-                "/dev/video-none", dir.resolve("out/v4l2").toString()), dir, 60,
-                Map.of("OVGST_NO_BUILD", "1", "SINK", "fakesink"));
-        GstTestSupport.assertNoCrash(result, dir);
-        assertTrue(result.exitCode() != 0, result::describe);
-        assertTrue(result.output().contains("Cannot identify device '/dev/video-none'"), result::describe);
+    void v4l2CameraRunsOnAStandInAndNamesAMissingDevice() throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        GstTestSupport.Result standIn = launch("v4l2-camera", "SOURCE=filesrc location=" + clip() + " ! decodebin",
+                "SINK=fakesink", "OUTPUT=" + dir.resolve("out/v4l2"));
+        assertEquals(0, standIn.exitCode(), standIn::describe);
+        List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(dir.resolve("out/v4l2.jsonl"));
+        assertEquals(CLIP_FRAMES, frames.size());
+        frames.forEach(PipelinesTest::assertFace);
+
+        GstTestSupport.Result missing = launch("v4l2-camera", "DEVICE=/dev/video-none", "SINK=fakesink",
+                "OUTPUT=" + dir.resolve("out/none"));
+        assertTrue(missing.exitCode() != 0, missing::describe);
+        assertTrue(missing.output().contains("Cannot identify device '/dev/video-none'"), missing::describe);
+    }
+
+    /**
+     * mqtt.pipeline to Debian's mosquitto on 127.0.0.1: mosquitto_sub receives every frame's record, in
+     * order, in DL Streamer's layout (the JSON Schema of the repository), with the face and its track.
+     */
+    @Test
+    void mqttPublishesEveryRecordToMosquittoSub() throws Exception {
+        try (org.ovgst.testing.MosquittoBroker broker = new org.ovgst.testing.MosquittoBroker(dir.resolve("broker"),
+                List.of())) {
+            Path received = dir.resolve("received.jsonl");
+            Process subscriber = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p",
+                    String.valueOf(broker.port()), "-t", "cams/clip", "-q", "1", "-C", String.valueOf(CLIP_FRAMES),
+                    "-W", "60").redirectOutput(received.toFile()).redirectErrorStream(false).start();
+            Thread.sleep(500);
+            GstTestSupport.Result result = launch("mqtt", "INPUT=" + clip(), "ADDRESS=" + broker.address(),
+                    "TOPIC=cams/clip");
+            assertEquals(0, result.exitCode(), result::describe);
+            assertTrue(subscriber.waitFor(30, TimeUnit.SECONDS), "mosquitto_sub did not get " + CLIP_FRAMES);
+            List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(received);
+            assertEquals(java.util.stream.LongStream.range(0, CLIP_FRAMES).boxed().toList(),
+                    frames.stream().map(GstTestSupport.Frame::frame).toList());
+            frames.forEach(PipelinesTest::assertFace);
+            frames.forEach(frame -> assertEquals(1, frame.objects().getFirst().id()));
+            assertEquals("valid " + CLIP_FRAMES, org.ovgst.testing.VenvPython.run("""
+                    import json, sys, jsonschema
+                    validator = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+                    errors = [e.message for line in open(sys.argv[2]) for e in validator.iter_errors(json.loads(line))]
+                    print('valid', sum(1 for _ in open(sys.argv[2])) if not errors else errors[:3])
+                    """, TestAssets.home().resolve("src/main/resources/org/ovgst/gst/meta/frame-record.schema.json")
+                    .toString(), received.toString()).strip());
+        }
     }
 
     /** A 2-s H.264 MP4 of astronaut.png (512x512, 15 fps). */
@@ -168,15 +260,19 @@ class PipelinesTest {
     }
 
     /**
-     * Starts a pipeline script (no window: SINK=fakesink), waits until it plays and a few seconds more,
-     * then Ctrl-C: it must end cleanly.
+     * Starts a ready pipeline, waits until it plays and a few seconds more, then Ctrl-C: it must end
+     * cleanly.
      */
-    private void runUntilInterrupted(List<String> command) throws Exception {
+    private void runUntilInterrupted(String name, String... values) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(TestAssets.home().resolve("ovgst").toString(),
+                "launch", "--file", PIPELINES.resolve(name + ".pipeline").toString()));
+        command.addAll(List.of(values));
+        Files.createDirectories(dir.resolve("out"));
         Path log = dir.resolve("pipeline.log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(GstTestSupport.gstEnvironment());
-        builder.environment().putAll(Map.of("OVGST_NO_BUILD", "1", "SINK", "fakesink"));
+        builder.environment().put("OVGST_NO_BUILD", "1");
         Process process = builder.start();
         process.getOutputStream().close();
         try {
@@ -187,10 +283,11 @@ class PipelinesTest {
                 Thread.sleep(100);
             }
             Thread.sleep(5000);
+            assertTrue(process.isAlive(), () -> "it ended before Ctrl-C:\n" + read(log));
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor());
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), () -> "no end after Ctrl-C:\n" + read(log));
             assertEquals(0, process.exitValue(), () -> read(log));
-            assertTrue(read(log).contains("Got EOS from element"), () -> read(log));
+            assertTrue(read(log).contains("Got EOS after"), () -> read(log));
         } finally {
             process.destroyForcibly();
         }
