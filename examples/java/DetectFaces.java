@@ -1,25 +1,22 @@
-// Detects faces in a picture with ovdetect from a Java application that uses gst1-java-core.
+// Detects faces in any picture or video with ovdetect, from a Java application that uses gst1-java-core.
 //
-// Build once (./ovgst test, or ./ovgst setup && mvn -q -DskipTests package), then from the project root:
+// From a fresh shell, in the project root (./ovgst env builds if needed and puts its Java 25 on PATH):
 //
-//   java --enable-native-access=ALL-UNNAMED -cp 'target/classes:target/lib/*' \
+//   eval "$(./ovgst env)" && java --enable-native-access=ALL-UNNAMED -cp "target/classes:target/lib/*" \
 //       examples/java/DetectFaces.java models/images/astronaut.png [model] [threshold]
 //
-// (java >= 25, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; Java's source launcher compiles this
-// file on the fly.) Prints one line per frame:
+// (Java's source launcher compiles this file on the fly.) Prints one line per frame:
 //
-//   frame 0 pts 0 ms: face 0.92 [179,81,272,174]
+//   frame 0 pts 0 ms 512x512: face 0.92 [179,81,272,174]
 //
-// The pipeline: filesrc ! pngdec ! imagefreeze num-buffers=5 ! videoconvert ! ovdetect ! fakesink, made
-// with ElementFactory and linked by hand; Ovgst.onDetections gives each frame's detections.
+// The pipeline: filesrc ! decodebin ! videoconvert ! ovdetect ! fakesink, made with ElementFactory
+// (decodebin's pad appears once it knows the stream, and is linked then); Ovgst.onDetections gives
+// each frame's detections and size, until its registration is closed.
 
-import java.awt.image.BufferedImage;
-import java.io.File;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
@@ -33,7 +30,7 @@ import org.ovgst.infer.Detection;
 public class DetectFaces {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: DetectFaces IMAGE.png [MODEL] [THRESHOLD]");
+            System.err.println("usage: DetectFaces PICTURE_OR_VIDEO [MODEL] [THRESHOLD]");
             System.exit(2);
         }
         String image = args[0];
@@ -45,9 +42,7 @@ public class DetectFaces {
 
         Element source = ElementFactory.make("filesrc", "source");
         source.set("location", image);
-        Element decode = ElementFactory.make("pngdec", "decode");
-        Element freeze = ElementFactory.make("imagefreeze", "freeze");
-        freeze.set("num-buffers", 5);
+        Element decode = ElementFactory.make("decodebin", "decode");
         Element convert = ElementFactory.make("videoconvert", "convert");
         Element detect = ElementFactory.make("ovdetect", "detect");
         detect.set("model", model);
@@ -55,17 +50,22 @@ public class DetectFaces {
         Element sink = ElementFactory.make("fakesink", "sink");
 
         Pipeline pipeline = new Pipeline("detect-faces");
-        pipeline.addMany(source, decode, freeze, convert, detect, sink);
-        if (!Element.linkMany(source, decode, freeze, convert, detect, sink)) {
+        pipeline.addMany(source, decode, convert, detect, sink);
+        if (!source.link(decode) || !Element.linkMany(convert, detect, sink)) {
             throw new IllegalStateException("cannot link the pipeline");
         }
+        // decodebin makes its video pad when it has read the stream's format.
+        decode.connect((Element.PAD_ADDED) (element, pad) -> {
+            if (pad.getCurrentCaps().getStructure(0).getName().startsWith("video/")) {
+                pad.link(convert.getStaticPad("sink"));
+            }
+        });
         System.out.println("ovdetect threshold=" + detect.get("threshold") + " model=" + detect.get("model"));
 
-        // ovdetect's boxes are normalized to the frame, which imagefreeze keeps at the picture's size.
-        BufferedImage picture = ImageIO.read(new File(image));
-        int[] size = {picture.getWidth(), picture.getHeight()};
-        Ovgst.onDetections(detect, (frame, pts, detections) -> System.out.println("frame " + frame + " pts "
-                + pts / 1_000_000 + " ms: " + describe(detections, size)));
+        // ovdetect's boxes are normalized: times the frame's size, they are pixels.
+        Ovgst.Registration printing = Ovgst.onDetections(detect, (frame, pts, width, height, detections) ->
+                System.out.println("frame " + frame + " pts " + pts / 1_000_000 + " ms " + width + "x" + height
+                        + ": " + describe(detections, width, height)));
 
         CountDownLatch done = new CountDownLatch(1);
         int[] exit = {0};
@@ -81,16 +81,17 @@ public class DetectFaces {
             System.err.println("timed out");
             exit[0] = 1;
         }
+        printing.close();
         pipeline.setState(State.NULL);
         System.exit(exit[0]);
     }
 
-    private static String describe(List<Detection> detections, int[] size) {
+    private static String describe(List<Detection> detections, int width, int height) {
         if (detections.isEmpty()) {
             return "nothing";
         }
         return detections.stream().map(d -> String.format("%s %.2f [%d,%d,%d,%d]", d.label(), d.confidence(),
-                Math.round(d.xMin() * size[0]), Math.round(d.yMin() * size[1]), Math.round(d.xMax() * size[0]),
-                Math.round(d.yMax() * size[1]))).collect(Collectors.joining(", "));
+                Math.round(d.xMin() * width), Math.round(d.yMin() * height), Math.round(d.xMax() * width),
+                Math.round(d.yMax() * height))).collect(Collectors.joining(", "));
     }
 }

@@ -100,7 +100,7 @@ final class BenchRuns {
                 + properties + " ! fakesink sync=false";
         run(description, pipeline -> {
             OvDetect detect = pipeline.element("detect", OvDetect.class);
-            detect.addListener((frame, pts, detections) -> {
+            detect.addListener((frame, pts, frameWidth, frameHeight, detections) -> {
                 long now = System.nanoTime();
                 first.compareAndSet(0, now);
                 last.set(now);
@@ -199,7 +199,7 @@ final class BenchRuns {
         run(description.toString(), pipeline -> {
             for (int i = 0; i < streams; i++) {
                 int stream = i;
-                pipeline.element("detect" + i, OvDetect.class).addListener((frame, pts, detections) -> {
+                pipeline.element("detect" + i, OvDetect.class).addListener((frame, pts, frameWidth, frameHeight, detections) -> {
                     long now = System.nanoTime();
                     if (first[stream] == 0) {
                         first[stream] = now;

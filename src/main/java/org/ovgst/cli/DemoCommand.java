@@ -67,8 +67,9 @@ final class DemoCommand {
         long start = System.nanoTime();
         Pipeline.Outcome outcome;
         try (Pipeline pipeline = Pipeline.parse(description)) {
-            pipeline.element("faces", OvDetect.class).addListener((frame, pts, detections) -> count(found, detections));
-            pipeline.element("objects", OvDetect.class).addListener((frame, pts, detections) -> {
+            pipeline.element("faces", OvDetect.class).addListener((frame, pts, width, height, detections) ->
+                    count(found, detections));
+            pipeline.element("objects", OvDetect.class).addListener((frame, pts, width, height, detections) -> {
                 count(found, detections);
                 done.incrementAndGet();
             });

@@ -38,10 +38,14 @@ import org.ovgst.openvino.PortInfo;
  * unchanged and in order.
  */
 public final class OvDetect extends InferenceElement {
-    /** What a Java application gets for each inferred frame, in order, on the element's delivery thread. */
+    /**
+     * What a Java application gets for each inferred frame, in order, on the element's delivery
+     * thread: its index from 0, its presentation time (ns, -1 for none), its size in pixels (a
+     * detection's normalized box times the size is its box in pixels) and its detections.
+     */
     @FunctionalInterface
     public interface Listener {
-        void detected(long frame, long pts, List<Detection> detections);
+        void detected(long frame, long pts, int width, int height, List<Detection> detections);
     }
 
     static final String CAPS = "video/x-raw, format=(string)" + PixelFormat.gstList()
@@ -87,6 +91,11 @@ public final class OvDetect extends InferenceElement {
     /** Adds a listener that gets every inferred frame's detections, in order. */
     public void addListener(Listener listener) {
         listeners.add(listener);
+    }
+
+    /** Removes a listener added before; the frames already being delivered may still reach it. */
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
     }
 
     @Override
@@ -183,7 +192,7 @@ public final class OvDetect extends InferenceElement {
         }
         if (!listeners.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
             for (Listener listener : listeners) {
-                listener.detected(frame.index(), frame.pts(), detections);
+                listener.detected(frame.index(), frame.pts(), layout.width(), layout.height(), detections);
             }
         }
     }

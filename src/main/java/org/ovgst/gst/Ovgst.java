@@ -13,7 +13,9 @@ import org.freedesktop.gstreamer.glib.Natives;
  * Gst.init(Version.of(1, 16), "app");
  * Element detect = ElementFactory.make("ovdetect", "detect");
  * detect.set("model", "models/face_detection_short_range.tflite");
- * Ovgst.onDetections(detect, (frame, pts, detections) -> System.out.println(frame + ": " + detections));
+ * Ovgst.Registration printing = Ovgst.onDetections(detect, (frame, pts, width, height, detections) ->
+ *         System.out.println(frame + " (" + width + "x" + height + "): " + detections));
+ * // ... later: printing.close() stops the calls
  * }</pre>
  *
  * gst1-java-core's wrappers hold a reference each until they are disposed or garbage-collected, so
@@ -32,14 +34,22 @@ public final class Ovgst {
         Plugin.registerInProcess();
     }
 
+    /** A listener's registration: {@link #close} removes the listener. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /**
-     * Calls {@code listener} with every frame's detections, in frame order, on the element's
-     * delivery thread (keep it short). {@code ovdetect} is an element made by
-     * {@code ElementFactory.make("ovdetect", ...)} or found in a parsed pipeline.
+     * Calls {@code listener} with every frame's detections and the frame's size, in frame order, on
+     * the element's delivery thread (keep it short), until the registration is closed.
+     * {@code ovdetect} is an element made by {@code ElementFactory.make("ovdetect", ...)} or found in
+     * a parsed pipeline.
      *
      * @throws IllegalArgumentException when {@code ovdetect} is not an ovdetect element of this process
      */
-    public static void onDetections(org.freedesktop.gstreamer.Element ovdetect, OvDetect.Listener listener) {
+    public static Registration onDetections(org.freedesktop.gstreamer.Element ovdetect, OvDetect.Listener listener) {
         Pointer pointer = Natives.getRawPointer(ovdetect);
         Element element = TypeRegistry.instance(MemorySegment.ofAddress(Pointer.nativeValue(pointer)));
         if (!(element instanceof OvDetect detect)) {
@@ -47,5 +57,6 @@ public final class Ovgst {
                     + ovdetect.getTypeName() + ")");
         }
         detect.addListener(listener);
+        return () -> detect.removeListener(listener);
     }
 }

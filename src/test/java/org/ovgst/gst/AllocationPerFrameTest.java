@@ -85,7 +85,7 @@ class AllocationPerFrameTest {
         AtomicLongArray allocated = new AtomicLongArray(2);
         AtomicInteger detectionsSeen = new AtomicInteger(-1);
         Pipeline.Outcome outcome = GstTestSupport.runInProcess(description, Duration.ofSeconds(90), pipeline ->
-                pipeline.element("detect", OvDetect.class).addListener((frame, pts, detections) -> {
+                pipeline.element("detect", OvDetect.class).addListener((frame, pts, width, height, detections) -> {
                     if (frame == WARM_UP_FRAMES) {
                         detectionsSeen.set(detections.size());
                         allocated.set(0, threads.getTotalThreadAllocatedBytes());

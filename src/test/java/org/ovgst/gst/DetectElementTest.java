@@ -103,7 +103,7 @@ class DetectElementTest {
         }
         AtomicLong compiled = new AtomicLong(-1);
         Pipeline.Outcome outcome = GstTestSupport.runInProcess(description.toString(), Duration.ofSeconds(90),
-                pipeline -> pipeline.element("d0", OvDetect.class).addListener((frame, pts, detections) -> {
+                pipeline -> pipeline.element("d0", OvDetect.class).addListener((frame, pts, width, height, detections) -> {
                     if (frame == FRAMES - 1) {
                         compiled.set(OpenVino.liveHandles().getOrDefault("CompiledModel", 0L));
                     }

@@ -63,7 +63,7 @@ class EndOfStreamTest {
                     + batch + " nireq=" + nireq + " ! ovmetapublish location=" + out + " ! fakesink sync=" + live;
             // Sent once a few batches went through, so that frames are in flight when it arrives.
             Pipeline.Outcome outcome = GstTestSupport.runInProcess(description, Duration.ofSeconds(30),
-                    pipeline -> pipeline.element("d", OvDetect.class).addListener((f, pts, d) -> inferred.incrementAndGet()),
+                    pipeline -> pipeline.element("d", OvDetect.class).addListener((f, pts, width, height, d) -> inferred.incrementAndGet()),
                     System.err::println, pipeline -> {
                         if (sentToPipeline && inferred.get() >= 2L * batch && !sent.getAndSet(true)) {
                             pipeline.sendEndOfStream();

@@ -107,7 +107,7 @@ class GstJavaCoreTest {
         assertEquals(2, detect.get("nireq"));
         assertEquals(GstTestSupport.FACE_MODEL.toString(), detect.get("model"));
         List<Frame> frames = new CopyOnWriteArrayList<>();
-        Ovgst.onDetections(detect, (frame, pts, detections) -> frames.add(new Frame(frame, pts, detections)));
+        Ovgst.onDetections(detect, (frame, pts, width, height, detections) -> frames.add(new Frame(frame, pts, detections)));
 
         Pipeline pipeline = track(new Pipeline("astronaut"));
         Element[] elements = {
@@ -148,45 +148,62 @@ class GstJavaCoreTest {
         assertEquals(0.7, (Double) detect.get("threshold"), 1e-9);
         Map<Long, Long> ptsByFrame = new ConcurrentHashMap<>();
         List<Long> order = new CopyOnWriteArrayList<>();
-        Ovgst.onDetections(detect, (frame, pts, detections) -> {
+        List<String> sizes = new CopyOnWriteArrayList<>();
+        Ovgst.Registration[] registration = new Ovgst.Registration[1];
+        registration[0] = Ovgst.onDetections(detect, (frame, pts, width, height, detections) -> {
             order.add(frame);
             ptsByFrame.put(frame, pts);
+            sizes.add(width + "x" + height);
+            if (frame == 9) {
+                registration[0].close(); // no calls after frame 9
+            }
         });
         runToEos(pipeline);
-        assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), order);
+        assertEquals(java.util.stream.LongStream.range(0, 10).boxed().toList(), order);
         assertEquals(0L, ptsByFrame.get(0L));
+        assertEquals(java.util.Collections.nCopies(10, "128x96"), sizes);
     }
 
-    /** examples/java/DetectFaces.java, run with Java's source launcher as its comment says (own JVM: Ovgst.init first). */
+    /**
+     * examples/java/DetectFaces.java, run by the one command its comment gives, from a shell with
+     * none of ovgst's environment (a java on PATH that is not 25 included): on a picture and on a video.
+     */
     @Test
     void theExampleProgramPrintsTheFaceOfEveryFrame(@TempDir Path dir) throws Exception {
         Path home = TestAssets.home();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        GstTestSupport.Result result = GstTestSupport.run(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
-                home.resolve("examples/java/DetectFaces.java").toString(), TestAssets.image("astronaut.png").toString(),
-                GstTestSupport.FACE_MODEL.toString(), "0.6"), dir, 90, Map.of());
-        GstTestSupport.assertNoCrash(result, dir);
-        assertEquals(0, result.exitCode(), result::describe);
-        assertTrue(result.output().contains("ovdetect threshold=0.6 "), result::describe);
-        Matcher line = Pattern.compile("frame (\\d+) pts \\d+ ms: face (0\\.\\d+) \\[(\\d+),(\\d+),(\\d+),(\\d+)\\]\n")
-                .matcher(result.output());
-        int frames = 0;
-        while (line.find()) {
-            assertEquals(frames++, Integer.parseInt(line.group(1)), result::describe);
-            assertTrue(Double.parseDouble(line.group(2)) > 0.8, line.group());
-            for (int k = 0; k < 4; k++) {
-                assertEquals(ASTRONAUT_FACE[k], Integer.parseInt(line.group(3 + k)), 512 / 10, line.group());
+        Path clip = dir.resolve("clip.mp4");
+        GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("astronaut.png")
+                + " ! pngdec ! imagefreeze num-buffers=5 ! videoconvert ! video/x-raw,format=I420,framerate=5/1"
+                + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
+        assertEquals(0, made.exitCode(), made::describe);
+        for (Path input : List.of(TestAssets.image("astronaut.png"), clip)) {
+            String command = "cd " + home + " && eval \"$(./ovgst env)\" && java --enable-native-access=ALL-UNNAMED -cp"
+                    + " \"target/classes:target/lib/*\" examples/java/DetectFaces.java " + input + " "
+                    + GstTestSupport.FACE_MODEL + " 0.6";
+            GstTestSupport.Result result = GstTestSupport.run(List.of("env", "-i", "HOME=" + System.getProperty(
+                    "user.home"), "PATH=/usr/bin:/bin", "OVGST_NO_BUILD=1", "bash", "-c", command), dir, 90, Map.of());
+            GstTestSupport.assertNoCrash(result, dir);
+            assertEquals(0, result.exitCode(), result::describe);
+            assertTrue(result.output().contains("ovdetect threshold=0.6 "), result::describe);
+            Matcher line = Pattern.compile("frame (\\d+) pts \\d+ ms 512x512: face (0\\.\\d+) \\[(\\d+),(\\d+),(\\d+),"
+                    + "(\\d+)\\]\n").matcher(result.output());
+            int frames = 0;
+            while (line.find()) {
+                assertEquals(frames++, Integer.parseInt(line.group(1)), result::describe);
+                assertTrue(Double.parseDouble(line.group(2)) > 0.8, line.group());
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(ASTRONAUT_FACE[k], Integer.parseInt(line.group(3 + k)), 512 / 10, line.group());
+                }
             }
+            assertEquals(input.equals(clip) ? 5 : 1, frames, result::describe);
         }
-        assertEquals(5, frames, result::describe);
     }
 
     @Test
     void onDetectionsRefusesOtherElements() {
         Element sink = track(ElementFactory.make("fakesink", "sink"));
-        assertThrows(IllegalArgumentException.class, () -> Ovgst.onDetections(sink, (f, p, d) -> {}));
+        assertThrows(IllegalArgumentException.class, () -> Ovgst.onDetections(sink, (f, p, width, height, d) -> {}));
         Element watermark = track(ElementFactory.make("ovwatermark", "watermark"));
-        assertThrows(IllegalArgumentException.class, () -> Ovgst.onDetections(watermark, (f, p, d) -> {}));
+        assertThrows(IllegalArgumentException.class, () -> Ovgst.onDetections(watermark, (f, p, width, height, d) -> {}));
     }
 }

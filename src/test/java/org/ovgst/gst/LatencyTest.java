@@ -38,7 +38,7 @@ class LatencyTest {
                 + " ! video/x-raw,format=BGR,width=320,height=240,framerate=30/1 ! ovdetect name=d model=" + FACE_MODEL
                 + " batch-size=" + batch + " ! ovmetapublish location=" + out
                 + " ! fakesink name=sink sync=true qos=true max-lateness=20000000", Duration.ofSeconds(40),
-                pipeline -> pipeline.element("d", OvDetect.class).addListener((f, pts, d) -> inferred.incrementAndGet()),
+                pipeline -> pipeline.element("d", OvDetect.class).addListener((f, pts, width, height, d) -> inferred.incrementAndGet()),
                 System.err::println, pipeline -> {
                     if (inferred.get() >= 120 && !sent.getAndSet(true)) {
                         latency[0] = minLatency(pipeline.pointer());

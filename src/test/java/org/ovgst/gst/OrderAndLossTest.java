@@ -49,7 +49,7 @@ class OrderAndLossTest {
                 + "video/x-raw,format=BGR,width=64,height=48,framerate=1000/1 ! ovdetect name=d model=" + FACE_MODEL
                 + " nireq=" + nireq + " batch-size=" + batch + " async=" + async + " ! ovmetapublish location=" + json
                 + " ! fakesink sync=false", java.time.Duration.ofSeconds(30),
-                pipeline -> pipeline.element("d", OvDetect.class).addListener((frame, pts, detections) -> {
+                pipeline -> pipeline.element("d", OvDetect.class).addListener((frame, pts, width, height, detections) -> {
                     if (frame != listened[0]++ && outOfOrder[0] == null) {
                         outOfOrder[0] = "listener got frame " + frame + " as number " + (listened[0] - 1);
                     }

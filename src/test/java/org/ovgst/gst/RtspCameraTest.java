@@ -291,7 +291,7 @@ class RtspCameraTest {
         private final List<Seen> frames = new ArrayList<>();
 
         void listen(Pipeline pipeline, String ovdetect) {
-            pipeline.element(ovdetect, OvDetect.class).addListener((frame, pts, detections) -> {
+            pipeline.element(ovdetect, OvDetect.class).addListener((frame, pts, width, height, detections) -> {
                 synchronized (this) {
                     frames.add(new Seen(frame, System.nanoTime(), List.copyOf(detections)));
                 }

@@ -32,7 +32,7 @@ class StateChurnTest {
         Pipeline pipeline = Pipeline.parse("videotestsrc pattern=ball ! video/x-raw,format=BGR,width=64,height=48,"
                 + "framerate=200/1 ! ovdetect name=d model=" + FACE_MODEL + " nireq=2 batch-size=2 ! ovwatermark"
                 + " ! ovmetapublish location=/dev/null ! fakesink sync=true");
-        pipeline.element("d", OvDetect.class).addListener((frame, pts, detections) -> frames.incrementAndGet());
+        pipeline.element("d", OvDetect.class).addListener((frame, pts, width, height, detections) -> frames.incrementAndGet());
         long[] threads = new long[CYCLES];
         long[] rss = new long[CYCLES];
         try {

@@ -57,7 +57,7 @@ class StateCycleTest {
         AtomicLong frames = new AtomicLong();
         // Ten cycles of one pipeline: the elements restart from NULL each time.
         Pipeline pipeline = Pipeline.parse(DESCRIPTION);
-        pipeline.element("d", OvDetect.class).addListener((frame, pts, detections) -> frames.incrementAndGet());
+        pipeline.element("d", OvDetect.class).addListener((frame, pts, width, height, detections) -> frames.incrementAndGet());
         for (int i = 0; i < 10; i++) {
             cycle(pipeline, frames, random, i);
         }
@@ -65,7 +65,7 @@ class StateCycleTest {
         // Ten fresh pipelines, stopped once each and freed right away.
         for (int i = 10; i < 20; i++) {
             Pipeline fresh = Pipeline.parse(DESCRIPTION);
-            fresh.element("d", OvDetect.class).addListener((frame, pts, detections) -> frames.incrementAndGet());
+            fresh.element("d", OvDetect.class).addListener((frame, pts, width, height, detections) -> frames.incrementAndGet());
             cycle(fresh, frames, random, i);
             fresh.close();
         }
