@@ -199,6 +199,62 @@ class GstJavaCoreTest {
         }
     }
 
+    /**
+     * ./ovgst install, then a project made of the README's pom.xml (taken from the README as it is)
+     * and a small program: Maven builds it offline from the local repository, and it finds the face.
+     */
+    @Test
+    void aMavenProjectFromTheReadmesPomRunsOvdetect(@TempDir Path dir) throws Exception {
+        Path home = TestAssets.home();
+        GstTestSupport.Result installed = GstTestSupport.run(List.of(home.resolve("ovgst").toString(), "install"), dir,
+                300, Map.of());
+        assertEquals(0, installed.exitCode(), installed::describe);
+        String readme = java.nio.file.Files.readString(home.resolve("README.md"));
+        Matcher pom = Pattern.compile("<!-- ovgst-pom:[^>]*-->\\s*```xml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(pom.find(), "the README's pom.xml");
+        Path project = java.nio.file.Files.createDirectories(dir.resolve("my-analytics"));
+        java.nio.file.Files.writeString(project.resolve("pom.xml"), pom.group(1));
+        Path source = java.nio.file.Files.createDirectories(project.resolve("src/main/java/com/example"));
+        java.nio.file.Files.writeString(source.resolve("Main.java"), """
+                package com.example;
+
+                import org.freedesktop.gstreamer.*;
+                import org.ovgst.gst.Ovgst;
+
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        Ovgst.init();
+                        Gst.init(Version.of(1, 16), "my-analytics");
+                        Pipeline pipeline = (Pipeline) Gst.parseLaunch("filesrc location=" + args[0]
+                                + " ! decodebin ! videoconvert ! ovdetect name=d model=" + args[1] + " ! fakesink");
+                        Ovgst.onDetections(pipeline.getElementByName("d"), (frame, pts, width, height, found) ->
+                                System.out.println("frame " + frame + " " + width + "x" + height + " " + found.size()
+                                        + " " + found.get(0).label()));
+                        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+                        pipeline.getBus().connect((Bus.EOS) element -> done.countDown());
+                        pipeline.play();
+                        done.await();
+                        pipeline.stop();
+                        System.exit(0);
+                    }
+                }
+                """);
+        String java25 = System.getProperty("java.home");
+        Map<String, String> env = Map.of("JAVA_HOME", java25, "OVGST_HOME", home.toString());
+        GstTestSupport.Result built = GstTestSupport.run(List.of("mvn", "-B", "-o", "-q", "compile",
+                "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath", "-Dmdep.outputFile=classpath.txt"),
+                project, 300, env);
+        assertEquals(0, built.exitCode(), built::describe);
+        String classpath = project.resolve("target/classes") + ":" + java.nio.file.Files.readString(
+                project.resolve("classpath.txt")).strip();
+        GstTestSupport.Result ran = GstTestSupport.run(List.of(java25 + "/bin/java", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classpath, "com.example.Main", TestAssets.image("astronaut.png").toString(),
+                GstTestSupport.FACE_MODEL.toString()), project, 90, env);
+        GstTestSupport.assertNoCrash(ran, project);
+        assertEquals(0, ran.exitCode(), ran::describe);
+        assertTrue(ran.output().contains("frame 0 512x512 1 face"), ran::describe);
+    }
+
     @Test
     void onDetectionsRefusesOtherElements() {
         Element sink = track(ElementFactory.make("fakesink", "sink"));
