@@ -44,10 +44,30 @@ public abstract class Element {
 
     private final MemorySegment self;
     private final PropertyValues values;
+    private final DebugCategory debug;
 
     protected Element(MemorySegment self, ElementSpec spec) {
         this.self = self;
         this.values = new PropertyValues(spec.properties());
+        this.debug = DebugCategory.of(spec.factoryName(), spec.longName());
+    }
+
+    /** What the element decided, in its GST_DEBUG category at INFO ({@code GST_DEBUG=ovdetect:4}). */
+    protected final void logInfo(java.util.function.Supplier<String> message) {
+        debug.log(DebugCategory.Level.INFO, self, message);
+    }
+
+    /**
+     * Whether per-frame lines are on ({@code GST_DEBUG=ovdetect:6}): check it before making a
+     * frame's message, which then costs nothing when they are off.
+     */
+    protected final boolean frameLogging() {
+        return debug.enabled(DebugCategory.Level.LOG);
+    }
+
+    /** A frame's line, at LOG (see {@link #frameLogging}). */
+    protected final void logFrame(String message) {
+        debug.log(DebugCategory.Level.LOG, self, () -> message);
     }
 
     /** The {@code GstElement*} of this instance. */

@@ -336,6 +336,13 @@ public abstract class InferenceElement extends BridgeBin {
         }
         // Twice the first inference: its time varies with the load, and a frame late by the difference is dropped.
         raiseLatency((settings.batchSize() - 1) * frameDuration() + 2 * engine.batchInferenceNanos());
+        InferenceEngine<BufferFrame> compiled = engine;
+        logInfo(() -> String.format(java.util.Locale.ROOT, "model %s compiled for %s frames (the model sees %s):"
+                + " device %s, nireq %d, batch-size %d, async %b, input '%s', %s, %s; frames %s; first inference"
+                + " %.2f ms; outputs %s", engineSettings.model(), layout, seen, engineSettings.device(),
+                compiled.nireq(), compiled.batchSize(), engineSettings.async(), compiled.inputName(),
+                engineSettings.modelColor(), engineSettings.normalization(), compiled.zeroCopy() ? "read in place"
+                        : "copied", compiled.batchInferenceNanos() / 1e6, PortInfo.describe(compiled.outputs())));
         modelCompiled(layout, engine.outputs());
     }
 

@@ -250,6 +250,13 @@ public final class OvClassify extends InferenceElement {
         setup = new Setup(output.name(), strings.allocateFrom(output.name()), converter, rawDims, classes * Float.BYTES,
                 strings.allocateFrom(attribute), strings.allocateFrom(modelName(model)), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
                 width, height, get(RECLASSIFY_INTERVAL), strings);
+        Setup chosen = setup;
+        logInfo(() -> "model " + model + ": " + (chosen.fullFrame() ? "the whole frame" : "each region"
+                + (chosen.classes().isEmpty() ? "" : " of " + chosen.classes())) + " resized to " + chosen.modelWidth()
+                + "x" + chosen.modelHeight() + (chosen.centerCrop() > 0 ? " from its middle " + chosen.centerCrop() : "")
+                + ", output '" + chosen.output() + "' read by " + (chosen.converter() == null ? "raw"
+                        : chosen.converter().kind() + " with " + chosen.converter().labels().size() + " labels")
+                + " as attribute '" + attribute + "', reclassify-interval " + chosen.reclassifyInterval());
         return withImageInput(settings.engineSettings()).withCenterCrop(setup.fullFrame() ? centerCrop : 0)
                 .withInputName(ports.input().name())
                 .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
@@ -318,6 +325,10 @@ public final class OvClassify extends InferenceElement {
             plan.infer(i, region.id());
         }
         queue(plan);
+        if (frameLogging()) {
+            logFrame("frame " + frame.index() + ": " + regions.size() + " regions, " + plan.inferredCount
+                    + " classified, " + plan.carriedCount + " carried");
+        }
         for (int i = 0; i < plan.inferredCount; i++) {
             if (!submit(frame, regions.get(plan.inferred[i]))) {
                 return false;

@@ -112,6 +112,10 @@ public final class OvDetect extends InferenceElement {
         InputPreparation preparation = selected.match().input();
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : familySize(preparation.size(), metadata, known);
+        logInfo(() -> "model " + model + ": decoded as " + decoding.family().name() + " (model-type=" + get(MODEL_TYPE)
+                + "), outputs " + PortInfo.describe(ports.outputs()) + ", " + decoding.labels().size() + " labels"
+                + (decoding.labelSource() != null ? " from " + decoding.labelSource() : "")
+                + (known.isPresent() ? ", ovgst's " + known.get().file() : "") + ", input size " + size);
         return settings.engineSettings().withInputName(ports.input().name()).withModelLayout(ports.layout())
                 .withModelColor(preparation.color()).withNormalization(preparation.mean(), preparation.scale())
                 .withFit(preparation.letterbox(), preparation.padValue()).withInputSize(size);
@@ -189,6 +193,10 @@ public final class OvDetect extends InferenceElement {
         int regionId = detections.isEmpty() ? 0 : RoiMeta.count(frame.buffer());
         for (Detection detection : detections) {
             RoiMeta.add(frame.buffer(), detection, layout.width(), layout.height(), ++regionId);
+        }
+        if (frameLogging()) {
+            logFrame("frame " + frame.index() + " pts " + frame.pts() + ": " + detections.size() + " detections "
+                    + detections);
         }
         if (!listeners.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
             for (Listener listener : listeners) {

@@ -98,6 +98,7 @@ public final class OvMetaPublish extends BridgeBin {
         array = get(FILE_FORMAT).equals("json");
         written = 0;
         output = LineOutput.open(location);
+        logInfo(() -> "writing " + get(FILE_FORMAT) + " records to " + output.name());
     }
 
     private void startMqtt() throws InterruptedException {
@@ -119,6 +120,8 @@ public final class OvMetaPublish extends BridgeBin {
                         postWarning(ErrorKind.WRITE, message, null);
                     }
                 });
+        logInfo(() -> "publishing records to " + mqtt.uri() + " topic '" + get(TOPIC) + "' as " + clientId
+                + " (QoS 1, up to " + get(MAX_QUEUED) + " records queued)");
     }
 
     @Override
@@ -129,6 +132,9 @@ public final class OvMetaPublish extends BridgeBin {
         }
         JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.layout().width(),
                 frame.layout().height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer())));
+        if (frameLogging()) {
+            logFrame(line.toString());
+        }
         if (mqtt != null) {
             mqtt.offer(line);
             send(frame);

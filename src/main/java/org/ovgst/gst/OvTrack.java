@@ -40,7 +40,9 @@ public final class OvTrack extends BridgeBin {
 
     @Override
     protected void start() {
-        tracker = new IouTracker(new IouTracker.Settings(get(IOU_THRESHOLD), get(MAX_AGE), get(MIN_HITS)));
+        IouTracker.Settings settings = new IouTracker.Settings(get(IOU_THRESHOLD), get(MAX_AGE), get(MIN_HITS));
+        tracker = new IouTracker(settings);
+        logInfo(() -> "tracking by overlap: " + settings);
     }
 
     @Override
@@ -51,6 +53,9 @@ public final class OvTrack extends BridgeBin {
             boxes.add(new IouTracker.Box(region.x(), region.y(), region.width(), region.height(), region.label()));
         }
         long[] ids = tracker.update(boxes);
+        if (frameLogging()) {
+            logFrame("frame " + frame.index() + ": ids " + java.util.Arrays.toString(ids));
+        }
         if (ids.length > 0) {
             try {
                 frame.writableForMetadata();
