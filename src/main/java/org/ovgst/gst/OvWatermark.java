@@ -7,9 +7,19 @@ import org.ovgst.infer.FrameLayout;
 
 /** {@code ovwatermark}: draws every region of interest (box, label, confidence) into the frame (DL Streamer's gvawatermark). */
 public final class OvWatermark extends BridgeBin {
+    private static final Property.Int THICKNESS = new Property.Int("thickness",
+            "Width of the boxes' outlines in pixels; 0 chooses by the frame's size (2, 3 from 1080 pixels)", 0, 100,
+            0, Property.Mutability.READY_ONLY);
+    private static final Property.Int FONT_SCALE = new Property.Int("font-scale",
+            "Size of the label text, frame pixels per pixel of the 5x7 font; 0 chooses by the frame's size (one"
+                    + " step per 240 pixels of its short side: 2 at 640x480)", 0, 20, 0,
+            Property.Mutability.READY_ONLY);
+    private static final Property.Bool SHOW_CONFIDENCE = new Property.Bool("show-confidence",
+            "Print the confidence after each label", true, Property.Mutability.READY_ONLY);
+
     static final ElementSpec SPEC = new ElementSpec("ovwatermark", "GstOvWatermark", "OpenVINO ROI watermark",
             "Filter/Effect/Video", "Draws the GstVideoRegionOfInterestMeta of each frame: box, label and confidence",
-            List.of(), OvDetect.CAPS, OvDetect.CAPS, OvWatermark::new);
+            List.of(THICKNESS, FONT_SCALE, SHOW_CONFIDENCE), OvDetect.CAPS, OvDetect.CAPS, OvWatermark::new);
 
     private Watermark watermark;
 
@@ -22,7 +32,7 @@ public final class OvWatermark extends BridgeBin {
 
     @Override
     protected void layoutChanged(FrameLayout layout) {
-        watermark = new Watermark(layout);
+        watermark = new Watermark(layout, new Watermark.Style(get(THICKNESS), get(FONT_SCALE), get(SHOW_CONFIDENCE)));
     }
 
     @Override

@@ -46,14 +46,33 @@ public final class Watermark {
     private final int[][] boxColors;
     private final int[][] textColors;
 
+    /**
+     * How regions are drawn ({@code ovwatermark}'s properties).
+     *
+     * @param thickness outline width in pixels; 0 chooses by the frame's size
+     * @param fontScale frame pixels per font pixel; 0 chooses by the frame's size
+     * @param showConfidence whether labels show the confidence
+     */
+    public record Style(int thickness, int fontScale, boolean showConfidence) {
+        /** Sizes chosen by the frame, confidences shown. */
+        public static final Style AUTO = new Style(0, 0, true);
+    }
+
+    private final boolean showConfidence;
+
     public Watermark(FrameLayout layout) {
+        this(layout, Style.AUTO);
+    }
+
+    public Watermark(FrameLayout layout, Style style) {
         width = layout.width();
         height = layout.height();
         frameSize = layout.size();
         planes = PlaneWriter.of(layout);
         int shortSide = Math.min(width, height);
-        thickness = Math.max(2, shortSide / PIXELS_PER_LINE_WIDTH);
-        scale = Math.max(1, shortSide / PIXELS_PER_TEXT_SCALE);
+        thickness = style.thickness() > 0 ? style.thickness() : Math.max(2, shortSide / PIXELS_PER_LINE_WIDTH);
+        scale = style.fontScale() > 0 ? style.fontScale() : Math.max(1, shortSide / PIXELS_PER_TEXT_SCALE);
+        showConfidence = style.showConfidence();
         padding = 2 * scale;
         boxColors = new int[PALETTE.length][];
         textColors = new int[PALETTE.length][];
@@ -202,7 +221,7 @@ public final class Watermark {
             }
             written = true;
         }
-        if (!Double.isNaN(confidence)) {
+        if (showConfidence && !Double.isNaN(confidence)) {
             x += written ? advance() : 0;
             int hundredths = (int) Math.round(Math.clamp(confidence, 0, 1) * 100);
             drawCharacter(frame, '0' + hundredths / 100, x, y, color);
@@ -232,9 +251,9 @@ public final class Watermark {
     }
 
     /** Characters of a text: label, confidence and track id ({@code #7}, when above 0), a space between. */
-    private static int labelLength(String label, double confidence, long id) {
+    private int labelLength(String label, double confidence, long id) {
         int length = label == null ? 0 : label.codePointCount(0, label.length());
-        if (!Double.isNaN(confidence)) {
+        if (showConfidence && !Double.isNaN(confidence)) {
             length += (length > 0 ? 1 : 0) + CONFIDENCE_LENGTH;
         }
         if (id > 0) {

@@ -94,6 +94,34 @@ class WatermarkTest {
         }
     }
 
+    /** ovwatermark's thickness, font-scale and show-confidence: widths and sizes as asked, no confidence. */
+    @Test
+    void theStyleSetsThicknessTextSizeAndConfidence() {
+        FrameLayout layout = FrameLayout.packed(PixelFormat.BGR, 640, 480);
+        Region region = new Region(41, 77, 151, 97, "Person", 0, 0.87);
+        Watermark auto = new Watermark(layout);
+        Watermark styled = new Watermark(layout, new Watermark.Style(5, 3, false));
+        assertEquals(2, auto.thickness());
+        assertEquals(5, styled.thickness());
+        assertEquals(7 * 3 + 2 * 2 * 3, styled.labelHeight(), "7 font pixels at 3, and padding");
+        assertTrue(styled.labelHeight() > auto.labelHeight());
+        Watermark noConfidence = new Watermark(layout, new Watermark.Style(0, 0, false));
+        assertEquals(auto.labelWidth(new Region(0, 0, 1, 1, "Person", 0, Double.NaN)), noConfidence.labelWidth(region));
+        try (Arena arena = Arena.ofConfined()) {
+            TestFrame frame = TestFrame.of(arena, PixelFormat.BGR, GRAY);
+            byte[] before = frame.bytes();
+            new Watermark(frame.layout, new Watermark.Style(5, 3, false)).draw(frame.memory, List.of(region));
+            byte[] after = frame.bytes();
+            // The left outline: 5 pixels wide at the box's middle row, the pixel after it untouched.
+            long row = frame.layout.offset(0) + (long) (region.y() + region.height() / 2) * frame.layout.stride(0);
+            for (int x = region.x(); x <= region.x() + 5; x++) {
+                int at = (int) (row + 3L * x);
+                assertEquals(x < region.x() + 5, before[at] != after[at] || before[at + 1] != after[at + 1]
+                        || before[at + 2] != after[at + 2], "x " + x);
+            }
+        }
+    }
+
     private interface Comparison {
         void check(Watermark watermark, TestFrame with, TestFrame without);
     }
