@@ -118,6 +118,7 @@ final class GstLib {
             Map.entry("gst_buffer_pool_set_active", FunctionDescriptor.of(GBOOLEAN, ADDRESS, GBOOLEAN)),
             Map.entry("gst_meta_api_type_has_tag", FunctionDescriptor.of(GBOOLEAN, GTYPE, JAVA_INT)),
             Map.entry("gst_meta_get_info", P_P),
+            Map.entry("gst_element_get_factory", P_P),
             Map.entry("_gst_debug_category_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS)),
             Map.entry("gst_bus_have_pending", FunctionDescriptor.of(GBOOLEAN, ADDRESS)),
             Map.entry("g_bytes_get_type", FunctionDescriptor.of(GTYPE)),

@@ -37,11 +37,13 @@ public final class Pipeline implements AutoCloseable {
                     error);
             String problem = takeError(error.get(ADDRESS, 0));
             if (pipeline.equals(MemorySegment.NULL) || problem != null) {
+                String hint = "";
                 if (!pipeline.equals(MemorySegment.NULL)) {
+                    hint = formatHint(problem, pipeline);
                     GstLib.call("gst_object_unref", pipeline);
                 }
                 throw new IllegalArgumentException("the pipeline could not be constructed: " + problem
-                        + allowedChoices(problem));
+                        + allowedChoices(problem) + hint);
             }
             return new Pipeline(pipeline);
         }
@@ -55,6 +57,38 @@ public final class Pipeline implements AutoCloseable {
                         && problem.contains("property \"" + choice.name() + "\"")) {
                     return "; allowed values of " + choice.name() + ": " + choice.describe();
                 }
+            }
+        }
+        return "";
+    }
+
+    private static final java.util.regex.Pattern REFUSED_CAPS = java.util.regex.Pattern.compile(
+            "could not link (\\S+) to (\\S+), \\2 can't handle caps");
+
+    /** For frames of a format one of our elements does not take: what to put before it. */
+    private static String formatHint(String problem, MemorySegment pipeline) {
+        java.util.regex.Matcher refused = REFUSED_CAPS.matcher(problem == null ? "" : problem);
+        if (!refused.find()) {
+            return "";
+        }
+        String name = refused.group(2);
+        String factory;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment element = (MemorySegment) GstLib.call("gst_bin_get_by_name", pipeline,
+                    arena.allocateFrom(name));
+            if (element.equals(MemorySegment.NULL)) {
+                return "";
+            }
+            factory = GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_name",
+                    GstLib.call("gst_element_get_factory", element)));
+            GstLib.call("gst_object_unref", element);
+        }
+        for (ElementSpec spec : Plugin.elements()) {
+            if (spec.factoryName().equals(factory)) {
+                java.util.regex.Matcher formats = java.util.regex.Pattern.compile("format=\\(string\\)(\\{[^}]*}|[^,;]+)")
+                        .matcher(spec.sinkCaps());
+                return "; insert videoconvert before " + name + (formats.find() ? " (" + factory + " takes "
+                        + formats.group(1).replaceAll("[{}]", "").strip() + ")" : "");
             }
         }
         return "";

@@ -24,4 +24,12 @@ class ParseErrorTest {
                 () -> Pipeline.parse("videotestsrc ! ovdetekt ! fakesink"));
         assertTrue(e.getMessage().contains("ovdetekt"), e.getMessage());
     }
+
+    @Test
+    void aFormatOurElementDoesNotTakeSaysToInsertVideoconvert() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pipeline.parse(
+                "videotestsrc ! video/x-raw,format=YUY2 ! ovclassify name=c model=x.xml ! fakesink"));
+        assertTrue(e.getMessage().endsWith("; insert videoconvert before c (ovclassify takes BGR, RGB, BGRx, RGBx)"),
+                e.getMessage());
+    }
 }
