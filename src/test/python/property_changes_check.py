@@ -25,8 +25,8 @@ import gi
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "python"))
-import detect  # noqa: E402  (its ctypes ROI reader)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "python"))
+import ovgst  # noqa: E402  (its ROI reader)
 
 PROBLEMS = Gst.MessageType.ERROR | Gst.MessageType.WARNING | Gst.MessageType.EOS
 
@@ -103,7 +103,7 @@ def while_playing(model, image):
 
     def on_buffer(pad, info):
         try:
-            frames.append(any(True for _ in detect.roi_metas(info.get_buffer())))
+            frames.append(bool(ovgst.regions(info.get_buffer())))
         except Exception as error:  # nothing may leave the probe
             say(f"probe failed: {error!r}")
         return Gst.PadProbeReturn.OK

@@ -70,7 +70,7 @@ public final class OvClassify extends InferenceElement {
 
     private static final Property.Choice INFERENCE_REGION = new Property.Choice("inference-region",
             "What is classified: each region of interest (roi-list), or the whole frame (full-frame: the result is"
-                    + " a frame-level GstOvTensorMeta, DL Streamer's frame \"tensors\")",
+                    + " a frame-level GstOvTensorMeta, which ovmetapublish writes as an object covering the frame)",
             "GstOvClassifyInferenceRegion", List.of(new Property.Choice.Value("roi-list", "ROI_LIST"),
                     new Property.Choice.Value("full-frame", "FULL_FRAME")),
             "roi-list", READY_ONLY);

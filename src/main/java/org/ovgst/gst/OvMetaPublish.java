@@ -131,7 +131,8 @@ public final class OvMetaPublish extends BridgeBin {
             line.append(written == 0 ? "[\n" : ",\n");
         }
         JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.layout().width(),
-                frame.layout().height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer())));
+                frame.layout().height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer()),
+                frame.pts()));
         if (frameLogging()) {
             logFrame(line.toString());
         }

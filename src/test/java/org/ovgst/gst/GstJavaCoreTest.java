@@ -171,11 +171,7 @@ class GstJavaCoreTest {
     @Test
     void theExampleProgramPrintsTheFaceOfEveryFrame(@TempDir Path dir) throws Exception {
         Path home = TestAssets.home();
-        Path clip = dir.resolve("clip.mp4");
-        GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("astronaut.png")
-                + " ! pngdec ! imagefreeze num-buffers=5 ! videoconvert ! video/x-raw,format=I420,framerate=5/1"
-                + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
-        assertEquals(0, made.exitCode(), made::describe);
+        Path clip = GstTestSupport.pictureClip("astronaut.png", 5, 5, dir);
         for (Path input : List.of(TestAssets.image("astronaut.png"), clip)) {
             String command = "cd " + home + " && eval \"$(./ovgst env)\" && java --enable-native-access=ALL-UNNAMED -cp"
                     + " \"target/classes:target/lib/*\" examples/java/DetectFaces.java " + input + " "

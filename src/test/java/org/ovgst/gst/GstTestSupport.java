@@ -86,6 +86,19 @@ public final class GstTestSupport {
         return new Result(finished ? process.exitValue() : -1, output, !finished);
     }
 
+    /**
+     * An H.264 MP4 in {@code dir} of one of the test pictures ({@code .png} or {@code .jpg}) repeated
+     * {@code frames} times at {@code fps}: a video whose every frame is known.
+     */
+    static Path pictureClip(String picture, int frames, int fps, Path dir) throws IOException, InterruptedException {
+        Path clip = dir.resolve(picture.substring(0, picture.lastIndexOf('.')) + "-" + frames + ".mp4");
+        Result made = gstLaunch("filesrc location=" + TestAssets.image(picture) + " ! decodebin ! imagefreeze"
+                + " num-buffers=" + frames + " ! videoconvert ! video/x-raw,format=I420,framerate=" + fps + "/1"
+                + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
+        assertEquals(0, made.exitCode(), made::describe);
+        return clip;
+    }
+
     static Result gstLaunch(String description, Path dir, long seconds) throws IOException, InterruptedException {
         return run(Stream.concat(Stream.of("gst-launch-1.0"), splitDescription(description)).toList(), dir, seconds,
                 Map.of());
@@ -201,8 +214,11 @@ public final class GstTestSupport {
      */
     record Box(int x, int y, int w, int h, String label, int labelId, double confidence, long id) {}
 
-    /** @param timestamp the stream time, ns ({@code "timestamp"}); -1 when the record has none */
-    record Frame(long frame, long timestamp, int width, int height, List<Box> objects) {}
+    /**
+     * @param timestamp the stream time, ns ({@code "timestamp"}); -1 when the record has none
+     * @param pts the buffer's presentation time, ns ({@code "pts"}); -1 when the record has none
+     */
+    record Frame(long frame, long timestamp, int width, int height, List<Box> objects, long pts) {}
 
     static List<Frame> readFrames(Path jsonLines) throws IOException {
         List<Frame> frames = new ArrayList<>();
@@ -228,7 +244,8 @@ public final class GstTestSupport {
             Map<?, ?> resolution = (Map<?, ?>) field(map, "resolution", line);
             frames.add(new Frame(((Number) field(map, "frame", line)).longValue(),
                     map.containsKey("timestamp") ? ((Number) map.get("timestamp")).longValue() : -1,
-                    integer(field(resolution, "width", line)), integer(field(resolution, "height", line)), boxes));
+                    integer(field(resolution, "width", line)), integer(field(resolution, "height", line)), boxes,
+                    map.containsKey("pts") ? ((Number) map.get("pts")).longValue() : -1));
         }
         return frames;
     }

@@ -115,11 +115,7 @@ class PipelinesTest {
      */
     @Test
     void handsTracksAndClassifiesThePalm() throws Exception {
-        Path clip = dir.resolve("hand.mp4");
-        GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("hand.jpg")
-                + " ! jpegdec ! imagefreeze num-buffers=15 ! videoconvert ! video/x-raw,format=I420,framerate=15/1"
-                + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
-        assertEquals(0, made.exitCode(), made::describe);
+        Path clip = GstTestSupport.pictureClip("hand.jpg", 15, 15, dir);
         GstTestSupport.Result result = launch("hands", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/hand"));
         assertEquals(0, result.exitCode(), result::describe);
         List<String> lines = Files.readAllLines(dir.resolve("out/hand.jsonl"), StandardCharsets.UTF_8);
@@ -251,12 +247,7 @@ class PipelinesTest {
 
     /** A 2-s H.264 MP4 of astronaut.png (512x512, 15 fps). */
     private Path clip() throws Exception {
-        Path clip = dir.resolve("clip.mp4");
-        GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("astronaut.png")
-                + " ! pngdec ! imagefreeze num-buffers=" + CLIP_FRAMES + " ! videoconvert ! video/x-raw,format=I420,"
-                + "framerate=15/1 ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
-        assertEquals(0, made.exitCode(), made::describe);
-        return clip;
+        return GstTestSupport.pictureClip("astronaut.png", CLIP_FRAMES, 15, dir);
     }
 
     /**

@@ -58,11 +58,7 @@ class PythonExampleTest {
     /** detect.py takes any picture or video: the astronaut's face, tracked, in every frame of each. */
     @Test
     void detectPyFindsTheAstronautsFaceInAPictureAndAVideo() throws Exception {
-        Path clip = dir.resolve("clip.mp4");
-        GstTestSupport.Result made = GstTestSupport.gstLaunch("filesrc location=" + TestAssets.image("astronaut.png")
-                + " ! pngdec ! imagefreeze num-buffers=10 ! videoconvert ! video/x-raw,format=I420,framerate=10/1"
-                + " ! openh264enc ! h264parse ! mp4mux ! filesink location=" + clip, dir, 60);
-        assertEquals(0, made.exitCode(), made::describe);
+        Path clip = GstTestSupport.pictureClip("astronaut.png", 10, 10, dir);
         for (Path input : List.of(TestAssets.image("astronaut.png"), clip)) {
             String output = python(TestAssets.home().resolve("examples/python/detect.py").toString(),
                     input.toString()).output();

