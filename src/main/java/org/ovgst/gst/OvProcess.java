@@ -192,6 +192,10 @@ public final class OvProcess extends InferenceElement {
         refusedWarned.set(false);
         processing = new Processing(image, pixels, get(OUTPUT_CROP), color, input.channels(),
                 alpha ? new MaskAlpha(pixels) : null, new ChromaScaler());
+        int border = padding;
+        logInfo(() -> "model " + model + ": output '" + image.name() + "' becomes the frame (mode " + get(MODE)
+                + ", " + (sigmoid ? "sigmoid, " : "") + "scale " + get(OUTPUT_SCALE) + ", offset " + get(OUTPUT_OFFSET)
+                + ", crop " + get(OUTPUT_CROP) + ", input padding " + border + ", " + color + ")");
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
         return withImageInput(settings.engineSettings()).withInputName(input.name()).withModelLayout(input.layout())
@@ -257,6 +261,9 @@ public final class OvProcess extends InferenceElement {
     @Override
     protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
         make(frame, results);
+        if (frameLogging()) {
+            logFrame("frame " + frame.index() + ": made from the model's output '" + processing.image().name() + "'");
+        }
     }
 
     @Override

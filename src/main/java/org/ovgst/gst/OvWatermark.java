@@ -49,6 +49,10 @@ public final class OvWatermark extends BridgeBin {
                 throw t;
             }
             watermark.draw(pixels, regions, frameResults);
+            if (frameLogging()) {
+                logFrame("frame " + frame.index() + ": drew " + regions.size() + " regions, " + frameResults.size()
+                        + " frame classifications");
+            }
         }
         send(frame);
     }
