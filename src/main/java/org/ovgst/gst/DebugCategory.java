@@ -65,11 +65,15 @@ public final class DebugCategory {
 
     /** Writes {@code message} about {@code object} (an element; NULL for none) when {@code level} is on. */
     public void log(Level level, MemorySegment object, Supplier<String> message) {
-        if (!enabled(level)) {
-            return;
+        if (enabled(level)) {
+            write(level, object, message.get());
         }
+    }
+
+    /** Writes {@code message} as it is: for callers that checked {@link #enabled} before making it. */
+    public void write(Level level, MemorySegment object, String message) {
         try (Arena arena = Arena.ofConfined()) {
-            LOG.invokeExact(category, level.value, FILE, function, 0, object, FORMAT, arena.allocateFrom(message.get()));
+            LOG.invokeExact(category, level.value, FILE, function, 0, object, FORMAT, arena.allocateFrom(message));
         } catch (Throwable t) {
             throw new IllegalStateException("gst_debug_log failed", t);
         }

@@ -65,9 +65,9 @@ public abstract class Element {
         return debug.enabled(DebugCategory.Level.LOG);
     }
 
-    /** A frame's line, at LOG (see {@link #frameLogging}). */
+    /** A frame's line, at LOG: call it when {@link #frameLogging} said yes. */
     protected final void logFrame(String message) {
-        debug.log(DebugCategory.Level.LOG, self, () -> message);
+        debug.write(DebugCategory.Level.LOG, self, message);
     }
 
     /** The {@code GstElement*} of this instance. */

@@ -127,6 +127,8 @@ public abstract class InferenceElement extends BridgeBin {
 
     // Stream state: the settings from start(), the engine from the first caps; dropped in stop().
     private InferenceSettings settings;
+    /** This run's {@link #knownInput}, found when first asked; null until then. */
+    private Optional<InputConvention> knownInput;
     private EngineSettings engineSettings;
     private InferenceEngine<BufferFrame> engine;
     /** The latency reported (ns): see the class comment. */
@@ -230,11 +232,14 @@ public abstract class InferenceElement extends BridgeBin {
      * properties left unset; empty for other models. Once the element has started.
      */
     protected final Optional<InputConvention> knownInput() {
-        try {
-            return KnownModels.identify(settings.model()).flatMap(KnownModels.KnownModel::input);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        if (knownInput == null) {
+            try {
+                knownInput = KnownModels.identify(settings.model()).flatMap(KnownModels.KnownModel::input);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
+        return knownInput;
     }
 
     /**
@@ -285,6 +290,7 @@ public abstract class InferenceElement extends BridgeBin {
     @Override
     protected final void start() throws Exception {
         settings = readSettings();
+        knownInput = null;
         engineSettings = prepare(settings);
         FrameLayout expected = expectedLayout();
         if (expected != null) {

@@ -109,17 +109,7 @@ public final class OvMetaPublish extends BridgeBin {
                 : "ovgst-" + ProcessHandle.current().pid() + "-" + name();
         mqtt = MqttPublisher.open(new MqttPublisher.Settings(get(ADDRESS), get(TOPIC), clientId,
                 get(MAX_CONNECT_ATTEMPTS), Duration.ofSeconds(get(MAX_RECONNECT_INTERVAL)), get(MAX_QUEUED),
-                get(MAX_QUEUED_BYTES), config), new MqttPublisher.Events() {
-                    @Override
-                    public void lost(String message) {
-                        postWarning(ErrorKind.WRITE, message, null);
-                    }
-
-                    @Override
-                    public void restored(String message, long dropped) {
-                        postWarning(ErrorKind.WRITE, message, null);
-                    }
-                });
+                get(MAX_QUEUED_BYTES), config), message -> postWarning(ErrorKind.WRITE, message, null));
         logInfo(() -> "publishing records to " + mqtt.uri() + " topic '" + get(TOPIC) + "' as " + clientId
                 + " (QoS 1, up to " + get(MAX_QUEUED) + " records queued)");
     }

@@ -50,10 +50,6 @@ public final class RawTensors {
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle GET_VALUE = GstLib.downcall("gst_structure_get_value",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_STRING = GstLib.downcall("gst_structure_get_string",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle STRUCTURE_NAME = GstLib.downcall("gst_structure_get_name",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle VALUE_INIT = GstLib.downcall("g_value_init",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle VALUE_UNSET = GstLib.downcall("g_value_unset",
@@ -106,9 +102,9 @@ public final class RawTensors {
         }
     }
 
-    /** The raw tensor in {@code structure}, or null if it holds none. */
-    static RawTensor read(MemorySegment structure) throws Throwable {
-        MemorySegment converter = (MemorySegment) GET_STRING.invokeExact(structure, CONVERTER);
+    /** The raw tensor in {@code structure}, or null if it holds none (a {@link Structures.Reader}). */
+    static RawTensor read(MemorySegment structure, MetaScratch scratch) throws Throwable {
+        MemorySegment converter = Structures.string(structure, CONVERTER);
         if (converter.equals(MemorySegment.NULL) || !"raw_data_copy".equals(GstLib.string(converter))) {
             return null;
         }
@@ -119,12 +115,13 @@ public final class RawTensors {
         }
         MemorySegment bytes = (MemorySegment) VALUE_GET_BOXED.invokeExact(
                 (MemorySegment) GET_VALUE.invokeExact(structure, DATA));
+        float[] values;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(JAVA_LONG);
             MemorySegment data = (MemorySegment) BYTES_DATA.invokeExact(bytes, size);
-            float[] values = data.reinterpret(size.get(JAVA_LONG, 0)).toArray(JAVA_FLOAT);
-            return new RawTensor(GstLib.string((MemorySegment) STRUCTURE_NAME.invokeExact(structure)),
-                    GstLib.string((MemorySegment) GET_STRING.invokeExact(structure, LAYER_NAME)), dims, values);
+            values = data.reinterpret(size.get(JAVA_LONG, 0)).toArray(JAVA_FLOAT);
         }
+        return new RawTensor(GstLib.string(Structures.name(structure)),
+                GstLib.string(Structures.string(structure, LAYER_NAME)), dims, values);
     }
 }

@@ -31,13 +31,10 @@ import org.ovgst.infer.Detection;
 public final class RoiMeta {
     private static final long ROI_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
     private static final MemorySegment DETECTION = GstLib.staticString("detection");
-    private static final MemorySegment LABEL_ID = GstLib.staticString("label_id");
-    private static final MemorySegment CONFIDENCE = GstLib.staticString("confidence");
     private static final MemorySegment X_MIN = GstLib.staticString("x_min");
     private static final MemorySegment Y_MIN = GstLib.staticString("y_min");
     private static final MemorySegment X_MAX = GstLib.staticString("x_max");
     private static final MemorySegment Y_MAX = GstLib.staticString("y_max");
-    private static final MemorySegment LABEL = GstLib.staticString("label");
     private static final MemorySegment OBJECT_ID = GstLib.staticString("object_id");
     private static final long META_PARAMS = StructOffsets.offset("GstVideoRegionOfInterestMeta.params");
     private static final long LIST_DATA = StructOffsets.offset("GList.data");
@@ -76,19 +73,6 @@ public final class RoiMeta {
     private static final MethodHandle NEW_OBJECT_ID = GstLib.downcall("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    /**
-     * {@code gst_structure_new(name, "label", G_TYPE_STRING, s, "label_id", G_TYPE_INT, i, "confidence",
-     * G_TYPE_DOUBLE, d, "model_name", G_TYPE_STRING, m, NULL)}.
-     */
-    private static final MethodHandle NEW_ATTRIBUTE = GstLib.downcall("gst_structure_new",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
-                    JAVA_LONG, JAVA_DOUBLE, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
-            Linker.Option.firstVariadicArg(2));
-    private static final MemorySegment MODEL_NAME = GstLib.staticString("model_name");
-    private static final MethodHandle NEW_EMPTY = GstLib.downcall("gst_structure_new_empty",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle STRUCTURE_NAME = GstLib.downcall("gst_structure_get_name",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
     /** {@code gst_structure_set(structure, "id", G_TYPE_INT, id, NULL)}. */
     private static final MethodHandle SET_ID = GstLib.downcall("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
@@ -97,12 +81,6 @@ public final class RoiMeta {
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(META_SIZE, JAVA_BYTE)),
                     ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle GET_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_get_param",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_INT = GstLib.downcall("gst_structure_get_int",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_DOUBLE = GstLib.downcall("gst_structure_get_double",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_STRING = GstLib.downcall("gst_structure_get_string",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle QUARK_TO_STRING = GstLib.downcall("g_quark_to_string",
             FunctionDescriptor.of(GstLib.C_STRING, JAVA_INT));
@@ -147,13 +125,13 @@ public final class RoiMeta {
             MemorySegment meta = (MemorySegment) ADD_META.invokeExact(buffer, label.quark(), x, y, w, h);
             meta.reinterpret(META_SIZE).set(JAVA_INT, META_ID, regionId);
             MemorySegment params = (MemorySegment) NEW_DETECTION.invokeExact(DETECTION,
-                    LABEL_ID, GstLib.G_TYPE_INT, detection.labelId(),
-                    CONFIDENCE, GstLib.G_TYPE_DOUBLE, (double) detection.confidence(),
+                    Structures.LABEL_ID, GstLib.G_TYPE_INT, detection.labelId(),
+                    Structures.CONFIDENCE, GstLib.G_TYPE_DOUBLE, (double) detection.confidence(),
                     X_MIN, GstLib.G_TYPE_DOUBLE, (double) detection.xMin(),
                     Y_MIN, GstLib.G_TYPE_DOUBLE, (double) detection.yMin(),
                     X_MAX, GstLib.G_TYPE_DOUBLE, (double) detection.xMax(),
                     Y_MAX, GstLib.G_TYPE_DOUBLE, (double) detection.yMax(),
-                    LABEL, GstLib.G_TYPE_STRING, label.cName(),
+                    Structures.LABEL, GstLib.G_TYPE_STRING, label.cName(),
                     MemorySegment.NULL);
             // The meta takes ownership of the structure.
             ADD_PARAM.invokeExact(meta, params);
@@ -220,10 +198,7 @@ public final class RoiMeta {
     public static void addAttribute(long meta, MemorySegment attribute, MemorySegment label, int labelId,
             double confidence, MemorySegment modelName) {
         try {
-            ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), (MemorySegment) NEW_ATTRIBUTE.invokeExact(attribute,
-                    LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId, CONFIDENCE,
-                    GstLib.G_TYPE_DOUBLE, confidence, MODEL_NAME, GstLib.G_TYPE_STRING, modelName,
-                    MemorySegment.NULL));
+            Structures.setClassification(addParam(meta, attribute), label, labelId, confidence, modelName);
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a classification: " + t, t);
         }
@@ -236,9 +211,7 @@ public final class RoiMeta {
     public static void addRawTensor(long meta, MemorySegment attribute, MemorySegment layerName,
             MemorySegment values, long[] dims) {
         try {
-            MemorySegment structure = (MemorySegment) NEW_EMPTY.invokeExact(attribute);
-            RawTensors.fill(structure, layerName, values, dims);
-            ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), structure);
+            RawTensors.fill(addParam(meta, attribute), layerName, values, dims);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -246,25 +219,22 @@ public final class RoiMeta {
         }
     }
 
+    /** A new parameter structure called {@code name} on the region at {@code meta}, which owns it. */
+    private static MemorySegment addParam(long meta, MemorySegment name) throws Throwable {
+        MemorySegment structure = Structures.newEmpty(name);
+        ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), structure);
+        return structure;
+    }
+
     /** The raw tensors attached to region {@code index} of a buffer, in the order they were attached. */
     public static List<RawTensors.RawTensor> rawTensors(MemorySegment buffer, int index) {
-        List<RawTensors.RawTensor> tensors = new ArrayList<>();
         try {
-            MemorySegment node = region(buffer, index).reinterpret(META_SIZE).get(ADDRESS, META_PARAMS);
-            while (!node.equals(MemorySegment.NULL)) {
-                node = node.reinterpret(LIST_NEXT + ADDRESS.byteSize());
-                RawTensors.RawTensor tensor = RawTensors.read(node.get(ADDRESS, LIST_DATA));
-                if (tensor != null) {
-                    tensors.add(tensor);
-                }
-                node = node.get(ADDRESS, LIST_NEXT);
-            }
+            return params(region(buffer, index), RawTensors::read, MetaScratch.get());
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("could not read the raw tensors: " + t, t);
         }
-        return tensors;
     }
 
     /** The meta of region {@code index} (in {@link #read}'s order). */
@@ -303,8 +273,6 @@ public final class RoiMeta {
     public static List<Region> read(MemorySegment buffer) {
         MetaScratch scratch = MetaScratch.get();
         MemorySegment state = scratch.state();
-        MemorySegment intOut = scratch.intOut();
-        MemorySegment doubleOut = scratch.doubleOut();
         state.set(ADDRESS, 0, MemorySegment.NULL);
         List<Region> regions = List.of();
         try {
@@ -319,13 +287,9 @@ public final class RoiMeta {
                 double confidence = Double.NaN;
                 MemorySegment params = (MemorySegment) GET_PARAM.invokeExact(meta, DETECTION);
                 if (!params.equals(MemorySegment.NULL)) {
-                    if ((int) GET_INT.invokeExact(params, LABEL_ID, intOut) != 0) {
-                        labelId = intOut.get(JAVA_INT, 0);
-                    }
-                    if ((int) GET_DOUBLE.invokeExact(params, CONFIDENCE, doubleOut) != 0) {
-                        confidence = doubleOut.get(JAVA_DOUBLE, 0);
-                    }
-                    MemorySegment named = (MemorySegment) GET_STRING.invokeExact(params, LABEL);
+                    labelId = Structures.intField(params, Structures.LABEL_ID, -1, scratch);
+                    confidence = Structures.doubleField(params, Structures.CONFIDENCE, Double.NaN, scratch);
+                    MemorySegment named = Structures.string(params, Structures.LABEL);
                     if (!named.equals(MemorySegment.NULL) && !sameText(named, type.cName())) {
                         // The detection's own label wins; as a rule it is the ROI type's, already a string.
                         label = GstLib.string(named);
@@ -333,59 +297,37 @@ public final class RoiMeta {
                 }
                 long objectId = 0;
                 MemorySegment tracked = (MemorySegment) GET_PARAM.invokeExact(meta, OBJECT_ID);
-                if (!tracked.equals(MemorySegment.NULL) && (int) GET_INT.invokeExact(tracked, ID, intOut) != 0) {
-                    objectId = intOut.get(JAVA_INT, 0);
+                if (!tracked.equals(MemorySegment.NULL)) {
+                    objectId = Structures.intField(tracked, ID, 0, scratch);
                 }
                 if (regions.isEmpty()) {
                     regions = new ArrayList<>();
                 }
                 regions.add(new Region(meta.get(JAVA_INT, META_X), meta.get(JAVA_INT, META_Y),
                         meta.get(JAVA_INT, META_W), meta.get(JAVA_INT, META_H), label, labelId, confidence, objectId,
-                        attributes(meta, intOut, doubleOut), meta.get(JAVA_INT, META_ID)));
+                        params(meta, RoiMeta::classification, scratch), meta.get(JAVA_INT, META_ID)));
             }
         } catch (Throwable t) {
             throw new IllegalStateException("could not read the regions of interest: " + t, t);
         }
     }
 
-    /** The parameter structures of a region that hold a classifier's label (not detection, not object_id). */
-    private static List<Region.Attribute> attributes(MemorySegment meta, MemorySegment intOut, MemorySegment doubleOut)
+    /** What {@code reader} makes of each parameter structure of the region at {@code meta}, in order. */
+    private static <T> List<T> params(MemorySegment meta, Structures.Reader<T> reader, MetaScratch scratch)
             throws Throwable {
-        List<Region.Attribute> attributes = List.of();
+        List<T> found = List.of();
         MemorySegment node = meta.get(ADDRESS, META_PARAMS);
         while (!node.equals(MemorySegment.NULL)) {
             node = node.reinterpret(LIST_NEXT + ADDRESS.byteSize());
-            MemorySegment structure = node.get(ADDRESS, LIST_DATA);
-            if (!sameText((MemorySegment) STRUCTURE_NAME.invokeExact(structure), DETECTION)) {
-                Region.Attribute attribute = attribute(structure, intOut, doubleOut);
-                if (attribute != null) {
-                    if (attributes.isEmpty()) {
-                        attributes = new ArrayList<>();
-                    }
-                    attributes.add(attribute);
-                }
-            }
+            found = Structures.collect(found, reader, node.get(ADDRESS, LIST_DATA), scratch);
             node = node.get(ADDRESS, LIST_NEXT);
         }
-        return attributes;
+        return found;
     }
 
-    /**
-     * A classifier's result in a structure named after the attribute ({@code label}, {@code label_id},
-     * {@code confidence}), or null if the structure has no label.
-     */
-    static Region.Attribute attribute(MemorySegment structure, MemorySegment intOut, MemorySegment doubleOut)
-            throws Throwable {
-        MemorySegment label = (MemorySegment) GET_STRING.invokeExact(structure, LABEL);
-        if (label.equals(MemorySegment.NULL)) {
-            return null;
-        }
-        int labelId = (int) GET_INT.invokeExact(structure, LABEL_ID, intOut) != 0 ? intOut.get(JAVA_INT, 0) : -1;
-        double confidence = (int) GET_DOUBLE.invokeExact(structure, CONFIDENCE, doubleOut) != 0
-                ? doubleOut.get(JAVA_DOUBLE, 0) : Double.NaN;
-        return new Region.Attribute(GstLib.string((MemorySegment) STRUCTURE_NAME.invokeExact(structure)),
-                GstLib.string(label), labelId, confidence,
-                GstLib.string((MemorySegment) GET_STRING.invokeExact(structure, MODEL_NAME)));
+    /** A classifier's result among a region's parameters (not the detection, not object_id). */
+    private static Region.Attribute classification(MemorySegment structure, MetaScratch scratch) throws Throwable {
+        return sameText(Structures.name(structure), DETECTION) ? null : Structures.classification(structure, scratch);
     }
 
     private static boolean sameText(MemorySegment a, MemorySegment b) throws Throwable {

@@ -1,16 +1,12 @@
 package org.ovgst.gst;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,9 +23,6 @@ public final class TensorMeta {
     public static final String NAME = "GstOvTensorMeta";
 
     private static final MemorySegment C_NAME = GstLib.staticString(NAME);
-    private static final MemorySegment LABEL = GstLib.staticString("label");
-    private static final MemorySegment LABEL_ID = GstLib.staticString("label_id");
-    private static final MemorySegment CONFIDENCE = GstLib.staticString("confidence");
     /** The meta's API type: the first field of its {@code GstMetaInfo}. */
     private static final long API = registered().reinterpret(JAVA_LONG.byteSize()).get(JAVA_LONG, 0);
 
@@ -39,15 +32,6 @@ public final class TensorMeta {
             FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle SET_NAME = GstLib.downcall("gst_structure_set_name",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final MemorySegment MODEL_NAME = GstLib.staticString("model_name");
-    /**
-     * {@code gst_structure_set(s, "label", G_TYPE_STRING, l, "label_id", G_TYPE_INT, i, "confidence",
-     * G_TYPE_DOUBLE, c, "model_name", G_TYPE_STRING, m, NULL)}.
-     */
-    private static final MethodHandle SET_ATTRIBUTE = GstLib.downcall("gst_structure_set",
-            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
-                    JAVA_LONG, JAVA_DOUBLE, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
-            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta_filtered",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
 
@@ -72,12 +56,7 @@ public final class TensorMeta {
     public static void addAttribute(MemorySegment buffer, MemorySegment attribute, MemorySegment label, int labelId,
             double confidence, MemorySegment modelName) {
         try {
-            MemorySegment structure = (MemorySegment) STRUCTURE.invokeExact((MemorySegment) ADD.invokeExact(buffer,
-                    C_NAME));
-            SET_NAME.invokeExact(structure, attribute);
-            SET_ATTRIBUTE.invokeExact(structure, LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT, labelId,
-                    CONFIDENCE, GstLib.G_TYPE_DOUBLE, confidence, MODEL_NAME, GstLib.G_TYPE_STRING, modelName,
-                    MemorySegment.NULL);
+            Structures.setClassification(newStructure(buffer, attribute), label, labelId, confidence, modelName);
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a frame's classification: " + t, t);
         }
@@ -87,10 +66,7 @@ public final class TensorMeta {
     public static void addRawTensor(MemorySegment buffer, MemorySegment attribute, MemorySegment layerName,
             MemorySegment values, long[] dims) {
         try {
-            MemorySegment structure = (MemorySegment) STRUCTURE.invokeExact((MemorySegment) ADD.invokeExact(buffer,
-                    C_NAME));
-            SET_NAME.invokeExact(structure, attribute);
-            RawTensors.fill(structure, layerName, values, dims);
+            RawTensors.fill(newStructure(buffer, attribute), layerName, values, dims);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -98,50 +74,39 @@ public final class TensorMeta {
         }
     }
 
-    /** The raw tensors about the whole frame on a buffer, in the order they were attached. */
-    public static List<RawTensors.RawTensor> rawTensors(MemorySegment buffer) {
-        MemorySegment state = MetaScratch.get().state();
-        state.set(ADDRESS, 0, MemorySegment.NULL);
-        List<RawTensors.RawTensor> tensors = new ArrayList<>();
-        try {
-            while (true) {
-                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, API);
-                if (meta.equals(MemorySegment.NULL)) {
-                    return tensors;
-                }
-                RawTensors.RawTensor tensor = RawTensors.read((MemorySegment) STRUCTURE.invokeExact(meta));
-                if (tensor != null) {
-                    tensors.add(tensor);
-                }
-            }
-        } catch (Throwable t) {
-            throw new IllegalStateException("could not read the frame's raw tensors: " + t, t);
-        }
+    /** A new meta on the buffer; its structure (the meta's), named after the attribute. */
+    private static MemorySegment newStructure(MemorySegment buffer, MemorySegment attribute) throws Throwable {
+        MemorySegment structure = (MemorySegment) STRUCTURE.invokeExact((MemorySegment) ADD.invokeExact(buffer, C_NAME));
+        SET_NAME.invokeExact(structure, attribute);
+        return structure;
     }
 
     /** The classifications of the whole frame on a buffer, in the order they were attached. */
     public static List<Region.Attribute> read(MemorySegment buffer) {
+        return collect(buffer, Structures::classification);
+    }
+
+    /** The raw tensors about the whole frame on a buffer, in the order they were attached. */
+    public static List<RawTensors.RawTensor> rawTensors(MemorySegment buffer) {
+        return collect(buffer, RawTensors::read);
+    }
+
+    /** What {@code reader} makes of each meta's structure, in order (none: no garbage). */
+    private static <T> List<T> collect(MemorySegment buffer, Structures.Reader<T> reader) {
         MetaScratch scratch = MetaScratch.get();
         MemorySegment state = scratch.state();
         state.set(ADDRESS, 0, MemorySegment.NULL);
-        List<Region.Attribute> attributes = List.of();
+        List<T> found = List.of();
         try {
             while (true) {
                 MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, API);
                 if (meta.equals(MemorySegment.NULL)) {
-                    return attributes;
+                    return found;
                 }
-                Region.Attribute attribute = RoiMeta.attribute((MemorySegment) STRUCTURE.invokeExact(meta),
-                        scratch.intOut(), scratch.doubleOut());
-                if (attribute != null) {
-                    if (attributes.isEmpty()) {
-                        attributes = new ArrayList<>();
-                    }
-                    attributes.add(attribute);
-                }
+                found = Structures.collect(found, reader, (MemorySegment) STRUCTURE.invokeExact(meta), scratch);
             }
         } catch (Throwable t) {
-            throw new IllegalStateException("could not read the frame's classifications: " + t, t);
+            throw new IllegalStateException("could not read the frame's metadata " + NAME + ": " + t, t);
         }
     }
 }

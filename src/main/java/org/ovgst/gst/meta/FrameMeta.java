@@ -35,10 +35,4 @@ public record FrameMeta(long frame, long timestamp, int width, int height, Strin
     public FrameMeta(long frame, long timestamp, int width, int height, List<Region> objects) {
         this(frame, timestamp, width, height, null, objects, List.of(), timestamp);
     }
-
-    /** A frame whose stream time is its pts. */
-    public FrameMeta(long frame, long timestamp, int width, int height, String source, List<Region> objects,
-            List<Region.Attribute> tensors) {
-        this(frame, timestamp, width, height, source, objects, tensors, timestamp);
-    }
 }

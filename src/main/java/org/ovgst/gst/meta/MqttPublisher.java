@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -22,15 +23,6 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * connection broke may arrive twice (its {@code frame} tells).
  */
 public final class MqttPublisher implements AutoCloseable {
-    /** What the publisher tells its element, from the sender thread. */
-    public interface Events {
-        /** The connection was lost; records are queued while it reconnects. */
-        void lost(String message);
-
-        /** The connection is back; {@code message} says for how long it was gone and what was dropped. */
-        void restored(String message, long dropped);
-    }
-
     /** ovmetapublish's MQTT properties. */
     public record Settings(String address, String topic, String clientId, int maxConnectAttempts,
             Duration maxReconnectInterval, int maxQueued, long maxQueuedBytes, MqttConfig config) {}
@@ -40,7 +32,8 @@ public final class MqttPublisher implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
     private final Settings settings;
-    private final Events events;
+    /** Told, on the sender thread, when the broker is lost and when it is back (with what was dropped). */
+    private final Consumer<String> warnings;
     private final String uri;
     private final MqttClient client;
     private final MqttConnectOptions options;
@@ -53,10 +46,10 @@ public final class MqttPublisher implements AutoCloseable {
     private boolean closing;
     private final Thread sender;
 
-    private MqttPublisher(Settings settings, Events events, String uri, MqttClient client,
+    private MqttPublisher(Settings settings, Consumer<String> warnings, String uri, MqttClient client,
             MqttConnectOptions options) {
         this.settings = settings;
-        this.events = events;
+        this.warnings = warnings;
         this.uri = uri;
         this.client = client;
         this.options = options;
@@ -69,7 +62,7 @@ public final class MqttPublisher implements AutoCloseable {
      * @throws IllegalArgumentException naming the broker and why, when no attempt connected or the
      *     settings are wrong
      */
-    public static MqttPublisher open(Settings settings, Events events) throws InterruptedException {
+    public static MqttPublisher open(Settings settings, Consumer<String> warnings) throws InterruptedException {
         String uri = uri(settings.address(), settings.config().tls());
         MqttClient client;
         try {
@@ -81,7 +74,7 @@ public final class MqttPublisher implements AutoCloseable {
         // Acknowledgements are waited for with a bound: a broker that vanished must not hold the sender.
         client.setTimeToWait(10_000);
         MqttConnectOptions options = settings.config().options();
-        MqttPublisher publisher = new MqttPublisher(settings, events, uri, client, options);
+        MqttPublisher publisher = new MqttPublisher(settings, warnings, uri, client, options);
         Duration wait = FIRST_RETRY;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -170,11 +163,10 @@ public final class MqttPublisher implements AutoCloseable {
                             dropped = droppedSinceLost;
                             droppedSinceLost = 0;
                         }
-                        events.restored(String.format(Locale.ROOT, "MQTT broker %s is back after %.1f s; %d record%s"
+                        warnings.accept(String.format(Locale.ROOT, "MQTT broker %s is back after %.1f s; %d record%s"
                                 + " dropped while it was away (beyond max-queued=%d, max-queued-bytes=%d); the"
                                 + " queued ones follow in order", uri, (System.nanoTime() - lostAt) / 1e9, dropped,
-                                dropped == 1 ? " was" : "s were", settings.maxQueued(), settings.maxQueuedBytes()),
-                                dropped);
+                                dropped == 1 ? " was" : "s were", settings.maxQueued(), settings.maxQueuedBytes()));
                         lostAt = 0;
                     }
                     wait = FIRST_RETRY;
@@ -190,7 +182,7 @@ public final class MqttPublisher implements AutoCloseable {
             } catch (MqttException e) {
                 if (lostAt == 0) {
                     lostAt = System.nanoTime();
-                    events.lost("lost the MQTT broker at " + uri + ": " + reason(e) + "; reconnecting (every "
+                    warnings.accept("lost the MQTT broker at " + uri + ": " + reason(e) + "; reconnecting (every "
                             + settings.maxReconnectInterval().toSeconds() + " s at most), queueing up to "
                             + settings.maxQueued() + " records / " + settings.maxQueuedBytes() + " bytes");
                 }

