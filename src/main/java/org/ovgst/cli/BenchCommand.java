@@ -29,7 +29,7 @@ import org.ovgst.openvino.OpenVino;
  * <li>1, 4 and 8 streams of 640x480 in one process, sharing one {@code model-instance-id}.</li>
  * </ul>
  * Printed as Markdown tables, written as CSV and a PNG chart under {@code out/bench/}. With
- * {@code --soak [minutes]}: a live soak that watches memory instead ({@link SoakCommand}); with
+ * {@code --soak [minutes]}: a live soak that watches frames, latency and memory instead ({@link SoakCommand}); with
  * {@code --jmh [JMH args]}: the JMH benchmarks ({@link JmhCommand}).
  */
 final class BenchCommand {
@@ -60,7 +60,8 @@ final class BenchCommand {
             new int[] {1280, 720}, new int[] {1920, 1080});
     private static final String USAGE = "give --model M (repeatable), --sizes WxH,..., --reps N, --seconds S, --quick,"
             + " --out DIR"
-            + " --soak [minutes], --jmh [JMH args] or ovdetect properties such as nireq=4 batch-size=2";
+            + " --soak [minutes] [--soak-pipeline chain|detect|rtsp] [--busy N], --jmh [JMH args] or ovdetect"
+            + " properties such as nireq=4 batch-size=2 (with --soak: of every inference element)";
 
     private BenchCommand() {}
 
@@ -79,10 +80,14 @@ final class BenchCommand {
         List<String> properties = new ArrayList<>();
         Path outDir = home.resolve("out/bench");
         Double soakMinutes = null;
+        SoakCommand.Pipeline soakPipeline = SoakCommand.Pipeline.CHAIN;
+        int busy = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--soak" -> soakMinutes = i + 1 < args.length && args[i + 1].matches("[0-9.]+")
                         ? Double.parseDouble(args[++i]) : SoakCommand.DEFAULT_MINUTES;
+                case "--soak-pipeline" -> soakPipeline = SoakCommand.Pipeline.named(value(args, ++i));
+                case "--busy" -> busy = positive(args, ++i);
                 case "--model" -> models.add(Path.of(value(args, ++i)).toAbsolutePath().toString());
                 case "--sizes" -> sizes = parseSizes(value(args, ++i));
                 case "--reps" -> reps = positive(args, ++i);
@@ -103,8 +108,8 @@ final class BenchCommand {
         }
         String face = home.resolve("models/face_detection_short_range.tflite").toString();
         if (soakMinutes != null) {
-            return SoakCommand.run(home, models.isEmpty() ? face : models.getFirst(), 640, 480, properties,
-                    soakMinutes, out);
+            return SoakCommand.run(home, new SoakCommand.Settings(soakPipeline, models.isEmpty() ? face
+                    : models.getFirst(), properties, soakMinutes, busy), out);
         }
         if (models.isEmpty()) {
             models = List.of(face, home.resolve("models/object_detection_ssd_mobilenetv2_oidv4_fp16.tflite").toString());

@@ -23,7 +23,9 @@ public final class Main {
               env      print the exports that let gst-launch-1.0 and others find our elements
               bench    ovdetect beside the source, benchmark_app and Python peers: rates, ratios,
                        latency, heap, streams (out/bench: CSV, PNG); --quick; --model M; --sizes WxH,...
-                       --soak [minutes]: memory of a live pipeline in gst-launch-1.0 (10 minutes)
+                       --soak [minutes]: a live pipeline in gst-launch-1.0 watched every 10 s (10 minutes):
+                       frames in and out, late frames, latency, memory, threads; --soak-pipeline
+                       chain|detect|rtsp; --busy N processes spinning beside it
                        --jmh [JMH args]: the JMH benchmarks of the per-frame Java work
               infer    run one model on tensors from .npy files, or list its inputs and outputs
               setup    install what ovgst needs (done automatically by every command)

@@ -403,7 +403,8 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod, mapInfos);
+            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod,
+                    downstream.waitedNanos(), mapInfos);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
                 return FLOW_ERROR;

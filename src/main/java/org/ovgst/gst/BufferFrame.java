@@ -43,6 +43,8 @@ public final class BufferFrame {
     /** When the frame reached the element ({@code System.nanoTime}), and the playing period it came in (-1: not playing). */
     private final long arrived;
     private final long playingPeriod;
+    /** {@link Downstream#waitedNanos()} when the frame arrived: what the element had waited for room until then. */
+    private final long downstreamWaitedBefore;
     private boolean mapped;
     /** Set on an inferred frame when frames not inferred will follow it ({@code inference-interval}). */
     private boolean passedFramesFollow;
@@ -66,9 +68,10 @@ public final class BufferFrame {
     }
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
-            long index, long playingPeriod, MapInfoPool pool) {
+            long index, long playingPeriod, long downstreamWaited, MapInfoPool pool) {
         this.arrived = System.nanoTime();
         this.playingPeriod = playingPeriod;
+        this.downstreamWaitedBefore = downstreamWaited;
         this.sample = sample;
         this.buffer = buffer;
         this.mapInfo = mapInfo;
@@ -85,7 +88,7 @@ public final class BufferFrame {
      * Returns null (and releases the sample) if the buffer cannot be mapped.
      */
     static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, long playingPeriod,
-            MapInfoPool pool) throws Throwable {
+            long downstreamWaited, MapInfoPool pool) throws Throwable {
         // Sized to the GstBuffer struct once, so reading its fields makes no new segment.
         MemorySegment buffer = FrameOps.sampleBuffer(sample).reinterpret(BUFFER_SIZE);
         MemorySegment mapInfo = pool.take();
@@ -94,7 +97,7 @@ public final class BufferFrame {
             FrameOps.unref(sample);
             return null;
         }
-        return new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, pool);
+        return new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, downstreamWaited, pool);
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -191,6 +194,11 @@ public final class BufferFrame {
     /** When the frame reached the element, {@code System.nanoTime()}. */
     public long arrived() {
         return arrived;
+    }
+
+    /** What the element had waited for room downstream when the frame arrived ({@link Downstream#waitedNanos()}). */
+    long downstreamWaitedBefore() {
+        return downstreamWaitedBefore;
     }
 
     /**

@@ -26,8 +26,6 @@ final class Downstream {
     private static final System.Logger LOG = System.getLogger(Downstream.class.getName());
     /** How long a sender waits for room in the appsrc before it looks again whether downstream went flushing. */
     private static final long CHECK_NANOS = 100_000_000L;
-    /** GstMessageType ERROR. */
-
     private final BridgeBin bin;
     private final MemorySegment appsrc;
     private final MemorySegment srcPad;
@@ -43,6 +41,9 @@ final class Downstream {
     private volatile int flow = FLOW_OK;
     /** Whether the appsrc was told the end of stream (ours, not downstream's). */
     private volatile boolean eosSent;
+    /** Time senders spent waiting for room, ns: the waits that ended, and when the current one began (0: none). */
+    private long waitedNanos;
+    private long waitingSince;
 
     Downstream(BridgeBin bin, MemorySegment appsrc, MemorySegment srcPad) {
         this.bin = bin;
@@ -80,6 +81,19 @@ final class Downstream {
     void sendEos() {
         eosSent = true;
         GstLib.call("gst_app_src_end_of_stream", appsrc);
+    }
+
+    /**
+     * How long senders have waited for room in the appsrc since the element was made, ns, the
+     * current wait included: the time downstream held frames back, which is not the element's own.
+     */
+    long waitedNanos() {
+        lock.lock();
+        try {
+            return waitingSince == 0 ? waitedNanos : waitedNanos + (System.nanoTime() - waitingSince);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits of {@link #send} return at once (true) or wait again (false). */
@@ -173,6 +187,9 @@ final class Downstream {
                 if (current != FLOW_OK || !full || released) {
                     return current;
                 }
+                if (waitingSince == 0) {
+                    waitingSince = System.nanoTime();
+                }
                 if (drained.awaitNanos(CHECK_NANOS) <= 0 && full
                         && FrameOps.lastFlowReturn(srcPad) == FLOW_FLUSHING) {
                     flow = FLOW_FLUSHING;
@@ -185,6 +202,10 @@ final class Downstream {
             bin.fail(Element.ErrorKind.STREAM, "could not read the flow downstream: " + t, null);
             return FLOW_ERROR;
         } finally {
+            if (waitingSince != 0) {
+                waitedNanos += System.nanoTime() - waitingSince;
+                waitingSince = 0;
+            }
             lock.unlock();
         }
     }

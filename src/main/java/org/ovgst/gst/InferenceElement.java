@@ -43,6 +43,12 @@ import org.ovgst.openvino.PortInfo;
  * engine as markers, so they leave in order, unchanged and without new metadata. Elements with the
  * same {@code model-instance-id} share one compiled model and request pool (see
  * {@link InferenceEngine}).
+ *
+ * <p>The latency the element reports ({@link LatencyBudget}) is the longest a batch waits for its
+ * frames (which the engine also enforces: a batch runs partly filled when its frames are late) plus
+ * an allowance for processing that follows each frame's own time in the element: from its arrival
+ * to its hand-over, less the element's waits for room downstream, so that what downstream holds
+ * back never comes back as more latency.
  */
 public abstract class InferenceElement extends BridgeBin {
     static final Property.Text MODEL = new Property.Text("model",
@@ -131,8 +137,8 @@ public abstract class InferenceElement extends BridgeBin {
     private Optional<InputConvention> knownInput;
     private EngineSettings engineSettings;
     private InferenceEngine<BufferFrame> engine;
-    /** The latency reported (ns): see the class comment. */
-    private volatile long latency;
+    /** The latency reported, from the model's compilation on; null before. */
+    private volatile LatencyBudget latency;
     // Streaming thread: the frame that started the current inference-interval phase, its interval and layout.
     private long phaseStart;
     private int phaseInterval;
@@ -340,8 +346,15 @@ public abstract class InferenceElement extends BridgeBin {
         } else {
             engine.reconfigure(seen);
         }
-        // Twice the first inference: its time varies with the load, and a frame late by the difference is dropped.
-        raiseLatency((settings.batchSize() - 1) * frameDuration() + 2 * engine.batchInferenceNanos());
+        // Twice the first inference to begin with: its time varies with the load, and a frame late by
+        // the difference is dropped. The frames' own times correct it from then on.
+        long before = latency == null ? 0 : latency.reported();
+        long batchWait = batchWait(get(INFERENCE_INTERVAL));
+        engine.setBatchWait(batchWait);
+        latency = new LatencyBudget(batchWait, frameDuration(), 2 * engine.batchInferenceNanos());
+        if (latency.reported() != before) {
+            latencyReported("the model was compiled");
+        }
         InferenceEngine<BufferFrame> compiled = engine;
         logInfo(() -> String.format(java.util.Locale.ROOT, "model %s compiled for %s frames (the model sees %s):"
                 + " device %s, nireq %d, batch-size %d, async %b, input '%s', %s, %s; frames %s; first inference"
@@ -352,26 +365,51 @@ public abstract class InferenceElement extends BridgeBin {
         modelCompiled(layout, engine.outputs());
     }
 
+    /**
+     * The longest the first inference of a batch waits for the rest, ns: the frames that bring them
+     * ({@code batch-size - 1} inferred frames, {@code interval} frames apart) and half a frame for
+     * their jitter; 0 without batches, or when the frame rate is unknown (then a batch waits until full).
+     */
+    private long batchWait(int interval) {
+        long frame = frameDuration();
+        return settings.batchSize() == 1 || frame == 0 ? 0
+                : (settings.batchSize() - 1) * interval * frame + frame / 2;
+    }
+
     @Override
     protected final long latency() {
-        return latency;
+        LatencyBudget current = latency;
+        return current == null ? 0 : current.reported();
     }
 
-    /** Reports {@code nanos} when it is more than what was reported. */
-    private void raiseLatency(long nanos) {
-        if (nanos > latency) {
-            latency = nanos;
-            latencyChanged();
-        }
+    /** The latency reported changed: the pipeline is told, and GST_DEBUG at INFO says why. */
+    private void latencyReported(String why) {
+        LatencyBudget current = latency;
+        logInfo(() -> String.format(java.util.Locale.ROOT, "latency %.1f ms (batch wait %.1f ms + processing"
+                + " %.1f ms): %s", current.reported() / 1e6, (current.reported() - current.allowance()) / 1e6,
+                current.allowance() / 1e6, why));
+        latencyChanged();
     }
 
-    /** A frame leaves: if it spent longer in the element than reported while playing, report more. */
+    /**
+     * A frame leaves, while playing: its own time in the element (from its arrival, less the
+     * element's waits for room downstream meanwhile) goes to the latency budget.
+     */
     private void measure(BufferFrame frame) {
         long period = frame.playingPeriod();
-        if (period >= 0 && period == playingPeriod()) {
-            long spent = System.nanoTime() - frame.arrived();
-            if (spent > latency) {
-                raiseLatency(spent + spent / 4);
+        LatencyBudget current = latency;
+        if (period >= 0 && period == playingPeriod() && current != null) {
+            long now = System.nanoTime();
+            long waited = downstream.waitedNanos() - frame.downstreamWaitedBefore();
+            long own = now - frame.arrived() - waited;
+            if (frameLogging()) {
+                logFrame(String.format(java.util.Locale.ROOT, "frame %d leaves after %.2f ms of its own and %.2f ms"
+                        + " waiting for room downstream", frame.index(), own / 1e6, waited / 1e6));
+            }
+            long before = current.reported();
+            if (current.frameLeft(own, now)) {
+                latencyReported(current.reported() > before ? "frames took longer for " + LatencyBudget.SUSTAINED
+                        + " s" : "frames took less for " + LatencyBudget.SETTLE_WINDOWS + " s");
             }
         }
     }
@@ -381,6 +419,9 @@ public abstract class InferenceElement extends BridgeBin {
         int interval = get(INFERENCE_INTERVAL);
         if (interval != phaseInterval || frame.layout() != phaseLayout || frame.index() < phaseStart) {
             // A new interval, frame size or stream (after a flush) starts with an inferred frame.
+            if (phaseInterval != 0 && interval != phaseInterval) {
+                intervalChanged(interval);
+            }
             phaseStart = frame.index();
             phaseInterval = interval;
             phaseLayout = frame.layout();
@@ -407,6 +448,17 @@ public abstract class InferenceElement extends BridgeBin {
             // Not playing: the sinks downstream may be prerolling, waiting for this very frame, and
             // upstream may send no more until they have (a live source): run its batch now.
             engine.drain();
+        }
+    }
+
+    /** inference-interval changed while playing: batches fill more slowly or quickly, and may wait as long. */
+    private void intervalChanged(int interval) {
+        long batchWait = batchWait(interval);
+        engine.setBatchWait(batchWait);
+        long before = latency.reported();
+        latency.setBatchWait(batchWait);
+        if (latency.reported() != before) {
+            latencyReported("inference-interval is " + interval);
         }
     }
 
@@ -486,7 +538,7 @@ public abstract class InferenceElement extends BridgeBin {
         clearState();
         phaseLayout = null;
         phaseInterval = 0;
-        latency = 0;
+        latency = null;
         engineSettings = null;
         settings = null;
     }

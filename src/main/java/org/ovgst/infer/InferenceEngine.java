@@ -39,8 +39,9 @@ import org.ovgst.openvino.Tensor;
  * At {@code batch-size} N &gt; 1 the model's batch axis is reshaped to N and N frames fill one
  * request, slot by slot. {@link InferenceResults#slot()} and {@link InferenceResults#batchSize()}
  * say which part of the outputs belongs to the frame: how a model lays out a batch in its outputs
- * is the converter's business. A partial batch runs at {@link #drain()} and is dropped by
- * {@link #flush()}; its unused places are never delivered. Markers do not cut a batch short: a
+ * is the converter's business. A partial batch runs at {@link #drain()}, or once it has waited
+ * {@link #setBatchWait its batch wait} (a live stream), and is dropped by {@link #flush()}; its
+ * unused places are never delivered. Markers do not cut a batch short: a
  * marker submitted while a batch fills comes out after that batch runs, between its frames in the
  * order they were submitted.
  *
@@ -127,6 +128,9 @@ public final class InferenceEngine<T> implements AutoCloseable {
     private RequestPool pool;
     /** Requests of the pool that hold frames of this engine not yet handed out; at most the pool's share. */
     private int held;
+
+    /** The longest a batch waits for its frames before it runs partly filled, ns; 0: until full ({@link #setBatchWait}). */
+    private volatile long batchWait;
 
     private final Thread deliveryThread;
     /** The thread inside a Sink call, to refuse re-entrant calls that would deadlock. */
@@ -424,6 +428,22 @@ public final class InferenceEngine<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a batch may wait for its frames, from its first, before it runs with what it has, ns
+     * (0, the default: until it is full, or drained). A live stream's frames must not wait for frames
+     * that come late or not at all (a camera that stalls, regions that stop coming). Only with
+     * {@code async}: the delivery thread starts the batch. Any thread.
+     */
+    public void setBatchWait(long nanos) {
+        batchWait = Math.max(0, nanos);
+        lock.lock();
+        try {
+            instance.slotDone.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the released state: {@code submit} and {@code drain} wait again. */
     public void rearm() {
         lock.lock();
@@ -644,6 +664,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
                 RequestSlot slot;
                 int index;
                 long seq;
+                RequestSlot overdue = null;
                 lock.lock();
                 try {
                     while (order.isEmpty() && !closing) {
@@ -652,8 +673,8 @@ public final class InferenceEngine<T> implements AutoCloseable {
                     if (order.isEmpty()) {
                         return;
                     }
-                    while (!headReady()) {
-                        instance.slotDone.awaitUninterruptibly();
+                    while (!headReady() && overdue == null) {
+                        overdue = awaitHead();
                     }
                     seq = order.headSeq();
                     tag = order.headTag();
@@ -662,12 +683,42 @@ public final class InferenceEngine<T> implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+                if (overdue != null) {
+                    instance.start(overdue);
+                    continue;
+                }
                 dispatch(tag, slot, index, seq);
             }
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "ovgst: the delivery thread of " + modelName + " died", t);
             recordSinkFailure(t);
         }
+    }
+
+    /**
+     * Waits for the head entry's request to finish. When that request is the batch still being
+     * filled and it has waited {@link #batchWait} since its first frame, closes it and returns it if
+     * this thread is to start it (otherwise its last writer does). Under the lock.
+     */
+    private RequestSlot awaitHead() {
+        RequestSlot head = order.headSlot();
+        long wait = batchWait;
+        if (wait == 0 || head != pool.filling) {
+            instance.slotDone.awaitUninterruptibly();
+            return null;
+        }
+        long left = head.openedAt + wait - System.nanoTime();
+        if (left > 0) {
+            try {
+                instance.slotDone.awaitNanos(left);
+            } catch (InterruptedException e) {
+                // Nobody interrupts the delivery thread; its waits end by signals and the deadline.
+            }
+            return null;
+        }
+        pool.filling = null;
+        head.startWanted = true;
+        return head.claimStart() ? head : null;
     }
 
     /** Sync mode, on the caller's thread: delivers every entry that can go. */

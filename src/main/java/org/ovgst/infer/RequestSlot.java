@@ -29,6 +29,8 @@ final class RequestSlot {
 
     /** Frames reserved in this slot; entries handled by their engines; reserved frames still being written. */
     int filled;
+    /** When its first frame was reserved ({@code System.nanoTime}): how long the batch has waited for the rest. */
+    long openedAt;
     int consumed;
     int writing;
     /** The batch is closed (full, drained or flushed): start it once nothing is being written. */
@@ -105,6 +107,9 @@ final class RequestSlot {
         }
         unconsumed[at]++;
         writing++;
+        if (filled == 0) {
+            openedAt = System.nanoTime();
+        }
         return filled++;
     }
 

@@ -94,6 +94,52 @@ class InferenceEngineTest {
         assertEquals(10, recorder.events.size());
     }
 
+    /**
+     * A live stream's frames must not wait for frames that do not come: with a batch wait, a
+     * partial batch runs once its first frame has waited that long, exactly as a full one would, and
+     * the frames after it fill the next batch from its first place.
+     */
+    @Test
+    void aPartialBatchRunsAfterItsBatchWait() throws Exception {
+        Recorder recorder = new Recorder();
+        var settings = EngineFrames.faceSettings().withBatchSize(4).withNireq(2);
+        long wait = 150_000_000L;
+        try (var engine = InferenceEngine.open(settings, BGR, recorder)) {
+            assertTrue(engine.submit(0, frames[0]));
+            assertTrue(engine.submit(1, frames[1]));
+            Thread.sleep(400);
+            assertEquals(List.of(), recorder.events, "without a batch wait, the batch waits for two more frames");
+            long start = System.nanoTime();
+            engine.setBatchWait(wait);
+            awaitEvents(recorder, 2);
+            assertTrue(System.nanoTime() - start < wait, "already past its wait: runs at once");
+            assertTrue(engine.submit(2, frames[2]));
+            start = System.nanoTime();
+            awaitEvents(recorder, 3);
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= wait - 5_000_000L && waited < wait + 1_000_000_000L, "ran after " + waited / 1e6
+                    + " ms for a batch wait of " + wait / 1e6);
+            for (int i = 3; i < 7; i++) {
+                assertTrue(engine.submit(i, frames[i]));
+            }
+            awaitEvents(recorder, 7);
+        }
+        assertEquals(List.of("d0", "d1", "d2", "d3", "d4", "d5", "d6"), recorder.events);
+        List<Integer> expectedSlots = List.of(0, 1, 0, 0, 1, 2, 3);
+        for (int i = 0; i < 7; i++) {
+            assertEquals(expectedSlots.get(i), recorder.slots.get(i), "slot of frame " + i);
+            assertEquals(0, recorder.outputs.get(i).maxDifference(alone[i]), "frame " + i + " vs alone");
+        }
+    }
+
+    private static void awaitEvents(Recorder recorder, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (recorder.events.size() < count) {
+            assertTrue(System.nanoTime() < deadline, "events so far: " + recorder.events);
+            Thread.sleep(1);
+        }
+    }
+
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {true, false})
     void markersComeOutInOrderAmongFrames(boolean async) {
