@@ -127,7 +127,7 @@ public final class OvMetaPublish extends BridgeBin {
             logFrame(line.toString());
         }
         if (mqtt != null) {
-            mqtt.offer(line);
+            mqtt.offer(frame.index(), line);
             send(frame);
             return;
         }
@@ -144,6 +144,22 @@ public final class OvMetaPublish extends BridgeBin {
         }
         written++;
         send(frame);
+    }
+
+    /** The records still held go to the broker (a few seconds at most) before the end of stream does. */
+    @Override
+    protected void endOfStream() throws Exception {
+        if (mqtt != null) {
+            mqtt.flush();
+        }
+        sendEos();
+    }
+
+    @Override
+    protected void unblock() {
+        if (mqtt != null) {
+            mqtt.release();
+        }
     }
 
     @Override
