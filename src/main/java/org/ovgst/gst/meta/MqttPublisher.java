@@ -15,6 +15,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -126,6 +127,12 @@ public final class MqttPublisher implements AutoCloseable {
      */
     public static MqttPublisher open(Settings settings, Consumer<String> warnings) throws InterruptedException {
         MqttAddress address = MqttAddress.parse(settings.address(), settings.config().tls());
+        try {
+            MqttTopic.validate(settings.topic(), false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("topic '" + settings.topic() + "' cannot be published to: a topic is 1"
+                    + " to 65535 bytes, without the wildcards + and #", e);
+        }
         MqttPublisher publisher;
         try {
             publisher = new MqttPublisher(settings, address, warnings);
