@@ -34,10 +34,10 @@ import org.ovgst.testing.MosquittoBroker;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MqttPublishTest {
-    /** A WARNING's drops: "57 records were dropped while it was away (frames 100 to 156; …". */
+    /** A WARNING's drops: "57 records were dropped while it was away … (frames 100 to 156; …". */
     private static final Pattern DROPPED = Pattern.compile(
             "(\\d+) records? (?:was|were) dropped[^(]*\\(frames? (\\d+)(?: to (\\d+))?");
-    private static final Pattern RESENT = Pattern.compile("(\\d+) unacknowledged records? go");
+    private static final Pattern RESENT = Pattern.compile("(\\d+) unacknowledged records? (?:was|were) sent again");
 
     @TempDir
     Path dir;
@@ -149,20 +149,7 @@ class MqttPublishTest {
             Set<Long> missing = LongStream.range(0, frames).filter(f -> !firsts.containsKey(f)).boxed()
                     .collect(Collectors.toSet());
 
-            // Each WARNING's range holds exactly its count of missing records, and the ranges hold them all.
-            long inRanges = 0;
-            for (Warning w : warnings) {
-                Matcher m = DROPPED.matcher(w.text());
-                if (m.find()) {
-                    long from = Long.parseLong(m.group(2));
-                    long to = m.group(3) == null ? from : Long.parseLong(m.group(3));
-                    long count = missing.stream().filter(f -> f >= from && f <= to).count();
-                    assertEquals(Long.parseLong(m.group(1)), count, "missing in frames " + from + " to " + to + ": "
-                            + w.text());
-                    inRanges += count;
-                }
-            }
-            assertEquals(missing.size(), inRanges, "records missing outside every WARNING's frames");
+            assertEachWarningsFramesHoldItsDrops(warnings.stream().map(Warning::text).toList(), missing);
 
             int withDrops = 0;
             for (int i = 0; i < outages; i++) {
@@ -204,6 +191,54 @@ class MqttPublishTest {
     }
 
     /**
+     * Each WARNING's frames hold exactly as many missing records as it says it dropped, and the
+     * WARNINGs' frames hold every missing record.
+     */
+    private static void assertEachWarningsFramesHoldItsDrops(List<String> warnings, Set<Long> missing) {
+        long inRanges = 0;
+        for (String warning : warnings) {
+            Matcher m = DROPPED.matcher(warning);
+            if (m.find()) {
+                long from = Long.parseLong(m.group(2));
+                long to = m.group(3) == null ? from : Long.parseLong(m.group(3));
+                long count = missing.stream().filter(f -> f >= from && f <= to).count();
+                assertEquals(Long.parseLong(m.group(1)), count, "missing in frames " + from + " to " + to + ": "
+                        + warning);
+                inRanges += count;
+            }
+        }
+        assertEquals(missing.size(), inRanges, "records missing outside every WARNING's frames: " + warnings);
+    }
+
+    /**
+     * A stream faster than the broker takes it (as fast as videotestsrc goes) with max-queued=20,
+     * the broker there all along: records drop, the WARNINGs count them, and their frames hold
+     * exactly the records missing at the subscriber; the rest arrive once each, in order.
+     */
+    @Test
+    void aStreamFasterThanTheBrokerLosesOnlyWhatTheWarningsSay() throws Exception {
+        int frames = 5000;
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("broker"), List.of());
+                MqttSubscriber subscriber = new MqttSubscriber(broker, "fast")) {
+            Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=" + frames
+                    + " ! video/x-raw,width=64,height=48 ! ovmetapublish method=mqtt address=" + broker.address()
+                    + " topic=fast max-queued=20 ! fakesink", Duration.ofSeconds(60), p -> { }, warnings::add);
+            assertTrue(outcome.ok(), outcome + " " + warnings);
+            subscriber.awaitFrame(frames - 1);
+            List<Long> received = subscriber.frames();
+            assertEquals(received.stream().distinct().sorted().toList(), received, "once each, in order");
+            Set<Long> missing = LongStream.range(0, frames).filter(f -> !received.contains(f)).boxed()
+                    .collect(Collectors.toSet());
+            System.out.printf("faster than the broker: %d of %d records missing; WARNINGs: %s%n", missing.size(),
+                    frames, warnings);
+            assertFalse(missing.isEmpty(), "the stream did outrun the broker");
+            assertTrue(warnings.stream().noneMatch(w -> w.contains("lost the MQTT broker")), warnings::toString);
+            assertEachWarningsFramesHoldItsDrops(warnings, missing);
+        }
+    }
+
+    /**
      * 1 000 records a second and the broker away for 3 s: a backlog of some 3 000 records drains
      * (16 in flight) while the stream goes on, and that reads as one loss and one return, never
      * as a lost broker again (Paho's "too many publishes in progress" was once taken for one).
@@ -227,7 +262,7 @@ class MqttPublishTest {
             assertEquals(1, warnings.stream().filter(w -> w.contains("lost the MQTT broker")).count(),
                     warnings::toString);
             String back = warnings.stream().filter(w -> w.contains(" is back after ")).findFirst().orElseThrow();
-            Matcher queued = Pattern.compile("the (\\d+) queued follow").matcher(back);
+            Matcher queued = Pattern.compile("then the (\\d+) records held").matcher(back);
             assertTrue(queued.find() && Integer.parseInt(queued.group(1)) > 2000, "a backlog of thousands: " + back);
             assertTrue(back.contains("no record was dropped"), back);
             assertEquals(2, warnings.size(), warnings::toString);

@@ -79,6 +79,12 @@ public final class MqttPublisher implements AutoCloseable {
     private int inFlight;
     /** Why the current connection broke, as the callbacks found it; null while it holds. */
     private String lost;
+    /** When the broker was lost (System.nanoTime()), 0 while it is there. */
+    private long lostAt;
+    /** Its return, not told yet. */
+    private Return back;
+    /** When drops were last told, to tell them at most every {@link #REPORT_EVERY}. */
+    private long lastReport = System.nanoTime() - REPORT_EVERY.toNanos();
     /** close(): the sender ends. */
     private boolean closing;
     /** The element is stopping: a flush waits no longer. */
@@ -254,7 +260,6 @@ public final class MqttPublisher implements AutoCloseable {
     /** The sender thread: publishes in order, reconnects, and tells what was dropped. */
     private void send() {
         Duration wait = FIRST_RETRY;
-        long lostAt = 0;
         try {
             while (true) {
                 Record next = null;
@@ -264,7 +269,7 @@ public final class MqttPublisher implements AutoCloseable {
                 synchronized (lock) {
                     while (!closing && (broken = lost) == null && (report = dueReport()) == null
                             && (next = sendable()) == null) {
-                        lock.wait(drops.isEmpty() ? 0 : Math.max(1, drops.dueInMillis(REPORT_EVERY)));
+                        lock.wait(untilReportMillis());
                     }
                     if (closing) {
                         return;
@@ -281,26 +286,75 @@ public final class MqttPublisher implements AutoCloseable {
                 if (report != null) {
                     warnings.accept(report);
                 } else if (broken != null) {
-                    if (lostAt == 0) {
-                        lostAt = System.nanoTime();
-                        warnings.accept("lost the MQTT broker at " + uri() + ": " + broken + "; reconnecting (every "
-                                + settings.maxReconnectInterval().toSeconds() + " s at most), keeping up to "
-                                + settings.maxQueued() + " records / " + settings.maxQueuedBytes() + " bytes");
-                    }
-                    closeConnection();
-                    pause(wait);
-                    wait = next(wait, settings.maxReconnectInterval());
-                    if (connect() == null) {
-                        warnings.accept(back(System.nanoTime() - lostAt));
-                        lostAt = 0;
-                        wait = FIRST_RETRY;
-                    }
+                    reconnect(broken, wait);
+                    wait = connection() != 0 ? FIRST_RETRY : next(wait, settings.maxReconnectInterval());
                 } else {
                     publish(next, on);
                 }
             }
         } catch (InterruptedException e) {
             // close()
+        }
+    }
+
+    /** After a loss: tells it (the first time), waits {@code wait}, and tries once to connect again. */
+    private void reconnect(String broken, Duration wait) throws InterruptedException {
+        String told = null;
+        synchronized (lock) {
+            if (back != null) {
+                // Lost again before its return was told: that comes first.
+                told = back.report(0);
+            }
+            if (lostAt == 0) {
+                lostAt = System.nanoTime();
+                told = (told == null ? "" : told + "; then ") + "lost the MQTT broker at " + uri() + ": " + broken
+                        + "; reconnecting (every " + settings.maxReconnectInterval().toSeconds() + " s at most),"
+                        + " keeping up to " + settings.maxQueued() + " records / " + settings.maxQueuedBytes()
+                        + " bytes";
+            }
+        }
+        if (told != null) {
+            warnings.accept(told);
+        }
+        closeConnection();
+        pause(wait);
+        if (connect() == null) {
+            synchronized (lock) {
+                back = new Return(System.nanoTime() - lostAt, unsentAgain(), waiting.size());
+                lostAt = 0;
+            }
+        }
+    }
+
+    /**
+     * A return of the broker, told once what it held is sent (or after {@link #REPORT_EVERY}) with
+     * every drop until then: one WARNING an outage.
+     */
+    private final class Return {
+        final long awayNanos;
+        final long resent;
+        final int queued;
+        final long at = System.nanoTime();
+
+        Return(long awayNanos, long resent, int queued) {
+            this.awayNanos = awayNanos;
+            this.resent = resent;
+            this.queued = queued;
+        }
+
+        /**
+         * The WARNING, with the drops so far; then the return is told. {@code sentAfterNanos}: how
+         * long sending the backlog took (0: not all sent).
+         */
+        String report(long sentAfterNanos) {
+            back = null;
+            lastReport = System.nanoTime();
+            return String.format(Locale.ROOT, "MQTT broker %s is back after %.1f s; %s%s; then the %d records"
+                    + " held, in order%s", uri(), awayNanos / 1e9, drops.take(" while it was away or the backlog"
+                    + " was sent", bounds()), resent == 0 ? "" : "; " + resent + " unacknowledged record"
+                    + (resent == 1 ? " was" : "s were") + " sent again first (the broker may have had "
+                    + (resent == 1 ? "it" : "them") + ": QoS 1 is at least once)", queued,
+                    sentAfterNanos == 0 ? "" : String.format(Locale.ROOT, " (sent in %.1f s)", sentAfterNanos / 1e9));
         }
     }
 
@@ -318,25 +372,37 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     /**
-     * Drops to tell while the broker is there: once the queue is sent (the backlog after a
-     * reconnection, or a burst), or every {@link #REPORT_EVERY} while the broker stays slower.
+     * What to tell while the broker is there: its return, once what it held is sent; drops since,
+     * once the queue is sent again or the first is {@link #REPORT_EVERY} old, at most that often
+     * (a broker slower than the stream).
      */
     private String dueReport() {
-        if (drops.isEmpty() || connection == 0 || !waiting.isEmpty() && drops.dueInMillis(REPORT_EVERY) > 0) {
+        if (connection == 0) {
             return null;
         }
+        long now = System.nanoTime();
+        if (back != null) {
+            return waiting.isEmpty() && unsentAgain() == 0 ? back.report(now - back.at)
+                    : now - back.at >= REPORT_EVERY.toNanos() ? back.report(0) : null;
+        }
+        if (drops.isEmpty() || drops.dueInMillis(REPORT_EVERY) > 0
+                && !(waiting.isEmpty() && now - lastReport >= REPORT_EVERY.toNanos())) {
+            return null;
+        }
+        lastReport = now;
         return "the MQTT broker at " + uri() + " took records slower than they came: " + drops.take("", bounds());
     }
 
-    private String back(long awayNanos) {
-        synchronized (lock) {
-            long resent = unacked.stream().filter(r -> r.connection != connection).count();
-            return String.format(Locale.ROOT, "MQTT broker %s is back after %.1f s; %s%s; the %d queued follow in"
-                    + " order", uri(), awayNanos / 1e9, drops.take(" while it was away", bounds()),
-                    resent == 0 ? "" : "; " + resent + " unacknowledged"
-                    + (resent == 1 ? " record goes" : " records go") + " again first (the broker may have had "
-                    + (resent == 1 ? "it" : "them") + ": QoS 1 is at least once)", waiting.size());
+    private long unsentAgain() {
+        return unacked.stream().filter(r -> r.connection != connection).count();
+    }
+
+    /** How long the sender may wait for news before a report falls due; 0: none pending. */
+    private long untilReportMillis() {
+        if (back != null) {
+            return Math.max(1, REPORT_EVERY.toMillis() - (System.nanoTime() - back.at) / 1_000_000);
         }
+        return drops.isEmpty() ? 0 : Math.max(1, drops.dueInMillis(REPORT_EVERY));
     }
 
     private String bounds() {
@@ -422,7 +488,7 @@ public final class MqttPublisher implements AutoCloseable {
             if (drops.isEmpty() && unacked.isEmpty()) {
                 return;
             }
-            report = "MQTT broker " + uri() + ": " + drops.take("", unsent == 0 ? bounds() : unsent + " of them"
+            report = "MQTT broker " + uri() + ", at the end of the stream: " + drops.take("", unsent == 0 ? bounds() : unsent + " of them"
                     + " not sent when the stream ended" + (connection == 0 ? ", the broker away" : ""))
                     + (unacked.isEmpty() ? "" : "; " + unacked.size() + " sent, not acknowledged (they may have"
                     + " arrived)");
