@@ -20,7 +20,8 @@ import org.ovgst.gst.meta.MqttPublisher;
  * ({@link LineOutput}), and the first write that fails stops the stream with an error naming the file
  * and the OS's reason. {@code method=mqtt}: to an MQTT broker ({@link MqttPublisher}), whose absence
  * after the first connection never stops the stream: records wait in a bounded queue, and what is
- * dropped is told in a bus WARNING. Frames pass through.
+ * dropped is told in a bus WARNING; at the end of stream the records held go out first (a few
+ * seconds at most). Frames pass through.
  */
 public final class OvMetaPublish extends BridgeBin {
     private static final Property.Text LOCATION = new Property.Text("location",
@@ -39,7 +40,8 @@ public final class OvMetaPublish extends BridgeBin {
             List.of(new Property.Choice.Value("file", "FILE"), new Property.Choice.Value("mqtt", "MQTT")), "file",
             Property.Mutability.READY_ONLY);
     private static final Property.Text ADDRESS = new Property.Text("address",
-            "method=mqtt: the broker, host:port (tcp://, or ssl:// with TLS) or a tcp:// or ssl:// URI",
+            "method=mqtt: the broker, host:port, [IPv6]:port, tcp://host:port or ssl://host:port (a name is resolved"
+                    + " at each connection)",
             "127.0.0.1:1883", Property.Mutability.READY_ONLY);
     private static final Property.Text TOPIC = new Property.Text("topic",
             "method=mqtt: the topic each record is published to (QoS 1)", "ovgst", Property.Mutability.READY_ONLY);
@@ -56,10 +58,10 @@ public final class OvMetaPublish extends BridgeBin {
             "method=mqtt: longest wait between connection attempts, seconds (from 1 s, doubled each time)", 1, 3600,
             30, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_QUEUED = new Property.Int("max-queued",
-            "method=mqtt: records kept while the broker is away; beyond that the oldest are dropped (counted in a"
-                    + " WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
+            "method=mqtt: records held, queued or awaiting the broker's acknowledgement; beyond that the oldest not"
+                    + " yet sent are dropped (counted in a WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_QUEUED_BYTES = new Property.Int("max-queued-bytes",
-            "method=mqtt: bytes of records kept while the broker is away; beyond that the oldest are dropped",
+            "method=mqtt: bytes of records held; beyond that the oldest not yet sent are dropped",
             1024, Integer.MAX_VALUE, 64 << 20, Property.Mutability.READY_ONLY);
 
     static final ElementSpec SPEC = new ElementSpec("ovmetapublish", "GstOvMetaPublish",
@@ -127,7 +129,7 @@ public final class OvMetaPublish extends BridgeBin {
             logFrame(line.toString());
         }
         if (mqtt != null) {
-            mqtt.offer(line);
+            mqtt.offer(frame.index(), line);
             send(frame);
             return;
         }
@@ -144,6 +146,22 @@ public final class OvMetaPublish extends BridgeBin {
         }
         written++;
         send(frame);
+    }
+
+    /** The records still held go to the broker (a few seconds at most) before the end of stream does. */
+    @Override
+    protected void endOfStream() throws Exception {
+        if (mqtt != null) {
+            mqtt.flush();
+        }
+        sendEos();
+    }
+
+    @Override
+    protected void unblock() {
+        if (mqtt != null) {
+            mqtt.release();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.ovgst.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,23 +12,37 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's mosquitto (installed by set-up), started by a test on 127.0.0.1 at a free port, with its
- * state kept in a folder of the test's (so persistent sessions and their queued messages survive a
- * stop and start). {@code extraConfig} lines go into its configuration (authentication, TLS).
+ * Debian's mosquitto (installed by set-up), started by a test on 127.0.0.1 (or another local
+ * address, e.g. ::1) at a free port, with its state kept in a folder of the test's (so persistent
+ * sessions and their queued messages survive a stop and start). {@code extraConfig} lines go into
+ * its configuration (authentication, TLS). It keeps every message for a subscriber however many
+ * wait (max_queued_messages 0): what a subscriber misses is what the publisher did not deliver.
  */
 public final class MosquittoBroker implements AutoCloseable {
     private final Path dir;
+    private final InetAddress host;
     private final int port;
     private final Path config;
     private Process process;
 
     public MosquittoBroker(Path dir, List<String> extraConfig) throws IOException, InterruptedException {
+        this(dir, InetAddress.getLoopbackAddress(), 0, extraConfig);
+    }
+
+    /** On {@code host} (an IP literal) at {@code port}, or a free one for 0. */
+    public MosquittoBroker(Path dir, InetAddress host, int port, List<String> extraConfig)
+            throws IOException, InterruptedException {
         this.dir = Files.createDirectories(dir);
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
+        this.host = host;
+        if (port == 0) {
+            try (ServerSocket probe = new ServerSocket(0, 1, host)) {
+                port = probe.getLocalPort();
+            }
         }
-        List<String> lines = new java.util.ArrayList<>(List.of("listener " + port + " 127.0.0.1", "persistence true",
-                "persistence_location " + dir.toAbsolutePath() + "/", "user root", "log_dest stderr"));
+        this.port = port;
+        List<String> lines = new java.util.ArrayList<>(List.of("listener " + port + " " + host.getHostAddress(),
+                "persistence true", "persistence_location " + dir.toAbsolutePath() + "/", "max_queued_messages 0",
+                "user root", "log_dest stderr"));
         lines.addAll(extraConfig.isEmpty() ? List.of("allow_anonymous true") : extraConfig);
         config = Files.write(dir.resolve("mosquitto.conf"), lines);
         start();
@@ -37,8 +52,10 @@ public final class MosquittoBroker implements AutoCloseable {
         return port;
     }
 
+    /** host:port, the host in brackets if IPv6. */
     public String address() {
-        return "127.0.0.1:" + port;
+        String literal = host.getHostAddress();
+        return (literal.contains(":") ? "[" + literal + "]" : literal) + ":" + port;
     }
 
     /** Starts it (again) and waits until it takes connections. */
@@ -49,7 +66,7 @@ public final class MosquittoBroker implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                socket.connect(new InetSocketAddress(host, port), 200);
                 return;
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
@@ -60,7 +77,7 @@ public final class MosquittoBroker implements AutoCloseable {
                     throw new IOException("mosquitto does not listen on " + port + ": "
                             + Files.readString(dir.resolve("log")));
                 }
-                Thread.sleep(50);
+                Thread.sleep(20);
             }
         }
     }

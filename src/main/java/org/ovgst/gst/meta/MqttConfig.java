@@ -3,6 +3,7 @@ package org.ovgst.gst.meta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -22,6 +24,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.ovgst.files.UserFiles;
 
 /**
  * What ovmetapublish's {@code mqtt-config} file says: credentials and TLS, kept out of the pipeline
@@ -35,7 +38,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
  * key-file = /etc/ovgst/me.key
  * </pre>
  *
- * @param socketFactory TLS sockets, or null for plain TCP
+ * @param socketFactory TLS sockets with the CA and client certificate of the file; null: Java's defaults
  */
 public record MqttConfig(String username, char[] password, boolean tls, SSLSocketFactory socketFactory) {
     private static final Set<String> KEYS = Set.of("username", "password", "tls", "ca-file", "cert-file", "key-file");
@@ -53,7 +56,7 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read mqtt-config " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read mqtt-config " + file + ": " + UserFiles.reason(e), e);
         }
         for (String key : properties.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
@@ -72,12 +75,20 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         try {
             return new MqttConfig(properties.getProperty("username"), password == null ? null : password.toCharArray(),
                     tls, tls ? socketFactory(file, ca, cert, key) : null);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: "
+                    + (e instanceof FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
+                    + UserFiles.reason(e), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: " + (e instanceof Unusable
+                    ? e.getMessage() : "Java's TLS refused the certificates or the key"), e);
         }
     }
 
-    /** The connection options: MQTT 3.1.1, a clean session, no reconnection of Paho's own (the publisher's). */
+    /**
+     * The connection options: MQTT 3.1.1, a clean session, no reconnection of Paho's own (the
+     * publisher's). TLS is the publisher's too ({@link TlsSocketFactory} over {@link #socketFactory}).
+     */
     MqttConnectOptions options() {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -90,9 +101,6 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         }
         if (password != null) {
             options.setPassword(password);
-        }
-        if (socketFactory != null) {
-            options.setSocketFactory(socketFactory);
         }
         return options;
     }
@@ -127,12 +135,24 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         return context.getSocketFactory();
     }
 
+    /** What is wrong with a file of the config's, in words for the user. */
+    private static final class Unusable extends GeneralSecurityException {
+        Unusable(String message) {
+            super(message);
+        }
+    }
+
     private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
             GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
-            Collection<? extends Certificate> found = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> found;
+            try {
+                found = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            } catch (CertificateException e) {
+                throw new Unusable(pem + " holds a certificate that cannot be read (PEM, X.509)");
+            }
             if (found.isEmpty()) {
-                throw new GeneralSecurityException(pem + " holds no PEM certificate");
+                throw new Unusable(pem + " holds no PEM certificate");
             }
             return found;
         }
@@ -143,10 +163,15 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = text.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
-            throw new GeneralSecurityException(pem + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----);"
+            throw new Unusable(pem + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----);"
                     + " convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out " + pem);
         }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+        } catch (IllegalArgumentException e) {
+            throw new Unusable(pem + " holds a key that is not base64 between its BEGIN and END lines");
+        }
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -154,6 +179,6 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
                 // not this algorithm
             }
         }
-        throw new GeneralSecurityException(pem + ": a key of none of RSA, EC, Ed25519");
+        throw new Unusable(pem + ": a key of none of RSA, EC, Ed25519");
     }
 }
