@@ -84,7 +84,6 @@ final class SoakCommand {
         volatile long framesOut;
         volatile long late;
         volatile long latencyNanos = -1;
-        volatile long messages;
     }
 
     private SoakCommand() {}
@@ -102,6 +101,8 @@ final class SoakCommand {
         Path log = dir.resolve("soak-" + name + ".log");
         Path csv = dir.resolve("soak-" + name + ".csv");
         List<Process> helpers = new ArrayList<>();
+        // imagefreeze ends the stream itself (an end of stream sent to the pipeline reaches only filesrc, long done).
+        long sourceFrames = settings.pipeline() == Pipeline.CHAIN ? length.toMillis() * FPS / 1000 : 0;
         try {
             List<String> source = switch (settings.pipeline()) {
                 case RTSP -> List.of("fallbacksrc", "uri=" + startCamera(home, helpers, log), "enable-audio=false", "!",
@@ -109,9 +110,7 @@ final class SoakCommand {
                 case CHAIN -> List.of("filesrc", "location=" + home.resolve("models/images/astronaut.png"), "!",
                         "pngdec", "!", "videoconvert", "!", "videoscale", "!",
                         "video/x-raw,format=BGR,width=640,height=480", "!", "imagefreeze", "is-live=true",
-                        // Its own end: an end of stream sent to the pipeline reaches only filesrc, long done.
-                        "num-buffers=" + Math.round(length.toSeconds() * (double) FPS), "!",
-                        "video/x-raw,framerate=" + FPS + "/1");
+                        "num-buffers=" + sourceFrames, "!", "video/x-raw,framerate=" + FPS + "/1");
                 case DETECT -> List.of("videotestsrc", "is-live=true", "!",
                         "video/x-raw,format=BGR,width=640,height=480,framerate=" + FPS + "/1");
             };
@@ -139,9 +138,7 @@ final class SoakCommand {
             Watch watch = new Watch();
             Process process = start(command, home);
             Thread reader = Thread.ofPlatform().daemon().start(() -> read(process.getInputStream(), log, watch));
-            int exit = watchUntil(process, watch, records, length, reference, csv, out);
-            reader.join(5000);
-            return exit;
+            return watchUntil(process, reader, watch, records, length, sourceFrames, reference, csv, out);
         } finally {
             for (Process helper : helpers) {
                 helper.destroy();
@@ -152,9 +149,13 @@ final class SoakCommand {
         }
     }
 
-    /** Prints a row every 10 s until the end, stops the pipeline and prints the summary; returns the exit code. */
-    private static int watchUntil(Process process, Watch watch, Path records, Duration length, Duration reference,
-            Path csv, PrintStream out) throws IOException, InterruptedException {
+    /**
+     * Prints a row every 10 s until the end, stops the pipeline and prints the summary; returns the
+     * exit code. {@code sourceFrames}: the frames after which the source ends the stream by itself
+     * (0: it ends when told, Ctrl-C).
+     */
+    private static int watchUntil(Process process, Thread reader, Watch watch, Path records, Duration length,
+            long sourceFrames, Duration reference, Path csv, PrintStream out) throws IOException, InterruptedException {
         String pid = Long.toString(process.pid());
         long start = System.nanoTime();
         long atReference = -1;
@@ -171,6 +172,9 @@ final class SoakCommand {
             while (true) {
                 long next = start + (rows + 1) * ROW.toNanos();
                 if (process.waitFor(Math.max(1, (next - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
+                    if (process.exitValue() == 0 && sourceFrames > 0 && watch.framesIn >= sourceFrames) {
+                        break; // the source's own end
+                    }
                     out.println("soak: gst-launch-1.0 ended early (exit " + process.exitValue() + ") after "
                             + describe(Duration.ofNanos(System.nanoTime() - start)));
                     return Main.EXIT_FAILURE;
@@ -204,9 +208,13 @@ final class SoakCommand {
                 }
             }
         }
-        boolean stopped = stop(process);
+        boolean stopped = sourceFrames > 0 ? process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS) : stop(process);
+        if (!stopped) {
+            process.destroyForcibly().waitFor();
+        }
+        reader.join(10_000); // its last lines: the frames that left at the end
         out.printf(Locale.ROOT, "frames: %d in, %d out, %d dropped as late at the sink (%d at the end of stream"
-                + " still inside); %d published; %d of %d rows with no frame out%n", watch.framesIn, watch.framesOut,
+                + " unaccounted for); %d published; %d of %d rows with no frame out%n", watch.framesIn, watch.framesOut,
                 watch.late, watch.framesIn - watch.framesOut - watch.late, published.count(), lostRows, rows);
         out.printf(Locale.ROOT, "latency configured: %.1f ms first, %.1f ms at most, %.1f ms at the end%n",
                 firstLatency / 1e6, maxLatency / 1e6, watch.latencyNanos / 1e6);
@@ -215,7 +223,7 @@ final class SoakCommand {
                 megabytes(lastRss - atReference), 100.0 * (lastRss - atReference) / atReference);
         if (!stopped) {
             out.println("soak: gst-launch-1.0 did not finish within " + STOP_LIMIT.toSeconds()
-                    + " s of Ctrl-C (end of stream) and was killed");
+                    + " s of the end of stream and was killed");
             return Main.EXIT_FAILURE;
         }
         return 0;
@@ -248,7 +256,6 @@ final class SoakCommand {
                 if (configured >= 0) {
                     watch.latencyNanos = clockTime(line.substring(configured + "configured latency of ".length()));
                 }
-                watch.messages++;
                 kept.println(line);
             }
         } catch (IOException e) {
@@ -305,11 +312,7 @@ final class SoakCommand {
     /** Ctrl-C, as a user would: gst-launch-1.0 -e sends end of stream and waits for it. */
     private static boolean stop(Process process) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-        if (process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-            return true;
-        }
-        process.destroyForcibly().waitFor();
-        return false;
+        return process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** A memory figure of a process ("self" or a pid) from /proc/.../status, e.g. VmRSS or VmHWM, in bytes. */

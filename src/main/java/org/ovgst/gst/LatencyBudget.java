@@ -25,8 +25,7 @@ package org.ovgst.gst;
  *     load) makes a few frames late and changes nothing.</li>
  * <li>It comes down once the frames of the last {@value #SETTLE_WINDOWS} windows all took less than
  *     it, with a margin, by at most {@link #MAX_STEP_NANOS} (and half a frame) per window: a lower
- *     latency makes the frames on their way late by the step, and video sinks drop frames more than
- *     20 ms late.</li>
+ *     latency makes the frames on their way late by the step.</li>
  * </ul>
  * It never reports more than frames were measured to need for a second-long stretch, so no wait
  * of any kind can feed it back. Not thread-safe: one thread (the one that sends frames) calls
@@ -39,8 +38,11 @@ final class LatencyBudget {
     static final int SUSTAINED = 3;
     /** Windows all under the allowance (with the margin) before it comes down. */
     static final int SETTLE_WINDOWS = 30;
-    /** The largest step down, per window. */
-    static final long MAX_STEP_NANOS = 10_000_000L;
+    /**
+     * The largest step down, per window: frames on their way are late by the step, video sinks drop
+     * frames 20 ms late, and a pipeline may have several inference elements stepping down at once.
+     */
+    static final long MAX_STEP_NANOS = 5_000_000L;
 
     /** The wait for a batch to fill: set by the configuration. */
     private volatile long batchWait;

@@ -40,7 +40,7 @@ class LatencyBudgetTest {
         assertEquals(150 * MS, budget.reported(), "1.25 x 120 ms at once");
         assertFalse(budget.frameLeft(100 * MS, clock[0] += FRAME));
         assertEquals(0, feed(budget, clock, 30, 4 * MS), "thirty windows before coming down");
-        assertEquals(15, feed(budget, clock, 16, 4 * MS), "150 ms -> 140 -> ... -> 10 -> 5");
+        assertEquals(29, feed(budget, clock, 31, 4 * MS), "150 ms -> 145 -> ... -> 10 -> 5");
         assertEquals(5 * MS, budget.reported());
     }
 
@@ -78,25 +78,25 @@ class LatencyBudgetTest {
     }
 
     @Test
-    void itComesDownInStepsOfTenMillisecondsOnceThirtySecondsWereQuicker() {
-        LatencyBudget budget = new LatencyBudget(0, FRAME, 100 * MS);
+    void itComesDownInStepsOfFiveMillisecondsOnceThirtySecondsWereQuicker() {
+        LatencyBudget budget = new LatencyBudget(0, FRAME, 50 * MS);
         long[] clock = {0};
         assertEquals(0, feed(budget, clock, 30, 4 * MS), "thirty windows first");
-        assertEquals(10, feed(budget, clock, 12, 4 * MS), "100 ms -> 90 -> ... -> 10 -> 5");
+        assertEquals(9, feed(budget, clock, 12, 4 * MS), "50 ms -> 45 -> ... -> 10 -> 5");
         assertEquals(5 * MS, budget.reported(), "1.25 x 4 ms");
         assertEquals(0, feed(budget, clock, 60, 4 * MS));
     }
 
     @Test
     void stepsDownAreHalfAFrameAtMost() {
-        long fastFrame = 1_000_000_000L / 120;
+        long fastFrame = 1_000_000_000L / 240;
         LatencyBudget budget = new LatencyBudget(0, fastFrame, 50 * MS);
         long[] clock = {0};
         assertEquals(1, feed(budget, clock, 30.2, 0));
-        assertEquals(50 * MS - fastFrame / 2, budget.reported(), "120 fps: 4.17 ms a step");
+        assertEquals(50 * MS - fastFrame / 2, budget.reported(), "240 fps: 2.08 ms a step");
         LatencyBudget unknownRate = new LatencyBudget(0, 0, 50 * MS);
         feed(unknownRate, new long[] {0}, 30.2, 0);
-        assertEquals(40 * MS, unknownRate.reported(), "an unknown frame rate: 10 ms a step");
+        assertEquals(45 * MS, unknownRate.reported(), "an unknown frame rate: 5 ms a step");
     }
 
     @Test
