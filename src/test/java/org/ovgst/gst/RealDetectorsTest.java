@@ -82,7 +82,9 @@ class RealDetectorsTest {
         Path json = dir.resolve(name + ".jsonl");
         Pipeline.Outcome outcome = GstTestSupport.runInProcess("filesrc location=" + frame
                 + " ! rawvideoparse format=bgr width=" + photo.width() + " height=" + photo.height()
-                + " framerate=1/1 ! ovdetect model=" + TestAssets.model(c.model()) + " ! ovmetapublish location="
+                + " framerate=1/1 ! ovdetect model=" + TestAssets.model(c.model())
+                // f32 as the reference: a CPU's default may be bf16, which moves scores by up to 0.02.
+                + " config=INFERENCE_PRECISION_HINT=f32 ! ovmetapublish location="
                 + json + " ! fakesink", Duration.ofSeconds(120), p -> { });
         assertTrue(outcome.ok(), outcome.toString());
         List<GstTestSupport.Box> found = GstTestSupport.readFrames(json).get(0).objects();
