@@ -267,6 +267,21 @@ class ClassifyElementTest {
     }
 
     @Test
+    void anOutputNameGStreamerCannotUseForTheResultNeedsAnAttributeName() {
+        // ONNX exports often number their outputs; a structure name must start with a letter.
+        Path numbered = IrModels.constantOutputs(dir, "numbered-output", "x", new long[] {1, 3, 16, 16},
+                List.of(new IrModels.Constant("391", ElementType.F32, new long[] {1, 2}, new double[] {0.3, 0.7})));
+        String pipeline = "videotestsrc num-buffers=2 ! video/x-raw,format=BGR ! ovclassify"
+                + " inference-region=full-frame model=" + numbered;
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(pipeline + " ! fakesink");
+        assertEquals("the result is named after output '391' of " + numbered + " unless attribute-name is set, and"
+                + " GStreamer cannot name a structure so: character 1, '3', is not allowed first (a name starts with"
+                + " a letter a-z or A-Z, then holds only letters, digits and / - _ . : +): set attribute-name",
+                outcome.errorMessage(), outcome.toString());
+        GstTestSupport.assertRunsInProcess(pipeline + " attribute-name=score ! fakesink");
+    }
+
+    @Test
     void aBinaryAttributeWithoutTwoLabelsIsRefusedWithWhatToDo() {
         Path scalar = IrModels.constantOutputs(dir, "one-value", "x", new long[] {1, 3, 16, 16},
                 List.of(new IrModels.Constant("score", ElementType.F32, new long[] {1, 1}, new double[] {0.7})));
