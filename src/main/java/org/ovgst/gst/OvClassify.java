@@ -264,8 +264,8 @@ public final class OvClassify extends InferenceElement {
                 + ", output '" + chosen.output() + "' read by " + (chosen.converter() == null ? "raw"
                         : chosen.converter().kind() + " with " + chosen.converter().labels().size() + " labels")
                 + " as attribute '" + attribute + "', reclassify-interval " + chosen.reclassifyInterval());
-        return withImageInput(settings.engineSettings()).withCenterCrop(setup.fullFrame() ? centerCrop : 0)
-                .withInputName(ports.input().name())
+        return withImageInput(settings.engineSettings(), ports.input())
+                .withCenterCrop(setup.fullFrame() ? centerCrop : 0).withInputName(ports.input().name())
                 .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
     }
 
