@@ -296,7 +296,7 @@ public final class OvClassify extends InferenceElement {
     private List<String> labels(Path model) throws IOException {
         String file = get(LABELS_FILE);
         if (file != null) {
-            return Labels.load(Path.of(file));
+            return Labels.load(Path.of(file), LABELS_FILE.name());
         }
         List<String> own = ModelMetadata.read(model).labels();
         return own.isEmpty() ? KnownModels.identify(model).map(KnownModels.KnownModel::labels).orElse(List.of()) : own;

@@ -1,9 +1,10 @@
 package org.ovgst.gst.meta;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -22,6 +23,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.ovgst.files.UserFiles;
 
 /**
  * What ovmetapublish's {@code mqtt-config} file says: credentials and TLS, kept out of the pipeline
@@ -43,6 +45,9 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
     /** No file: plain TCP, no credentials. */
     public static final MqttConfig NONE = new MqttConfig(null, null, false, null);
 
+    /** The most read of the file and of the PEM files it names: a wrong or endless file is refused, not read whole. */
+    private static final int MAX_BYTES = 1 << 20;
+
     /**
      * Reads the file.
      *
@@ -50,10 +55,10 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
      */
     public static MqttConfig read(Path file) {
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        try {
+            properties.load(new StringReader(UserFiles.readText(file, "mqtt-config", MAX_BYTES)));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read mqtt-config " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         for (String key : properties.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
@@ -105,7 +110,7 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
             KeyStore roots = KeyStore.getInstance("PKCS12");
             roots.load(null, null);
             int i = 0;
-            for (Certificate certificate : certificates(dir.resolve(ca))) {
+            for (Certificate certificate : certificates(dir.resolve(ca), "ca-file")) {
                 roots.setCertificateEntry("ca-" + i++, certificate);
             }
             trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -117,7 +122,7 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
             own.load(null, null);
             char[] none = new char[0];
             own.setKeyEntry("client", privateKey(dir.resolve(key)), none,
-                    certificates(dir.resolve(cert)).toArray(Certificate[]::new));
+                    certificates(dir.resolve(cert), "cert-file").toArray(Certificate[]::new));
             keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(own, none);
         }
@@ -127,9 +132,10 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         return context.getSocketFactory();
     }
 
-    private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
+    private static Collection<? extends Certificate> certificates(Path pem, String what) throws IOException,
             GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pem)) {
+        try (InputStream in = new ByteArrayInputStream(UserFiles.readText(pem, what, MAX_BYTES)
+                .getBytes(StandardCharsets.UTF_8))) {
             Collection<? extends Certificate> found = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (found.isEmpty()) {
                 throw new GeneralSecurityException(pem + " holds no PEM certificate");
@@ -139,7 +145,7 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
     }
 
     private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
-        String text = Files.readString(pem, StandardCharsets.US_ASCII);
+        String text = UserFiles.readText(pem, "key-file", MAX_BYTES);
         int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = text.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
