@@ -113,7 +113,8 @@ public abstract class InferenceElement extends BridgeBin {
             try (Core core = new Core(); Model read = core.readModel(model)) {
                 return reading.apply(read);
             } catch (OpenVinoException e) {
-                throw new InferenceException("cannot read model " + model + ": " + e.getMessage(), e);
+                // Core's message names the file and what OpenVINO said.
+                throw new InferenceException(e.getMessage(), e);
             }
         }
     }
@@ -530,7 +531,7 @@ public abstract class InferenceElement extends BridgeBin {
                 }
             } catch (Throwable t) {
                 InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
-                        + engineSettings.model() + ": " + (t.getMessage() != null ? t.getMessage() : t), t.toString());
+                        + engineSettings.model() + ": " + describe(t), t);
             }
             if (frame.delivered()) {
                 finish(frame);
@@ -547,7 +548,7 @@ public abstract class InferenceElement extends BridgeBin {
         @Override
         public void fail(BufferFrame frame, RuntimeException error) {
             InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + engineSettings.model() + ": "
-                    + error.getMessage(), error.toString());
+                    + describe(error), error);
             if (frame.delivered()) {
                 InferenceElement.this.discard(frame);
             }

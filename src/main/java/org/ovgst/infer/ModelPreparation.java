@@ -79,7 +79,8 @@ final class ModelPreparation implements AutoCloseable {
             try {
                 model = made.readModel(file);
             } catch (OpenVinoException e) {
-                throw new InferenceException("cannot read model " + file + ": " + e.getMessage(), e);
+                // Core's message names the file and what OpenVINO said.
+                throw new InferenceException(e.getMessage(), e);
             }
             ImageInput image = ImageInput.find(model, settings.inputName(), settings.modelLayout(), modelName);
             this.input = image.port();

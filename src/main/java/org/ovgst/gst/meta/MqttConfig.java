@@ -11,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -141,6 +142,9 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
                 throw new GeneralSecurityException(pem + " holds no PEM certificate");
             }
             return found;
+        } catch (CertificateException unreadable) {
+            // Java's words for it ("extra data at the end", with its exception's name) are its parser's.
+            throw new GeneralSecurityException(pem + " holds no readable PEM certificate", unreadable);
         }
     }
 
@@ -152,7 +156,13 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
             throw new GeneralSecurityException(pem + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----);"
                     + " convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out " + pem);
         }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+        } catch (IllegalArgumentException notBase64) {
+            throw new GeneralSecurityException(pem + ": the key between its BEGIN and END lines is not base64",
+                    notBase64);
+        }
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
