@@ -81,14 +81,17 @@ class HostileSweepTest {
 
     private static final String SOURCE = "videotestsrc num-buffers=3 ! video/x-raw,format=BGR,width=64,height=48 ! ";
 
-    /** mqtt-config files that name TLS files which cannot serve: missing, not PEM, broken PEM, a directory. */
-    private static List<String> tlsConfigs() throws Exception {
+    /**
+     * mqtt-config files that cannot serve: a broken escape, and TLS files that are missing, not PEM,
+     * broken PEM, a directory.
+     */
+    private static List<String> brokenConfigs() throws Exception {
         Path garbage = dir.resolve("garbage.bin");
         Path brokenCertificate = Files.writeString(dir.resolve("broken.pem"),
                 "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         Path brokenKey = Files.writeString(dir.resolve("broken.key"),
                 "-----BEGIN PRIVATE KEY-----\nA\n-----END PRIVATE KEY-----\n");
-        return List.of(
+        return List.of(Files.writeString(dir.resolve("escape.properties"), "username = \\u12zz"),
                 Files.writeString(dir.resolve("missing-ca.properties"), "ca-file = " + dir.resolve("none/ca.pem")),
                 Files.writeString(dir.resolve("garbage-ca.properties"), "ca-file = " + garbage),
                 Files.writeString(dir.resolve("text-ca.properties"), "ca-file = " + dir.resolve("text-ca.properties")),
@@ -114,7 +117,7 @@ class HostileSweepTest {
             }
         }
         List<String> configs = new ArrayList<>(unreadablePaths(files));
-        configs.addAll(tlsConfigs());
+        configs.addAll(brokenConfigs());
         for (String value : configs) {
             // Nobody listens on port 1: nothing connects, and a file refused fails the element first.
             cases.add(SOURCE + "ovmetapublish method=mqtt address=127.0.0.1:1 max-connect-attempts=1 mqtt-config="

@@ -60,6 +60,10 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
             properties.load(new StringReader(UserFiles.readText(file, "mqtt-config", MAX_BYTES)));
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IllegalArgumentException malformed) {
+            // Its own words, "Malformed \\uxxxx encoding.", name neither the file nor the fix.
+            throw new IllegalArgumentException("mqtt-config " + file + ": a \\u escape is not followed by four hex"
+                    + " digits (write a backslash as \\\\)", malformed);
         }
         for (String key : properties.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
