@@ -226,11 +226,14 @@ public abstract class BridgeBin extends Element {
         downstream.sendEos();
     }
 
-    /** Posts an error on the bus and makes the stream stop with a flow error. */
-    protected final void fail(ErrorKind kind, String message, String debug) {
+    /**
+     * Posts an error on the bus and makes the stream stop with a flow error; {@code cause} (or null)
+     * goes to the GST_DEBUG log ({@link #postError}).
+     */
+    protected final void fail(ErrorKind kind, String message, Throwable cause) {
         // Posted before frames are refused: upstream's own error for the refusal must come second.
         if (failing.compareAndSet(false, true)) {
-            postError(kind, message, debug);
+            postError(kind, message, cause);
             failed = true;
         }
     }
@@ -304,9 +307,9 @@ public abstract class BridgeBin extends Element {
                 downstream.setReleased(false);
                 try {
                     start();
-                } catch (Exception e) {
-                    fail(e instanceof java.nio.file.NoSuchFileException ? ErrorKind.NOT_FOUND : ErrorKind.SETTINGS,
-                            e.getMessage(), e.toString());
+                } catch (Throwable t) {
+                    fail(t instanceof java.nio.file.NoSuchFileException ? ErrorKind.NOT_FOUND : ErrorKind.SETTINGS,
+                            describe(t), t);
                     return false;
                 }
                 if (!setAppsinkState(STATE_PLAYING)) {
@@ -412,7 +415,7 @@ public abstract class BridgeBin extends Element {
             process(frame);
             return failed ? FLOW_ERROR : downstream.flow();
         } catch (Throwable t) {
-            fail(ErrorKind.STREAM, String.valueOf(t.getMessage()), t.toString());
+            fail(ErrorKind.STREAM, describe(t), t);
             return FLOW_ERROR;
         }
     }
@@ -443,7 +446,7 @@ public abstract class BridgeBin extends Element {
                 endOfStream();
             }
         } catch (Throwable t) {
-            fail(ErrorKind.STREAM, "error at end of stream: " + t.getMessage(), t.toString());
+            fail(ErrorKind.STREAM, "error at end of stream: " + describe(t), t);
         }
     }
 

@@ -182,7 +182,7 @@ public final class BufferFrame {
         try {
             return FrameOps.streamTime(sample, pts());
         } catch (Throwable t) {
-            throw new IllegalStateException("gst_segment_to_stream_time failed: " + t, t);
+            throw new IllegalStateException("gst_segment_to_stream_time failed", t);
         }
     }
 

@@ -39,19 +39,26 @@ public final class DebugCategory {
     private static final MemorySegment FILE = GstLib.staticString("ovgst (Java)");
     private static final Map<String, DebugCategory> CATEGORIES = new ConcurrentHashMap<>();
 
+    private final String name;
     private final MemorySegment category;
     private final MemorySegment function;
 
-    private DebugCategory(MemorySegment category, MemorySegment function) {
+    private DebugCategory(String name, MemorySegment category, MemorySegment function) {
+        this.name = name;
         this.category = category;
         this.function = function;
     }
 
     /** The category {@code name}, registered with GStreamer the first time (categories live as long as the process). */
     public static DebugCategory of(String name, String description) {
-        return CATEGORIES.computeIfAbsent(name, n -> new DebugCategory((MemorySegment) GstLib.call(
+        return CATEGORIES.computeIfAbsent(name, n -> new DebugCategory(n, (MemorySegment) GstLib.call(
                 "_gst_debug_category_new", GstLib.staticString(n), 0, GstLib.staticString(description)),
                 GstLib.staticString(n)));
+    }
+
+    /** The name GST_DEBUG knows the category by, e.g. {@code ovdetect}. */
+    public String name() {
+        return name;
     }
 
     /** Whether messages of {@code level} are written (GST_DEBUG, gst_debug_set_threshold_*). */

@@ -69,7 +69,7 @@ final class Downstream {
         try {
             pushed = frame.push(appsrc);
         } catch (Throwable t) {
-            bin.fail(Element.ErrorKind.STREAM, "could not send a frame downstream: " + t, null);
+            bin.fail(Element.ErrorKind.STREAM, "could not send a frame downstream: " + bin.describe(t), t);
             return true;
         }
         if (pushed != FLOW_OK && pushed != FLOW_FLUSHING) {
@@ -199,7 +199,7 @@ final class Downstream {
             Thread.currentThread().interrupt();
             return FLOW_FLUSHING;
         } catch (Throwable t) {
-            bin.fail(Element.ErrorKind.STREAM, "could not read the flow downstream: " + t, null);
+            bin.fail(Element.ErrorKind.STREAM, "could not read the flow downstream: " + bin.describe(t), t);
             return FLOW_ERROR;
         } finally {
             if (waitingSince != 0) {

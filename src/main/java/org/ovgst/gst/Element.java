@@ -1,6 +1,11 @@
 package org.ovgst.gst;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
+import org.ovgst.infer.InferenceException;
+import org.ovgst.openvino.OpenVinoException;
 
 /**
  * The Java side of one instance of one of our GObject element types. GObject calls reach it through
@@ -139,23 +144,55 @@ public abstract class Element {
     /** The instance is being finalized; free what it still holds. */
     protected void dispose() {}
 
-    /** Posts an ERROR message from this element on the bus: what went wrong and what to do. */
-    protected final void postError(ErrorKind kind, String message, String debug) {
-        postMessage("gst_message_new_error", kind, message, debug);
+    /**
+     * Posts an ERROR message from this element on the bus: what went wrong and what to do. The
+     * {@code cause} (null for none) stays off the bus, whose readers are users: its Java class names
+     * and stack go to the element's GST_DEBUG category, and the message's debug text says where.
+     */
+    protected final void postError(ErrorKind kind, String message, Throwable cause) {
+        postMessage("gst_message_new_error", kind, message, cause);
     }
 
-    protected final void postWarning(ErrorKind kind, String message, String debug) {
-        postMessage("gst_message_new_warning", kind, message, debug);
+    /** Posts a WARNING message from this element on the bus, as {@link #postError} an ERROR. */
+    protected final void postWarning(ErrorKind kind, String message, Throwable cause) {
+        postMessage("gst_message_new_warning", kind, message, cause);
     }
 
-    private void postMessage(String constructor, ErrorKind kind, String message, String debug) {
+    /**
+     * What a failure says to the user: the message of the exceptions that ovgst's refusals are made
+     * of (each names the problem and what to do, with OpenVINO's or the OS's words where they help);
+     * for anything else, a fault in ovgst itself, that it is one and where its details are.
+     */
+    protected final String describe(Throwable failure) {
+        boolean refusal = failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+                || failure instanceof InferenceException || failure instanceof OpenVinoException
+                || failure instanceof IOException;
+        return refusal && failure.getMessage() != null ? failure.getMessage()
+                : "an internal error in ovgst; please report it with what " + debugSetting() + " shows";
+    }
+
+    /** The GST_DEBUG setting that shows this element's causes: its category at DEBUG. */
+    private String debugSetting() {
+        return "GST_DEBUG=" + debug.name() + ":" + DebugCategory.Level.DEBUG.value;
+    }
+
+    private void postMessage(String constructor, ErrorKind kind, String message, Throwable cause) {
+        String details = null;
+        if (cause != null) {
+            debug.log(DebugCategory.Level.DEBUG, self, () -> {
+                StringWriter trace = new StringWriter();
+                cause.printStackTrace(new PrintWriter(trace));
+                return message + "\n" + trace;
+            });
+            details = "the cause, for ovgst's developers: " + debugSetting();
+        }
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             int domain = (int) GstLib.call(kind.quarkFunction);
             MemorySegment error = (MemorySegment) GstLib.call("g_error_new_literal", domain, kind.code,
                     arena.allocateFrom(message));
             try {
                 MemorySegment msg = (MemorySegment) GstLib.call(constructor, self, error,
-                        debug == null ? MemorySegment.NULL : arena.allocateFrom(debug));
+                        details == null ? MemorySegment.NULL : arena.allocateFrom(details));
                 GstLib.call("gst_element_post_message", self, msg);
             } finally {
                 GstLib.call("g_error_free", error);

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.ovgst.files.UserFiles;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.ImageInput;
 import org.ovgst.infer.InferenceEngine;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
@@ -94,10 +95,11 @@ public abstract class InferenceElement extends BridgeBin {
     static final Property.Text MEAN_VALUES = new Property.Text("mean-values",
             "Instead of input-scale/input-offset: the model's input is (pixel - mean) / scale per channel, in the"
                     + " model's color order, as OpenVINO's converter takes them: one value or one per channel, e.g."
-                    + " 123.675,116.28,103.53 (ImageNet, RGB); see scale-values", null, READY_ONLY);
+                    + " 123.675,116.28,103.53 (ImageNet, RGB); see scale-values", null, READY_ONLY,
+            values -> Normalization.valuesProblem(values, false));
     static final Property.Text SCALE_VALUES = new Property.Text("scale-values",
             "The scale of mean-values, one value or one per channel, e.g. 58.395,57.12,57.375 (ImageNet, RGB)", null,
-            READY_ONLY);
+            READY_ONLY, values -> Normalization.valuesProblem(values, true));
 
     /**
      * The shared settings, read once when the element starts.
@@ -117,7 +119,8 @@ public abstract class InferenceElement extends BridgeBin {
             try (Core core = new Core(); Model read = core.readModel(model)) {
                 return reading.apply(read);
             } catch (OpenVinoException e) {
-                throw new InferenceException("cannot read model " + model + ": " + e.getMessage(), e);
+                // Core's message names the file and what OpenVINO said.
+                throw new InferenceException(e.getMessage(), e);
             }
         }
     }
@@ -250,14 +253,14 @@ public abstract class InferenceElement extends BridgeBin {
 
     /**
      * {@code settings} with the color order and the normalization of {@code model-color} and
-     * {@code input-scale}/{@code input-offset} or {@code mean-values}/{@code scale-values}; a known
-     * model's own where they are unset.
+     * {@code input-scale}/{@code input-offset} or {@code mean-values}/{@code scale-values} for the
+     * model's image input {@code input}; a known model's own where they are unset.
      */
-    protected final EngineSettings withImageInput(EngineSettings settings) {
-        return settings.withModelColor(modelColor()).withNormalization(normalization());
+    protected final EngineSettings withImageInput(EngineSettings settings, ImageInput input) {
+        return settings.withModelColor(modelColor()).withNormalization(normalization(input));
     }
 
-    private Normalization normalization() {
+    private Normalization normalization(ImageInput input) {
         boolean linear = isSet(INPUT_SCALE) || isSet(INPUT_OFFSET);
         boolean perChannel = isSet(MEAN_VALUES) || isSet(SCALE_VALUES);
         if (linear && perChannel) {
@@ -265,8 +268,7 @@ public abstract class InferenceElement extends BridgeBin {
                     + " they say the same thing two ways; set one pair");
         }
         if (perChannel) {
-            return new Normalization(Normalization.parseValues(get(MEAN_VALUES), "mean-values", List.of(0f)),
-                    Normalization.parseValues(get(SCALE_VALUES), "scale-values", List.of(1f)));
+            return new Normalization(channelValues(MEAN_VALUES, 0, input), channelValues(SCALE_VALUES, 1, input));
         }
         if (!linear) {
             Optional<InputConvention> known = knownInput();
@@ -281,6 +283,26 @@ public abstract class InferenceElement extends BridgeBin {
         }
         // (pixel - mean) / scale' = pixel * input-scale + input-offset
         return Normalization.uniform((float) (-get(INPUT_OFFSET) / scale), (float) (1 / scale));
+    }
+
+    /**
+     * The values of {@code mean-values} or {@code scale-values} (their form was checked when the
+     * element started), {@code unset} when not set: one for every channel, or one per channel of the
+     * model's input.
+     */
+    private List<Float> channelValues(Property.Text property, float unset, ImageInput input) {
+        String text = get(property);
+        if (text == null) {
+            return List.of(unset);
+        }
+        List<Float> values = Normalization.parseValues(text, property == SCALE_VALUES);
+        int channels = input.channels();
+        if (!Normalization.fits(values, channels)) {
+            throw new IllegalArgumentException("property '" + property.name() + "' has " + values.size() + " values ("
+                    + text.strip() + "); the model's input '" + input.name() + "' has " + channels
+                    + (channels == 1 ? " channel: give one value" : " channels: give one value or " + channels));
+        }
+        return values;
     }
 
     /** When the element stops, after the engine closed: drops the element's own stream state. */
@@ -561,7 +583,7 @@ public abstract class InferenceElement extends BridgeBin {
                 }
             } catch (Throwable t) {
                 InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
-                        + engineSettings.model() + ": " + (t.getMessage() != null ? t.getMessage() : t), t.toString());
+                        + engineSettings.model() + ": " + describe(t), t);
             }
             if (frame.delivered()) {
                 finish(frame);
@@ -578,7 +600,7 @@ public abstract class InferenceElement extends BridgeBin {
         @Override
         public void fail(BufferFrame frame, RuntimeException error) {
             InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + engineSettings.model() + ": "
-                    + error.getMessage(), error.toString());
+                    + describe(error), error);
             if (frame.delivered()) {
                 InferenceElement.this.discard(frame);
             }

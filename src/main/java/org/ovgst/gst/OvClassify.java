@@ -52,7 +52,8 @@ public final class OvClassify extends InferenceElement {
                     + " model ovgst ships, else 'class N')",
             null, READY_ONLY);
     private static final Property.Text ATTRIBUTE_NAME = new Property.Text("attribute-name",
-            "Name of the result on the region (and in the JSON); default: the output's name", null, READY_ONLY);
+            "Name of the result on the region (and in the JSON): a letter, then letters, digits and / - _ . : +;"
+                    + " default: the output's name", null, READY_ONLY, OvClassify::attributeNameProblem);
     private static final Property.Choice CONVERTER = new Property.Choice("converter",
             "How the output becomes a label: auto (one value: binary, more: label), label (argmax of scores or"
                     + " probabilities, softmax for logits), binary (one value, the probability of the second label),"
@@ -242,6 +243,12 @@ public final class OvClassify extends InferenceElement {
             converter = new ClassConverter(kind, (int) classes, labels);
         }
         String attribute = get(ATTRIBUTE_NAME) != null ? get(ATTRIBUTE_NAME) : output.name();
+        String unusable = attributeNameProblem(attribute);
+        if (unusable != null) {
+            // Only the default can get here: a name the user gave was checked when the element started.
+            throw new IllegalArgumentException("the result is named after output '" + attribute + "' of " + model
+                    + " unless attribute-name is set, and " + unusable + ": set attribute-name");
+        }
         Arena strings = Arena.ofShared();
         Set<String> classesWanted = get(OBJECT_CLASS) == null ? Set.of()
                 : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*"));
@@ -257,9 +264,21 @@ public final class OvClassify extends InferenceElement {
                 + ", output '" + chosen.output() + "' read by " + (chosen.converter() == null ? "raw"
                         : chosen.converter().kind() + " with " + chosen.converter().labels().size() + " labels")
                 + " as attribute '" + attribute + "', reclassify-interval " + chosen.reclassifyInterval());
-        return withImageInput(settings.engineSettings()).withCenterCrop(setup.fullFrame() ? centerCrop : 0)
-                .withInputName(ports.input().name())
+        return withImageInput(settings.engineSettings(), ports.input())
+                .withCenterCrop(setup.fullFrame() ? centerCrop : 0).withInputName(ports.input().name())
                 .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
+    }
+
+    /**
+     * Why a result cannot be called {@code name}: GStreamer's rule for structure names, and the names
+     * of the structures a region has already (two of a name on a region: readers find only the first).
+     */
+    private static String attributeNameProblem(String name) {
+        if (name.equals("detection") || name.equals("object_id")) {
+            return "a region's detection and its track id (ovtrack) are structures named detection and object_id,"
+                    + " and ovmetapublish writes them under those names: give the result another name";
+        }
+        return StructureNames.problem(name);
     }
 
     /** {@code models/hand_landmark_full.tflite} → {@code hand_landmark_full}. */
@@ -277,7 +296,7 @@ public final class OvClassify extends InferenceElement {
     private List<String> labels(Path model) throws IOException {
         String file = get(LABELS_FILE);
         if (file != null) {
-            return Labels.load(Path.of(file));
+            return Labels.load(Path.of(file), LABELS_FILE.name());
         }
         List<String> own = ModelMetadata.read(model).labels();
         return own.isEmpty() ? KnownModels.identify(model).map(KnownModels.KnownModel::labels).orElse(List.of()) : own;

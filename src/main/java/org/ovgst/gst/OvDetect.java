@@ -146,7 +146,7 @@ public final class OvDetect extends InferenceElement {
         ConverterFamily.Factory factory = selected.match().factory();
         String file = get(LABELS_FILE);
         if (file != null) {
-            return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(Path.of(file))),
+            return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(Path.of(file), LABELS_FILE.name())),
                     "labels-file " + file);
         }
         if (!metadata.labels().isEmpty()) {

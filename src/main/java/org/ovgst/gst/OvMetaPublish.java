@@ -141,7 +141,7 @@ public final class OvMetaPublish extends BridgeBin {
         } catch (IOException e) {
             discard(frame);
             fail(ErrorKind.WRITE, "could not write the record of frame " + frame.index() + " to " + output.name()
-                    + ": " + UserFiles.reason(e), e.toString());
+                    + ": " + UserFiles.reason(e), e);
             return;
         }
         written++;

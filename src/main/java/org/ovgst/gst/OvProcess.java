@@ -198,8 +198,8 @@ public final class OvProcess extends InferenceElement {
                 + ", crop " + get(OUTPUT_CROP) + ", input padding " + border + ", " + color + ")");
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
-        return withImageInput(settings.engineSettings()).withInputName(input.name()).withModelLayout(input.layout())
-                .withInputSize(size).withInputPadding(padding);
+        return withImageInput(settings.engineSettings(), input).withInputName(input.name())
+                .withModelLayout(input.layout()).withInputSize(size).withInputPadding(padding);
     }
 
     @Override

@@ -96,7 +96,10 @@ public final class Pipeline implements AutoCloseable {
         return "";
     }
 
-    /** Sets PLAYING and waits until end of stream or the first error. Warnings go to {@code warnings}. */
+    /**
+     * Sets PLAYING and waits until end of stream or the first error. Warnings go to {@code warnings},
+     * each with its debug text on a second line when it has one (as gst-launch-1.0 shows them).
+     */
     public Outcome run(java.util.function.Consumer<String> warnings) {
         return run(warnings, () -> { });
     }
@@ -156,7 +159,8 @@ public final class Pipeline implements AutoCloseable {
                 if (type == GstMessage.ERROR) {
                     return new Outcome(false, sourceName, text, details);
                 }
-                warnings.accept("WARNING from " + sourceName + ": " + text);
+                warnings.accept("WARNING from " + sourceName + ": " + text
+                        + (details == null ? "" : "\nAdditional debug info: " + details));
                 return null;
             }
         } finally {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -100,18 +101,34 @@ public sealed interface Property<T> {
 
     /**
      * A string; {@code null} is allowed and means "not set". A blank one (empty, spaces) is refused:
-     * it names nothing, and taking it as "not set" would hide the mistake that wrote it.
+     * it names nothing, and taking it as "not set" would hide the mistake that wrote it. {@code rule}
+     * says what else a value must be, checked when the element starts: it returns why a value breaks
+     * it (e.g. {@code "'1' is not a letter"}), or null.
      */
-    record Text(String name, String blurb, String defaultValue, Mutability mutability) implements Property<String> {
+    record Text(String name, String blurb, String defaultValue, Mutability mutability,
+            Function<String, String> rule) implements Property<String> {
         public Text {
             Objects.requireNonNull(name);
             Objects.requireNonNull(mutability, () -> name + " needs a mutability");
+            Objects.requireNonNull(rule, () -> name + " needs a rule");
+        }
+
+        /** Any text that is not blank. */
+        public Text(String name, String blurb, String defaultValue, Mutability mutability) {
+            this(name, blurb, defaultValue, mutability, value -> null);
         }
 
         @Override
         public String check(String value) {
-            return value != null && value.isBlank() ? "property '" + name + "' is " + format(value)
-                    + ", which is blank: leave it unset or give a value (" + blurb + ")" : null;
+            if (value == null) {
+                return null;
+            }
+            if (value.isBlank()) {
+                return "property '" + name + "' is " + format(value) + ", which is blank: leave it unset or give a"
+                        + " value (" + blurb + ")";
+            }
+            String broken = rule.apply(value);
+            return broken == null ? null : "property '" + name + "' is " + format(value) + ": " + broken;
         }
     }
 

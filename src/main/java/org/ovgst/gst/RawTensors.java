@@ -98,7 +98,7 @@ public final class RawTensors {
             SET_VALUE.invokeExact(structure, DIMS, array);
             VALUE_UNSET.invokeExact(array);
         } catch (Throwable t) {
-            throw new IllegalStateException("could not attach a raw tensor: " + t, t);
+            throw new IllegalStateException("could not attach a raw tensor", t);
         }
     }
 

@@ -107,7 +107,7 @@ public final class RoiMeta {
             }
             return count;
         } catch (Throwable t) {
-            throw new IllegalStateException("could not count the regions of interest: " + t, t);
+            throw new IllegalStateException("could not count the regions of interest", t);
         }
     }
 
@@ -136,7 +136,7 @@ public final class RoiMeta {
             // The meta takes ownership of the structure.
             ADD_PARAM.invokeExact(meta, params);
         } catch (Throwable t) {
-            throw new IllegalStateException("could not attach a region of interest: " + t, t);
+            throw new IllegalStateException("could not attach a region of interest", t);
         }
     }
 
@@ -167,7 +167,7 @@ public final class RoiMeta {
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("could not set the regions' track ids: " + t, t);
+            throw new IllegalStateException("could not set the regions' track ids", t);
         }
     }
 
@@ -187,7 +187,7 @@ public final class RoiMeta {
                 into[i] = meta.address();
             }
         } catch (Throwable t) {
-            throw new IllegalStateException("could not find the regions of interest: " + t, t);
+            throw new IllegalStateException("could not find the regions of interest", t);
         }
     }
 
@@ -200,7 +200,7 @@ public final class RoiMeta {
         try {
             Structures.setClassification(addParam(meta, attribute), label, labelId, confidence, modelName);
         } catch (Throwable t) {
-            throw new IllegalStateException("could not attach a classification: " + t, t);
+            throw new IllegalStateException("could not attach a classification", t);
         }
     }
 
@@ -215,7 +215,7 @@ public final class RoiMeta {
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("could not attach a raw tensor: " + t, t);
+            throw new IllegalStateException("could not attach a raw tensor", t);
         }
     }
 
@@ -233,7 +233,7 @@ public final class RoiMeta {
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("could not read the raw tensors: " + t, t);
+            throw new IllegalStateException("could not read the raw tensors", t);
         }
     }
 
@@ -308,7 +308,7 @@ public final class RoiMeta {
                         params(meta, RoiMeta::classification, scratch), meta.get(JAVA_INT, META_ID)));
             }
         } catch (Throwable t) {
-            throw new IllegalStateException("could not read the regions of interest: " + t, t);
+            throw new IllegalStateException("could not read the regions of interest", t);
         }
     }
 

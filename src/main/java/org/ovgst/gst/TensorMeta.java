@@ -58,7 +58,7 @@ public final class TensorMeta {
         try {
             Structures.setClassification(newStructure(buffer, attribute), label, labelId, confidence, modelName);
         } catch (Throwable t) {
-            throw new IllegalStateException("could not attach a frame's classification: " + t, t);
+            throw new IllegalStateException("could not attach a frame's classification", t);
         }
     }
 
@@ -70,7 +70,7 @@ public final class TensorMeta {
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("could not attach a frame's raw tensor: " + t, t);
+            throw new IllegalStateException("could not attach a frame's raw tensor", t);
         }
     }
 
@@ -106,7 +106,7 @@ public final class TensorMeta {
                 found = Structures.collect(found, reader, (MemorySegment) STRUCTURE.invokeExact(meta), scratch);
             }
         } catch (Throwable t) {
-            throw new IllegalStateException("could not read the frame's metadata " + NAME + ": " + t, t);
+            throw new IllegalStateException("could not read the frame's metadata " + NAME, t);
         }
     }
 }

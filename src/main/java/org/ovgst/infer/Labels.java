@@ -16,18 +16,24 @@ public final class Labels {
 
     private Labels() {}
 
+    /** The labels in a label file of ovgst's own ({@link #load(Path, String)}, as a "labels file"). */
+    public static List<String> load(Path file) throws FileSystemException {
+        return load(file, "labels file");
+    }
+
     /**
      * The labels in {@code file}, with surrounding spaces (and Windows line ends) removed. Blank
      * lines are kept as empty labels so that the lines after them keep their class index.
      *
+     * @param what what the file is, as messages name it: the property that named it ({@code labels-file})
      * @throws FileSystemException naming the file and why it is refused: not a regular file, unreadable,
      *     larger than {@link #MAX_BYTES}, not UTF-8 text, or without a single label
      */
-    public static List<String> load(Path file) throws FileSystemException {
-        List<String> labels = UserFiles.readText(file, "labels file", MAX_BYTES).lines().map(String::strip).toList();
+    public static List<String> load(Path file, String what) throws FileSystemException {
+        List<String> labels = UserFiles.readText(file, what, MAX_BYTES).lines().map(String::strip).toList();
         if (labels.stream().allMatch(String::isEmpty)) {
             throw new FileSystemException(file.toAbsolutePath().toString(), null,
-                    "labels file holds no labels: write one label per line, line i naming class i");
+                    what + " holds no labels: write one label per line, line i naming class i");
         }
         return labels;
     }

@@ -79,12 +79,14 @@ final class ModelPreparation implements AutoCloseable {
             try {
                 model = made.readModel(file);
             } catch (OpenVinoException e) {
-                throw new InferenceException("cannot read model " + file + ": " + e.getMessage(), e);
+                // Core's message names the file and what OpenVINO said.
+                throw new InferenceException(e.getMessage(), e);
             }
             ImageInput image = ImageInput.find(model, settings.inputName(), settings.modelLayout(), modelName);
             this.input = image.port();
             this.modelLayout = image.layout();
             this.channels = image.channels();
+            requireFittingNormalization();
         } catch (RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -94,6 +96,17 @@ final class ModelPreparation implements AutoCloseable {
         }
         this.core = made;
         this.pristine = model;
+    }
+
+    /** OpenVINO would refuse per-channel values of another count with a failed check and its source line. */
+    private void requireFittingNormalization() {
+        Normalization normalization = settings.normalization();
+        if (!Normalization.fits(normalization.mean(), channels)
+                || !Normalization.fits(normalization.scale(), channels)) {
+            throw new InferenceException("the normalization (" + normalization + ") gives values for "
+                    + normalization.channels() + " channels; input '" + input.name() + "' of " + modelName + " has "
+                    + channels + ": give one value or " + channels);
+        }
     }
 
     String modelName() {

@@ -1,6 +1,8 @@
 package org.ovgst.infer;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code (value - mean) / scale} on the model's channel values (0-255, after the color conversion,
@@ -12,6 +14,10 @@ import java.util.List;
  * @param scale one value, or one per channel; none is 0
  */
 public record Normalization(List<Float> mean, List<Float> scale) {
+    /** A decimal number as people write one: no hexadecimal, no Java suffixes such as 1f. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NON_FINITE = Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
+
     /** The values as they are. */
     public static final Normalization NONE = uniform(0, 1);
 
@@ -45,24 +51,65 @@ public record Normalization(List<Float> mean, List<Float> scale) {
     }
 
     /**
-     * Parses comma- or space-separated numbers, as OpenVINO's converter writes them (brackets
-     * allowed: {@code [123.675,116.28,103.53]}); {@code null} or blank gives {@code otherwise}.
+     * Parses one value, or one per channel, separated by commas or spaces as OpenVINO's converter
+     * takes them (brackets allowed: {@code [123.675,116.28,103.53]}).
+     *
+     * @param scale whether the values divide (scale values), so that 0 is refused
+     * @throws IllegalArgumentException saying which item is empty, no number, not finite or a scale of 0
      */
-    public static List<Float> parseValues(String text, String what, List<Float> otherwise) {
-        if (text == null || text.isBlank()) {
-            return otherwise;
+    public static List<Float> parseValues(String text, boolean scale) {
+        List<Float> values = new ArrayList<>();
+        String problem = parse(text, scale, values);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        String[] parts = text.strip().replaceAll("^\\[|\\]$", "").strip().split("[,\\s]+");
-        Float[] values = new Float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                values[i] = Float.parseFloat(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(what + " '" + text + "': '" + parts[i] + "' is not a number; give"
-                        + " one value, or one per channel, separated by commas (e.g. 123.675,116.28,103.53)", e);
+        return values;
+    }
+
+    /** Why {@link #parseValues} refuses {@code text}, or null when it takes it. */
+    public static String valuesProblem(String text, boolean scale) {
+        return parse(text, scale, new ArrayList<>());
+    }
+
+    /** Adds the values of {@code text} to {@code values}; returns why it cannot, or null. */
+    private static String parse(String text, boolean scale, List<Float> values) {
+        String list = text.strip();
+        if (list.startsWith("[") && list.endsWith("]")) {
+            list = list.substring(1, list.length() - 1).strip();
+        }
+        String[] items = list.split("\\s*,\\s*|\\s+", -1);
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i];
+            String problem = null;
+            if (item.isEmpty()) {
+                problem = "item " + (i + 1) + " is empty";
+            } else if (NON_FINITE.matcher(item).matches()) {
+                problem = "'" + item + "' is not a finite number";
+            } else if (!NUMBER.matcher(item).matches()) {
+                problem = "'" + item + "' is not a number";
+            } else {
+                float value = Float.parseFloat(item);
+                if (Float.isInfinite(value)) {
+                    problem = "'" + item + "' is beyond the largest 32-bit float, about 3.4e38";
+                } else if (scale && value == 0) {
+                    problem = "a scale of " + item + " would divide by zero (1 leaves the values as they are)";
+                }
+                values.add(value);
+            }
+            if (problem != null) {
+                return problem + "; give one number, or one per channel, separated by commas (e.g. "
+                        + (scale ? "58.395,57.12,57.375" : "123.675,116.28,103.53") + ")";
             }
         }
-        return List.of(values);
+        return null;
+    }
+
+    /**
+     * Whether {@code values} (one for every channel, or one per channel) fit an input of
+     * {@code channels} channels.
+     */
+    public static boolean fits(List<Float> values, int channels) {
+        return values.size() == 1 || values.size() == channels;
     }
 
     /** Whether some channel has a mean or scale of its own. */

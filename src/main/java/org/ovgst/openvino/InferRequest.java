@@ -82,7 +82,7 @@ public final class InferRequest extends NativeResource {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new OpenVinoException(null, "ov_infer_request_set_tensor failed: " + t, t);
+            throw new OpenVinoException(null, "ov_infer_request_set_tensor failed", t);
         }
     }
 
@@ -216,8 +216,8 @@ public final class InferRequest extends NativeResource {
     private void rethrowCallbackFailure() {
         Throwable failure = callbackFailure.getAndSet(null);
         if (failure != null) {
-            throw new OpenVinoException(null, "the completion callback of an earlier inference threw " + failure,
-                    failure);
+            throw new OpenVinoException(null, "the completion callback of an earlier inference failed"
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage()), failure);
         }
     }
 
@@ -234,7 +234,7 @@ public final class InferRequest extends NativeResource {
         if (t instanceof RuntimeException e) {
             throw e;
         }
-        return new OpenVinoException(null, function + " failed: " + t, t);
+        return new OpenVinoException(null, function + " failed", t);
     }
 
     /** Runs on an OpenVINO thread; nothing may escape it, or the JVM (and the host process) aborts. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The raw binding: the C functions of {@code libopenvino_c} (2.0 API, 2026.4 headers) as method
@@ -29,6 +30,9 @@ import java.util.function.Function;
  * about ownership; the typed classes of this package do.
  */
 final class OvLibrary {
+    /** A line of OpenVINO's messages that locates its source: "Exception from F:L:", "Check '...' failed at F:L:". */
+    private static final Pattern SOURCE_LINE = Pattern.compile(
+            "(?m)^(Exception from|Check '.*' failed at) \\S+:\\d+:?[ \\t]*(\\R|$)");
     /** {@code ov_shape_t}: {@code {int64_t rank; int64_t* dims;}}, passed by value. */
     static final StructLayout SHAPE = MemoryLayout.structLayout(JAVA_LONG.withName("rank"), ADDRESS.withName("dims"));
     /** {@code ov_dimension_t}: {@code {int64_t min; int64_t max;}}; also {@code ov_rank_t}. */
@@ -253,7 +257,7 @@ final class OvLibrary {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new OpenVinoException(null, function + " failed: " + t, t);
+            throw new OpenVinoException(null, function + " failed", t);
         }
     }
 
@@ -264,11 +268,19 @@ final class OvLibrary {
         }
     }
 
+    /**
+     * A failed call's exception: its status name and what OpenVINO said, without the lines that
+     * locate OpenVINO's own source ({@code Exception from src/inference/src/cpp/core.cpp:84:},
+     * {@code Check '...' failed at src/...cpp:49:}), which mean nothing to a user. Its cause keeps
+     * OpenVINO's message whole, for developers.
+     */
     OpenVinoException failure(int status, String function) {
         String name = statusName(status);
-        String detail = lastErrorMessage();
-        String message = function + " failed with " + name + (detail.isBlank() ? "" : ": " + detail.strip());
-        return new OpenVinoException(name, message, null);
+        String detail = lastErrorMessage().strip();
+        String said = SOURCE_LINE.matcher(detail).replaceAll("").strip();
+        String message = function + " failed with " + name + (said.isEmpty() ? "" : ": " + said);
+        return new OpenVinoException(name, message,
+                detail.isEmpty() ? null : new OpenVinoException(name, "OpenVINO's message: " + detail, null));
     }
 
     static String statusName(int status) {

@@ -64,6 +64,25 @@ class BridgeSmokeTest {
         run(SOURCE + " ! ovtestpass ! ovtestpass delayed=true ! " + sink);
     }
 
+    /**
+     * A fault in the Java code (here a NullPointerException while a frame passes) is an ERROR that
+     * says it is one and where its details are, never Java's words for it.
+     */
+    @Test
+    void aFaultInJavaIsAnInternalErrorWhoseCauseIsLeftToGstDebug() {
+        PassthroughElement.observer = frame -> {
+            throw new NullPointerException("Cannot read field \"value\" because \"x\" is null");
+        };
+        try (Pipeline pipeline = Pipeline.parse(SOURCE + " ! ovtestpass name=faulty ! fakesink")) {
+            Pipeline.Outcome outcome = pipeline.run(System.err::println);
+            assertEquals("an internal error in ovgst; please report it with what GST_DEBUG=ovtestpass:5 shows",
+                    outcome.errorMessage(), outcome.toString());
+            assertEquals("the cause, for ovgst's developers: GST_DEBUG=ovtestpass:5", outcome.errorDebug());
+        } finally {
+            PassthroughElement.observer = null;
+        }
+    }
+
     @Test
     void aPipelineCanRunManyTimes() {
         for (int i = 0; i < 10; i++) {

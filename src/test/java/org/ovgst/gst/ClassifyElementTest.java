@@ -255,15 +255,32 @@ class ClassifyElementTest {
         Path model = IrModels.channelMeans(dir, 1, 32, 32);
         for (String[] settings : new String[][] {
                 {"input-scale=0.5 mean-values=1,2,3", "set one pair"},
-                {"mean-values=1,x,3", "'x' is not a number"},
-                {"scale-values=1,0,1", "scale 0.0 is not valid"},
-                {"mean-values=1,2 scale-values=1,2,3", "different numbers of channels"}}) {
+                {"mean-values=1,x,3", "property 'mean-values' is '1,x,3': 'x' is not a number"},
+                {"mean-values=1,,3", "property 'mean-values' is '1,,3': item 2 is empty"},
+                {"scale-values=1,0,1", "property 'scale-values' is '1,0,1': a scale of 0 would divide by zero"},
+                {"mean-values=1,2 scale-values=1,2,3", "property 'mean-values' has 2 values (1,2); the model's input"
+                        + " 'x' has 3 channels: give one value or 3"}}) {
             Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2"
                     + " ! video/x-raw,format=BGR ! ovclassify inference-region=full-frame model=" + model + " labels-file="
                     + classifierLabels + " " + settings[0] + " ! fakesink");
             assertFalse(outcome.ok(), settings[0]);
             assertTrue(outcome.errorMessage().contains(settings[1]), settings[0] + ": " + outcome);
         }
+    }
+
+    @Test
+    void anOutputNameGStreamerCannotUseForTheResultNeedsAnAttributeName() {
+        // ONNX exports often number their outputs; a structure name must start with a letter.
+        Path numbered = IrModels.constantOutputs(dir, "numbered-output", "x", new long[] {1, 3, 16, 16},
+                List.of(new IrModels.Constant("391", ElementType.F32, new long[] {1, 2}, new double[] {0.3, 0.7})));
+        String pipeline = "videotestsrc num-buffers=2 ! video/x-raw,format=BGR ! ovclassify"
+                + " inference-region=full-frame model=" + numbered;
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess(pipeline + " ! fakesink");
+        assertEquals("the result is named after output '391' of " + numbered + " unless attribute-name is set, and"
+                + " GStreamer cannot name a structure so: character 1, '3', is not allowed first (a name starts with"
+                + " a letter a-z or A-Z, then holds only letters, digits and / - _ . : +): set attribute-name",
+                outcome.errorMessage(), outcome.toString());
+        GstTestSupport.assertRunsInProcess(pipeline + " attribute-name=score ! fakesink");
     }
 
     @Test

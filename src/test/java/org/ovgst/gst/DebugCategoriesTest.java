@@ -1,6 +1,7 @@
 package org.ovgst.gst;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import org.ovgst.testing.TestAssets;
 
 /**
  * GST_DEBUG categories named after the elements, in gst-launch-1.0: what each element decided at
- * INFO (level 4 and up), one line a frame at LOG (level 6), nothing when the category is off.
+ * INFO (level 4 and up), the Java cause of an error at DEBUG (5), one line a frame at LOG (level 6),
+ * nothing when the category is off.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DebugCategoriesTest {
@@ -25,13 +27,18 @@ class DebugCategoriesTest {
     Path dir;
 
     private List<String> lines(String debug) throws Exception {
+        GstTestSupport.Result result = launch(PIPELINE, debug);
+        assertEquals(0, result.exitCode(), result::describe);
+        return result.output().lines().toList();
+    }
+
+    private GstTestSupport.Result launch(String pipeline, String debug) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("gst-launch-1.0", "-q"));
-        command.addAll(List.of(PIPELINE.split(" ")));
+        command.addAll(List.of(pipeline.split(" ")));
         GstTestSupport.Result result = GstTestSupport.run(command, dir, 90, Map.of("GST_DEBUG", debug,
                 "GST_DEBUG_NO_COLOR", "1"));
         GstTestSupport.assertNoCrash(result, dir);
-        assertEquals(0, result.exitCode(), result::describe);
-        return result.output().lines().toList();
+        return result;
     }
 
     private static long count(List<String> lines, String level, String category, String text) {
@@ -59,5 +66,22 @@ class DebugCategoriesTest {
 
         List<String> off = lines("0");
         assertEquals(0, off.stream().filter(l -> l.contains("ovdetect")).count(), off::toString);
+    }
+
+    @Test
+    void anErrorsJavaCauseIsForDevelopersAtDebugNotOnTheBus() throws Exception {
+        Path notAModel = java.nio.file.Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+        String failing = "videotestsrc num-buffers=3 ! videoconvert ! ovdetect model=" + notAModel + " ! fakesink";
+        GstTestSupport.Result debug = launch(failing, "ovdetect:5");
+        List<String> lines = debug.output().lines().toList();
+        assertEquals(1, count(lines, "DEBUG", "ovdetect", "cannot read model " + notAModel), debug::describe);
+        // The cause's class and stack, and OpenVINO's whole message with its source lines.
+        assertTrue(debug.output().contains("org.ovgst.infer.InferenceException: cannot read model "), debug::describe);
+        assertTrue(debug.output().contains("\tat org.ovgst.gst.BridgeBin.beforeStateChange"), debug::describe);
+        assertTrue(debug.output().contains("OpenVINO's message: Exception from src/"), debug::describe);
+        String quiet = launch(failing, "0").output();
+        assertTrue(quiet.contains("Additional debug info:\nthe cause, for ovgst's developers: GST_DEBUG=ovdetect:5"),
+                quiet);
+        assertFalse(GstTestSupport.JAVA_INSIDES.matcher(quiet).find(), quiet);
     }
 }

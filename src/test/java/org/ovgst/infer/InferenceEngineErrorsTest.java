@@ -115,6 +115,15 @@ class InferenceEngineErrorsTest {
                 "scale 0.0 is not valid", "other than 0");
     }
 
+    @Test
+    void perChannelValuesOfAnotherCount() {
+        EngineSettings settings = EngineFrames.faceSettings().withNormalization(
+                new Normalization(java.util.List.of(1f, 2f), java.util.List.of(1f)));
+        String message = fails(InferenceException.class, () -> InferenceEngine.open(settings, BGR, SINK));
+        assertEquals("the normalization (mean [1.0, 2.0], scale [1.0]) gives values for 2 channels; input 'input' of "
+                + settings.model() + " has 3: give one value or 3", message);
+    }
+
     private static String fails(Class<? extends Throwable> type, Executable action) {
         String message = assertThrows(type, action).getMessage();
         System.out.println(type.getSimpleName() + ": " + message);

@@ -1,6 +1,7 @@
 package org.ovgst.openvino;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,8 +74,13 @@ class BadInputTest {
         new Random(7).nextBytes(noise);
         Path garbage = Files.write(dir.resolve("garbage.onnx"), noise);
         OpenVinoException e = assertThrows(OpenVinoException.class, () -> core.readModel(garbage));
-        assertMessage(e, "cannot read model", garbage.toString(), "ov_core_read_model failed with");
+        assertMessage(e, "cannot read model", garbage.toString(), "ov_core_read_model failed with GENERAL_ERROR:"
+                + " Unable to read the model: \"" + garbage + "\"");
         assertTrue(e.status() != null, "status of " + e.getMessage());
+        // The lines that locate OpenVINO's own source are left to the cause, for developers.
+        assertFalse(e.getMessage().contains("Exception from src/"), e.getMessage());
+        assertTrue(e.getCause().getCause().getMessage().startsWith("OpenVINO's message: Exception from src/"),
+                e.getCause().getCause().getMessage());
     }
 
     @Test

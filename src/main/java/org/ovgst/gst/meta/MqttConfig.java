@@ -1,10 +1,11 @@
 package org.ovgst.gst.meta;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -46,6 +47,9 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
     /** No file: plain TCP, no credentials. */
     public static final MqttConfig NONE = new MqttConfig(null, null, false, null);
 
+    /** The most read of the file and of the PEM files it names: a wrong or endless file is refused, not read whole. */
+    private static final int MAX_BYTES = 1 << 20;
+
     /**
      * Reads the file.
      *
@@ -53,10 +57,14 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
      */
     public static MqttConfig read(Path file) {
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        try {
+            properties.load(new StringReader(UserFiles.readText(file, "mqtt-config", MAX_BYTES)));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read mqtt-config " + file + ": " + UserFiles.reason(e), e);
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IllegalArgumentException malformed) {
+            // Its own words, "Malformed \\uxxxx encoding.", name neither the file nor the fix.
+            throw new IllegalArgumentException("mqtt-config " + file + ": a \\u escape is not followed by four hex"
+                    + " digits (write a backslash as \\\\)", malformed);
         }
         for (String key : properties.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
@@ -75,11 +83,10 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         try {
             return new MqttConfig(properties.getProperty("username"), password == null ? null : password.toCharArray(),
                     tls, tls ? socketFactory(file, ca, cert, key) : null);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: "
-                    + (e instanceof FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
-                    + UserFiles.reason(e), e);
-        } catch (GeneralSecurityException e) {
+        } catch (FileSystemException e) {
+            // UserFiles' words: the path, the property and the reason.
+            throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: " + e.getMessage(), e);
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("mqtt-config " + file + ": cannot set up TLS: " + (e instanceof Unusable
                     ? e.getMessage() : "Java's TLS refused the certificates or the key"), e);
         }
@@ -113,7 +120,7 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
             KeyStore roots = KeyStore.getInstance("PKCS12");
             roots.load(null, null);
             int i = 0;
-            for (Certificate certificate : certificates(dir.resolve(ca))) {
+            for (Certificate certificate : certificates(dir.resolve(ca), "ca-file")) {
                 roots.setCertificateEntry("ca-" + i++, certificate);
             }
             trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -125,7 +132,7 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
             own.load(null, null);
             char[] none = new char[0];
             own.setKeyEntry("client", privateKey(dir.resolve(key)), none,
-                    certificates(dir.resolve(cert)).toArray(Certificate[]::new));
+                    certificates(dir.resolve(cert), "cert-file").toArray(Certificate[]::new));
             keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(own, none);
         }
@@ -142,24 +149,23 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         }
     }
 
-    private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
+    private static Collection<? extends Certificate> certificates(Path pem, String what) throws IOException,
             GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            Collection<? extends Certificate> found;
-            try {
-                found = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            } catch (CertificateException e) {
-                throw new Unusable(pem + " holds a certificate that cannot be read (PEM, X.509)");
-            }
+        try (InputStream in = new ByteArrayInputStream(UserFiles.readText(pem, what, MAX_BYTES)
+                .getBytes(StandardCharsets.UTF_8))) {
+            Collection<? extends Certificate> found = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (found.isEmpty()) {
                 throw new Unusable(pem + " holds no PEM certificate");
             }
             return found;
+        } catch (CertificateException unreadable) {
+            // Java's words for it ("extra data at the end", with its exception's name) are its parser's.
+            throw new Unusable(pem + " holds no readable PEM certificate (X.509)");
         }
     }
 
     private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
-        String text = Files.readString(pem, StandardCharsets.US_ASCII);
+        String text = UserFiles.readText(pem, "key-file", MAX_BYTES);
         int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = text.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
@@ -169,8 +175,8 @@ public record MqttConfig(String username, char[] password, boolean tls, SSLSocke
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
-        } catch (IllegalArgumentException e) {
-            throw new Unusable(pem + " holds a key that is not base64 between its BEGIN and END lines");
+        } catch (IllegalArgumentException notBase64) {
+            throw new Unusable(pem + ": the key between its BEGIN and END lines is not base64");
         }
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
