@@ -100,7 +100,9 @@ final class SoakCommand {
         Duration length = Duration.ofMillis(Math.round(settings.minutes() * 60_000));
         // Start-up is over at minute 2; a shorter soak compares its middle with its end instead.
         Duration reference = length.compareTo(SETTLED.multipliedBy(2)) < 0 ? length.dividedBy(2) : SETTLED;
-        String name = settings.pipeline().lowerName();
+        // Its files are named after the pipeline and the properties, so that soaks of both can run at once.
+        String name = String.join("-", java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                settings.pipeline().lowerName()), settings.properties().stream()).toList()).replaceAll("[^A-Za-z0-9.=-]", "_");
         Path dir = Files.createDirectories(home.resolve("out"));
         Path records = dir.resolve("soak-" + name + ".jsonl");
         Path log = dir.resolve("soak-" + name + ".log");
