@@ -428,10 +428,8 @@ public abstract class InferenceElement extends BridgeBin {
                 logFrame(String.format(java.util.Locale.ROOT, "frame %d leaves after %.2f ms of its own and %.2f ms"
                         + " waiting for room downstream", frame.index(), own / 1e6, waited / 1e6));
             }
-            long before = current.reported();
             if (current.frameLeft(own, now)) {
-                latencyReported(current.reported() > before ? "frames took longer for " + LatencyBudget.SUSTAINED
-                        + " s" : "frames took less for " + LatencyBudget.SETTLE_WINDOWS + " s");
+                latencyReported(current.lastChange().why());
             }
         }
     }

@@ -53,6 +53,26 @@ final class LatencyBudget {
     private long windowStart = -1;
     private long windowMax;
     private final long[] windowMaxes = new long[SETTLE_WINDOWS];
+    /** Why the allowance changed last: for the log. */
+    enum Change {
+        /** A frame of the first second took longer. */
+        FIRST_FRAMES,
+        /** Frames took longer for {@link #SUSTAINED} windows in a row. */
+        SLOWER,
+        /** Frames took less for {@link #SETTLE_WINDOWS} windows. */
+        QUICKER;
+
+        String why() {
+            return switch (this) {
+                case FIRST_FRAMES -> "a frame of the first second took longer";
+                case SLOWER -> "frames took longer for " + SUSTAINED + " s";
+                case QUICKER -> "frames took less for " + SETTLE_WINDOWS + " s";
+            };
+        }
+    }
+
+    private Change lastChange;
+
     /** Windows measured since the last change, at most {@link #SETTLE_WINDOWS}. */
     private int windows;
     /** Whether the frames are those of the first second. */
@@ -79,6 +99,11 @@ final class LatencyBudget {
         return batchWait + allowance;
     }
 
+    /** Why {@link #frameLeft} last changed the allowance; null before any change. */
+    Change lastChange() {
+        return lastChange;
+    }
+
     /** The processing allowance within {@link #reported}, ns. */
     long allowance() {
         return allowance;
@@ -103,6 +128,7 @@ final class LatencyBudget {
         windowMax = Math.max(windowMax, ownNanos);
         if (firstWindow && ownNanos > batchWait + allowance) {
             allowance = withMargin(ownNanos - batchWait);
+            lastChange = Change.FIRST_FRAMES;
             return true;
         }
         return changed;
@@ -121,6 +147,7 @@ final class LatencyBudget {
             }
             if (leastOver > batchWait + current) {
                 allowance = withMargin(leastOver - batchWait);
+                lastChange = Change.SLOWER;
                 windows = 0; // the next change waits for windows measured under the new allowance
                 return true;
             }
@@ -134,6 +161,7 @@ final class LatencyBudget {
             if (target < current) {
                 long step = frameDuration > 0 ? Math.min(MAX_STEP_NANOS, frameDuration / 2) : MAX_STEP_NANOS;
                 allowance = Math.max(target, current - step);
+                lastChange = Change.QUICKER;
                 return true;
             }
         }

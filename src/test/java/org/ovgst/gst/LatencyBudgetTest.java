@@ -38,10 +38,12 @@ class LatencyBudgetTest {
         long[] clock = {0};
         assertTrue(budget.frameLeft(120 * MS, clock[0] += FRAME), "the first frame");
         assertEquals(150 * MS, budget.reported(), "1.25 x 120 ms at once");
+        assertEquals(LatencyBudget.Change.FIRST_FRAMES, budget.lastChange());
         assertFalse(budget.frameLeft(100 * MS, clock[0] += FRAME));
         assertEquals(0, feed(budget, clock, 30, 4 * MS), "thirty windows before coming down");
         assertEquals(29, feed(budget, clock, 31, 4 * MS), "150 ms -> 145 -> ... -> 10 -> 5");
         assertEquals(5 * MS, budget.reported());
+        assertEquals(LatencyBudget.Change.QUICKER, budget.lastChange());
     }
 
     @Test
@@ -62,6 +64,7 @@ class LatencyBudgetTest {
         assertEquals(0, feed(budget, clock, 2, 40 * MS), "not yet three windows over");
         assertEquals(1, feed(budget, clock, 1.1, 40 * MS));
         assertEquals(50 * MS, budget.reported(), "1.25 x 40 ms");
+        assertEquals(LatencyBudget.Change.SLOWER, budget.lastChange());
         assertEquals(0, feed(budget, clock, 40, 40 * MS), "covered: no more changes");
     }
 
