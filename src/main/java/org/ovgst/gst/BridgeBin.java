@@ -115,6 +115,8 @@ public abstract class BridgeBin extends Element {
     /** Counts the element's PLAYING periods; {@link #playingPeriod()} is -1 outside them. */
     private long playingPeriods;
     private volatile long playingPeriod = -1;
+    /** Whether upstream said it is live in the last latency query that crossed the element. */
+    private volatile boolean liveUpstream;
 
     protected BridgeBin(MemorySegment self, ElementSpec spec) {
         super(self, spec);
@@ -285,9 +287,16 @@ public abstract class BridgeBin extends Element {
         return 0;
     }
 
-    /** The latency this element adds went up: the pipeline is asked to distribute it again. */
+    /**
+     * The latency this element adds changed: a live pipeline is asked to distribute it again. Not
+     * asked otherwise: only a live pipeline's sinks wait for the latency, and each message makes the
+     * pipeline query all of it again (gst-launch-1.0 prints "Redistribute latency..." for each).
+     * Nor before the first latency query: the pipeline asks once its sinks have their first frames.
+     */
     protected final void latencyChanged() {
-        GstLib.call("gst_element_post_message", self(), GstLib.call("gst_message_new_latency", self()));
+        if (liveUpstream) {
+            GstLib.call("gst_element_post_message", self(), GstLib.call("gst_message_new_latency", self()));
+        }
     }
 
     // ---- state changes ----
@@ -522,6 +531,8 @@ public abstract class BridgeBin extends Element {
             return PROBE_OK;
         }
         if (queryType == QUERY_LATENCY) {
+            // Known live before the latency is read: a change after the read is then posted.
+            liveUpstream = Queries.isLive(item);
             Queries.addLatency(item, latency());
         }
         return PROBE_HANDLED;
@@ -534,8 +545,17 @@ public abstract class BridgeBin extends Element {
 
     // ---- messages of the children ----
 
+    /**
+     * The appsink's LATENCY messages (a base sink posts one at each of its state changes) are
+     * dropped: the element answers latency queries itself, and each message would only make the
+     * pipeline distribute the same latency again.
+     */
     @Override
     protected final boolean takeChildMessage(MemorySegment message) {
+        if ((GstMessage.type(message) & GstMessage.LATENCY) != 0 && GstMessage.source(message).equals(appsink)) {
+            GstLib.call("gst_mini_object_unref", message);
+            return true;
+        }
         return downstream.takeMessage(message);
     }
 

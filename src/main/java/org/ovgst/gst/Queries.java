@@ -59,6 +59,15 @@ final class Queries {
         return true;
     }
 
+    /** Whether upstream's answer to a latency query says it is live. */
+    static boolean isLive(MemorySegment query) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment live = arena.allocate(JAVA_INT);
+            GstLib.call("gst_query_parse_latency", query, live, MemorySegment.NULL, MemorySegment.NULL);
+            return live.get(JAVA_INT, 0) != 0;
+        }
+    }
+
     /** Adds {@code added} ns, what the element adds, to upstream's answer to a latency query. */
     static void addLatency(MemorySegment query, long added) {
         if (added <= 0) {

@@ -105,8 +105,13 @@ public final class GstTestSupport {
     }
 
     static Result gstLaunch(String description, Path dir, long seconds) throws IOException, InterruptedException {
+        return gstLaunch(description, dir, seconds, Map.of());
+    }
+
+    static Result gstLaunch(String description, Path dir, long seconds, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         return run(Stream.concat(Stream.of("gst-launch-1.0"), splitDescription(description)).toList(), dir, seconds,
-                Map.of());
+                extraEnv);
     }
 
     static Result ovgstLaunch(String description, Path dir, long seconds) throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,41 @@ class LatencyTest {
         assertTrue(latency[0] < 20 * FRAME, "latency " + latency[0] / 1e6 + " ms, under the " + 20 * FRAME / 1e6
                 + " ms that 20 frames take");
         assertEquals(0, lastDropped - dropped[0], "frames late at the sink after the first 3 s");
+    }
+
+    /**
+     * gst-launch-1.0 prints "Redistribute latency..." for each LATENCY message. A pipeline with three
+     * of our elements prints as many as the same pipeline without them when it is not live (its
+     * latency waits for nothing), and when live no more than the changes our elements log (their
+     * internal appsinks post one at each state change: 9 lines for a 150-frame run, before).
+     */
+    @ParameterizedTest(name = "is-live={0}")
+    @ValueSource(booleans = {false, true})
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void latencyMessagesOnlyWhenTheLatencyChanges(boolean live, @TempDir Path dir) throws Exception {
+        String source = "videotestsrc is-live=" + live + " num-buffers=60"
+                + " ! video/x-raw,width=320,height=240,framerate=30/1 ! ";
+        String sink = " ! fakesink sync=true";
+        GstTestSupport.Result without = GstTestSupport.gstLaunch(source + "identity" + sink, dir, 30);
+        GstTestSupport.Result with = GstTestSupport.gstLaunch(source + "ovdetect model=" + FACE_MODEL
+                + " ! ovtrack ! ovwatermark" + sink, dir, 60,
+                Map.of("GST_DEBUG", "ovdetect:4,ovtrack:4,ovwatermark:4", "GST_DEBUG_NO_COLOR", "1"));
+        assertEquals(0, without.exitCode(), without::describe);
+        assertEquals(0, with.exitCode(), with::describe);
+        long baseline = redistributions(without.output());
+        long printed = redistributions(with.output());
+        long changes = with.output().lines().filter(l -> l.contains(" ms (batch wait ")).count();
+        System.err.printf("LatencyTest: is-live=%b: %d \"Redistribute latency\" lines (%d without our elements),"
+                + " %d latency changes logged%n", live, printed, baseline, changes);
+        if (live) {
+            assertTrue(printed <= baseline + changes, printed + " lines for " + changes + " changes; " + with.describe());
+        } else {
+            assertEquals(baseline, printed, with::describe);
+        }
+    }
+
+    private static long redistributions(String output) {
+        return output.lines().filter(l -> l.startsWith("Redistribute latency")).count();
     }
 
     private static void setSleepTime(MemorySegment pipeline, long micros) {
