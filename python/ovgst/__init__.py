@@ -19,9 +19,19 @@ DL Streamer's own Python bindings do.
 
 import ctypes
 import math
+import sys
 from dataclasses import dataclass, field
 
-import gi
+try:
+    import gi
+except ImportError:
+    # A python3 of pyenv, conda or a venv comes first on many PATHs; GStreamer's Python binding is
+    # Debian's, built for Debian's Python.
+    raise ImportError(
+        f"ovgst needs PyGObject (gi) with GStreamer's introspection, which this Python ({sys.executable},"
+        f" {sys.version.split()[0]}) does not have: run your program with Debian's /usr/bin/python3"
+        " (python3-gi, installed by ./ovgst setup), e.g. /usr/bin/python3 detect.py,"
+        " or make a venv with /usr/bin/python3 -m venv --system-site-packages") from None
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")

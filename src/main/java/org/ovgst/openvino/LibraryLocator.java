@@ -56,7 +56,17 @@ final class LibraryLocator {
 
     private Set<Path> candidateFolders() {
         Set<Path> folders = new LinkedHashSet<>();
-        projectHome().ifPresent(home -> folders.addAll(sitePackagesOpenVino(home.resolve(".venv"))));
+        Optional<Path> home = projectHome();
+        if (home.isPresent()) {
+            List<Path> venv = sitePackagesOpenVino(home.get().resolve(".venv"));
+            if (venv.isEmpty()) {
+                searched.add(home.get().resolve(".venv") + " (the ovgst folder's; it has no OpenVINO: ./ovgst setup makes it)");
+            }
+            folders.addAll(venv);
+        } else {
+            searched.add("the ovgst folder's .venv: the folder is not known; set OVGST_HOME to it"
+                    + " (eval \"$(<ovgst folder>/ovgst env)\" exports it) or -Dovgst.home");
+        }
         String virtualEnv = System.getenv("VIRTUAL_ENV");
         if (virtualEnv != null) {
             folders.addAll(sitePackagesOpenVino(Path.of(virtualEnv)));

@@ -96,7 +96,8 @@ public final class OpenVino {
         } catch (IllegalArgumentException e) {
             throw new OpenVinoException("the OpenVINO C library (libopenvino_c.so) was not found. Looked in:\n  "
                     + String.join("\n  ", found.searched())
-                    + "\nInstall it with `./ovgst setup` (a project-local venv with " + LibraryLocator.PIP_PIN
+                    + "\nWith ovgst set up, set OVGST_HOME to its folder (eval \"$(<ovgst folder>/ovgst env)\" does);"
+                    + " else install it with `./ovgst setup` (a project-local venv with " + LibraryLocator.PIP_PIN
                     + "), or `python3 -m pip install " + LibraryLocator.PIP_PIN
                     + "`, or point OPENVINO_LIB (or -Dovgst.openvino.lib) at libopenvino_c.so.* or its folder.");
         }

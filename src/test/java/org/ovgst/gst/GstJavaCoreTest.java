@@ -197,7 +197,9 @@ class GstJavaCoreTest {
 
     /**
      * ./ovgst install, then a project made of the README's pom.xml (taken from the README as it is)
-     * and a small program: Maven builds it offline from the local repository, and it finds the face.
+     * and a small program, built and run by the README's own lines in a shell with nothing set but
+     * HOME and PATH: it finds the face. Run without OVGST_HOME (a JVM started some other way, Python
+     * without OpenVINO first on PATH), the error says to set it.
      */
     @Test
     void aMavenProjectFromTheReadmesPomRunsOvdetect(@TempDir Path dir) throws Exception {
@@ -208,6 +210,8 @@ class GstJavaCoreTest {
         String readme = java.nio.file.Files.readString(home.resolve("README.md"));
         Matcher pom = Pattern.compile("<!-- ovgst-pom:[^>]*-->\\s*```xml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
         assertTrue(pom.find(), "the README's pom.xml");
+        Matcher run = Pattern.compile("<!-- ovgst-run:[^>]*-->\\s*```sh\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(run.find(), "the README's lines that build and run the project");
         Path project = java.nio.file.Files.createDirectories(dir.resolve("my-analytics"));
         java.nio.file.Files.writeString(project.resolve("pom.xml"), pom.group(1));
         Path source = java.nio.file.Files.createDirectories(project.resolve("src/main/java/com/example"));
@@ -222,33 +226,44 @@ class GstJavaCoreTest {
                         Ovgst.init();
                         Gst.init(Version.of(1, 16), "my-analytics");
                         Pipeline pipeline = (Pipeline) Gst.parseLaunch("filesrc location=" + args[0]
-                                + " ! decodebin ! videoconvert ! ovdetect name=d model=" + args[1] + " ! fakesink");
+                                + " ! decodebin ! videoconvert ! ovdetect name=d model=" + System.getenv("OVGST_HOME")
+                                + "/models/face_detection_short_range.tflite ! fakesink");
                         Ovgst.onDetections(pipeline.getElementByName("d"), (frame, pts, width, height, found) ->
                                 System.out.println("frame " + frame + " " + width + "x" + height + " " + found.size()
                                         + " " + found.get(0).label()));
                         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+                        int[] status = {0};
                         pipeline.getBus().connect((Bus.EOS) element -> done.countDown());
+                        pipeline.getBus().connect((Bus.ERROR) (element, code, message) -> {
+                            System.out.println("ERROR " + message);
+                            status[0] = 1;
+                            done.countDown();
+                        });
                         pipeline.play();
                         done.await();
                         pipeline.stop();
-                        System.exit(0);
+                        System.exit(status[0]);
                     }
                 }
                 """);
-        String java25 = System.getProperty("java.home");
-        Map<String, String> env = Map.of("JAVA_HOME", java25, "OVGST_HOME", home.toString());
-        GstTestSupport.Result built = GstTestSupport.run(List.of("mvn", "-B", "-o", "-q", "compile",
-                "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath", "-Dmdep.outputFile=classpath.txt"),
-                project, 300, env);
-        assertEquals(0, built.exitCode(), built::describe);
-        String classpath = project.resolve("target/classes") + ":" + java.nio.file.Files.readString(
-                project.resolve("classpath.txt")).strip();
-        GstTestSupport.Result ran = GstTestSupport.run(List.of(java25 + "/bin/java", "--enable-native-access=ALL-UNNAMED",
-                "-cp", classpath, "com.example.Main", TestAssets.image("astronaut.png").toString(),
-                GstTestSupport.FACE_MODEL.toString()), project, 90, env);
+        String lines = run.group(1).replace("~/ovgst", home.toString())
+                .replace(" video.mp4", " " + TestAssets.image("astronaut.png"));
+        GstTestSupport.Result ran = GstTestSupport.run(List.of("/usr/bin/env", "-i", "HOME=" + System.getProperty(
+                "user.home"), "PATH=/usr/bin:/bin", "bash", "-e", "-c", lines), project, 400, Map.of());
         GstTestSupport.assertNoCrash(ran, project);
         assertEquals(0, ran.exitCode(), ran::describe);
         assertTrue(ran.output().contains("frame 0 512x512 1 face"), ran::describe);
+
+        String java25 = System.getProperty("java.home");
+        String classpath = project.resolve("target/classes") + ":" + java.nio.file.Files.readString(
+                project.resolve("target/classpath.txt")).strip();
+        GstTestSupport.Result unset = GstTestSupport.run(List.of("/usr/bin/env", "-i", "HOME=" + System.getProperty(
+                "user.home"), "PATH=/usr/bin:/bin", java25 + "/bin/java", "--enable-native-access=ALL-UNNAMED", "-cp",
+                classpath, "com.example.Main", TestAssets.image("astronaut.png").toString()), project, 90, Map.of());
+        GstTestSupport.assertNoCrash(unset, project);
+        assertEquals(1, unset.exitCode(), unset::describe);
+        assertTrue(unset.output().contains("libopenvino_c.so) was not found")
+                && unset.output().contains("set OVGST_HOME to"), unset::describe);
     }
 
     @Test

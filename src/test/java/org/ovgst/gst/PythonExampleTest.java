@@ -123,4 +123,31 @@ class PythonExampleTest {
                 TestAssets.home().resolve("src/test/python/roi_metas_check.py").toString());
         assertTrue(result.output().contains("ok"), result.describe());
     }
+
+    /**
+     * A Python without gi (the project's venv stands in for a pyenv or conda python3 first on PATH):
+     * import ovgst says to use Debian's python3, not Python's bare "No module named 'gi'"; and
+     * ./ovgst env says it when such a python3 comes first on PATH, and not when Debian's does.
+     */
+    @Test
+    void aPythonWithoutGiIsToldWhichPythonToUse() throws Exception {
+        Path venvBin = TestAssets.home().resolve(".venv/bin");
+        GstTestSupport.Result imported = GstTestSupport.run(List.of(venvBin.resolve("python").toString(), "-c",
+                "import ovgst"), dir, 30, Map.of("PYTHONPATH", TestAssets.home().resolve("python").toString()));
+        assertEquals(1, imported.exitCode(), imported::describe);
+        String last = imported.output().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("ImportError: ovgst needs PyGObject (gi)") && last.contains("/usr/bin/python3")
+                && last.contains("python3-gi"), imported.describe());
+        assertTrue(!imported.output().contains("No module named 'gi'"), imported.describe());
+        String ovgst = TestAssets.home().resolve("ovgst").toString();
+        String path = System.getenv("PATH");
+        GstTestSupport.Result withVenv = GstTestSupport.run(List.of(ovgst, "env"), dir, 120,
+                Map.of("PATH", venvBin + ":" + path));
+        GstTestSupport.Result withDebian = GstTestSupport.run(List.of(ovgst, "env"), dir, 120,
+                Map.of("PATH", "/usr/bin:" + path));
+        assertEquals(0, withVenv.exitCode(), withVenv::describe);
+        assertTrue(withVenv.output().contains("ovgst env: the python3 first on PATH (" + venvBin.resolve("python3")
+                + ") has no gi (PyGObject)"), withVenv.describe());
+        assertTrue(!withDebian.output().contains("has no gi"), withDebian.describe());
+    }
 }
