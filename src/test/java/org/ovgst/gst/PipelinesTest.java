@@ -43,12 +43,17 @@ class PipelinesTest {
 
     /** {@code ./ovgst launch --file pipelines/NAME.pipeline VALUES...}, to its end. */
     private GstTestSupport.Result launch(String name, String... values) throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        return launchIn(dir, name, values);
+    }
+
+    /** {@code ./ovgst launch --file pipelines/NAME.pipeline VALUES...} run from {@code cwd}. */
+    private GstTestSupport.Result launchIn(Path cwd, String name, String... values) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(TestAssets.home().resolve("ovgst").toString(),
                 "launch", "--file", PIPELINES.resolve(name + ".pipeline").toString()));
         command.addAll(List.of(values));
-        Files.createDirectories(dir.resolve("out"));
-        GstTestSupport.Result result = GstTestSupport.run(command, dir, 90, Map.of("OVGST_NO_BUILD", "1"));
-        GstTestSupport.assertNoCrash(result, dir);
+        GstTestSupport.Result result = GstTestSupport.run(command, cwd, 90, Map.of("OVGST_NO_BUILD", "1"));
+        GstTestSupport.assertNoCrash(result, cwd);
         return result;
     }
 
@@ -67,6 +72,36 @@ class PipelinesTest {
         assertEquals(2, result.exitCode(), result::describe);
         assertTrue(result.output().contains("needs INPUT: ./ovgst launch --file") && result.output().contains(
                 "INPUT   the video file"), result::describe);
+    }
+
+    /** A misspelt NAME=value is refused, naming it and the variables the file takes. */
+    @Test
+    void aMisspeltVariableIsRefused() throws Exception {
+        GstTestSupport.Result result = launch("file", "INPUT=" + TestAssets.image("astronaut.png"), "MODLE=foo");
+        assertEquals(2, result.exitCode(), result::describe);
+        assertTrue(result.output().contains("does not use MODLE; it takes INPUT, MODEL, OUTPUT"), result::describe);
+    }
+
+    /**
+     * Run from another folder without OUTPUT, image.pipeline writes into ./out there (made for it), not
+     * into the checkout's out/, and names the files it wrote.
+     */
+    @Test
+    void theDefaultOutputIsUnderTheWorkingDirectoryAndNamed() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path checkout = TestAssets.home().resolve("out/image.jsonl");
+        long before = Files.exists(checkout) ? Files.getLastModifiedTime(checkout).toMillis() : -1;
+        GstTestSupport.Result result = launchIn(elsewhere, "image", "INPUT=" + TestAssets.image("astronaut.png"));
+        assertEquals(0, result.exitCode(), result::describe);
+        for (String file : List.of("out/image.jsonl", "out/image.png")) {
+            Path written = elsewhere.resolve(file);
+            assertTrue(Files.size(written) > 0, file);
+            assertTrue(result.output().contains("wrote " + written + " (" + Files.size(written) + " bytes)"),
+                    result::describe);
+        }
+        assertFace(GstTestSupport.readFrames(elsewhere.resolve("out/image.jsonl")).getFirst());
+        assertEquals(before, Files.exists(checkout) ? Files.getLastModifiedTime(checkout).toMillis() : -1,
+                "the checkout's out/image.jsonl was written");
     }
 
     @Test
