@@ -112,7 +112,36 @@ class PipelinesTest {
         assertEquals(CLIP_FRAMES, frames.size());
         frames.forEach(PipelinesTest::assertFace);
         frames.forEach(frame -> assertEquals(1, frame.objects().getFirst().id(), "track id in frame " + frame.frame()));
+        assertNoErrorLine(result);
         assertEquals(CLIP_FRAMES, decodedFrames(dir.resolve("out/clip.mp4")), "frames in the drawn video");
+    }
+
+    /**
+     * file.pipeline on OpenCV's Megamind.avi (MPEG-4 part 2 with packed B-frames in AVI: its frames come
+     * without times, and the decoder repeats some): as many records and MP4 frames as the clip has video
+     * frames (counted by avidemux, and by avdec_h264 in the MP4), each record's time after the last, and
+     * not one "Error" line (OpenH264's at end of stream included).
+     */
+    @Test
+    void fileTakesAnAviWithoutTimesFrameForFrame() throws Exception {
+        Path clip = TestAssets.clip("Megamind.avi");
+        int frames = countFrames("filesrc location=" + clip + " ! avidemux name=d d.video_0 ! fakesink silent=false");
+        assertEquals(270, frames, "video frames in the pinned Megamind.avi");
+        GstTestSupport.Result result = launch("file", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/megamind"));
+        assertEquals(0, result.exitCode(), result::describe);
+        assertNoErrorLine(result);
+        List<GstTestSupport.Frame> records = GstTestSupport.readFrames(dir.resolve("out/megamind.jsonl"));
+        assertEquals(java.util.stream.LongStream.range(0, frames).boxed().toList(),
+                records.stream().map(GstTestSupport.Frame::frame).toList());
+        for (int i = 1; i < records.size(); i++) {
+            assertTrue(records.get(i).pts() > records.get(i - 1).pts(), "pts of frame " + i + " after frame " + (i - 1));
+        }
+        assertEquals(frames, decodedFrames(dir.resolve("out/megamind.mp4")), "frames in the drawn video");
+    }
+
+    /** Nothing a user would take for a failure: no GStreamer ERROR, no encoder "Error" line. */
+    private static void assertNoErrorLine(GstTestSupport.Result result) {
+        assertTrue(!result.output().contains("Error") && !result.output().contains("ERROR"), result::describe);
     }
 
     /** image.pipeline: the face in the JSON, and drawn into the PNG (its pixels changed only around it). */
@@ -165,6 +194,7 @@ class PipelinesTest {
             Object handedness = ((Map<?, ?>) palm.get("handedness")).get("label");
             assertTrue("Left".equals(handedness) || "Right".equals(handedness), line);
         }
+        assertNoErrorLine(result);
         assertEquals(15, decodedFrames(dir.resolve("out/hand.mp4")), "frames in the drawn video");
     }
 
@@ -180,6 +210,7 @@ class PipelinesTest {
         GstTestSupport.Result result = launch("upscale", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/small-2x"));
         assertEquals(0, result.exitCode(), result::describe);
         Path upscaled = dir.resolve("out/small-2x.mp4");
+        assertNoErrorLine(result);
         assertEquals(6, decodedFrames(upscaled), "frames in the upscaled video");
         GstTestSupport.Result described = GstTestSupport.gstLaunch("-v filesrc location=" + upscaled
                 + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink", dir, 60);
@@ -340,8 +371,12 @@ class PipelinesTest {
 
     /** Frames of an MP4 file's H.264 stream, decoded by GStreamer. */
     private int decodedFrames(Path mp4) throws Exception {
-        GstTestSupport.Result result = GstTestSupport.gstLaunch("-v filesrc location=" + mp4
-                + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink silent=false", dir, 60);
+        return countFrames("filesrc location=" + mp4 + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink silent=false");
+    }
+
+    /** Buffers that reach the one {@code fakesink silent=false} of a gst-launch-1.0 description. */
+    private int countFrames(String description) throws Exception {
+        GstTestSupport.Result result = GstTestSupport.gstLaunch("-v " + description, dir, 60);
         assertEquals(0, result.exitCode(), result::describe);
         Matcher chain = Pattern.compile("last-message = chain").matcher(result.output());
         int frames = 0;
