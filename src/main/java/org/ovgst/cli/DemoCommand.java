@@ -51,6 +51,9 @@ final class DemoCommand {
         Path still = dir.resolve("demo.png");
         Files.deleteIfExists(still);
 
+        // x264enc: GStreamer 1.22's openh264enc prints an OpenH264 "Error" line at every end of stream.
+        // tune=zerolatency: with its look-ahead x264enc waits for more frames than the PNG branch's queue
+        // lets through the tee before that branch's sink has prerolled, and the pipeline never starts.
         String description = String.join(" ",
                 "filesrc location=" + frames, "! rawvideoparse format=bgr width=" + WIDTH, "height=" + HEIGHT,
                 "framerate=" + FPS + "/1",
@@ -58,7 +61,7 @@ final class DemoCommand {
                 "! ovdetect name=objects model=" + models.resolve("object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"),
                 "! ovmetapublish location=" + dir.resolve("demo.jsonl"),
                 "! ovwatermark ! tee name=t",
-                "t. ! queue ! videoconvert ! openh264enc ! h264parse ! mp4mux ! filesink sync=false location=" + dir.resolve("demo.mp4"),
+                "t. ! queue ! videoconvert ! x264enc speed-preset=veryfast tune=zerolatency ! h264parse ! mp4mux ! filesink sync=false location=" + dir.resolve("demo.mp4"),
                 "t. ! queue ! videoconvert ! pngenc compression-level=1 ! multifilesink sync=false max-files=1 location=" + still);
         Map<String, AtomicLong> found = new ConcurrentHashMap<>();
         AtomicLong done = new AtomicLong();

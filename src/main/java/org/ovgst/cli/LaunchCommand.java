@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.ovgst.gst.Pipeline;
 import org.ovgst.openvino.OpenVino;
@@ -25,7 +26,9 @@ final class LaunchCommand {
                              videotestsrc num-buffers=100 ! videoconvert
                                ! ovdetect model=models/face_detection_short_range.tflite ! fakesink
               --file FILE    a ready pipeline (pipelines/*.pipeline); NAME=value sets its ${NAME}
-                             variables (the environment too); its header says which it takes
+                             variables (the environment too); its header says which it takes, and
+                             a NAME it does not use is refused. Its files go to ./out unless
+                             OUTPUT says otherwise; the files written are named at the end
               --print        print the description with the values put in, and run nothing
                              (for gst-launch-1.0 after eval "$(./ovgst env)")
             """;
@@ -42,6 +45,7 @@ final class LaunchCommand {
             return 0;
         }
         String description;
+        List<Path> outputs = List.of();
         if (args[0].equals("--file")) {
             if (args.length < 2) {
                 throw new UsageException("--file takes a pipeline file, e.g. ./ovgst launch --file"
@@ -61,16 +65,21 @@ final class LaunchCommand {
                 }
             }
             Path root = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
-            description = PipelineFile.read(Path.of(args[1])).expand(values, System.getenv(), root);
+            description = PipelineFile.read(Path.of(args[1])).expand(values, System.getenv(), root,
+                    Path.of("").toAbsolutePath());
             if (print) {
                 out.println(description);
                 return 0;
             }
-            try {
-                // The ready pipelines write under out/ by default.
-                Files.createDirectories(root.resolve("out"));
-            } catch (java.io.IOException e) {
-                throw new UsageException("cannot make " + root.resolve("out") + ": " + e.getMessage());
+            outputs = PipelineFile.outputs(description);
+            for (Path output : outputs) {
+                // The ready pipelines write under ./out by default, which a fresh folder does not have.
+                Path folder = output.toAbsolutePath().getParent();
+                try {
+                    Files.createDirectories(folder);
+                } catch (java.io.IOException e) {
+                    throw new UsageException("cannot make " + folder + " for " + output + ": " + e.getMessage());
+                }
             }
         } else {
             description = String.join(" ", args);
@@ -89,6 +98,11 @@ final class LaunchCommand {
                 return Main.EXIT_FAILURE;
             }
             out.printf(java.util.Locale.ROOT, "Got EOS after %.3f s%n", seconds);
+            for (Path output : outputs) {
+                if (Files.isRegularFile(output)) {
+                    out.println("wrote " + output.toAbsolutePath() + " (" + output.toFile().length() + " bytes)");
+                }
+            }
             return 0;
         }
     }

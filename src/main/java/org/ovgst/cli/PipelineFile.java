@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,11 +19,21 @@ import java.util.regex.Pattern;
  * ({@code NAME=value} on the command line, else the environment); {@code ${NAME:-default}} falls back
  * to its default, which may hold other variables (and is read only when used);
  * {@code ${NAME:+text}} is the text when NAME has a value, else nothing (an optional property);
- * {@code ${ROOT}} is the ovgst folder. Nothing else
- * is interpreted: GStreamer parses the description.
+ * {@code ${ROOT}} is the ovgst folder (its models), {@code ${CWD}} the working directory (where the
+ * ready pipelines write by default: {@code ${CWD}/out/...}, as a command writes beside its user, not
+ * into the checkout). A {@code NAME=value} whose NAME the file never uses (a misspelt variable) is
+ * refused with the names it takes, since it would be silently ignored; the environment is not
+ * checked, as it holds many names for other programs. Nothing else is interpreted: GStreamer parses
+ * the description.
  */
 record PipelineFile(Path file, String template, String header) {
     private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+    private static final Pattern USE = Pattern.compile("\\$\\{(" + NAME.pattern() + ")");
+    /** Set by ovgst, not by the user. */
+    private static final Set<String> BUILT_IN = Set.of("ROOT", "CWD");
+    /** An element that writes a file, with its {@code location}: what launch reports at the end. */
+    private static final Pattern WRITER = Pattern.compile(
+            "(?:^|!)\\s*(?:filesink|ovmetapublish)\\b[^!]*?\\blocation=(?:\"([^\"]*)\"|([^\\s!\"]+))");
 
     static PipelineFile read(Path file) {
         List<String> lines;
@@ -56,10 +68,19 @@ record PipelineFile(Path file, String template, String header) {
      *
      * @throws UsageException naming the variables that have no value, with how to give them
      */
-    String expand(Map<String, String> given, Map<String, String> environment, Path root) {
+    String expand(Map<String, String> given, Map<String, String> environment, Path root, Path cwd) {
+        TreeSet<String> takes = variables();
+        takes.removeAll(BUILT_IN);
+        TreeSet<String> unknown = new TreeSet<>(given.keySet());
+        unknown.removeAll(takes);
+        if (!unknown.isEmpty()) {
+            throw new UsageException(file + " does not use " + String.join(", ", unknown) + "; it takes "
+                    + (takes.isEmpty() ? "no variables" : String.join(", ", takes)) + "\n" + header.strip());
+        }
         Map<String, String> values = new LinkedHashMap<>(environment);
         values.putAll(given);
         values.put("ROOT", root.toString());
+        values.put("CWD", cwd.toString());
         TreeSet<String> missing = new TreeSet<>();
         String text = expand(template, values, missing);
         if (!missing.isEmpty()) {
@@ -71,6 +92,32 @@ record PipelineFile(Path file, String template, String header) {
                     + file + usage + "\n" + header.strip());
         }
         return text;
+    }
+
+    /** Every variable the file uses, also those only inside defaults and optional texts. */
+    TreeSet<String> variables() {
+        TreeSet<String> names = new TreeSet<>();
+        Matcher use = USE.matcher(template);
+        while (use.find()) {
+            names.add(use.group(1));
+        }
+        return names;
+    }
+
+    /**
+     * The files an expanded description writes: the {@code location} of each filesink and
+     * ovmetapublish in it (not standard output, {@code -}), in order.
+     */
+    static List<Path> outputs(String description) {
+        List<Path> files = new ArrayList<>();
+        Matcher writer = WRITER.matcher(description);
+        while (writer.find()) {
+            String location = writer.group(1) != null ? writer.group(1) : writer.group(2);
+            if (!location.equals("-") && !location.startsWith("/dev/")) {
+                files.add(Path.of(location));
+            }
+        }
+        return files;
     }
 
     private String expand(String text, Map<String, String> values, TreeSet<String> missing) {

@@ -43,12 +43,17 @@ class PipelinesTest {
 
     /** {@code ./ovgst launch --file pipelines/NAME.pipeline VALUES...}, to its end. */
     private GstTestSupport.Result launch(String name, String... values) throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        return launchIn(dir, name, values);
+    }
+
+    /** {@code ./ovgst launch --file pipelines/NAME.pipeline VALUES...} run from {@code cwd}. */
+    private GstTestSupport.Result launchIn(Path cwd, String name, String... values) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(TestAssets.home().resolve("ovgst").toString(),
                 "launch", "--file", PIPELINES.resolve(name + ".pipeline").toString()));
         command.addAll(List.of(values));
-        Files.createDirectories(dir.resolve("out"));
-        GstTestSupport.Result result = GstTestSupport.run(command, dir, 90, Map.of("OVGST_NO_BUILD", "1"));
-        GstTestSupport.assertNoCrash(result, dir);
+        GstTestSupport.Result result = GstTestSupport.run(command, cwd, 90, Map.of("OVGST_NO_BUILD", "1"));
+        GstTestSupport.assertNoCrash(result, cwd);
         return result;
     }
 
@@ -69,6 +74,36 @@ class PipelinesTest {
                 "INPUT   the video file"), result::describe);
     }
 
+    /** A misspelt NAME=value is refused, naming it and the variables the file takes. */
+    @Test
+    void aMisspeltVariableIsRefused() throws Exception {
+        GstTestSupport.Result result = launch("file", "INPUT=" + TestAssets.image("astronaut.png"), "MODLE=foo");
+        assertEquals(2, result.exitCode(), result::describe);
+        assertTrue(result.output().contains("does not use MODLE; it takes INPUT, MODEL, OUTPUT"), result::describe);
+    }
+
+    /**
+     * Run from another folder without OUTPUT, image.pipeline writes into ./out there (made for it), not
+     * into the checkout's out/, and names the files it wrote.
+     */
+    @Test
+    void theDefaultOutputIsUnderTheWorkingDirectoryAndNamed() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path checkout = TestAssets.home().resolve("out/image.jsonl");
+        long before = Files.exists(checkout) ? Files.getLastModifiedTime(checkout).toMillis() : -1;
+        GstTestSupport.Result result = launchIn(elsewhere, "image", "INPUT=" + TestAssets.image("astronaut.png"));
+        assertEquals(0, result.exitCode(), result::describe);
+        for (String file : List.of("out/image.jsonl", "out/image.png")) {
+            Path written = elsewhere.resolve(file);
+            assertTrue(Files.size(written) > 0, file);
+            assertTrue(result.output().contains("wrote " + written + " (" + Files.size(written) + " bytes)"),
+                    result::describe);
+        }
+        assertFace(GstTestSupport.readFrames(elsewhere.resolve("out/image.jsonl")).getFirst());
+        assertEquals(before, Files.exists(checkout) ? Files.getLastModifiedTime(checkout).toMillis() : -1,
+                "the checkout's out/image.jsonl was written");
+    }
+
     @Test
     void fileFindsTheFaceInEveryFrameAndWritesTheDrawnVideo() throws Exception {
         GstTestSupport.Result result = launch("file", "INPUT=" + clip(), "OUTPUT=" + dir.resolve("out/clip"));
@@ -77,7 +112,36 @@ class PipelinesTest {
         assertEquals(CLIP_FRAMES, frames.size());
         frames.forEach(PipelinesTest::assertFace);
         frames.forEach(frame -> assertEquals(1, frame.objects().getFirst().id(), "track id in frame " + frame.frame()));
+        assertNoErrorLine(result);
         assertEquals(CLIP_FRAMES, decodedFrames(dir.resolve("out/clip.mp4")), "frames in the drawn video");
+    }
+
+    /**
+     * file.pipeline on OpenCV's Megamind.avi (MPEG-4 part 2 with packed B-frames in AVI: its frames come
+     * without times, and the decoder repeats some): as many records and MP4 frames as the clip has video
+     * frames (counted by avidemux, and by avdec_h264 in the MP4), each record's time after the last, and
+     * not one "Error" line (OpenH264's at end of stream included).
+     */
+    @Test
+    void fileTakesAnAviWithoutTimesFrameForFrame() throws Exception {
+        Path clip = TestAssets.clip("Megamind.avi");
+        int frames = countFrames("filesrc location=" + clip + " ! avidemux name=d d.video_0 ! fakesink silent=false");
+        assertEquals(270, frames, "video frames in the pinned Megamind.avi");
+        GstTestSupport.Result result = launch("file", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/megamind"));
+        assertEquals(0, result.exitCode(), result::describe);
+        assertNoErrorLine(result);
+        List<GstTestSupport.Frame> records = GstTestSupport.readFrames(dir.resolve("out/megamind.jsonl"));
+        assertEquals(java.util.stream.LongStream.range(0, frames).boxed().toList(),
+                records.stream().map(GstTestSupport.Frame::frame).toList());
+        for (int i = 1; i < records.size(); i++) {
+            assertTrue(records.get(i).pts() > records.get(i - 1).pts(), "pts of frame " + i + " after frame " + (i - 1));
+        }
+        assertEquals(frames, decodedFrames(dir.resolve("out/megamind.mp4")), "frames in the drawn video");
+    }
+
+    /** Nothing a user would take for a failure: no GStreamer ERROR, no encoder "Error" line. */
+    private static void assertNoErrorLine(GstTestSupport.Result result) {
+        assertTrue(!result.output().contains("Error") && !result.output().contains("ERROR"), result::describe);
     }
 
     /** image.pipeline: the face in the JSON, and drawn into the PNG (its pixels changed only around it). */
@@ -130,6 +194,7 @@ class PipelinesTest {
             Object handedness = ((Map<?, ?>) palm.get("handedness")).get("label");
             assertTrue("Left".equals(handedness) || "Right".equals(handedness), line);
         }
+        assertNoErrorLine(result);
         assertEquals(15, decodedFrames(dir.resolve("out/hand.mp4")), "frames in the drawn video");
     }
 
@@ -145,6 +210,7 @@ class PipelinesTest {
         GstTestSupport.Result result = launch("upscale", "INPUT=" + clip, "OUTPUT=" + dir.resolve("out/small-2x"));
         assertEquals(0, result.exitCode(), result::describe);
         Path upscaled = dir.resolve("out/small-2x.mp4");
+        assertNoErrorLine(result);
         assertEquals(6, decodedFrames(upscaled), "frames in the upscaled video");
         GstTestSupport.Result described = GstTestSupport.gstLaunch("-v filesrc location=" + upscaled
                 + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink", dir, 60);
@@ -305,8 +371,12 @@ class PipelinesTest {
 
     /** Frames of an MP4 file's H.264 stream, decoded by GStreamer. */
     private int decodedFrames(Path mp4) throws Exception {
-        GstTestSupport.Result result = GstTestSupport.gstLaunch("-v filesrc location=" + mp4
-                + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink silent=false", dir, 60);
+        return countFrames("filesrc location=" + mp4 + " ! qtdemux ! h264parse ! avdec_h264 ! fakesink silent=false");
+    }
+
+    /** Buffers that reach the one {@code fakesink silent=false} of a gst-launch-1.0 description. */
+    private int countFrames(String description) throws Exception {
+        GstTestSupport.Result result = GstTestSupport.gstLaunch("-v " + description, dir, 60);
         assertEquals(0, result.exitCode(), result::describe);
         Matcher chain = Pattern.compile("last-message = chain").matcher(result.output());
         int frames = 0;

@@ -41,6 +41,11 @@ public final class TestAssets {
         return installed(home().resolve("models").resolve("images").resolve(file));
     }
 
+    /** A video clip set-up extracted into models/clips/ (models/README.md lists them). */
+    public static Path clip(String file) {
+        return installed(home().resolve("models").resolve("clips").resolve(file));
+    }
+
     /** The project venv's Python, which has OpenVINO and NumPy. */
     public static Path python() {
         return installed(home().resolve(".venv").resolve("bin").resolve("python"));
