@@ -105,6 +105,8 @@ public abstract class BridgeBin extends Element {
     /** The same caps as text, for messages from any thread; null before the first caps. */
     private volatile String capsText;
     private FrameLayout layout;
+    /** The frames' width and height, also for elements that do not read pixels (no layout). */
+    private int[] frameSize;
     private long frameCount;
     private volatile boolean failed;
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -171,6 +173,15 @@ public abstract class BridgeBin extends Element {
 
     /** The frame format, before the first frame and whenever the caps change. */
     protected void layoutChanged(FrameLayout layout) throws Exception {}
+
+    /**
+     * Whether the element reads the frames' pixels (the default). One that reads only metadata and
+     * the frame size says false: its frames are never mapped and have no {@link FrameLayout}, so it
+     * can take any raw video ({@link VideoCaps#ANY_RAW_VIDEO}), in any memory.
+     */
+    protected boolean readsPixels() {
+        return true;
+    }
 
     /** End of stream reached the bin; the default sends it on. Subclasses with frames in flight finish them first. */
     protected void endOfStream() throws Exception {
@@ -372,6 +383,7 @@ public abstract class BridgeBin extends Element {
     private void resetStreamState() {
         keepCaps(MemorySegment.NULL);
         layout = null;
+        frameSize = null;
         frameCount = 0;
         downstream.reset();
         upstreamEnded = false;
@@ -406,8 +418,8 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod,
-                    downstream.waitedNanos(), mapInfos);
+            BufferFrame frame = BufferFrame.take(sample, layout, frameSize, frameCount++, playingPeriod,
+                    downstream.waitedNanos(), readsPixels() ? mapInfos : null);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
                 return FLOW_ERROR;
@@ -424,6 +436,18 @@ public abstract class BridgeBin extends Element {
         if (caps.address() == lastCaps.address()) {
             return true;
         }
+        if (!readsPixels()) {
+            int[] size = VideoCaps.size(caps);
+            if (size == null) {
+                fail(ErrorKind.FORMAT, "unsupported caps " + VideoCaps.toString(caps) + "; " + name()
+                        + " takes raw video (video/x-raw) of any format", null);
+                return false;
+            }
+            keepCaps(caps);
+            frameDuration = VideoCaps.frameDuration(caps);
+            frameSize = size;
+            return true;
+        }
         FrameLayout next = VideoCaps.layout(caps);
         if (next == null) {
             fail(ErrorKind.FORMAT, "unsupported video caps " + VideoCaps.toString(caps) + "; "
@@ -432,6 +456,7 @@ public abstract class BridgeBin extends Element {
         }
         keepCaps(caps);
         frameDuration = VideoCaps.frameDuration(caps);
+        frameSize = new int[] {next.width(), next.height()};
         if (!next.equals(layout)) {
             layout = next;
             layoutChanged(next);

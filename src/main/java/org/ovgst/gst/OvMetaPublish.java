@@ -70,7 +70,7 @@ public final class OvMetaPublish extends BridgeBin {
                     + " the frame on",
             List.of(METHOD, LOCATION, FILE_FORMAT, SOURCE, ADDRESS, TOPIC, MQTT_CLIENT_ID, MQTT_CONFIG,
                     MAX_CONNECT_ATTEMPTS, MAX_RECONNECT_INTERVAL, MAX_QUEUED, MAX_QUEUED_BYTES),
-            OvDetect.CAPS, OvDetect.CAPS, OvMetaPublish::new);
+            VideoCaps.ANY_RAW_VIDEO, VideoCaps.ANY_RAW_VIDEO, OvMetaPublish::new);
 
     private final StringBuilder line = new StringBuilder(256);
     private LineOutput output;
@@ -82,6 +82,12 @@ public final class OvMetaPublish extends BridgeBin {
 
     private OvMetaPublish(MemorySegment self, ElementSpec spec) {
         super(self, spec);
+    }
+
+    /** Only the regions and the frame size are read: any raw video passes. */
+    @Override
+    protected boolean readsPixels() {
+        return false;
     }
 
     @Override
@@ -122,8 +128,8 @@ public final class OvMetaPublish extends BridgeBin {
         if (array) {
             line.append(written == 0 ? "[\n" : ",\n");
         }
-        JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.layout().width(),
-                frame.layout().height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer()),
+        JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.width(),
+                frame.height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer()),
                 frame.pts()));
         if (frameLogging()) {
             logFrame(line.toString());

@@ -38,6 +38,12 @@ final class VideoCaps {
         });
     }
 
+    /** The width and height of raw video caps of any format, or null when the caps are not raw video. */
+    static int[] size(MemorySegment caps) {
+        return readInfo(caps, null, fields -> new int[] {fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.width")),
+                fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.height"))});
+    }
+
     /**
      * Reads the {@code GstVideoInfo} of {@code caps} with {@code read}, given the struct's fields;
      * {@code otherwise} when the caps are not raw video GStreamer can describe.
@@ -127,6 +133,12 @@ final class VideoCaps {
             return numerator <= 0 || denominator <= 0 ? 0L : 1_000_000_000L * denominator / numerator;
         });
     }
+
+    /**
+     * Raw video of any format and size, in any memory (caps features ANY): what elements take that
+     * read only metadata and the frame size ({@link BridgeBin#readsPixels}).
+     */
+    static final String ANY_RAW_VIDEO = "video/x-raw(ANY)";
 
     /** Any width and height, as a caps fragment. */
     static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
