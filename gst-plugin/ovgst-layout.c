@@ -103,6 +103,16 @@
   F(GParamSpecDouble, maximum) \
   F(GParamSpecDouble, default_value) \
   S(GParamSpecDouble) \
+  F(GParamSpec, value_type) \
+  F(GParamSpecEnum, enum_class) \
+  F(GParamSpecEnum, default_value) \
+  S(GParamSpecEnum) \
+  F(GValue, g_type) \
+  F(GstValueTable, type) \
+  F(GstValueTable, serialize) \
+  F(GstValueTable, deserialize) \
+  F(GstValueTable, deserialize_with_pspec) \
+  S(GstValueTable) \
   F(GEnumValue, value) \
   F(GEnumValue, value_name) \
   F(GEnumValue, value_nick) \

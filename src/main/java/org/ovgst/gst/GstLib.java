@@ -49,6 +49,7 @@ final class GstLib {
     private static final Map<String, FunctionDescriptor> FUNCTIONS = Map.ofEntries(
             // GLib
             Map.entry("g_free", V_P),
+            Map.entry("g_strdup", P_P),
             Map.entry("g_quark_from_string", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("g_error_new_literal", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)),
             Map.entry("g_error_free", V_P),
@@ -65,8 +66,7 @@ final class GstLib {
                     FunctionDescriptor.of(ADDRESS, GTYPE, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
             Map.entry("g_param_spec_boolean",
                     FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, GBOOLEAN, JAVA_INT)),
-            Map.entry("g_param_spec_enum",
-                    FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, GTYPE, JAVA_INT, JAVA_INT)),
+            Map.entry("gst_value_register", V_P),
             Map.entry("g_value_init", FunctionDescriptor.of(ADDRESS, ADDRESS, GTYPE)),
             Map.entry("g_value_unset", V_P),
             Map.entry("g_value_get_string", FunctionDescriptor.of(C_STRING, ADDRESS)),

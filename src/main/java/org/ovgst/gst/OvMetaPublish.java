@@ -29,7 +29,8 @@ public final class OvMetaPublish extends BridgeBin {
     private static final Property.Choice FILE_FORMAT = new Property.Choice("file-format",
             "json-lines: one JSON record a line, written as each frame passes; json: one JSON array of the records,"
                     + " closed when the stream ends", "GstOvMetaPublishFileFormat",
-            List.of(new Property.Choice.Value("json-lines", "JSON_LINES"), new Property.Choice.Value("json", "JSON")),
+            List.of(new Property.Choice.Value("json-lines", "one JSON record a line, each written as its frame passes"),
+                    new Property.Choice.Value("json", "one JSON array of the records, closed at the end")),
             "json-lines", Property.Mutability.READY_ONLY);
     private static final Property.Text SOURCE = new Property.Text("source",
             "Where the frames come from, published as each record's source (e.g. the camera's URI); unset, none",
@@ -37,7 +38,8 @@ public final class OvMetaPublish extends BridgeBin {
 
     private static final Property.Choice METHOD = new Property.Choice("method",
             "Where the records go: file (location) or mqtt (address, topic)", "GstOvMetaPublishMethod",
-            List.of(new Property.Choice.Value("file", "FILE"), new Property.Choice.Value("mqtt", "MQTT")), "file",
+            List.of(new Property.Choice.Value("file", "to the file location (- for standard output)"),
+                    new Property.Choice.Value("mqtt", "to topic on the MQTT broker at address")), "file",
             Property.Mutability.READY_ONLY);
     private static final Property.Text ADDRESS = new Property.Text("address",
             "method=mqtt: the broker, host:port, [IPv6]:port, tcp://host:port or ssl://host:port (a name is resolved"

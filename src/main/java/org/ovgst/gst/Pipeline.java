@@ -42,24 +42,10 @@ public final class Pipeline implements AutoCloseable {
                     hint = formatHint(problem, pipeline);
                     GstLib.call("gst_object_unref", pipeline);
                 }
-                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem
-                        + allowedChoices(problem) + hint);
+                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem + hint);
             }
             return new Pipeline(pipeline);
         }
-    }
-
-    /** For a refused enum property of ours (GStreamer names only the property): its allowed values. */
-    private static String allowedChoices(String problem) {
-        for (ElementSpec spec : Plugin.elements()) {
-            for (Property<?> property : spec.properties()) {
-                if (property instanceof Property.Choice choice && problem != null
-                        && problem.contains("property \"" + choice.name() + "\"")) {
-                    return "; allowed values of " + choice.name() + ": " + choice.describe();
-                }
-            }
-        }
-        return "";
     }
 
     private static final java.util.regex.Pattern REFUSED_CAPS = java.util.regex.Pattern.compile(
