@@ -113,7 +113,14 @@ public final class OvDetect extends InferenceElement {
             ImageInput input = ImageInput.find(read, settings.inputName(), null, model.toString());
             return new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
         });
-        DetectionConverters.Selected selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
+        DetectionConverters.Selected selected;
+        try {
+            selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
+        } catch (DetectionConverters.NotADetector e) {
+            // The bus gets the one line that says what to do; the analysis goes to the log.
+            logInfo(e::analysis);
+            throw e;
+        }
         ModelMetadata metadata = ModelMetadata.read(model);
         Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
         decoding = labels(selected, model, metadata, known);

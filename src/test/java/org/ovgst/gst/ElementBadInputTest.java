@@ -139,15 +139,16 @@ class ElementBadInputTest {
                                 + " channel, separated by commas (e.g. 58.395,57.12,57.375)")),
                 Arguments.of("batch on a fixed-size model", "ovdetect model=" + OI_MODEL + " batch-size=3",
                         List.of(OI_MODEL.toString(), "batch-size 3", "batch-size=1")),
-                // Not a detector: the outputs, every family and what it expects, and where such a model belongs.
+                // Not a detector: in one line what it looks like and which element fits it.
                 Arguments.of("a landmark model", "ovdetect model=" + TestAssets.model("hand_landmark_full.tflite"),
-                        List.of("is not a detector any converter knows", "'Identity' f32 [1,63]", "'Identity_2' f32 [1,1]",
-                                "anchor-ssd (", "detection-output (", "yolo-v8 (", "centerface (",
-                                "a classification model, not a detector")),
+                        List.of("is not a detector ovdetect knows: it looks like a classifier or landmark model (one"
+                                + " vector per image: 'Identity' [1,63], 'Identity_1' [1,1], 'Identity_2' [1,1],"
+                                + " 'Identity_3' [1,63]): use ovclassify, with output-name for the output to read (the"
+                                + " outputs each model-type decodes: GST_DEBUG=ovdetect:4)")),
                 Arguments.of("a model whose output is an image",
                         "ovdetect model=" + TestAssets.model("pose_landmark_full.tflite"),
-                        List.of("is not a detector any converter knows", "'Identity_2' f32 [1,256,256,1]",
-                                "a frame-processing model, not a detector")),
+                        List.of("it looks like a frame-processing model (an image or map output: ",
+                                "'Identity_2' [1,256,256,1]", "): use ovprocess")),
                 Arguments.of("the wrong family named", face + " model-type=yolo-v8",
                         List.of("is not a yolo-v8 model", "'regressors' f32 [1,896,16]", "yolo-v8 expects",
                                 "model-type at auto")),
