@@ -39,6 +39,7 @@
   S(GstElementClass) \
   F(GstBinClass, handle_message) \
   S(GstBinClass) \
+  F(GstBin, children) \
   F(GstObject, flags) \
   F(GstMiniObject, type) \
   F(GstMiniObject, refcount) \
@@ -192,6 +193,7 @@
   V(GST_EVENT_FLUSH_START) \
   V(GST_EVENT_FLUSH_STOP) \
   V(GST_EVENT_EOS) \
+  V(GST_EVENT_CAPS) \
   V(GST_EVENT_RECONFIGURE) \
   V(GST_QUERY_LATENCY) \
   V(GST_QUERY_ALLOCATION) \

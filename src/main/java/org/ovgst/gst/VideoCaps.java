@@ -169,6 +169,46 @@ final class VideoCaps {
         return GstLib.takeString((MemorySegment) GstLib.call("gst_caps_to_string", caps));
     }
 
+    /** Turns an answered accept-caps query's yes into no when {@code pad}'s template does not hold the caps. */
+    static void restrictAcceptCapsResult(MemorySegment query, MemorySegment pad) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            GstLib.call("gst_query_parse_accept_caps_result", query, slot);
+            if (slot.get(JAVA_INT, 0) == 0) {
+                return;
+            }
+            GstLib.call("gst_query_parse_accept_caps", query, slot);
+            MemorySegment template = (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", pad);
+            boolean held = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), template));
+            GstLib.call("gst_mini_object_unref", template);
+            if (!held) {
+                GstLib.call("gst_query_set_accept_caps_result", query, 0);
+            }
+        }
+    }
+
+    /** The {@code format} of the first structure of caps ({@code I420}), or null. */
+    static String formatOf(MemorySegment caps) {
+        try (Arena arena = Arena.ofConfined()) {
+            if ((int) GstLib.call("gst_caps_get_size", caps) == 0) {
+                return null;
+            }
+            MemorySegment structure = (MemorySegment) GstLib.call("gst_caps_get_structure", caps, 0);
+            return GstLib.string((MemorySegment) GstLib.call("gst_structure_get_string", structure,
+                    arena.allocateFrom("format")));
+        }
+    }
+
+    /** The formats caps text lists: {@code BGR, RGB} of {@code format=(string){ BGR, RGB }}; null for none. */
+    static String formats(String capsText) {
+        java.util.regex.Matcher formats = CAPS_FORMATS.matcher(capsText);
+        return formats.find() ? formats.group(1).replaceAll("[{}]", "").strip() : null;
+    }
+
+    /** The formats of a caps string: {@code format=(string){ BGR, RGB }} or {@code format=(string)BGR}. */
+    private static final java.util.regex.Pattern CAPS_FORMATS = java.util.regex.Pattern.compile(
+            "format=\\(string\\)(\\{[^}]*}|[^,;]+)");
+
     /** Narrows the result of an answered caps query to what {@code pad}'s template allows. */
     static void restrictCapsResult(MemorySegment query, MemorySegment pad) {
         try (Arena arena = Arena.ofConfined()) {

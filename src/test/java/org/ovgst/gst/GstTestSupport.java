@@ -105,8 +105,14 @@ public final class GstTestSupport {
     }
 
     static Result gstLaunch(String description, Path dir, long seconds) throws IOException, InterruptedException {
+        return gstLaunch(description, dir, seconds, Map.of());
+    }
+
+    /** gst-launch-1.0 with more in its environment (GST_DEBUG, GST_PLUGIN_FEATURE_RANK, ...). */
+    static Result gstLaunch(String description, Path dir, long seconds, Map<String, String> env)
+            throws IOException, InterruptedException {
         return run(Stream.concat(Stream.of("gst-launch-1.0"), splitDescription(description)).toList(), dir, seconds,
-                Map.of());
+                env);
     }
 
     static Result ovgstLaunch(String description, Path dir, long seconds) throws IOException, InterruptedException {
