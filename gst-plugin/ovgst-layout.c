@@ -41,6 +41,7 @@
   S(GstBinClass) \
   F(GstBin, children) \
   F(GstObject, flags) \
+  F(GstObject, lock) \
   F(GstMiniObject, type) \
   F(GstMiniObject, refcount) \
   F(GstBuffer, pool) \

@@ -590,6 +590,10 @@ public abstract class BridgeBin extends Element {
         if (parent.equals(MemorySegment.NULL)) {
             return;
         }
+        // GST_OBJECT_LOCK: the bin's children list is guarded by it.
+        MemorySegment lock = parent.reinterpret(StructOffsets.offset("GstObject.lock") + ADDRESS.byteSize())
+                .asSlice(StructOffsets.offset("GstObject.lock"));
+        GstLib.call("g_mutex_lock", lock);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment signal = arena.allocateFrom("pad-added");
             long childrenAt = StructOffsets.offset("GstBin.children");
@@ -607,6 +611,7 @@ public abstract class BridgeBin extends Element {
                 link = link.get(ADDRESS, nextAt);
             }
         } finally {
+            GstLib.call("g_mutex_unlock", lock);
             GstLib.call("gst_object_unref", parent);
         }
     }

@@ -114,6 +114,8 @@ final class GstLib {
             Map.entry("gst_pad_get_direction", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
             Map.entry("gst_object_get_parent", P_P),
             Map.entry("gst_object_ref", P_P),
+            Map.entry("g_mutex_lock", V_P),
+            Map.entry("g_mutex_unlock", V_P),
             Map.entry("g_signal_connect_data",
                     FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT)),
             Map.entry("g_signal_handler_disconnect", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG)),
