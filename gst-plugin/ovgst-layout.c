@@ -39,7 +39,9 @@
   S(GstElementClass) \
   F(GstBinClass, handle_message) \
   S(GstBinClass) \
+  F(GstBin, children) \
   F(GstObject, flags) \
+  F(GstObject, lock) \
   F(GstMiniObject, type) \
   F(GstMiniObject, refcount) \
   F(GstBuffer, pool) \
@@ -103,6 +105,16 @@
   F(GParamSpecDouble, maximum) \
   F(GParamSpecDouble, default_value) \
   S(GParamSpecDouble) \
+  F(GParamSpec, value_type) \
+  F(GParamSpecEnum, enum_class) \
+  F(GParamSpecEnum, default_value) \
+  S(GParamSpecEnum) \
+  F(GValue, g_type) \
+  F(GstValueTable, type) \
+  F(GstValueTable, serialize) \
+  F(GstValueTable, deserialize) \
+  F(GstValueTable, deserialize_with_pspec) \
+  S(GstValueTable) \
   F(GEnumValue, value) \
   F(GEnumValue, value_name) \
   F(GEnumValue, value_nick) \
@@ -182,6 +194,7 @@
   V(GST_EVENT_FLUSH_START) \
   V(GST_EVENT_FLUSH_STOP) \
   V(GST_EVENT_EOS) \
+  V(GST_EVENT_CAPS) \
   V(GST_EVENT_RECONFIGURE) \
   V(GST_QUERY_LATENCY) \
   V(GST_QUERY_ALLOCATION) \

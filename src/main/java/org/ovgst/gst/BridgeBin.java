@@ -105,9 +105,18 @@ public abstract class BridgeBin extends Element {
     /** The same caps as text, for messages from any thread; null before the first caps. */
     private volatile String capsText;
     private FrameLayout layout;
+    /** The frames' width and height, also for elements that do not read pixels (no layout). */
+    private int[] frameSize;
     private long frameCount;
     private volatile boolean failed;
     private final AtomicBoolean failing = new AtomicBoolean();
+    /** Whether a format this element (or one after it) refuses has been told: once is enough. */
+    private final AtomicBoolean formatRefusalTold = new AtomicBoolean();
+    /** The pad-added handlers on the elements beside this one, while it runs unlinked ({@link #watchSiblings}). */
+    private final java.util.List<Watch> watches = new java.util.ArrayList<>();
+
+    /** A signal handler on an element (with a reference of ours, so that it can be disconnected). */
+    private record Watch(MemorySegment element, long handler) {}
     /** Whether upstream's end of stream arrived: no later frame will carry a flow return upstream. */
     private volatile boolean upstreamEnded;
     /** The frames' duration from the caps' framerate, in ns; 0 when the caps give none (variable rate). */
@@ -173,6 +182,15 @@ public abstract class BridgeBin extends Element {
 
     /** The frame format, before the first frame and whenever the caps change. */
     protected void layoutChanged(FrameLayout layout) throws Exception {}
+
+    /**
+     * Whether the element reads the frames' pixels (the default). One that reads only metadata and
+     * the frame size says false: its frames are never mapped and have no {@link FrameLayout}, so it
+     * can take any raw video ({@link VideoCaps#ANY_RAW_VIDEO}), in any memory.
+     */
+    protected boolean readsPixels() {
+        return true;
+    }
 
     /** End of stream reached the bin; the default sends it on. Subclasses with frames in flight finish them first. */
     protected void endOfStream() throws Exception {
@@ -326,10 +344,12 @@ public abstract class BridgeBin extends Element {
                     stateChangeFailed(transition);
                     return false;
                 }
+                watchSiblings();
             }
             case PAUSED_TO_PLAYING -> playingPeriod = ++playingPeriods;
             case PLAYING_TO_PAUSED -> playingPeriod = -1;
             case PAUSED_TO_READY -> {
+                unwatchSiblings();
                 // As gstidentity does: unblock waiters before the streaming thread is stopped.
                 downstream.setReleased(true);
                 unblock();
@@ -355,6 +375,7 @@ public abstract class BridgeBin extends Element {
     protected final void stateChangeFailed(int transition) {
         // Started, but a child could not follow: the element stays in READY, stopped.
         if (transition == READY_TO_PAUSED) {
+            unwatchSiblings();
             downstream.setReleased(true);
             setAppsinkState(STATE_NULL);
             stop();
@@ -381,6 +402,8 @@ public abstract class BridgeBin extends Element {
     private void resetStreamState() {
         keepCaps(MemorySegment.NULL);
         layout = null;
+        frameSize = null;
+        formatRefusalTold.set(false);
         frameCount = 0;
         downstream.reset();
         upstreamEnded = false;
@@ -415,8 +438,8 @@ public abstract class BridgeBin extends Element {
                 FrameOps.unref(sample);
                 return FLOW_ERROR;
             }
-            BufferFrame frame = BufferFrame.take(sample, layout, frameCount++, playingPeriod,
-                    downstream.waitedNanos(), mapInfos);
+            BufferFrame frame = BufferFrame.take(sample, layout, frameSize, frameCount++, playingPeriod,
+                    downstream.waitedNanos(), readsPixels() ? mapInfos : null);
             if (frame == null) {
                 fail(ErrorKind.STREAM, "could not map a video frame", null);
                 return FLOW_ERROR;
@@ -433,6 +456,18 @@ public abstract class BridgeBin extends Element {
         if (caps.address() == lastCaps.address()) {
             return true;
         }
+        if (!readsPixels()) {
+            int[] size = VideoCaps.size(caps);
+            if (size == null) {
+                fail(ErrorKind.FORMAT, "unsupported caps " + VideoCaps.toString(caps) + "; " + name()
+                        + " takes raw video (video/x-raw) of any format", null);
+                return false;
+            }
+            keepCaps(caps);
+            frameDuration = VideoCaps.frameDuration(caps);
+            frameSize = size;
+            return true;
+        }
         FrameLayout next = VideoCaps.layout(caps);
         if (next == null) {
             fail(ErrorKind.FORMAT, "unsupported video caps " + VideoCaps.toString(caps) + "; "
@@ -441,6 +476,7 @@ public abstract class BridgeBin extends Element {
         }
         keepCaps(caps);
         frameDuration = VideoCaps.frameDuration(caps);
+        frameSize = new int[] {next.width(), next.height()};
         if (!next.equals(layout)) {
             layout = next;
             layoutChanged(next);
@@ -491,14 +527,164 @@ public abstract class BridgeBin extends Element {
         }
         int queryType = typeOf(item, QUERY_TYPE);
         if (queryType == QUERY_CAPS || queryType == QUERY_ACCEPT_CAPS) {
-            if (Queries.answerCaps(item, queryType == QUERY_ACCEPT_CAPS, this::inputCaps)) {
-                return PROBE_HANDLED;
+            boolean answered = Queries.answerCaps(item, queryType == QUERY_ACCEPT_CAPS, this::inputCaps)
+                    // Frames pass through unchanged, so what downstream takes (and we do) is what we take.
+                    || Queries.forward(srcPad, item, queryType == QUERY_CAPS ? Queries.Narrowing.CAPS
+                            : Queries.Narrowing.ACCEPT_CAPS, sinkGhost);
+            if (answered && queryType == QUERY_ACCEPT_CAPS) {
+                checkOffer(item);
             }
-            // Frames pass through unchanged, so what downstream takes is what we take.
-            return Queries.forward(srcPad, item, queryType == QUERY_CAPS ? sinkGhost : null) ? PROBE_HANDLED
-                    : PROBE_OK;
+            return answered ? PROBE_HANDLED : PROBE_OK;
         }
         return PROBE_OK;
+    }
+
+    // ---- formats refused: what to insert, from the element that refuses ----
+
+    /**
+     * Frames of one format offered to the bin and refused, which GStreamer itself tells only as
+     * "not-negotiated" from upstream, naming neither the element nor the format: an accept-caps
+     * query of fixed raw video answered no (the check of a CAPS event, by our pad or by upstream's
+     * proxy pad on our behalf, as decodebin's does). A link refused for its caps is seen by
+     * {@link #onSiblingPadAdded}.
+     */
+    private void checkOffer(MemorySegment query) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            GstLib.call("gst_query_parse_accept_caps_result", query, slot);
+            if (slot.get(JAVA_INT, 0) != 0) {
+                return;
+            }
+            GstLib.call("gst_query_parse_accept_caps", query, slot);
+            MemorySegment offered = slot.get(ADDRESS, 0);
+            if (GstLib.isTrue(GstLib.call("gst_caps_is_fixed", offered)) && VideoCaps.formatOf(offered) != null) {
+                tellRefusedFormat(offered);
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "could not check the caps offered", t);
+        }
+    }
+
+    /**
+     * Frames in {@code caps} cannot come in: finds the element that refuses them (this one, or one of
+     * ours downstream through elements that pass frames unchanged) and posts its ERROR, once.
+     */
+    private void tellRefusedFormat(MemorySegment caps) {
+        BridgeBin refusing = this;
+        while (refusing.takes(caps)) {
+            refusing = refusing.inputCaps(MemorySegment.NULL) == null ? refusing.nextBridge() : null;
+            if (refusing == null) {
+                return; // refused by an element not ours: GStreamer's words must do
+            }
+        }
+        if (refusing.formatRefusalTold.compareAndSet(false, true)) {
+            String takes = VideoCaps.formats(VideoCaps.toString(refusing.takenCaps()));
+            String who = refusing.name();
+            refusing.postError(ErrorKind.FORMAT, who + " cannot take " + VideoCaps.formatOf(caps) + " frames"
+                    + (refusing == this ? "" : " (offered to " + name() + ", which passes them on)") + "; it takes "
+                    + takes + ": insert videoconvert before " + who, null);
+        }
+    }
+
+    /**
+     * Starting with an unlinked sink pad, as after decodebin (gst-launch-1.0 links decodebin's pads as
+     * they come): the elements beside this one are watched for new pads, after their other handlers
+     * (G_CONNECT_AFTER), so that a pad the link could not take is seen ({@link #onSiblingPadAdded}).
+     */
+    private void watchSiblings() {
+        if (GstLib.isTrue(GstLib.call("gst_pad_is_linked", sinkGhost))) {
+            return;
+        }
+        MemorySegment parent = (MemorySegment) GstLib.call("gst_object_get_parent", self());
+        if (parent.equals(MemorySegment.NULL)) {
+            return;
+        }
+        // GST_OBJECT_LOCK: the bin's children list is guarded by it.
+        MemorySegment lock = parent.reinterpret(StructOffsets.offset("GstObject.lock") + ADDRESS.byteSize())
+                .asSlice(StructOffsets.offset("GstObject.lock"));
+        GstLib.call("g_mutex_lock", lock);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment signal = arena.allocateFrom("pad-added");
+            long childrenAt = StructOffsets.offset("GstBin.children");
+            long dataAt = StructOffsets.offset("GList.data");
+            long nextAt = StructOffsets.offset("GList.next");
+            MemorySegment link = parent.reinterpret(childrenAt + ADDRESS.byteSize()).get(ADDRESS, childrenAt);
+            while (!link.equals(MemorySegment.NULL)) {
+                link = link.reinterpret(Math.max(dataAt, nextAt) + ADDRESS.byteSize());
+                MemorySegment child = link.get(ADDRESS, dataAt);
+                if (!child.equals(self())) {
+                    long handler = (long) GstLib.call("g_signal_connect_data", child, signal, BridgeCallbacks.PAD_ADDED,
+                            MemorySegment.ofAddress(slot), MemorySegment.NULL, 1 /* G_CONNECT_AFTER */);
+                    watches.add(new Watch((MemorySegment) GstLib.call("gst_object_ref", child), handler));
+                }
+                link = link.get(ADDRESS, nextAt);
+            }
+        } finally {
+            GstLib.call("g_mutex_unlock", lock);
+            GstLib.call("gst_object_unref", parent);
+        }
+    }
+
+    private void unwatchSiblings() {
+        for (Watch watch : watches) {
+            GstLib.call("g_signal_handler_disconnect", watch.element(), watch.handler());
+            GstLib.call("gst_object_unref", watch.element());
+        }
+        watches.clear();
+    }
+
+    /** A new pad beside this element (its streaming thread): if it stayed unlinked, was it a format refused? */
+    void onSiblingPadAdded(MemorySegment pad) {
+        boolean unlinkedSource = (int) GstLib.call("gst_pad_get_direction", pad) == 1 /* GST_PAD_SRC */
+                && !GstLib.isTrue(GstLib.call("gst_pad_is_linked", pad))
+                && !GstLib.isTrue(GstLib.call("gst_pad_is_linked", sinkGhost));
+        if (!unlinkedSource) {
+            return;
+        }
+        MemorySegment caps = (MemorySegment) GstLib.call("gst_pad_get_current_caps", pad);
+        if (caps.equals(MemorySegment.NULL)) {
+            return;
+        }
+        try {
+            if (GstLib.isTrue(GstLib.call("gst_caps_is_fixed", caps)) && VideoCaps.formatOf(caps) != null) {
+                tellRefusedFormat(caps);
+            }
+        } finally {
+            GstLib.call("gst_mini_object_unref", caps);
+        }
+    }
+
+    /** What the element takes: its own answer, or its sink pad's template. A new reference. */
+    private MemorySegment takenCaps() {
+        MemorySegment own = inputCaps(MemorySegment.NULL);
+        return own != null ? own : (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", sinkGhost);
+    }
+
+    private boolean takes(MemorySegment caps) {
+        MemorySegment taken = takenCaps();
+        try {
+            return GstLib.isTrue(GstLib.call("gst_caps_is_subset", caps, taken));
+        } finally {
+            GstLib.call("gst_mini_object_unref", taken);
+        }
+    }
+
+    /** The element of ours right after this one, or null. */
+    private BridgeBin nextBridge() {
+        MemorySegment peer = (MemorySegment) GstLib.call("gst_pad_get_peer", srcGhost);
+        if (peer.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try {
+            MemorySegment element = (MemorySegment) GstLib.call("gst_pad_get_parent_element", peer);
+            if (element.equals(MemorySegment.NULL)) {
+                return null;
+            }
+            GstLib.call("gst_object_unref", element);
+            return TypeRegistry.instance(element) instanceof BridgeBin next ? next : null;
+        } finally {
+            GstLib.call("gst_object_unref", peer);
+        }
     }
 
     /** Events leaving the appsrc or arriving at it from downstream, and queries from downstream at the bin's source pad. */
@@ -527,7 +713,9 @@ public abstract class BridgeBin extends Element {
                 && Queries.answerCaps(item, queryType == QUERY_ACCEPT_CAPS, this::outputCaps)) {
             return PROBE_HANDLED;
         }
-        if (!Queries.forward(sinkPad, item, queryType == QUERY_CAPS ? srcGhost : null)) {
+        Queries.Narrowing narrowing = queryType == QUERY_CAPS ? Queries.Narrowing.CAPS
+                : queryType == QUERY_ACCEPT_CAPS ? Queries.Narrowing.ACCEPT_CAPS : Queries.Narrowing.NONE;
+        if (!Queries.forward(sinkPad, item, narrowing, srcGhost)) {
             return PROBE_OK;
         }
         if (queryType == QUERY_LATENCY) {

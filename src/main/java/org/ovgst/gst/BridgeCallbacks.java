@@ -24,6 +24,8 @@ final class BridgeCallbacks {
     static final MemorySegment SINK = sinkCallbacks();
     static final MemorySegment SRC = srcCallbacks();
     static final MemorySegment PROBE = upcall("probe", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
+    /** GstElement::pad-added of an element beside a bridge ({@link BridgeBin#onSiblingPadAdded}). */
+    static final MemorySegment PAD_ADDED = upcall("padAdded", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG));
 
     private BridgeCallbacks() {}
 
@@ -53,6 +55,17 @@ final class BridgeCallbacks {
         } catch (Throwable t) {
             logUpcallFailure(t);
             return BridgeBin.FLOW_ERROR;
+        }
+    }
+
+    private static void padAdded(long element, MemorySegment pad, long slot) {
+        try {
+            BridgeBin bridge = SLOTS.get((int) slot);
+            if (bridge != null) {
+                bridge.onSiblingPadAdded(pad);
+            }
+        } catch (Throwable t) {
+            logUpcallFailure(t);
         }
     }
 

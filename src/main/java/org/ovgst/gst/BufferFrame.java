@@ -38,6 +38,8 @@ public final class BufferFrame {
     private MemorySegment mapInfo;
     private MemorySegment data;
     private final FrameLayout layout;
+    private final int width;
+    private final int height;
     private final long index;
     private final MapInfoPool pool;
     /** When the frame reached the element ({@code System.nanoTime}), and the playing period it came in (-1: not playing). */
@@ -68,7 +70,7 @@ public final class BufferFrame {
     }
 
     private BufferFrame(MemorySegment sample, MemorySegment buffer, MemorySegment mapInfo, FrameLayout layout,
-            long index, long playingPeriod, long downstreamWaited, MapInfoPool pool) {
+            int[] size, long index, long playingPeriod, long downstreamWaited, MapInfoPool pool) {
         this.arrived = System.nanoTime();
         this.playingPeriod = playingPeriod;
         this.downstreamWaitedBefore = downstreamWaited;
@@ -76,28 +78,33 @@ public final class BufferFrame {
         this.buffer = buffer;
         this.mapInfo = mapInfo;
         this.layout = layout;
+        this.width = size[0];
+        this.height = size[1];
         this.index = index;
         this.pool = pool;
-        this.mapped = true;
-        long size = mapInfo.get(JAVA_LONG, MAP_SIZE);
-        this.data = mapInfo.get(ADDRESS, MAP_DATA).reinterpret(size);
+        this.mapped = mapInfo != null;
+        this.data = mapped ? mapInfo.get(ADDRESS, MAP_DATA).reinterpret(mapInfo.get(JAVA_LONG, MAP_SIZE)) : null;
     }
 
     /**
-     * Takes over a pulled sample and maps its buffer read-only ({@link #mapForWriting} for more).
-     * Returns null (and releases the sample) if the buffer cannot be mapped.
+     * Takes over a pulled sample and maps its buffer read-only ({@link #mapForWriting} for more);
+     * with no {@code pool} (an element that reads only metadata: {@code layout} null) the buffer
+     * stays unmapped. Returns null (and releases the sample) if the buffer cannot be mapped.
      */
-    static BufferFrame take(MemorySegment sample, FrameLayout layout, long index, long playingPeriod,
+    static BufferFrame take(MemorySegment sample, FrameLayout layout, int[] size, long index, long playingPeriod,
             long downstreamWaited, MapInfoPool pool) throws Throwable {
         // Sized to the GstBuffer struct once, so reading its fields makes no new segment.
         MemorySegment buffer = FrameOps.sampleBuffer(sample).reinterpret(BUFFER_SIZE);
+        if (pool == null) {
+            return new BufferFrame(sample, buffer, null, layout, size, index, playingPeriod, downstreamWaited, null);
+        }
         MemorySegment mapInfo = pool.take();
         if (!FrameOps.map(buffer, mapInfo, FrameOps.MAP_READ)) {
             pool.give(mapInfo);
             FrameOps.unref(sample);
             return null;
         }
-        return new BufferFrame(sample, buffer, mapInfo, layout, index, playingPeriod, downstreamWaited, pool);
+        return new BufferFrame(sample, buffer, mapInfo, layout, size, index, playingPeriod, downstreamWaited, pool);
     }
 
     /** The frame's bytes (planes per {@link #layout()}); valid until it is pushed or dropped. */
@@ -105,8 +112,17 @@ public final class BufferFrame {
         return data;
     }
 
+    /** Where the pixels lie; null in an element that does not read them ({@link BridgeBin#readsPixels}). */
     public FrameLayout layout() {
         return layout;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
     }
 
     /** The {@code GstBuffer*}: writable, for attaching metadata, after {@link #makeWritable}. */

@@ -182,7 +182,11 @@ public abstract class Element {
             debug.log(DebugCategory.Level.DEBUG, self, () -> {
                 StringWriter trace = new StringWriter();
                 cause.printStackTrace(new PrintWriter(trace));
-                return message + "\n" + trace;
+                // The trace's first line repeats a refusal's message, logged just before: its class suffices.
+                String text = trace.toString();
+                String head = cause.toString();
+                return message + "\n" + (message.equals(cause.getMessage()) && text.startsWith(head)
+                        ? cause.getClass().getName() + text.substring(head.length()) : text);
             });
             details = "the cause, for ovgst's developers: " + debugSetting();
         }

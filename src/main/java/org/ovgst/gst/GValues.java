@@ -13,7 +13,7 @@ final class GValues {
             case Property.Bool p -> GstLib.isTrue(GstLib.call("g_value_get_boolean", value));
             case Property.Real p -> (double) GstLib.call("g_value_get_double", value);
             case Property.Text p -> GstLib.string((MemorySegment) GstLib.call("g_value_get_string", value));
-            case Property.Choice p -> p.values().get((int) GstLib.call("g_value_get_enum", value)).nick();
+            case Property.Choice p -> EnumValues.read(p, (int) GstLib.call("g_value_get_enum", value));
         };
         return (T) read;
     }
@@ -29,7 +29,7 @@ final class GValues {
                             setting == null ? MemorySegment.NULL : arena.allocateFrom((String) setting));
                 }
             }
-            case Property.Choice p -> GstLib.call("g_value_set_enum", value, p.indexOf((String) setting));
+            case Property.Choice p -> GstLib.call("g_value_set_enum", value, EnumValues.number(p, (String) setting));
         }
     }
 }

@@ -85,7 +85,8 @@ public abstract class InferenceElement extends BridgeBin {
     // How the elements that take any image model (ovprocess, ovclassify) feed it; in their own lists.
     static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",
             "Color order of the model's 3-channel input (and ovprocess's output)", "GstOvModelColor",
-            List.of(new Property.Choice.Value("rgb", "RGB"), new Property.Choice.Value("bgr", "BGR")), "rgb",
+            List.of(new Property.Choice.Value("rgb", "red, green, blue (most models: PyTorch, ONNX, TFLite)"),
+                    new Property.Choice.Value("bgr", "blue, green, red (OpenCV-trained, Open Model Zoo, Caffe)")), "rgb",
             READY_ONLY);
     static final Property.Real INPUT_SCALE = new Property.Real("input-scale",
             "The model's input is pixel (0-255) * input-scale + input-offset; the default gives [0, 1]", -1000, 1000,

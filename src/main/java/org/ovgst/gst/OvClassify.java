@@ -58,9 +58,12 @@ public final class OvClassify extends InferenceElement {
             "How the output becomes a label: auto (one value: binary, more: label), label (argmax of scores or"
                     + " probabilities, softmax for logits), binary (one value, the probability of the second label),"
                     + " raw (no label: the output's values attached as they are, DL Streamer's raw_data_copy)",
-            "GstOvClassifyConverter", List.of(new Property.Choice.Value("auto", "AUTO"),
-                    new Property.Choice.Value("label", "LABEL"), new Property.Choice.Value("binary", "BINARY"),
-                    new Property.Choice.Value("raw", "RAW")),
+            "GstOvClassifyConverter", List.of(
+                    new Property.Choice.Value("auto", "binary for an output of one value, else label"),
+                    new Property.Choice.Value("label", "the best of the class scores, with its label"),
+                    new Property.Choice.Value("binary", "one value: the probability of the second of two labels"),
+                    new Property.Choice.Value("raw", "the output's values as they are (DL Streamer's raw_data_copy)",
+                            "raw_data_copy")),
             "auto", READY_ONLY);
     private static final Property.Text OBJECT_CLASS = new Property.Text("object-class",
             "Classify only regions of these labels, comma-separated (default: every region)", null, READY_ONLY);
@@ -72,8 +75,9 @@ public final class OvClassify extends InferenceElement {
     private static final Property.Choice INFERENCE_REGION = new Property.Choice("inference-region",
             "What is classified: each region of interest (roi-list), or the whole frame (full-frame: the result is"
                     + " a frame-level GstOvTensorMeta, which ovmetapublish writes as an object covering the frame)",
-            "GstOvClassifyInferenceRegion", List.of(new Property.Choice.Value("roi-list", "ROI_LIST"),
-                    new Property.Choice.Value("full-frame", "FULL_FRAME")),
+            "GstOvClassifyInferenceRegion", List.of(
+                    new Property.Choice.Value("roi-list", "each region of interest (of object-class) on its own"),
+                    new Property.Choice.Value("full-frame", "the whole frame, a result for the frame")),
             "roi-list", READY_ONLY);
     private static final Property.Real CENTER_CROP = new Property.Real("center-crop",
             "Before resizing, keep the middle square of each region (or frame) whose side is this fraction of its"

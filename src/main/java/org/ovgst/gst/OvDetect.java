@@ -58,10 +58,9 @@ public final class OvDetect extends InferenceElement {
                     + " is above this is dropped (families that need it: YOLOv5/v8, CenterFace)", 0, 1, 0.5,
             WHILE_PLAYING);
     private static final Property.Choice MODEL_TYPE = new Property.Choice("model-type",
-            "How the outputs are decoded: auto (the family is found from the model's outputs) or a family",
-            "GstOvDetectModelType", DetectionConverters.names().stream()
-                    .map(nick -> new Property.Choice.Value(nick, nick.replace('-', '_'))).toList(),
-            DetectionConverters.AUTO, READY_ONLY);
+            "How the outputs are decoded: auto (the family is found from the model's outputs) or a family, also as"
+                    + " Ultralytics and DL Streamer name it (yolov8, yolo11, yolo_v8; case, - and _ do not count)",
+            "GstOvDetectModelType", modelTypes(), DetectionConverters.AUTO, READY_ONLY);
     private static final Property.Text LABELS_FILE = new Property.Text("labels-file",
             "Label file, one label per line, line i = class i (default: the labels in the model file, else those"
                     + " of a model ovgst ships, else 'class N')", null, READY_ONLY);
@@ -71,6 +70,15 @@ public final class OvDetect extends InferenceElement {
     static final ElementSpec SPEC = new ElementSpec("ovdetect", "GstOvDetect", "OpenVINO object detection",
             "Filter/Analyzer/Video", "Detects objects with an OpenVINO model and attaches GstVideoRegionOfInterestMeta",
             properties(THRESHOLD, IOU_THRESHOLD, MODEL_TYPE, LABELS_FILE, OUTPUT_NAME), CAPS, CAPS, OvDetect::new);
+
+    /** auto, then each family with what it decodes and the names users write for it. */
+    private static List<Property.Choice.Value> modelTypes() {
+        List<Property.Choice.Value> values = new ArrayList<>();
+        values.add(new Property.Choice.Value(DetectionConverters.AUTO, "the family found from the model's outputs"));
+        DetectionConverters.FAMILIES.forEach(family -> values.add(new Property.Choice.Value(family.name(),
+                family.summary(), family.aliases())));
+        return values;
+    }
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -105,7 +113,14 @@ public final class OvDetect extends InferenceElement {
             ImageInput input = ImageInput.find(read, settings.inputName(), null, model.toString());
             return new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
         });
-        DetectionConverters.Selected selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
+        DetectionConverters.Selected selected;
+        try {
+            selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
+        } catch (DetectionConverters.NotADetector e) {
+            // The bus gets the one line that says what to do; the analysis goes to the log.
+            logInfo(e::analysis);
+            throw e;
+        }
         ModelMetadata metadata = ModelMetadata.read(model);
         Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
         decoding = labels(selected, model, metadata, known);

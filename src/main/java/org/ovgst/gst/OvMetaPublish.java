@@ -29,7 +29,8 @@ public final class OvMetaPublish extends BridgeBin {
     private static final Property.Choice FILE_FORMAT = new Property.Choice("file-format",
             "json-lines: one JSON record a line, written as each frame passes; json: one JSON array of the records,"
                     + " closed when the stream ends", "GstOvMetaPublishFileFormat",
-            List.of(new Property.Choice.Value("json-lines", "JSON_LINES"), new Property.Choice.Value("json", "JSON")),
+            List.of(new Property.Choice.Value("json-lines", "one JSON record a line, each written as its frame passes"),
+                    new Property.Choice.Value("json", "one JSON array of the records, closed at the end")),
             "json-lines", Property.Mutability.READY_ONLY);
     private static final Property.Text SOURCE = new Property.Text("source",
             "Where the frames come from, published as each record's source (e.g. the camera's URI); unset, none",
@@ -37,7 +38,8 @@ public final class OvMetaPublish extends BridgeBin {
 
     private static final Property.Choice METHOD = new Property.Choice("method",
             "Where the records go: file (location) or mqtt (address, topic)", "GstOvMetaPublishMethod",
-            List.of(new Property.Choice.Value("file", "FILE"), new Property.Choice.Value("mqtt", "MQTT")), "file",
+            List.of(new Property.Choice.Value("file", "to the file location (- for standard output)"),
+                    new Property.Choice.Value("mqtt", "to topic on the MQTT broker at address")), "file",
             Property.Mutability.READY_ONLY);
     private static final Property.Text ADDRESS = new Property.Text("address",
             "method=mqtt: the broker, host:port, [IPv6]:port, tcp://host:port or ssl://host:port (a name is resolved"
@@ -70,7 +72,7 @@ public final class OvMetaPublish extends BridgeBin {
                     + " the frame on",
             List.of(METHOD, LOCATION, FILE_FORMAT, SOURCE, ADDRESS, TOPIC, MQTT_CLIENT_ID, MQTT_CONFIG,
                     MAX_CONNECT_ATTEMPTS, MAX_RECONNECT_INTERVAL, MAX_QUEUED, MAX_QUEUED_BYTES),
-            OvDetect.CAPS, OvDetect.CAPS, OvMetaPublish::new);
+            VideoCaps.ANY_RAW_VIDEO, VideoCaps.ANY_RAW_VIDEO, OvMetaPublish::new);
 
     private final StringBuilder line = new StringBuilder(256);
     private LineOutput output;
@@ -82,6 +84,12 @@ public final class OvMetaPublish extends BridgeBin {
 
     private OvMetaPublish(MemorySegment self, ElementSpec spec) {
         super(self, spec);
+    }
+
+    /** Only the regions and the frame size are read: any raw video passes. */
+    @Override
+    protected boolean readsPixels() {
+        return false;
     }
 
     @Override
@@ -122,8 +130,8 @@ public final class OvMetaPublish extends BridgeBin {
         if (array) {
             line.append(written == 0 ? "[\n" : ",\n");
         }
-        JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.layout().width(),
-                frame.layout().height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer()),
+        JsonLines.appendRecord(line, new FrameMeta(frame.index(), frame.streamTime(), frame.width(),
+                frame.height(), source, RoiMeta.read(frame.buffer()), TensorMeta.read(frame.buffer()),
                 frame.pts()));
         if (frameLogging()) {
             logFrame(line.toString());

@@ -68,13 +68,15 @@ public final class OvProcess extends InferenceElement {
     private static final Property.Choice MODE = new Property.Choice("mode",
             "replace: the output is the frame; alpha: a one-channel output (a mask) becomes the alpha channel of the"
                     + " frame, at the frame's size (RGBA/BGRA)", "GstOvProcessMode",
-            List.of(new Property.Choice.Value("replace", "REPLACE"), new Property.Choice.Value("alpha", "ALPHA")),
+            List.of(new Property.Choice.Value("replace", "the model's output image is the new frame"),
+                    new Property.Choice.Value("alpha", "a one-channel output (a mask) is the frame's alpha: RGBA/BGRA")),
             "replace", READY_ONLY);
     private static final Property.Choice OUTPUT_ACTIVATION = new Property.Choice("output-activation",
             "What output values go through before output-scale: auto (a sigmoid for ovgst's pose mask, else none),"
                     + " none, or sigmoid (logits to [0, 1])", "GstOvProcessActivation",
-            List.of(new Property.Choice.Value("auto", "AUTO"), new Property.Choice.Value("none", "NONE"),
-                    new Property.Choice.Value("sigmoid", "SIGMOID")), "auto", READY_ONLY);
+            List.of(new Property.Choice.Value("auto", "sigmoid for models ovgst knows give logits, else none"),
+                    new Property.Choice.Value("none", "the output's values as they are"),
+                    new Property.Choice.Value("sigmoid", "logits through a sigmoid into [0, 1]")), "auto", READY_ONLY);
     private static final Property.Bool INPUT_RESIZABLE = new Property.Bool("input-resizable",
             "Reshape the model to each frame size instead of resizing frames to the model's size (a caps change"
                     + " reshapes it again); models with dynamic sizes take the frame's size anyway", false, READY_ONLY);

@@ -28,14 +28,20 @@ public final class OvTrack extends BridgeBin {
 
     static final ElementSpec SPEC = new ElementSpec("ovtrack", "GstOvTrack", "OpenVINO ROI tracker",
             "Filter/Analyzer/Video", "Gives each GstVideoRegionOfInterestMeta a track id (object_id) stable across"
-                    + " frames, by overlap", List.of(IOU_THRESHOLD, MAX_AGE, MIN_HITS), OvDetect.CAPS, OvDetect.CAPS,
-            OvTrack::new);
+                    + " frames, by overlap", List.of(IOU_THRESHOLD, MAX_AGE, MIN_HITS), VideoCaps.ANY_RAW_VIDEO,
+            VideoCaps.ANY_RAW_VIDEO, OvTrack::new);
 
     /** From start() to stop(). */
     private IouTracker tracker;
 
     private OvTrack(MemorySegment self, ElementSpec spec) {
         super(self, spec);
+    }
+
+    /** Only the regions and the frame size are read: any raw video passes. */
+    @Override
+    protected boolean readsPixels() {
+        return false;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.ovgst.gst;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -20,7 +21,8 @@ import java.lang.foreign.MemorySegment;
  * {@code value_validate}: {@code g_object_set_property} then takes every value as valid and hands
  * it to our {@code set_property} unchanged, where {@link Property#check} judges it (checked with GLib
  * 2.74; newer GLib's fast path also skips validation when there is none). {@code value_is_valid}
- * goes too, so that {@code g_param_value_is_valid} says the same.
+ * goes too, so that {@code g_param_value_is_valid} says the same. Enums likewise: a number that is
+ * no value stands for a text the user wrote ({@link EnumValues}).
  */
 final class ParamSpecs {
     private static final int READWRITE = 1 | 2;
@@ -32,6 +34,7 @@ final class ParamSpecs {
 
     private static final long UNVALIDATED_INT = unvalidatedSubtype("GParamInt", "GstOvParamInt");
     private static final long UNVALIDATED_DOUBLE = unvalidatedSubtype("GParamDouble", "GstOvParamDouble");
+    private static final long UNVALIDATED_ENUM = unvalidatedSubtype("GParamEnum", "GstOvParamEnum");
 
     private ParamSpecs() {}
 
@@ -62,8 +65,16 @@ final class ParamSpecs {
                     p.defaultValue() ? 1 : 0, flags);
             case Property.Text p -> (MemorySegment) GstLib.call("g_param_spec_string", name, nick, blurb,
                     p.defaultValue() == null ? MemorySegment.NULL : GstLib.staticString(p.defaultValue()), flags);
-            case Property.Choice p -> (MemorySegment) GstLib.call("g_param_spec_enum", name, nick, blurb,
-                    enumType(p), p.indexOf(p.defaultValue()), flags);
+            case Property.Choice p -> {
+                // As g_param_spec_enum makes it, of a type that lets the numbers of texts pass (EnumValues).
+                long type = EnumValues.type(p);
+                MemorySegment spec = instance(UNVALIDATED_ENUM, "GParamSpecEnum", name, nick, blurb, flags);
+                spec.set(JAVA_LONG, StructOffsets.offset("GParamSpec.value_type"), type);
+                spec.set(ADDRESS, StructOffsets.offset("GParamSpecEnum.enum_class"),
+                        (MemorySegment) GstLib.call("g_type_class_ref", type));
+                spec.set(JAVA_INT, StructOffsets.offset("GParamSpecEnum.default_value"), p.indexOf(p.defaultValue()));
+                yield spec;
+            }
         };
     }
 
@@ -98,25 +109,5 @@ final class ParamSpecs {
             klass.set(ADDRESS, StructOffsets.offset("GParamSpecClass.value_is_valid"), MemorySegment.NULL);
             return type;
         }
-    }
-
-    /** Registers the enum type of a choice (once): values 0..n-1, with their nicks and names. */
-    private static long enumType(Property.Choice choice) {
-        MemorySegment typeName = GstLib.staticString(choice.typeName());
-        long existing = (long) GstLib.call("g_type_from_name", typeName);
-        if (existing != 0) {
-            return existing;
-        }
-        long entrySize = StructOffsets.size("GEnumValue");
-        // GLib keeps this table for the life of the type: a terminating all-zero entry ends it.
-        MemorySegment table = Arena.global().allocate(entrySize * (choice.values().size() + 1));
-        for (int i = 0; i < choice.values().size(); i++) {
-            Property.Choice.Value value = choice.values().get(i);
-            long at = i * entrySize;
-            table.set(JAVA_INT, at + StructOffsets.offset("GEnumValue.value"), i);
-            table.set(ADDRESS, at + StructOffsets.offset("GEnumValue.value_name"), GstLib.staticString(value.name()));
-            table.set(ADDRESS, at + StructOffsets.offset("GEnumValue.value_nick"), GstLib.staticString(value.nick()));
-        }
-        return (long) GstLib.call("g_enum_register_static", typeName, table);
     }
 }

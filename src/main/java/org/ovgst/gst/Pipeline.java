@@ -42,31 +42,14 @@ public final class Pipeline implements AutoCloseable {
                     hint = formatHint(problem, pipeline);
                     GstLib.call("gst_object_unref", pipeline);
                 }
-                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem
-                        + allowedChoices(problem) + hint);
+                throw new IllegalArgumentException("the pipeline could not be constructed: " + problem + hint);
             }
             return new Pipeline(pipeline);
         }
     }
 
-    /** For a refused enum property of ours (GStreamer names only the property): its allowed values. */
-    private static String allowedChoices(String problem) {
-        for (ElementSpec spec : Plugin.elements()) {
-            for (Property<?> property : spec.properties()) {
-                if (property instanceof Property.Choice choice && problem != null
-                        && problem.contains("property \"" + choice.name() + "\"")) {
-                    return "; allowed values of " + choice.name() + ": " + choice.describe();
-                }
-            }
-        }
-        return "";
-    }
-
     private static final java.util.regex.Pattern REFUSED_CAPS = java.util.regex.Pattern.compile(
             "could not link (\\S+) to (\\S+), \\2 can't handle caps");
-    /** The formats of a caps string: {@code format=(string){ BGR, RGB }} or {@code format=(string)BGR}. */
-    private static final java.util.regex.Pattern CAPS_FORMATS = java.util.regex.Pattern.compile(
-            "format=\\(string\\)(\\{[^}]*}|[^,;]+)");
 
     /** For frames of a format one of our elements does not take: what to put before it. */
     private static String formatHint(String problem, MemorySegment pipeline) {
@@ -88,9 +71,9 @@ public final class Pipeline implements AutoCloseable {
         }
         for (ElementSpec spec : Plugin.elements()) {
             if (spec.factoryName().equals(factory)) {
-                java.util.regex.Matcher formats = CAPS_FORMATS.matcher(spec.sinkCaps());
-                return "; insert videoconvert before " + name + (formats.find() ? " (" + factory + " takes "
-                        + formats.group(1).replaceAll("[{}]", "").strip() + ")" : "");
+                String formats = VideoCaps.formats(spec.sinkCaps());
+                return "; insert videoconvert before " + name + (formats != null ? " (" + factory + " takes "
+                        + formats + ")" : "");
             }
         }
         return "";

@@ -133,21 +133,32 @@ public sealed interface Property<T> {
     }
 
     /**
-     * A GStreamer enum: the element reads the nick of the chosen value. Users may write a value's
-     * nick ({@code anchor-ssd}) or its name ({@code anchor_ssd}); GStreamer's parser and
-     * {@code gst_util_set_object_arg} accept both, and GLib itself refuses anything else. The
-     * values may be built by code (e.g. from a list of decoders) before the element's spec is made;
-     * the enum type is registered from them once, when GStreamer first needs the element's class.
+     * A GStreamer enum: the element reads the nick of the chosen value. gst-inspect-1.0 lists each
+     * value's nick with its {@code meaning}. Users may write a nick, an alias, the meaning (GLib's
+     * value name) or the value's number, and case, {@code -} and {@code _} do not count in nicks and
+     * aliases ({@code yolo_v8}, {@code YOLOv8}); {@link EnumValues} reads them so. Anything else is
+     * kept as written and refused, naming the allowed values, when the element starts: GLib's own
+     * parser would refuse it without a word of them. The values may be built by code (e.g. from a
+     * list of decoders) before the element's spec is made; the enum type is registered from them
+     * once, when GStreamer first needs the element's class.
      *
      * @param typeName the GType name of the enum, e.g. {@code GstOvDetectModelType}
      */
     record Choice(String name, String blurb, String typeName, List<Value> values, String defaultValue,
             Mutability mutability) implements Property<String> {
-        /** One value: {@code nick} is what the element reads and gst-inspect-1.0 lists first. */
-        public record Value(String nick, String name) {
+        /**
+         * One value: {@code nick} is what the element reads and gst-inspect-1.0 lists first,
+         * {@code meaning} what it prints beside it; {@code aliases} are other names users write for it.
+         */
+        public record Value(String nick, String meaning, List<String> aliases) {
             public Value {
                 Objects.requireNonNull(nick);
-                Objects.requireNonNull(name);
+                Objects.requireNonNull(meaning);
+                aliases = List.copyOf(aliases);
+            }
+
+            public Value(String nick, String meaning, String... aliases) {
+                this(nick, meaning, List.of(aliases));
             }
         }
 
@@ -156,11 +167,11 @@ public sealed interface Property<T> {
             requireDefault(name, defaultValue, mutability);
             Set<String> spellings = new HashSet<>();
             for (Value value : values) {
-                // Each spelling must lead to one value: GLib looks names and nicks up separately.
-                boolean unique = spellings.add(value.nick())
-                        && (value.name().equals(value.nick()) || spellings.add(value.name()));
-                if (!unique) {
-                    throw new IllegalArgumentException(name + ": " + value + " repeats a nick or name of " + values);
+                // Each spelling must lead to one value.
+                for (String spelling : spellings(value)) {
+                    if (!spellings.add(spelling)) {
+                        throw new IllegalArgumentException(name + ": " + value + " repeats a spelling of " + values);
+                    }
                 }
             }
             if (values.stream().noneMatch(value -> value.nick().equals(defaultValue))) {
@@ -178,9 +189,47 @@ public sealed interface Property<T> {
             return -1;
         }
 
+        /**
+         * The position of the value a user's text names (nick or alias in any case, with or without
+         * {@code -}/{@code _}; the meaning as it is; the number), or -1.
+         */
+        int indexOfWritten(String written) {
+            String spelling = spelling(written);
+            for (int i = 0; i < values.size(); i++) {
+                Value value = values.get(i);
+                if (spellings(value).contains(spelling) || value.meaning().equals(written)) {
+                    return i;
+                }
+            }
+            try {
+                int number = Integer.parseInt(written.strip());
+                return number >= 0 && number < values.size() ? number : -1;
+            } catch (NumberFormatException notANumber) {
+                return -1;
+            }
+        }
+
+        /** A value that is no nick: the user's text, kept to be refused with the allowed values. */
+        @Override
+        public String check(String value) {
+            return indexOf(value) >= 0 ? null : "property '" + name + "' is " + format(value) + "; allowed: "
+                    + describe() + " (gst-inspect-1.0 says what each means)";
+        }
+
         /** The allowed nicks, for messages. */
         String describe() {
             return values.stream().map(Value::nick).collect(Collectors.joining(", "));
+        }
+
+        private static Set<String> spellings(Value value) {
+            Set<String> spellings = new HashSet<>();
+            spellings.add(spelling(value.nick()));
+            value.aliases().forEach(alias -> spellings.add(spelling(alias)));
+            return spellings;
+        }
+
+        private static String spelling(String written) {
+            return written.strip().toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
         }
     }
 

@@ -45,16 +45,22 @@ final class Queries {
         }
     }
 
+    /** What a forwarded reply is narrowed to: nothing (not a caps query), or a pad's template for a caps or accept-caps query. */
+    enum Narrowing { NONE, CAPS, ACCEPT_CAPS }
+
     /**
-     * Asks the peer of {@code through} (across the bin) and answers with its reply; caps replies are
-     * narrowed to {@code templatePad}'s template unless it is null. Returns whether the peer answered.
+     * Asks the peer of {@code through} (across the bin) and answers with its reply, narrowed to
+     * {@code templatePad}'s template as {@code narrowing} says: caps that downstream takes but the
+     * element does not are neither offered nor accepted. Returns whether the peer answered.
      */
-    static boolean forward(MemorySegment through, MemorySegment query, MemorySegment templatePad) {
+    static boolean forward(MemorySegment through, MemorySegment query, Narrowing narrowing, MemorySegment templatePad) {
         if (!GstLib.isTrue(GstLib.call("gst_pad_peer_query", through, query))) {
             return false;
         }
-        if (templatePad != null) {
-            VideoCaps.restrictCapsResult(query, templatePad);
+        switch (narrowing) {
+            case CAPS -> VideoCaps.restrictCapsResult(query, templatePad);
+            case ACCEPT_CAPS -> VideoCaps.restrictAcceptCapsResult(query, templatePad);
+            case NONE -> { }
         }
         return true;
     }

@@ -280,7 +280,8 @@ final class TypeRegistry {
         return INSTANCES.size();
     }
 
-    private static void logUpcallFailure(String where, Throwable t) {
+    /** Logs what failed in an upcall (here and in {@link EnumValues}), which nothing may leave. */
+    static void logUpcallFailure(String where, Throwable t) {
         try {
             LOG.log(Level.ERROR, "ovgst: " + where + " failed", t);
         } catch (Throwable ignored) {
@@ -289,9 +290,13 @@ final class TypeRegistry {
     }
 
     private static MemorySegment upcall(String method, FunctionDescriptor descriptor) {
+        return upcall(MethodHandles.lookup(), method, descriptor);
+    }
+
+    /** An upcall stub, for the process's life, of a static method of the class {@code owner} looks up from. */
+    static MemorySegment upcall(MethodHandles.Lookup owner, String method, FunctionDescriptor descriptor) {
         try {
-            MethodHandle target = MethodHandles.lookup().findStatic(TypeRegistry.class, method,
-                    descriptor.toMethodType());
+            MethodHandle target = owner.findStatic(owner.lookupClass(), method, descriptor.toMethodType());
             return LINKER.upcallStub(target, descriptor, Arena.global());
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

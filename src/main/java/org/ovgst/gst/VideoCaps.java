@@ -38,6 +38,12 @@ final class VideoCaps {
         });
     }
 
+    /** The width and height of raw video caps of any format, or null when the caps are not raw video. */
+    static int[] size(MemorySegment caps) {
+        return readInfo(caps, null, fields -> new int[] {fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.width")),
+                fields.get(JAVA_INT, StructOffsets.offset("GstVideoInfo.height"))});
+    }
+
     /**
      * Reads the {@code GstVideoInfo} of {@code caps} with {@code read}, given the struct's fields;
      * {@code otherwise} when the caps are not raw video GStreamer can describe.
@@ -128,6 +134,12 @@ final class VideoCaps {
         });
     }
 
+    /**
+     * Raw video of any format and size, in any memory (caps features ANY): what elements take that
+     * read only metadata and the frame size ({@link BridgeBin#readsPixels}).
+     */
+    static final String ANY_RAW_VIDEO = "video/x-raw(ANY)";
+
     /** Any width and height, as a caps fragment. */
     static final String ANY_SIZE = ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
     /** The packed color formats, whose frames are rows of whole pixels (crops, copies of colors). */
@@ -156,6 +168,46 @@ final class VideoCaps {
     static String toString(MemorySegment caps) {
         return GstLib.takeString((MemorySegment) GstLib.call("gst_caps_to_string", caps));
     }
+
+    /** Turns an answered accept-caps query's yes into no when {@code pad}'s template does not hold the caps. */
+    static void restrictAcceptCapsResult(MemorySegment query, MemorySegment pad) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            GstLib.call("gst_query_parse_accept_caps_result", query, slot);
+            if (slot.get(JAVA_INT, 0) == 0) {
+                return;
+            }
+            GstLib.call("gst_query_parse_accept_caps", query, slot);
+            MemorySegment template = (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", pad);
+            boolean held = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), template));
+            GstLib.call("gst_mini_object_unref", template);
+            if (!held) {
+                GstLib.call("gst_query_set_accept_caps_result", query, 0);
+            }
+        }
+    }
+
+    /** The {@code format} of the first structure of caps ({@code I420}), or null. */
+    static String formatOf(MemorySegment caps) {
+        try (Arena arena = Arena.ofConfined()) {
+            if ((int) GstLib.call("gst_caps_get_size", caps) == 0) {
+                return null;
+            }
+            MemorySegment structure = (MemorySegment) GstLib.call("gst_caps_get_structure", caps, 0);
+            return GstLib.string((MemorySegment) GstLib.call("gst_structure_get_string", structure,
+                    arena.allocateFrom("format")));
+        }
+    }
+
+    /** The formats caps text lists: {@code BGR, RGB} of {@code format=(string){ BGR, RGB }}; null for none. */
+    static String formats(String capsText) {
+        java.util.regex.Matcher formats = CAPS_FORMATS.matcher(capsText);
+        return formats.find() ? formats.group(1).replaceAll("[{}]", "").strip() : null;
+    }
+
+    /** The formats of a caps string: {@code format=(string){ BGR, RGB }} or {@code format=(string)BGR}. */
+    private static final java.util.regex.Pattern CAPS_FORMATS = java.util.regex.Pattern.compile(
+            "format=\\(string\\)(\\{[^}]*}|[^,;]+)");
 
     /** Narrows the result of an answered caps query to what {@code pad}'s template allows. */
     static void restrictCapsResult(MemorySegment query, MemorySegment pad) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.BgrImage;
+import org.ovgst.testing.IrModels;
 import org.ovgst.testing.TestAssets;
 
 /** ovdetect's inference-interval, model-instance-id and label checks, in this process. */
@@ -133,5 +134,57 @@ class DetectElementTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("name 3 classes") && warnings.get(0).contains("have 1"), warnings.get(0));
         assertEquals("face", GstTestSupport.readFrames(json).get(0).objects().get(0).label());
+    }
+
+    /**
+     * A model no family knows (a classifier's one output; an Ultralytics -seg export's detect head with
+     * mask coefficients beside its mask prototypes) is refused in gst-launch-1.0 with one short line
+     * that says what it looks like and what fits, printed once; the analysis (each family and what it
+     * expects) goes only to the log at GST_DEBUG=ovdetect:4, once.
+     */
+    @Test
+    void aModelNoFamilyKnowsIsRefusedInOneShortLineWithItsAnalysisInTheLog() throws Exception {
+        Path classifier = IrModels.constantOutputs(dir, "classifier", "images", new long[] {1, 3, 224, 224},
+                List.of(zeros("output0", 1, 1000)));
+        Path segmentation = IrModels.constantOutputs(dir, "yolov8n-seg", "images", new long[] {1, 3, 320, 320},
+                List.of(zeros("output0", 1, 116, 2100), zeros("output1", 1, 32, 80, 80)));
+        for (var model : java.util.Map.of(classifier, "it looks like a classifier (one output 'output0' [1,1000]): use"
+                + " ovclassify", segmentation, "it looks like a segmentation export ('output0' [1,116,2100],"
+                + " 'output1' [1,32,80,80], mask prototypes): use the detection export of the same model").entrySet()) {
+            for (String debug : List.of("", "ovdetect:4")) {
+                GstTestSupport.Result result = GstTestSupport.run(List.of("gst-launch-1.0", "videotestsrc",
+                        "num-buffers=2", "!", "ovdetect", "model=" + model.getKey(), "!", "fakesink"), dir, 60,
+                        debug.isEmpty() ? java.util.Map.of() : java.util.Map.of("GST_DEBUG", debug));
+                String prefix = "ERROR: from element /GstPipeline:pipeline0/GstOvDetect:ovdetect0: model "
+                        + model.getKey() + " is not a detector ovdetect knows: ";
+                List<String> errors = result.output().lines().filter(line -> line.startsWith("ERROR: from")).toList();
+                assertEquals(1, errors.size(), result::describe);
+                String message = errors.getFirst();
+                assertEquals(prefix + model.getValue(), message.substring(0, Math.min(message.length(),
+                        prefix.length() + model.getValue().length())), result::describe);
+                assertTrue(message.endsWith(" (the outputs each model-type decodes: GST_DEBUG=ovdetect:4)"), message);
+                assertTrue(message.length() - prefix.length() < 260, message.length() + ": " + message);
+                assertEquals(1, count(result.output(), "is not a detector"), result::describe);
+                // The analysis: logged once at INFO, never on the bus.
+                assertEquals(debug.isEmpty() ? 0 : 1, count(result.output(), "no model-type fits its outputs"),
+                        result::describe);
+                if (!debug.isEmpty()) {
+                    assertTrue(result.output().contains("yolo-v8 (one output [batch, 4+C, N]"), result::describe);
+                }
+            }
+        }
+    }
+
+    private static IrModels.Constant zeros(String name, long... shape) {
+        int count = Math.toIntExact(java.util.stream.LongStream.of(shape).reduce(1, Math::multiplyExact));
+        return new IrModels.Constant(name, org.ovgst.openvino.ElementType.F32, shape, new double[count]);
+    }
+
+    private static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 }

@@ -139,18 +139,44 @@ class ElementBadInputTest {
                                 + " channel, separated by commas (e.g. 58.395,57.12,57.375)")),
                 Arguments.of("batch on a fixed-size model", "ovdetect model=" + OI_MODEL + " batch-size=3",
                         List.of(OI_MODEL.toString(), "batch-size 3", "batch-size=1")),
-                // Not a detector: the outputs, every family and what it expects, and where such a model belongs.
+                // Not a detector: in one line what it looks like and which element fits it.
                 Arguments.of("a landmark model", "ovdetect model=" + TestAssets.model("hand_landmark_full.tflite"),
-                        List.of("is not a detector any converter knows", "'Identity' f32 [1,63]", "'Identity_2' f32 [1,1]",
-                                "anchor-ssd (", "detection-output (", "yolo-v8 (", "centerface (",
-                                "a classification model, not a detector")),
+                        List.of("is not a detector ovdetect knows: it looks like a classifier or landmark model (one"
+                                + " vector per image: 'Identity' [1,63], 'Identity_1' [1,1], 'Identity_2' [1,1],"
+                                + " 'Identity_3' [1,63]): use ovclassify, with output-name for the output to read (the"
+                                + " outputs each model-type decodes: GST_DEBUG=ovdetect:4)")),
                 Arguments.of("a model whose output is an image",
                         "ovdetect model=" + TestAssets.model("pose_landmark_full.tflite"),
-                        List.of("is not a detector any converter knows", "'Identity_2' f32 [1,256,256,1]",
-                                "a frame-processing model, not a detector")),
+                        List.of("it looks like a frame-processing model (an image or map output: ",
+                                "'Identity_2' [1,256,256,1]", "): use ovprocess")),
                 Arguments.of("the wrong family named", face + " model-type=yolo-v8",
                         List.of("is not a yolo-v8 model", "'regressors' f32 [1,896,16]", "yolo-v8 expects",
                                 "model-type at auto")),
+                // Ultralytics' and DL Streamer's names reach the family: here the wrong one, refused by it.
+                Arguments.of("the wrong family named as Ultralytics does", face + " model-type=YOLO11",
+                        List.of("is not a yolo-v8 model")),
+                Arguments.of("the wrong family named as DL Streamer does", face + " model-type=yolo_v10",
+                        List.of("is not a yolo-v10 model")),
+                // Every enum property: a value that is none of its values, named with the allowed ones.
+                Arguments.of("an unknown model-type", face + " model-type=yolov9x", List.of("property 'model-type' is"
+                        + " 'yolov9x'; allowed: auto, anchor-ssd, detection-output, boxes-labels, centerface, yolo-v10,"
+                        + " yolo-v5, yolo-v8 (gst-inspect-1.0 says what each means)")),
+                Arguments.of("a model-type number that is no value", face + " model-type=42",
+                        List.of("property 'model-type' is '42'; allowed: auto, anchor-ssd")),
+                Arguments.of("an unknown converter", hand + " converter=softmax",
+                        List.of("property 'converter' is 'softmax'; allowed: auto, label, binary, raw")),
+                Arguments.of("an unknown inference-region", hand + " inference-region=frame",
+                        List.of("property 'inference-region' is 'frame'; allowed: roi-list, full-frame")),
+                Arguments.of("an unknown model-color", hand + " model-color=rgba",
+                        List.of("property 'model-color' is 'rgba'; allowed: rgb, bgr")),
+                Arguments.of("an unknown mode", "ovprocess model=" + waifu2x + " mode=mask",
+                        List.of("property 'mode' is 'mask'; allowed: replace, alpha")),
+                Arguments.of("an unknown output-activation", "ovprocess model=" + waifu2x + " output-activation=relu",
+                        List.of("property 'output-activation' is 'relu'; allowed: auto, none, sigmoid")),
+                Arguments.of("an unknown file-format", publish + " file-format=csv",
+                        List.of("property 'file-format' is 'csv'; allowed: json-lines, json")),
+                Arguments.of("an unknown method", publish + " method=kafka",
+                        List.of("property 'method' is 'kafka'; allowed: file, mqtt")),
                 Arguments.of("an output the model does not have", face + " output-name=boxes",
                         List.of("'output-name'", "'boxes'", "'regressors'", "'classificators'")),
                 Arguments.of("an empty output name", face + " output-name=,",

@@ -65,13 +65,14 @@ class ElementInspectTest {
                 property(out, "threshold"));
         String modelType = property(out, "model-type");
         assertTrue(modelType.contains("Enum \"GstOvDetectModelType\" Default: 0, \"auto\""), modelType);
-        assertTrue(modelType.matches("(?s).*\\(0\\): auto +- auto\n.*"), modelType);
-        assertTrue(modelType.matches("(?s).*\\(1\\): anchor-ssd +- anchor_ssd\n.*"), modelType);
-        // Every family of DetectionConverters, by nick and by DL Streamer's name.
-        for (String family : List.of("yolo-v8", "detection-output", "boxes-labels", "centerface")) {
-            assertTrue(modelType.matches("(?s).*\\(\\d+\\): " + family + " +- " + family.replace('-', '_') + "\n.*"),
-                    modelType);
-        }
+        // Each value with what it means, as GStreamer's own enums print (the GEnumValue's name).
+        assertTrue(modelType.contains("(0): auto             - the family found from the model's outputs\n"),
+                modelType);
+        assertTrue(modelType.contains("(7): yolo-v8          - Ultralytics YOLOv8, v9, YOLO11, YOLO12, YOLOv5u:"
+                + " 1x(4+C)xN (box, C classes)\n"), modelType);
+        assertTrue(modelType.contains("(6): yolo-v5          - YOLOv5, YOLOv7: 1xNx(5+C)"), modelType);
+        assertTrue(modelType.contains("(2): detection-output - 1x1xNx7 rows"), modelType);
+        assertTrue(modelType.contains("yolov8, yolo11, yolo_v8"), modelType);
         for (String name : List.of("model", "device", "nireq", "batch-size", "async", "config", "input-name",
                 "output-name", "labels-file", "model-type", "model-instance-id", "reshape-width", "reshape-height")) {
             assertTrue(property(out, name).contains("flags: readable, writable, changeable only in NULL or READY state\n"),
@@ -106,5 +107,20 @@ class ElementInspectTest {
         String classify = inspect("ovclassify");
         assertTrue(property(classify, "reclassify-interval").contains("Range: 1 - 2147483647 Default: 1"), classify);
         assertTrue(property(classify, "converter").contains("(2): binary"), classify);
+        // Every enum value of every element says what it means, not its nick again.
+        Pattern value = Pattern.compile("\\(\\d+\\): (\\S+) +- (.*)");
+        int values = 0;
+        for (String element : List.of(publish, process, classify, inspect("ovtrack"), watermark)) {
+            Matcher m = value.matcher(element);
+            while (m.find()) {
+                values++;
+                assertTrue(m.group(2).length() > m.group(1).length() + 8
+                        && !m.group(2).toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(m.group(1)),
+                        m.group());
+            }
+        }
+        assertEquals(4 + 7 + 8, values, "enum values of ovmetapublish, ovprocess and ovclassify");
+        assertTrue(property(process, "mode").matches("(?s).*\\(1\\): alpha +- a one-channel output \\(a mask\\) is"
+                + " the frame's alpha: RGBA/BGRA\n.*"), process);
     }
 }

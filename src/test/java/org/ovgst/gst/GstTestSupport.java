@@ -108,10 +108,11 @@ public final class GstTestSupport {
         return gstLaunch(description, dir, seconds, Map.of());
     }
 
-    static Result gstLaunch(String description, Path dir, long seconds, Map<String, String> extraEnv)
+    /** gst-launch-1.0 with more in its environment (GST_DEBUG, GST_PLUGIN_FEATURE_RANK, ...). */
+    static Result gstLaunch(String description, Path dir, long seconds, Map<String, String> env)
             throws IOException, InterruptedException {
         return run(Stream.concat(Stream.of("gst-launch-1.0"), splitDescription(description)).toList(), dir, seconds,
-                extraEnv);
+                env);
     }
 
     static Result ovgstLaunch(String description, Path dir, long seconds) throws IOException, InterruptedException {

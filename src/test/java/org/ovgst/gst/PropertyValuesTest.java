@@ -18,7 +18,8 @@ class PropertyValuesTest {
     private static final Property.Text FILE = new Property.Text("file", "", null, READY_ONLY);
     private static final Property.Bool FAST = new Property.Bool("fast", "", true, READY_ONLY);
     private static final Property.Choice KIND = new Property.Choice("kind", "", "GstOvTestKind",
-            List.of(new Property.Choice.Value("auto", "auto"), new Property.Choice.Value("yolo-v8", "yolo_v8")),
+            List.of(new Property.Choice.Value("auto", "found from the model"),
+                    new Property.Choice.Value("yolo-v8", "Ultralytics YOLOv8 and YOLO11", "yolo11")),
             "auto", READY_ONLY);
 
     private final PropertyValues values = new PropertyValues(List.of(REQUESTS, LEVEL, FILE, FAST, KIND));
@@ -111,10 +112,37 @@ class PropertyValuesTest {
         assertThrows(NullPointerException.class, () -> new Property.Bool("b", "", null, READY_ONLY));
         assertThrows(IllegalArgumentException.class, () -> new Property.Choice("c", "", "GstOvTestC",
                 List.of(new Property.Choice.Value("a", "a")), "b", READY_ONLY));
-        // A name that is another value's nick would make one spelling mean two values.
+        // An alias that is another value's nick, or the same nick but for case, - and _, would make one
+        // spelling mean two values.
         assertThrows(IllegalArgumentException.class, () -> new Property.Choice("c", "", "GstOvTestC",
-                List.of(new Property.Choice.Value("a", "a"), new Property.Choice.Value("b", "a")), "a", READY_ONLY));
+                List.of(new Property.Choice.Value("a", "x"), new Property.Choice.Value("b", "y", "A")), "a",
+                READY_ONLY));
         assertThrows(IllegalArgumentException.class, () -> new Property.Choice("c", "", "GstOvTestC",
-                List.of(new Property.Choice.Value("a", "b"), new Property.Choice.Value("b", "c")), "a", READY_ONLY));
+                List.of(new Property.Choice.Value("yolo-v8", "x"), new Property.Choice.Value("YOLO_v8", "y")),
+                "yolo-v8", READY_ONLY));
+    }
+
+    /** What users write for a value: nick or alias in any case, with or without - and _; the meaning; the number. */
+    @Test
+    void aChoiceReadsTheSpellingsUsersWrite() {
+        for (String written : List.of("yolo-v8", "yolo_v8", "yolov8", "YOLOv8", "yolo11", "YOLO11", "yolo_11", "1",
+                "Ultralytics YOLOv8 and YOLO11")) {
+            assertEquals(1, KIND.indexOfWritten(written), written);
+        }
+        assertEquals(0, KIND.indexOfWritten("AUTO"));
+        for (String written : List.of("yolov9", "2", "-1", "", "yolo v8", "ultralytics yolov8 and yolo11")) {
+            assertEquals(-1, KIND.indexOfWritten(written), written);
+        }
+    }
+
+    /** Another text is kept as written and refused, naming the allowed values, when the element starts. */
+    @Test
+    void aChoiceRefusesAnyOtherTextWithTheAllowedValues() {
+        assertNull(values.set(KIND, "yolov9x"));
+        assertEquals("property 'kind' is 'yolov9x'; allowed: auto, yolo-v8 (gst-inspect-1.0 says what each means)",
+                values.firstProblem());
+        values.setRunning(true);
+        assertEquals("property 'kind' cannot change to 'yolo-v8' while the element is PAUSED or PLAYING: it takes"
+                + " effect only in NULL or READY state; it stays 'yolov9x'", values.set(KIND, "yolo-v8"));
     }
 }

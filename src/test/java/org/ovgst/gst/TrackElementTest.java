@@ -60,6 +60,12 @@ class TrackElementTest {
 
     private static List<GstTestSupport.Frame> track(String name, List<byte[]> frames, String settings)
             throws IOException {
+        return track(name, frames, settings, "");
+    }
+
+    /** Tracks and writes the frames in the format {@code format} leaves them (a caps filter and what makes it). */
+    private static List<GstTestSupport.Frame> track(String name, List<byte[]> frames, String settings, String format)
+            throws IOException {
         Path video = dir.resolve(name + ".bgr");
         try (OutputStream out = Files.newOutputStream(video)) {
             for (byte[] frame : frames) {
@@ -69,7 +75,8 @@ class TrackElementTest {
         Path json = dir.resolve(name + ".jsonl");
         Pipeline.Outcome outcome = GstTestSupport.runInProcess("filesrc location=" + video
                 + " ! rawvideoparse format=bgr width=" + WIDTH + " height=" + HEIGHT + " framerate=30/1 ! ovdetect model="
-                + FACE_MODEL + " ! ovtrack " + settings + " ! ovmetapublish location=" + json + " ! fakesink",
+                + FACE_MODEL + " ! " + format + "ovtrack " + settings + " ! ovmetapublish location=" + json
+                + " ! fakesink",
                 Duration.ofSeconds(60), p -> { });
         assertTrue(outcome.ok(), outcome.toString());
         List<GstTestSupport.Frame> tracked = GstTestSupport.readFrames(json);
@@ -112,6 +119,33 @@ class TrackElementTest {
                         settings + ", frame " + f.frame() + ": " + f.objects());
             }
         }
+    }
+
+    /**
+     * ovtrack and ovmetapublish read only metadata and the frame size: RGBA, I420, NV12 and GRAY8
+     * frames (which ovdetect's BGR becomes through videoconvert) get the same records and ids as BGR.
+     * Boxes, labels and ids are compared: GStreamer 1.22's videoconvert keeps a region's box but drops
+     * its detection structure (confidence, label id) when it converts.
+     */
+    @Test
+    void anyRawFormatGetsTheRecordsAndIdsOfBgr() throws IOException {
+        List<byte[]> frames = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            frames.add(frame(8 * i, 4 * i, 170, 90));
+        }
+        List<GstTestSupport.Frame> bgr = track("bgr", frames, "");
+        assertEquals(List.of(1L, 2L), bgr.getLast().objects().stream().map(GstTestSupport.Box::id).sorted().toList());
+        for (String format : List.of("RGBA", "I420", "NV12", "GRAY8")) {
+            assertEquals(boxesAndIds(bgr), boxesAndIds(track(format, frames, "",
+                    "videoconvert ! video/x-raw,format=" + format + " ! ")), format);
+        }
+    }
+
+    /** Each record's frame, size and regions as box, label and id. */
+    private static List<String> boxesAndIds(List<GstTestSupport.Frame> frames) {
+        return frames.stream().map(f -> f.frame() + " " + f.width() + "x" + f.height() + " " + f.objects().stream()
+                .map(b -> b.x() + "," + b.y() + "," + b.w() + "," + b.h() + " " + b.label() + " #" + b.id()).toList())
+                .toList();
     }
 
     /** Two faces pass each other, one going right above, one going left below: each keeps its id. */

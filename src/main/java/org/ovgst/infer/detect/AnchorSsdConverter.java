@@ -31,7 +31,9 @@ public final class AnchorSsdConverter implements DetectionConverter {
     public static final List<AnchorSsdConfig> PRESETS = List.of(AnchorSsdConfig.BLAZEFACE_SHORT_RANGE,
             AnchorSsdConfig.PALM_DETECTION_FULL, AnchorSsdConfig.OPEN_IMAGES_SSD_MOBILENET_V2);
 
-    public static final ConverterFamily FAMILY = new ConverterFamily("anchor-ssd", expects(),
+    public static final ConverterFamily FAMILY = new ConverterFamily("anchor-ssd",
+            "MediaPipe SSD with anchors: box regressions 1xAx(4+2K) + class logits 1xAxC (BlazeFace, palm, SSD"
+                    + " MobileNetV2 Open Images)", List.of("mediapipe", "blazeface"), expects(),
             AnchorSsdConverter::match);
 
     private final AnchorSsdDecoder decoder;

@@ -34,6 +34,7 @@ import org.ovgst.openvino.PortInfo;
  */
 public final class BoxesLabelsConverter implements DetectionConverter {
     public static final ConverterFamily FAMILY = new ConverterFamily("boxes-labels",
+            "boxes Nx5 (pixels + confidence) + labels N (Open Model Zoo person-detection-0200 and kin)", List.of(),
             "outputs boxes [N,5] or [B,N,5] (x_min, y_min, x_max, y_max, confidence in input pixels) and labels [N]"
                     + " or [B,N] (class ids, i64, i32 or f32), by those names or as the model's only two outputs"
                     + " (Open Model Zoo's person-detection-0200 and its kin)",

@@ -40,6 +40,7 @@ import org.ovgst.openvino.PortInfo;
  */
 public final class CenterFaceConverter implements DetectionConverter {
     public static final ConverterFamily FAMILY = new ConverterFamily("centerface",
+            "CenterFace: heat map, size, offset, landmarks at stride 4", List.of(),
             "four outputs [B,C,h,w] at stride 4 of the input with the same B, h and w: C=1 the face heat map,"
                     + " C=2 the face size (the first 2-channel output), C=2 the center offset (the second), C=10"
                     + " the landmarks (CenterFace)",

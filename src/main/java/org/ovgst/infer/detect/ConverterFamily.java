@@ -1,5 +1,6 @@
 package org.ovgst.infer.detect;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -7,10 +8,18 @@ import java.util.Optional;
  * how it wants frames prepared, and how to make its converter once the input size is known.
  *
  * @param name the {@code model-type} nick, e.g. {@code yolo-v8} (DL Streamer's converter name with dashes)
+ * @param summary what the value means in one line, as gst-inspect-1.0 prints it beside the nick: the
+ *     models and their output, e.g. {@code Ultralytics YOLOv8, v9, YOLO11 (1x(4+C)xN)}
+ * @param aliases other names users write for the family (Ultralytics' {@code yolo11}); DL Streamer's
+ *     {@code yolo_v8} and {@code YOLOv8} need none, as case, {@code -} and {@code _} do not count
  * @param expects what the family decodes, for error messages: its outputs, their shapes and meaning
  * @param matcher recognizes the family's models
  */
-public record ConverterFamily(String name, String expects, Matcher matcher) {
+public record ConverterFamily(String name, String summary, List<String> aliases, String expects, Matcher matcher) {
+    public ConverterFamily {
+        aliases = List.copyOf(aliases);
+    }
+
     /** Decides whether a model is of this family. */
     @FunctionalInterface
     public interface Matcher {

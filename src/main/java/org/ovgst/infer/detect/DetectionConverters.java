@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.ovgst.infer.InferenceException;
+import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -57,8 +58,10 @@ public final class DetectionConverters {
                     return new Selected(family, match.get());
                 }
             }
-            throw new InferenceException("model " + model + " is not a detector any converter knows: its outputs are "
-                    + PortInfo.describe(ports.outputs()) + ". model-type=auto tried " + expectations() + notADetector(ports));
+            throw new NotADetector("model " + model + " is not a detector ovdetect knows: " + looksLike(ports)
+                    + " (the outputs each model-type decodes: GST_DEBUG=ovdetect:4)",
+                    "model " + model + ": no model-type fits its outputs " + PortInfo.describe(ports.outputs())
+                            + ". model-type=auto tried " + expectations() + notADetector(ports));
         }
         ConverterFamily family = FAMILIES.stream().filter(f -> f.name().equals(modelType)).findFirst()
                 .orElseThrow(() -> new InferenceException("model-type '" + modelType + "' is not known; use "
@@ -72,6 +75,57 @@ public final class DetectionConverters {
 
     private static String expectations() {
         return FAMILIES.stream().map(f -> f.name() + " (" + f.expects() + ")").collect(Collectors.joining("; "));
+    }
+
+    /**
+     * A model no family knows: the message says in one line what it looks like and what fits it;
+     * {@link #analysis} is the whole story (its outputs, what each family expects), which ovdetect
+     * logs at INFO, as the message says.
+     */
+    public static final class NotADetector extends InferenceException {
+        private final String analysis;
+
+        NotADetector(String message, String analysis) {
+            super(message);
+            this.analysis = analysis;
+        }
+
+        public String analysis() {
+            return analysis;
+        }
+    }
+
+    /** What a model no family knows looks like from its outputs, and which element or setting fits it. */
+    static String looksLike(ModelPorts ports) {
+        List<PortInfo> outputs = ports.outputs();
+        String shapes = outputs.stream().map(p -> "'" + p.name() + "' " + p.shape()).collect(Collectors.joining(", "));
+        // Ultralytics' -seg exports: the detect head with 32 mask coefficients, beside the mask prototypes.
+        boolean prototypes = outputs.stream().anyMatch(p -> size(p, 1) == 32 && p.shape().isRankStatic()
+                && p.shape().rank() == 4);
+        if (prototypes && outputs.size() == 2) {
+            return "it looks like a segmentation export (" + shapes + ", mask prototypes): use the detection export"
+                    + " of the same model (yolo export model=yolov8n.pt format=onnx)";
+        }
+        boolean image = outputs.stream().anyMatch(p -> p.shape().isRankStatic() && p.shape().rank() == 4
+                && size(p, 2) != 1 && size(p, 3) != 1);
+        if (image) {
+            return "it looks like a frame-processing model (an image or map output: " + shapes + "): use ovprocess";
+        }
+        boolean vectors = outputs.stream().allMatch(p -> p.shape().isRankStatic() && p.shape().rank() <= 2);
+        if (vectors) {
+            return outputs.size() == 1
+                    ? "it looks like a classifier (one output " + shapes + "): use ovclassify"
+                    : "it looks like a classifier or landmark model (one vector per image: " + shapes + "): use"
+                            + " ovclassify, with output-name for the output to read";
+        }
+        return "its outputs (" + shapes + ") fit no family; if you know the family, name it with model-type"
+                + " (gst-inspect-1.0 ovdetect lists them)";
+    }
+
+    /** The static size of an output's axis, or -1 (dynamic, or no such axis). */
+    private static long size(PortInfo port, int axis) {
+        PartialShape shape = port.shape();
+        return shape.isRankStatic() && axis < shape.rank() && shape.get(axis).isStatic() ? shape.get(axis).size() : -1;
     }
 
     /** Where a model that is not a detector belongs, judged from its outputs. */

@@ -29,6 +29,8 @@ import org.ovgst.openvino.PortInfo;
  */
 public final class DetectionOutputConverter implements DetectionConverter {
     public static final ConverterFamily FAMILY = new ConverterFamily("detection-output",
+            "1x1xNx7 rows of image, label, confidence, normalized box (Open Model Zoo SSDs, DetectionOutput)",
+            List.of(),
             "one output [1,1,N,7] whose rows are image_id, label, confidence, x_min, y_min, x_max, y_max with the"
                     + " box normalized to the input, a row with image_id < 0 ending the list (Open Model Zoo's SSDs,"
                     + " OpenVINO's DetectionOutput)",

@@ -29,6 +29,7 @@ import org.ovgst.openvino.PartialShape;
  */
 public final class YoloV10Converter implements DetectionConverter {
     public static final ConverterFamily FAMILY = new ConverterFamily("yolo-v10",
+            "YOLOv10 or NMS in the model: 1xNx6 (box, score, class), no NMS here", List.of(),
             "one output [batch, N, 6] with a static N that is no YOLOv5/YOLOv8 grid count of the input, 300 by"
                     + " default (YOLOv10, or NMS exported in the model): per detection x_min, y_min, x_max, y_max in"
                     + " input pixels, score, class id",

@@ -34,6 +34,7 @@ import org.ovgst.openvino.PartialShape;
  */
 public final class YoloV5Converter implements DetectionConverter {
     public static final ConverterFamily FAMILY = new ConverterFamily("yolo-v5",
+            "YOLOv5, YOLOv7: 1xNx(5+C) (box, objectness, C classes)", List.of("yolov7"),
             "one output [batch, N, 5+C] with C >= 1 classes and N dynamic or 3 anchors per cell of the stride"
                     + " 8/16/32 (or 8..64) grids of the input, 25200 at 640x640 (YOLOv5): per candidate cx, cy, w, h"
                     + " in input pixels, objectness, then C class probabilities",

@@ -36,6 +36,8 @@ import org.ovgst.openvino.PartialShape;
  */
 public final class YoloV8Converter implements DetectionConverter {
     public static final ConverterFamily FAMILY = new ConverterFamily("yolo-v8",
+            "Ultralytics YOLOv8, v9, YOLO11, YOLO12, YOLOv5u: 1x(4+C)xN (box, C classes)",
+            List.of("yolov9", "yolo11", "yolov11", "yolo12", "yolov12", "yolov5u"),
             "one output [batch, 4+C, N] with C >= 1 classes and N dynamic or larger than 4+C (YOLOv8, YOLOv9,"
                     + " YOLO11): per candidate cx, cy, w, h in input pixels, then C class scores, no objectness",
             YoloV8Converter::match);

@@ -196,11 +196,13 @@ class YoloMatchersTest {
 
     @Test
     void autoOnANonDetectorSaysWhatEachYoloFamilyExpects() {
-        var error = assertThrows(InferenceException.class,
+        var error = assertThrows(DetectionConverters.NotADetector.class,
                 () -> DetectionConverters.select("auto", model(nchw(224, 224), 1, 63), "hand.tflite"));
 
+        // The message says what fits in a line; the analysis, for the log, what each family expects.
+        assertTrue(error.getMessage().contains("it looks like a classifier (one output"), error.getMessage());
         for (ConverterFamily family : YOLO) {
-            assertTrue(error.getMessage().contains(family.name() + " (" + family.expects() + ")"), error.getMessage());
+            assertTrue(error.analysis().contains(family.name() + " (" + family.expects() + ")"), error.analysis());
         }
     }
 }
