@@ -75,8 +75,9 @@ class DebugCategoriesTest {
         GstTestSupport.Result debug = launch(failing, "ovdetect:5");
         List<String> lines = debug.output().lines().toList();
         assertEquals(1, count(lines, "DEBUG", "ovdetect", "cannot read model " + notAModel), debug::describe);
-        // The cause's class and stack, and OpenVINO's whole message with its source lines.
-        assertTrue(debug.output().contains("org.ovgst.infer.InferenceException: cannot read model "), debug::describe);
+        // The cause's class and stack (its message is the DEBUG line's, not repeated), and OpenVINO's
+        // whole message with its source lines.
+        assertTrue(debug.output().contains("\norg.ovgst.infer.InferenceException\n\tat "), debug::describe);
         assertTrue(debug.output().contains("\tat org.ovgst.gst.BridgeBin.beforeStateChange"), debug::describe);
         assertTrue(debug.output().contains("OpenVINO's message: Exception from src/"), debug::describe);
         String quiet = launch(failing, "0").output();
