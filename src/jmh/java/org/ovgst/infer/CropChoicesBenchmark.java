@@ -17,6 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.ovgst.infer.classify.CropResizer;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.ModelColor;
+import org.ovgst.infer.model.Normalization;
 import org.ovgst.testing.TestAssets;
 
 /**

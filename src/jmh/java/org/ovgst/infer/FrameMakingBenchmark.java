@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.ovgst.infer.classify.CropResizer;
+import org.ovgst.infer.model.ImageOutput;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
@@ -66,10 +68,14 @@ public class FrameMakingBenchmark {
         frame.fill((byte) 90);
         out = arena.allocate(640L * 480 * 4 + 512L * 512 * 3);
         crop = arena.allocate(224L * 224 * 3);
-        pixels = new OutputPixels(ImageOutput.of(new PortInfo(0, "y", org.ovgst.openvino.ElementType.F32,
+        pixels = new OutputPixels(imageOutput(new PortInfo(0, "y", org.ovgst.openvino.ElementType.F32,
                 PartialShape.of(IMAGE_SHAPE))), false, 255, 0);
-        alpha = new MaskAlpha(new OutputPixels(ImageOutput.of(new PortInfo(0, "mask",
+        alpha = new MaskAlpha(new OutputPixels(imageOutput(new PortInfo(0, "mask",
                 org.ovgst.openvino.ElementType.F32, PartialShape.of(MASK_SHAPE))), true, 255, 0));
+    }
+
+    private static ImageOutput imageOutput(PortInfo port) {
+        return ImageOutput.find(List.of(port), port.name(), "benchmark");
     }
 
     @TearDown

@@ -13,21 +13,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.ImageInput;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputGeometry;
-import org.ovgst.infer.InputSize;
-import org.ovgst.infer.KnownModels;
-import org.ovgst.infer.Labels;
-import org.ovgst.infer.ModelMetadata;
 import org.ovgst.infer.PixelFormat;
 import org.ovgst.infer.detect.ConverterFamily;
 import org.ovgst.infer.detect.DetectionConverter;
 import org.ovgst.infer.detect.DetectionConverters;
 import org.ovgst.infer.detect.InputPreparation;
-import org.ovgst.infer.detect.LabelMap;
 import org.ovgst.infer.detect.ModelPorts;
 import org.ovgst.infer.detect.Thresholds;
+import org.ovgst.infer.model.ImageInput;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.KnownModels;
+import org.ovgst.infer.model.LabelMap;
+import org.ovgst.infer.model.Labels;
+import org.ovgst.infer.model.ModelMetadata;
 import org.ovgst.openvino.PortInfo;
 
 /**

@@ -11,16 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.ovgst.infer.ChromaScaler;
 import org.ovgst.infer.EngineSettings;
 import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.ImageInput;
-import org.ovgst.infer.ImageOutput;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
-import org.ovgst.infer.InputSize;
-import org.ovgst.infer.KnownModels;
 import org.ovgst.infer.MaskAlpha;
-import org.ovgst.infer.ModelColor;
 import org.ovgst.infer.OutputPixels;
 import org.ovgst.infer.PixelFormat;
+import org.ovgst.infer.model.ImageInput;
+import org.ovgst.infer.model.ImageOutput;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.KnownModels;
+import org.ovgst.infer.model.ModelColor;
 import org.ovgst.openvino.PortInfo;
 
 /**

@@ -3,7 +3,8 @@ package org.ovgst.infer;
 import java.util.List;
 import java.util.Set;
 import org.ovgst.infer.detect.InputPreparation;
-import org.ovgst.infer.InputSize;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.ModelColor;
 
 /**
  * Everything needed to run and decode one anchor-based SSD model the way MediaPipe does: its input

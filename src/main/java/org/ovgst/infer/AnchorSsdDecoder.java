@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.ovgst.infer.detect.LabelMap;
+import org.ovgst.infer.model.LabelMap;
 
 /**
  * Turns the two raw outputs of an anchor-based SSD model into detections, as MediaPipe's

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.ModelColor;
+import org.ovgst.infer.model.Normalization;
 import org.ovgst.openvino.ResizeAlgorithm;
 
 /**

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
+import org.ovgst.infer.model.ImageOutput;
 
 /**
  * Turns one image of a model output (f32, NCHW or NHWC) into 8-bit packed pixels: each value

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.infer.EngineFrames.FaceOutputs;
-import org.ovgst.infer.detect.LabelMap;
 import org.ovgst.openvino.OpenVino;
 
 /**

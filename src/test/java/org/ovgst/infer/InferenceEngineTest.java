@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.infer.EngineFrames.FaceOutputs;
-import org.ovgst.infer.detect.LabelMap;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.TestAssets;
 

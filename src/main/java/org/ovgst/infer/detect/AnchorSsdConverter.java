@@ -7,6 +7,7 @@ import org.ovgst.infer.AnchorSsdConfig;
 import org.ovgst.infer.AnchorSsdDecoder;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;

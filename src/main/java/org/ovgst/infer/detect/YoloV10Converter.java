@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.PartialShape;
 
 /**

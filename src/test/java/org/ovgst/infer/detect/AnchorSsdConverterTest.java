@@ -18,6 +18,7 @@ import org.ovgst.infer.Detection;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.InputGeometry;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;

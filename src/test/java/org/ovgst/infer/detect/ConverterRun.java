@@ -19,6 +19,7 @@ import org.ovgst.infer.InferenceEngine;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.PixelFormat;
 import org.ovgst.infer.ResultSink;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
 import org.ovgst.openvino.PortInfo;

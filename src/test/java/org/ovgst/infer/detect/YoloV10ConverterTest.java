@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.infer.Detection;
 import org.ovgst.infer.detect.ConstantDetector.Output;
+import org.ovgst.infer.model.LabelMap;
 
 /**
  * yolo-v10 on a {@code [batch, 300, 6]} output through the real engine (300: Ultralytics' default

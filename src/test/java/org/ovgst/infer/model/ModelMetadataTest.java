@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.ModelMetadata.ImageSize;
+import org.ovgst.infer.model.ModelMetadata.ImageSize;
 import org.ovgst.testing.TestAssets;
 import org.ovgst.testing.VenvPython;
 

@@ -1,7 +1,8 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 /**
  * How the size of the model's image input is chosen for a frame size: what the file declares, a

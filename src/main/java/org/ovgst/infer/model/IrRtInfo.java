@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import org.ovgst.infer.ModelMetadata.Found;
+import org.ovgst.infer.model.ModelMetadata.Found;
 
 /**
  * Reads the model-level {@code <rt_info>} of an OpenVINO IR {@code .xml}: the last child of

@@ -1,7 +1,8 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.util.List;
 import java.util.Locale;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.Model;
 import org.ovgst.openvino.PartialShape;

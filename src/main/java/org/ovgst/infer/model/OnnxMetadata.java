@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ovgst.infer.ModelMetadata.Found;
+import org.ovgst.infer.model.ModelMetadata.Found;
 
 /**
  * Reads {@code ModelProto.metadata_props} (field 14: repeated {@code StringStringEntryProto {1: key,

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ovgst.files.UserFiles;
-import org.ovgst.infer.ModelMetadata.ImageSize;
+import org.ovgst.infer.model.ModelMetadata.ImageSize;
 
 /**
  * The models ovgst ships ({@code ./ovgst setup} fetches them into models/), recognized by the sha256 of

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.ovgst.infer.ModelMetadata.ImageSize;
+import org.ovgst.infer.model.ModelMetadata.ImageSize;
 import org.ovgst.testing.VenvPython;
 
 class PythonLiteralsTest {

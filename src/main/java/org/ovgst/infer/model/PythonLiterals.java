@@ -1,10 +1,10 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
-import org.ovgst.infer.ModelMetadata.ImageSize;
+import org.ovgst.infer.model.ModelMetadata.ImageSize;
 
 /**
  * The Python literals that model exporters write as metadata values: Ultralytics stores {@code str()}

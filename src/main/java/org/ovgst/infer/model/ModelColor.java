@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 /** The color order the model's input takes. */
 public enum ModelColor {

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.KnownModels.Entry;
-import org.ovgst.infer.KnownModels.FileBeside;
-import org.ovgst.infer.KnownModels.KnownModel;
-import org.ovgst.infer.ModelMetadata.ImageSize;
+import org.ovgst.infer.model.KnownModels.Entry;
+import org.ovgst.infer.model.KnownModels.FileBeside;
+import org.ovgst.infer.model.KnownModels.KnownModel;
+import org.ovgst.infer.model.ModelMetadata.ImageSize;
 import org.ovgst.testing.TestAssets;
 import org.ovgst.testing.VenvPython;
 

@@ -1,4 +1,4 @@
-package org.ovgst.infer.detect;
+package org.ovgst.infer.model;
 
 import java.util.List;
 
