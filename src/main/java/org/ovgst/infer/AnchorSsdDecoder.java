@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
 
 /**

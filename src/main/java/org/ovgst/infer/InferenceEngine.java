@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.openvino.PortInfo;
 import org.ovgst.openvino.Tensor;
 

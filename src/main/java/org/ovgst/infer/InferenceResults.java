@@ -1,6 +1,7 @@
 package org.ovgst.infer;
 
 import java.lang.foreign.MemorySegment;
+import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.openvino.ElementType;
 
 /**

@@ -2,6 +2,7 @@ package org.ovgst.infer;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.PortInfo;
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.testing.DetectionAssertions;
 import org.ovgst.testing.TestAssets;

@@ -7,6 +7,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.Normalization;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.TestAssets;

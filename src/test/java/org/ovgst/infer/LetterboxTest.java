@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.InputGeometry;
+import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.testing.IrModels;
 

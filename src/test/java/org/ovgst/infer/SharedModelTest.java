@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovgst.infer.EngineFrames.FaceOutputs;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;

@@ -1,7 +1,7 @@
 package org.ovgst.infer.detect;
 
 import java.util.List;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;

@@ -1,7 +1,7 @@
 package org.ovgst.infer.detect;
 
 import java.util.Arrays;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
 
 /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;

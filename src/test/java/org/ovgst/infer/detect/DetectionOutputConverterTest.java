@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.image;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.image;
 
 /**
  * Where a frame lies in the model's input: stretched over all of it, or letterboxed (scaled to keep

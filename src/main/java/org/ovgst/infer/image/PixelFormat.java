@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.image;
 
 /**
  * The raw video formats the elements take, named as in GStreamer's {@code video/x-raw,format=...}.

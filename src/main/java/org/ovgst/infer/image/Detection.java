@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.image;
 
 /**
  * One detected object. The box is in normalized coordinates: of the model input as converters give

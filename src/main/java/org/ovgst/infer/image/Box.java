@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.image;
 
 /** A box of a frame in whole pixels: its left and top edges and its size. */
 public record Box(int x, int y, int width, int height) {
