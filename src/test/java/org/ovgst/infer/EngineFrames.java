@@ -7,6 +7,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
+import org.ovgst.infer.detect.AnchorSsdConfig;
+import org.ovgst.infer.detect.AnchorSsdDecoder;
+import org.ovgst.infer.detect.SsdAnchors;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
@@ -16,8 +19,9 @@ import org.ovgst.testing.TestAssets;
 /**
  * Frames for the engine tests: photographs and synthetic patterns as BGR, their conversions to the
  * other pixel formats (BT.601), padded copies, and the face model's per-frame outputs.
+ * The anchor-SSD model tests in detect/ use its photographs and conversions too.
  */
-final class EngineFrames {
+public final class EngineFrames {
     static final String FACE_MODEL = "face_detection_short_range.tflite";
     static final AnchorSsdConfig FACE = AnchorSsdConfig.BLAZEFACE_SHORT_RANGE;
     /** The face model's score threshold: MediaPipe's and the element's default. */
@@ -34,7 +38,7 @@ final class EngineFrames {
                 .withNormalization(FACE.preparation().mean(), FACE.preparation().scale());
     }
 
-    static BgrImage photo(String file, int width, int height) {
+    public static BgrImage photo(String file, int width, int height) {
         return TestAssets.readBgr(TestAssets.image(file)).scaled(width, height);
     }
 
@@ -82,7 +86,7 @@ final class EngineFrames {
     }
 
     /** The frame in {@code format}, laid out as {@link FrameLayout#tight}. */
-    static MemorySegment convert(BgrImage image, PixelFormat format, Arena arena) {
+    public static MemorySegment convert(BgrImage image, PixelFormat format, Arena arena) {
         int w = image.width();
         int h = image.height();
         byte[] bgr = image.pixels();

@@ -3,8 +3,6 @@ package org.ovgst.infer.detect;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.ovgst.infer.AnchorSsdConfig;
-import org.ovgst.infer.AnchorSsdDecoder;
 import org.ovgst.infer.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;

@@ -1,8 +1,7 @@
-package org.ovgst.infer;
+package org.ovgst.infer.detect;
 
 import java.util.List;
 import java.util.Set;
-import org.ovgst.infer.detect.InputPreparation;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.ModelColor;
 

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

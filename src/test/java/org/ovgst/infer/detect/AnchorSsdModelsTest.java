@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.detect;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,12 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ovgst.infer.detect.AnchorSsdConverter;
-import org.ovgst.infer.detect.DetectionConverter;
-import org.ovgst.infer.detect.DetectionConverters;
-import org.ovgst.infer.detect.InputPreparation;
-import org.ovgst.infer.detect.ModelPorts;
-import org.ovgst.infer.detect.Thresholds;
+import org.ovgst.infer.EngineFrames;
+import org.ovgst.infer.EngineSettings;
+import org.ovgst.infer.InferenceEngine;
+import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.ResultSink;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;

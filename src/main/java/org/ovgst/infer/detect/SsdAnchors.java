@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.detect;
 
 import java.util.ArrayList;
 import java.util.List;
