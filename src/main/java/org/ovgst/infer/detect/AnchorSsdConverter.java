@@ -3,7 +3,7 @@ package org.ovgst.infer.detect;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.Dimension;

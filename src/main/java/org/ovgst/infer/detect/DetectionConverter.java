@@ -1,7 +1,7 @@
 package org.ovgst.infer.detect;
 
 import java.util.List;
-import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 
 /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.model.LabelMap;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import java.lang.foreign.MemorySegment;
 import org.ovgst.infer.image.InputGeometry;

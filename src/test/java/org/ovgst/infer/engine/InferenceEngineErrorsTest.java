@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.Normalization;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;

@@ -1,10 +1,11 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;

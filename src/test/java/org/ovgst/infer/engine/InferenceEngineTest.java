@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,12 +30,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ovgst.infer.detect.AnchorSsdConfig;
 import org.ovgst.infer.detect.AnchorSsdDecoder;
+import org.ovgst.infer.engine.EngineFrames.FaceOutputs;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.testing.BgrImage;
-import org.ovgst.infer.EngineFrames.FaceOutputs;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.TestAssets;
 

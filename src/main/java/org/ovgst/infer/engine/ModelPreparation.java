@@ -1,10 +1,11 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ovgst.files.UserFiles;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.Box;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 /**
  * Receives every accepted frame and marker exactly once, through exactly one of its methods, in

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,12 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ovgst.infer.detect.AnchorSsdDecoder;
+import org.ovgst.infer.engine.EngineFrames.FaceOutputs;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.testing.BgrImage;
-import org.ovgst.infer.EngineFrames.FaceOutputs;
 import org.ovgst.openvino.OpenVino;
 
 /**

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 /**
  * Ordered release: every frame and marker an engine accepted, in submission order, until handed

@@ -1,4 +1,4 @@
-package org.ovgst.infer;
+package org.ovgst.infer.engine;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
