@@ -1,17 +1,14 @@
 package org.ovgst.infer.engine;
 
-import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.openvino.PortInfo;
-import org.ovgst.openvino.Tensor;
 
 /**
  * Runs a model on one stream of video frames with a pool of OpenVINO infer requests and hands the
@@ -20,7 +17,8 @@ import org.ovgst.openvino.Tensor;
  * metadata. The parts: {@link EngineSettings}; {@link ModelPreparation} (reading, reshaping,
  * pre-processing, compiling); {@link ModelInstance} (a model shared by the engines of one
  * {@code model-instance-id}) with a {@link RequestPool} of {@link RequestSlot}s per frame geometry;
- * {@link DeliveryOrder} (ordered release); {@link FrameTensors} (zero copy). This class is the
+ * {@link FrameInput} (a frame copied, or given in place through {@link FrameTensors});
+ * {@link Delivery} (ordered release: the results side). This class is the submitting side and the
  * scheduling core of one stream.
  *
  * <h2>Flow</h2>
@@ -28,9 +26,9 @@ import org.ovgst.openvino.Tensor;
  * (copied into the request's input tensor, or at batch 1 and for a tight frame set as the input
  * tensor without a copy). A full request ({@code batch-size} frames) starts as soon as every frame
  * in it is written. OpenVINO's completion callback only marks the request finished; this engine's
- * delivery thread learns whether it succeeded (the callback is not told), reads the outputs and
- * calls the {@link ResultSink}: frames and markers leave strictly in the order they came in, each as
- * soon as it and everything before it are done. A request that finished before an earlier one is
+ * delivery thread ({@link Delivery}) learns whether it succeeded (the callback is not told), reads
+ * the outputs and calls the {@link ResultSink}: frames and markers leave strictly in the order they
+ * came in, each as soon as it and everything before it are done. A request that finished before an earlier one is
  * held (it stays out of the pool) until its frames' turn; the pool of {@code nireq} requests
  * therefore bounds both memory and the work in flight. Nobody polls or sleeps: the submitter waits
  * on a condition for a free request, the delivery thread for its next frame's request.
@@ -76,7 +74,7 @@ import org.ovgst.openvino.Tensor;
  * <h2>Zero copy</h2>
  * At batch 1, a tight frame ({@link FrameLayout#isTight()}) in native memory is given to OpenVINO
  * in place, through {@link FrameTensors}; everything else is copied plane by plane (stride-aware)
- * into the request's own input tensor.
+ * into the request's own input tensor ({@link FrameInput}).
  *
  * <h2>Allocation on the hot path</h2>
  * Submitting, starting, completing and delivering a frame allocate nothing in this class: the
@@ -100,7 +98,6 @@ import org.ovgst.openvino.Tensor;
 public final class InferenceEngine<T> implements AutoCloseable {
     /** How many wrapped frame tensors (by frame address) are kept for zero-copy input. */
     static final int WRAP_CACHE_SIZE = FrameTensors.SIZE;
-    private static final System.Logger LOG = System.getLogger(InferenceEngine.class.getName());
 
     /**
      * Counters since {@link #open}, for diagnostics; written by the submitting thread.
@@ -114,63 +111,32 @@ public final class InferenceEngine<T> implements AutoCloseable {
 
     private final ModelInstance instance;
     private final EngineSettings settings;
-    private final ResultSink<T> sink;
     private final String modelName;
     private final boolean async;
 
     // Guarded by lock (the instance's, shared with the other engines of the instance).
     private final ReentrantLock lock;
-    private final Condition progress;
-    private final Condition orderAdded;
-    private final DeliveryOrder order = new DeliveryOrder();
-    /** Entries with a lower sequence number are discarded, not delivered (set by flush). */
-    private long discardBelow;
     private boolean released;
-    private boolean closing;
-    private Throwable sinkFailure;
     private RequestPool pool;
-    /** Requests of the pool that hold frames of this engine not yet handed out; at most the pool's share. */
-    private int held;
 
-    /** The longest a batch waits for its frames before it runs partly filled, ns; 0: until full ({@link #setBatchWait}). */
-    private volatile long batchWait;
-
-    private final Thread deliveryThread;
-    /** The thread inside a Sink call, to refuse re-entrant calls that would deadlock. */
-    private volatile Thread sinkThread;
-    private final ResultsView results = new ResultsView();
+    /** The results side: the order, the delivery thread, the sink. */
+    private final Delivery<T> delivery;
     private boolean closed;
     /** Why the last reconfigure failed; the engine then only closes. */
     private RuntimeException broken;
 
-    // The frame layout: written by the submitting thread.
-    private FrameLayout layout;
-    /** Bytes a frame's memory must hold in its own layout. */
-    private long frameExtent;
-    /** Whether tight native frames are given to OpenVINO in place (batch 1 and a tight layout). */
-    private boolean zeroCopy;
-    private FrameTensors wraps;
-
-    private long framesZeroCopy;
-    private long framesCopied;
-    private long earlierWraps;
+    /** The frames in, for the current layout: written by the submitting thread. */
+    private final FrameInput input;
     private long refused;
 
     private InferenceEngine(ModelInstance instance, ResultSink<T> sink) {
         this.instance = instance;
         this.settings = instance.settings();
-        this.sink = sink;
         this.modelName = instance.modelName();
         this.async = settings.async();
         this.lock = instance.lock;
-        this.progress = lock.newCondition();
-        this.orderAdded = lock.newCondition();
-        if (async) {
-            deliveryThread = new Thread(this::deliveryLoop, "ovgst-delivery-" + settings.model().getFileName());
-            deliveryThread.setDaemon(true);
-        } else {
-            deliveryThread = null;
-        }
+        this.delivery = new Delivery<>(this, instance, sink);
+        this.input = new FrameInput(modelName, settings.batchSize());
     }
 
     /**
@@ -203,9 +169,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
             InferenceEngine<T> engine = new InferenceEngine<>(instance, sink);
             engine.pool = pool;
             engine.setLayout(layout);
-            if (engine.deliveryThread != null) {
-                engine.deliveryThread.start();
-            }
+            engine.delivery.start();
             return engine;
         } catch (RuntimeException | Error e) {
             instance.detach();
@@ -228,10 +192,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     public boolean submit(T tag, MemorySegment frame) {
         Objects.requireNonNull(frame, "frame");
         checkUsable();
-        if (frame.byteSize() < frameExtent) {
-            throw new IllegalArgumentException("a " + layout + " frame needs " + frameExtent + " bytes, got "
-                    + frame.byteSize());
-        }
+        input.check(frame);
         RequestSlot slot;
         int index;
         lock.lock();
@@ -241,12 +202,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
                 refused++;
                 return false;
             }
-            if (!slot.holds(this)) {
-                held++;
-            }
-            index = slot.reserve(this);
-            order.add(tag, slot, index);
-            orderAdded.signal();
+            index = delivery.add(tag, slot);
             if (slot.filled == pool.batch()) {
                 pool.filling = null;
                 slot.startWanted = true;
@@ -255,7 +211,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
             lock.unlock();
         }
         try {
-            fillInput(slot, index, frame);
+            input.fill(slot, index, frame);
         } catch (RuntimeException e) {
             slot.error = new InferenceException("cannot give a frame to " + modelName + ": " + e.getMessage(), e);
         }
@@ -281,10 +237,10 @@ public final class InferenceEngine<T> implements AutoCloseable {
     private RequestSlot placeFor() {
         while (true) {
             RequestSlot filling = pool.filling;
-            if (filling != null && (filling.holds(this) || held < pool.share())) {
+            if (filling != null && (filling.holds(this) || delivery.held() < pool.share())) {
                 return filling;
             }
-            if (filling == null && held < pool.share() && !pool.idle.isEmpty()) {
+            if (filling == null && delivery.held() < pool.share() && !pool.idle.isEmpty()) {
                 RequestSlot slot = pool.idle.pollFirst();
                 pool.filling = slot;
                 return slot;
@@ -309,13 +265,12 @@ public final class InferenceEngine<T> implements AutoCloseable {
         checkUsable();
         lock.lock();
         try {
-            order.add(tag, null, 0);
-            orderAdded.signal();
+            delivery.addMarker(tag);
         } finally {
             lock.unlock();
         }
         if (!async) {
-            deliverReady();
+            delivery.deliverReady();
         }
     }
 
@@ -328,12 +283,12 @@ public final class InferenceEngine<T> implements AutoCloseable {
      */
     public boolean drain() {
         checkUsable();
-        refuseFromSink("drain");
+        delivery.refuseFromSink("drain");
         RequestSlot partial = null;
         long target;
         lock.lock();
         try {
-            target = order.nextSeq();
+            target = delivery.nextSeq();
             RequestSlot filling = pool.filling;
             if (filling != null) {
                 pool.filling = null;
@@ -351,12 +306,12 @@ public final class InferenceEngine<T> implements AutoCloseable {
         }
         lock.lock();
         try {
-            while (order.headSeq() < target) {
+            while (!delivery.handedOutBelow(target)) {
                 if (released) {
                     return false;
                 }
                 try {
-                    progress.await();
+                    delivery.awaitProgress();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -381,12 +336,11 @@ public final class InferenceEngine<T> implements AutoCloseable {
         if (closed) {
             return;
         }
-        refuseFromSink("flush");
+        delivery.refuseFromSink("flush");
         long target;
         lock.lock();
         try {
-            target = order.nextSeq();
-            discardBelow = target;
+            target = delivery.discardQueued();
             RequestSlot filling = pool == null ? null : pool.filling;
             if (filling != null && filling.heldOnlyBy(this)) {
                 // Only this stream's frames: the batch never runs.
@@ -403,15 +357,15 @@ public final class InferenceEngine<T> implements AutoCloseable {
         if (async) {
             lock.lock();
             try {
-                while (order.headSeq() < target) {
-                    progress.awaitUninterruptibly();
+                while (!delivery.handedOutBelow(target)) {
+                    delivery.awaitProgressUninterruptibly();
                 }
                 released = false;
             } finally {
                 lock.unlock();
             }
         } else {
-            deliverReady();
+            delivery.deliverReady();
             rearm();
         }
     }
@@ -425,7 +379,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
         try {
             released = true;
             instance.slotFreed.signalAll();
-            progress.signalAll();
+            delivery.wake();
         } finally {
             lock.unlock();
         }
@@ -438,13 +392,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
      * {@code async}: the delivery thread starts the batch. Any thread.
      */
     public void setBatchWait(long nanos) {
-        batchWait = Math.max(0, nanos);
-        lock.lock();
-        try {
-            instance.slotDone.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        delivery.setBatchWait(nanos);
     }
 
     /** Ends the released state: {@code submit} and {@code drain} wait again. */
@@ -466,20 +414,21 @@ public final class InferenceEngine<T> implements AutoCloseable {
     public void reconfigure(FrameLayout newLayout) {
         Objects.requireNonNull(newLayout, "layout");
         checkUsable();
-        refuseFromSink("reconfigure");
-        if (newLayout.equals(layout)) {
+        delivery.refuseFromSink("reconfigure");
+        if (newLayout.equals(input.layout())) {
             return;
         }
         if (!drain()) {
             flush();
         }
+        FrameLayout layout = input.layout();
         if (newLayout.format() == layout.format() && newLayout.width() == layout.width()
                 && newLayout.height() == layout.height()) {
             setLayout(newLayout);
             return;
         }
         RequestPool old = pool;
-        wraps.clear();
+        input.clearWraps();
         setPool(null);
         instance.leave(old);
         try {
@@ -500,33 +449,12 @@ public final class InferenceEngine<T> implements AutoCloseable {
         if (closed) {
             return;
         }
-        refuseFromSink("close");
+        delivery.refuseFromSink("close");
         release();
         flush();
-        if (deliveryThread != null && deliveryThread.isAlive()) {
-            lock.lock();
-            try {
-                closing = true;
-                orderAdded.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            boolean interrupted = false;
-            while (deliveryThread.isAlive()) {
-                try {
-                    deliveryThread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        delivery.stop();
         closed = true;
-        if (wraps != null) {
-            wraps.clear();
-        }
+        input.clearWraps();
         if (pool != null) {
             instance.leave(pool);
             setPool(null);
@@ -543,7 +471,7 @@ public final class InferenceEngine<T> implements AutoCloseable {
     }
 
     public FrameLayout layout() {
-        return layout;
+        return input.layout();
     }
 
     /**
@@ -592,15 +520,15 @@ public final class InferenceEngine<T> implements AutoCloseable {
 
     /** Whether tight frames in native memory are currently given to OpenVINO without a copy. */
     public boolean zeroCopy() {
-        return zeroCopy && wraps.wrapping();
+        return input.zeroCopy();
     }
 
     public Stats stats() {
-        return new Stats(framesZeroCopy, framesCopied, earlierWraps + (wraps == null ? 0 : wraps.wraps()), refused);
+        return new Stats(input.framesZeroCopy(), input.framesCopied(), input.tensorWraps(), refused);
     }
 
     // ------------------------------------------------------------------------------------------
-    // Frames in
+    // Running
 
     private void setPool(RequestPool next) {
         lock.lock();
@@ -613,195 +541,14 @@ public final class InferenceEngine<T> implements AutoCloseable {
 
     /** Frame geometry that needs no recompilation: how frames are read, and whether in place. */
     private void setLayout(FrameLayout newLayout) {
-        layout = newLayout;
-        frameExtent = newLayout.extent();
-        zeroCopy = settings.batchSize() == 1 && newLayout.isTight();
-        if (wraps != null) {
-            wraps.clear();
-            earlierWraps += wraps.wraps();
-        }
-        wraps = new FrameTensors(modelName, pool.inputShape(), pool.tight().size());
-    }
-
-    private void fillInput(RequestSlot slot, int index, MemorySegment frame) {
-        if (zeroCopy && frame.isNative()) {
-            Tensor wrapped = wraps.get(frame);
-            if (wrapped != null) {
-                slot.useInput(wrapped);
-                framesZeroCopy++;
-                return;
-            }
-        }
-        slot.useInput(slot.ownInput);
-        FrameLayout tight = pool.tight();
-        layout.copy(frame, tight, slot.ownInputData, index * tight.size());
-        framesCopied++;
+        input.setLayout(newLayout, pool);
     }
 
     /** Runs a batch this thread claimed; with {@code async=false} also hands out what it finished. */
     private void run(RequestSlot slot) {
         instance.start(slot);
         if (!async) {
-            deliverReady();
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Results out
-
-    /**
-     * Whether the head entry can be handed out: a marker, a frame whose request finished (or never
-     * runs), or a flushed frame in a batch that has not started (its data was copied, so nothing
-     * reads the frame's memory). Under the lock.
-     */
-    private boolean headReady() {
-        RequestSlot slot = order.headSlot();
-        return slot == null || slot.ran || (order.headSeq() < discardBelow && !slot.started);
-    }
-
-    /** The delivery thread: takes the oldest entry, waits until it can go, hands it out. */
-    private void deliveryLoop() {
-        try {
-            while (true) {
-                Object tag;
-                RequestSlot slot;
-                int index;
-                long seq;
-                RequestSlot overdue = null;
-                lock.lock();
-                try {
-                    while (order.isEmpty() && !closing) {
-                        orderAdded.awaitUninterruptibly();
-                    }
-                    if (order.isEmpty()) {
-                        return;
-                    }
-                    while (!headReady() && overdue == null) {
-                        overdue = awaitHead();
-                    }
-                    seq = order.headSeq();
-                    tag = order.headTag();
-                    slot = order.headSlot();
-                    index = order.headIndex();
-                } finally {
-                    lock.unlock();
-                }
-                if (overdue != null) {
-                    instance.start(overdue);
-                    continue;
-                }
-                dispatch(tag, slot, index, seq);
-            }
-        } catch (Throwable t) {
-            LOG.log(Level.ERROR, "ovgst: the delivery thread of " + modelName + " died", t);
-            recordSinkFailure(t);
-        }
-    }
-
-    /**
-     * Waits for the head entry's request to finish. When that request is the batch still being
-     * filled and it has waited {@link #batchWait} since its first frame, closes it and returns it if
-     * this thread is to start it (otherwise its last writer does). Under the lock.
-     */
-    private RequestSlot awaitHead() {
-        RequestSlot head = order.headSlot();
-        long wait = batchWait;
-        if (wait == 0 || head != pool.filling) {
-            instance.slotDone.awaitUninterruptibly();
-            return null;
-        }
-        long left = head.openedAt + wait - System.nanoTime();
-        if (left > 0) {
-            try {
-                instance.slotDone.awaitNanos(left);
-            } catch (InterruptedException e) {
-                // Nobody interrupts the delivery thread; its waits end by signals and the deadline.
-            }
-            return null;
-        }
-        pool.filling = null;
-        head.startWanted = true;
-        return head.claimStart() ? head : null;
-    }
-
-    /** Sync mode, on the caller's thread: delivers every entry that can go. */
-    private void deliverReady() {
-        while (true) {
-            Object tag;
-            RequestSlot slot;
-            int index;
-            long seq;
-            lock.lock();
-            try {
-                if (order.isEmpty() || !headReady()) {
-                    return;
-                }
-                seq = order.headSeq();
-                tag = order.headTag();
-                slot = order.headSlot();
-                index = order.headIndex();
-            } finally {
-                lock.unlock();
-            }
-            dispatch(tag, slot, index, seq);
-        }
-    }
-
-    /** Hands the head entry to the Sink, then removes it and lets its request go back to the pool when it was the last. */
-    @SuppressWarnings("unchecked")
-    private void dispatch(Object tag, RequestSlot slot, int index, long seq) {
-        boolean discard;
-        lock.lock();
-        try {
-            discard = seq < discardBelow || (slot != null && slot.dropped);
-        } finally {
-            lock.unlock();
-        }
-        if (slot != null && !discard) {
-            slot.learnOutcome();
-        }
-        sinkThread = Thread.currentThread();
-        try {
-            if (discard) {
-                sink.discard((T) tag);
-            } else if (slot == null) {
-                sink.deliver((T) tag, null);
-            } else if (slot.error != null) {
-                sink.fail((T) tag, slot.error);
-            } else {
-                results.open(slot, index);
-                try {
-                    sink.deliver((T) tag, results);
-                } finally {
-                    results.close();
-                }
-            }
-        } catch (Throwable t) {
-            LOG.log(Level.ERROR, "ovgst: the sink of " + modelName + " threw", t);
-            recordSinkFailure(t);
-        } finally {
-            sinkThread = null;
-        }
-        lock.lock();
-        try {
-            order.removeHead();
-            if (slot != null && instance.handedOut(slot, this)) {
-                held--;
-            }
-            progress.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void recordSinkFailure(Throwable t) {
-        lock.lock();
-        try {
-            if (sinkFailure == null) {
-                sinkFailure = t;
-            }
-        } finally {
-            lock.unlock();
+            delivery.deliverReady();
         }
     }
 
@@ -813,24 +560,10 @@ public final class InferenceEngine<T> implements AutoCloseable {
             throw new IllegalStateException("the inference engine of " + modelName + " could not be set up for"
                     + " the new frame layout; close it: " + broken.getMessage(), broken);
         }
-        Throwable failure;
-        lock.lock();
-        try {
-            failure = sinkFailure;
-            sinkFailure = null;
-        } finally {
-            lock.unlock();
-        }
+        Throwable failure = delivery.takeSinkFailure();
         if (failure != null) {
             throw new IllegalStateException("the sink of the inference engine of " + modelName + " threw " + failure,
                     failure);
-        }
-    }
-
-    private void refuseFromSink(String what) {
-        if (Thread.currentThread() == sinkThread) {
-            throw new IllegalStateException(what + "() cannot be called from the Sink: it waits for deliveries"
-                    + " that only this thread makes");
         }
     }
 }
