@@ -25,7 +25,7 @@ import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.Version;
 import org.ovgst.gst.Ovgst;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 public class DetectFaces {
     public static void main(String[] args) throws Exception {

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /**
  * Detections on a GstBuffer as {@code GstVideoRegionOfInterestMeta} with their {@code detection}

@@ -3,7 +3,7 @@ package org.ovgst.gst;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /**
  * What the benchmarks put on a frame: {@code count} detections of a few classes, boxes of 3% to 35%

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 import org.ovgst.gst.OvDetect;
 import org.ovgst.gst.Pipeline;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.openvino.OpenVino;
 
 /**

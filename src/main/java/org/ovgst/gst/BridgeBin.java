@@ -7,7 +7,7 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.FrameLayout;
 
 /**
  * A {@code GstBin} holding {@code appsink → Java → appsrc}: frames arrive on the upstream streaming
@@ -471,7 +471,7 @@ public abstract class BridgeBin extends Element {
         FrameLayout next = VideoCaps.layout(caps);
         if (next == null) {
             fail(ErrorKind.FORMAT, "unsupported video caps " + VideoCaps.toString(caps) + "; "
-                    + "ovgst elements take video/x-raw with format " + org.ovgst.infer.PixelFormat.gstList(), null);
+                    + "ovgst elements take video/x-raw with format " + org.ovgst.infer.image.PixelFormat.gstList(), null);
             return false;
         }
         keepCaps(caps);

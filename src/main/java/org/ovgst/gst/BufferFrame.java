@@ -4,7 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.FrameLayout;
 
 /**
  * One frame on its way through a bridge: the sample pulled from the appsink and its buffer, mapped,

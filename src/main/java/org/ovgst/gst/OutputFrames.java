@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.function.Function;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.FrameLayout;
 
 /**
  * The frames an element makes for one input layout (ovprocess's output): their caps, agreed with
@@ -27,7 +27,7 @@ final class OutputFrames implements AutoCloseable {
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
 
     private final MemorySegment caps;
-    /** The frames' layout when their format is one of {@link org.ovgst.infer.PixelFormat}'s (not RGBA, BGRA). */
+    /** The frames' layout when their format is one of {@link org.ovgst.infer.image.PixelFormat}'s (not RGBA, BGRA). */
     private final FrameLayout layout;
     private final int stride;
     private final long offset;
@@ -83,7 +83,7 @@ final class OutputFrames implements AutoCloseable {
         }
     }
 
-    /** The frames' layout, or null for formats other than {@link org.ovgst.infer.PixelFormat}'s. */
+    /** The frames' layout, or null for formats other than {@link org.ovgst.infer.image.PixelFormat}'s. */
     FrameLayout layout() {
         return layout;
     }

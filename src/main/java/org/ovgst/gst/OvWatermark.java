@@ -3,7 +3,7 @@ package org.ovgst.gst;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.ovgst.gst.overlay.Watermark;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.FrameLayout;
 
 /** {@code ovwatermark}: draws every region of interest (box, label, confidence) into the frame (DL Streamer's gvawatermark). */
 public final class OvWatermark extends BridgeBin {

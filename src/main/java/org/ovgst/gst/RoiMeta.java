@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /**
  * Detections as {@code GstVideoRegionOfInterestMeta} (gst-plugins-base, so every GStreamer 1.22

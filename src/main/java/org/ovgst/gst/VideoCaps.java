@@ -8,8 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.function.Function;
-import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.PixelFormat;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 
 /** Reads video caps (frame layout, rate, aspect) through GStreamer's own {@code GstVideoInfo}. */
 final class VideoCaps {

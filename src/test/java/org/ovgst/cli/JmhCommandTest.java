@@ -58,7 +58,7 @@ class JmhCommandTest {
 
     @Test
     void theDefaultBuildHasNeitherTheBenchmarksNorJmh() {
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.ovgst.infer.DeliveryOrderBenchmark"));
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.ovgst.infer.engine.DeliveryOrderBenchmark"));
         assertThrows(ClassNotFoundException.class, () -> Class.forName("org.openjdk.jmh.Main"));
     }
 }

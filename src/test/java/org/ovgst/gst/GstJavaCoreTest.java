@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 import org.ovgst.testing.TestAssets;
 
 /** A Java application's view: gst1-java-core builds and runs the pipelines, {@link Ovgst} adds our elements. */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class PassthroughElement extends BridgeBin {
     static final Property.Bool DELAYED = new Property.Bool("delayed", "Send frames from another thread", false,
             Property.Mutability.READY_ONLY);
-    static final String CAPS = "video/x-raw, format=(string)" + org.ovgst.infer.PixelFormat.gstList();
+    static final String CAPS = "video/x-raw, format=(string)" + org.ovgst.infer.image.PixelFormat.gstList();
     static final ElementSpec SPEC = new ElementSpec("ovtestpass", "GstOvTestPass", "ovgst test passthrough",
             "Filter/Video", "Passes frames through the appsink/appsrc bridge", List.of(DELAYED), CAPS, CAPS,
             PassthroughElement::new);

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /**
  * Regions of interest written by ovdetect and by others (DL Streamer, an application), read back the

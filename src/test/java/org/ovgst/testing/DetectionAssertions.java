@@ -3,7 +3,7 @@ package org.ovgst.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /** Detections compared field by field, the float fields within a tolerance. */
 public final class DetectionAssertions {

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.ovgst.infer.Labels;
-import org.ovgst.infer.detect.LabelMap;
+import org.ovgst.infer.model.LabelMap;
+import org.ovgst.infer.model.Labels;
 
 /** The project's real models and photographs, installed by {@code ./ovgst setup} under models/. */
 public final class TestAssets {

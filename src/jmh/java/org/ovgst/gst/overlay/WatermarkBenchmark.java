@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.ovgst.gst.Region;
 import org.ovgst.gst.Scenes;
-import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.PixelFormat;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 
 /** ovwatermark's drawing: every region's box and label ({@link Watermark#draw}) on a 640x480 BGR frame in native memory. */
 @BenchmarkMode(Mode.AverageTime)

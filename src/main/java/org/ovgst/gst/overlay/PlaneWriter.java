@@ -2,7 +2,7 @@ package org.ovgst.gst.overlay;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.FrameLayout;
 
 /**
  * Fills rectangles of one plane of a frame. Every format reduces to a few of these: one for a packed

@@ -3,7 +3,7 @@ package org.ovgst.gst.overlay;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.ovgst.gst.Region;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.FrameLayout;
 
 /**
  * Draws regions of interest onto video frames in place: what the {@code ovwatermark} element does to

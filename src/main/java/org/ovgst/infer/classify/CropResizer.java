@@ -3,8 +3,8 @@ package org.ovgst.infer.classify;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
-import org.ovgst.infer.BilinearTable;
-import org.ovgst.infer.FrameLayout;
+import org.ovgst.infer.image.BilinearTable;
+import org.ovgst.infer.image.FrameLayout;
 
 /**
  * Cuts a box out of a packed frame and resizes it bilinearly (pixel centers aligned, as OpenCV's

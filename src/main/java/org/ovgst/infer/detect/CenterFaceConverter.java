@@ -1,15 +1,16 @@
 package org.ovgst.infer.detect;
 
-import org.ovgst.infer.InputSize;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ovgst.infer.Detection;
-import org.ovgst.infer.InferenceResults;
-import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.LabelMap;
+import org.ovgst.infer.model.ModelColor;
 import org.ovgst.openvino.PortInfo;
 
 /**

@@ -2,6 +2,7 @@ package org.ovgst.infer.detect;
 
 import java.util.List;
 import java.util.Optional;
+import org.ovgst.infer.model.LabelMap;
 
 /**
  * One family of detection models ({@code model-type}): how to recognize it from the model's ports,

@@ -1,9 +1,10 @@
 package org.ovgst.infer.detect;
 
 import java.util.List;
-import org.ovgst.infer.Detection;
-import org.ovgst.infer.InputSize;
-import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.LabelMap;
+import org.ovgst.infer.model.ModelColor;
 import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.PartialShape;

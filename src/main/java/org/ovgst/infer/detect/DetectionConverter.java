@@ -1,8 +1,8 @@
 package org.ovgst.infer.detect;
 
 import java.util.List;
-import org.ovgst.infer.Detection;
-import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.image.Detection;
 
 /**
  * Turns one frame's share of a detection model's outputs into detections: DL Streamer's

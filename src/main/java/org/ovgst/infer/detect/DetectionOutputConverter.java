@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ovgst.infer.Detection;
-import org.ovgst.infer.InferenceResults;
+import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 

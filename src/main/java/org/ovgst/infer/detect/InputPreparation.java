@@ -1,7 +1,8 @@
 package org.ovgst.infer.detect;
 
-import org.ovgst.infer.InputSize;
-import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.ModelColor;
+
 
 /**
  * How a family's models take frames: color order, normalization, how the frame fits the input and

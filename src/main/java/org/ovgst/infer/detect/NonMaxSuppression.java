@@ -3,7 +3,7 @@ package org.ovgst.infer.detect;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /**
  * Classic (hard) non-maximum suppression, as Ultralytics, OpenCV's {@code NMSBoxes} and DL

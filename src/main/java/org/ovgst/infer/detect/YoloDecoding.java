@@ -1,7 +1,8 @@
 package org.ovgst.infer.detect;
 
 import java.util.Arrays;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.model.LabelMap;
 
 /**
  * What the YOLO converters share: checking an output's actual shape against what they decode, and

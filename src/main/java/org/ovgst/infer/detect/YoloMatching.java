@@ -1,8 +1,8 @@
 package org.ovgst.infer.detect;
 
 import java.util.Optional;
-import org.ovgst.infer.InputSize;
-import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.ModelColor;
 import org.ovgst.openvino.Dimension;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;

@@ -8,9 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.testing.BgrImage;
-import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.PixelFormat;
 
 /**
  * A picture in one of the six formats, in memory laid out with awkward padding: odd strides, gaps

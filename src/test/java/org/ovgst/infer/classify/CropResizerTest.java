@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.FrameLayout;
-import org.ovgst.infer.PixelFormat;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.testing.VenvPython;
 
 /**

@@ -1,6 +1,5 @@
 package org.ovgst.infer.detect;
 
-import org.ovgst.infer.InputSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.Detection;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.infer.ModelColor;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.LabelMap;
+import org.ovgst.infer.model.ModelColor;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.testing.IrModels;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ovgst.infer.Detection;
+import org.ovgst.infer.image.Detection;
 
 /** Classic NMS on boxes that span the full height, so that IoU is the overlap of x ranges over their union. */
 class NonMaxSuppressionTest {

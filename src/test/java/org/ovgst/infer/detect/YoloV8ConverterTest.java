@@ -12,8 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ovgst.infer.Detection;
 import org.ovgst.infer.detect.ConstantDetector.Output;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.testing.IrModels;
 

@@ -1,7 +1,0 @@
-package org.ovgst.infer;
-
-/** The color order the model's input takes. */
-public enum ModelColor {
-    RGB,
-    BGR
-}

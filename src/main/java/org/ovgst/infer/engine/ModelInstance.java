@@ -1,0 +1,220 @@
+package org.ovgst.infer.engine;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.PixelFormat;
+
+/**
+ * A model and its request pools, owned by one engine or shared by every engine of one
+ * {@code model-instance-id} (DL Streamer's name): one read of the model, one compiled model and one
+ * request pool per frame geometry, whatever the number of streams. Frames of several streams fill
+ * the same batches; each engine still hands out its own frames, in its own order.
+ *
+ * <p>The first engine's settings win; a later engine of the same id that asks for another model or
+ * device is refused, and so is a second engine on an instance that runs inference synchronously
+ * ({@code async=false} serves the one streaming thread that submits).
+ *
+ * <p>One lock guards the pools' slot bookkeeping and every engine's order; the conditions below are
+ * shared by the engines of the instance.
+ */
+final class ModelInstance {
+    private static final System.Logger LOG = System.getLogger(ModelInstance.class.getName());
+    /** Shared instances by id; guarded by the class. */
+    private static final Map<String, ModelInstance> SHARED = new HashMap<>();
+
+    private final String id;
+    private final EngineSettings settings;
+    private final ModelPreparation preparation;
+    /** Pools by frame geometry; the map's monitor guards it and the pools' user counts. */
+    private final Map<Geometry, RequestPool> pools = new HashMap<>();
+    /** Engines attached; guarded by the class. */
+    private int engines;
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** A request went back to its pool. */
+    final Condition slotFreed = lock.newCondition();
+    /** A request finished (or will never run), or an engine's flush changed what may be handed out. */
+    final Condition slotDone = lock.newCondition();
+
+    /** What a compiled model depends on of a frame layout: strides and offsets change only the copy. */
+    private record Geometry(PixelFormat format, int width, int height) {
+        static Geometry of(FrameLayout layout) {
+            return new Geometry(layout.format(), layout.width(), layout.height());
+        }
+    }
+
+    private ModelInstance(String id, EngineSettings settings) {
+        this.id = id;
+        this.settings = settings;
+        this.preparation = new ModelPreparation(settings);
+    }
+
+    /**
+     * The instance for an engine: its own when {@code id} is null, else the one of that id (read
+     * now if it is the first).
+     *
+     * @throws InferenceException when the model cannot be read, or the id already runs another
+     *     model or device, or runs synchronously
+     */
+    static ModelInstance attach(String id, EngineSettings settings) {
+        if (id == null) {
+            ModelInstance own = new ModelInstance(null, settings);
+            own.engines = 1;
+            return own;
+        }
+        synchronized (ModelInstance.class) {
+            ModelInstance existing = SHARED.get(id);
+            if (existing == null) {
+                existing = new ModelInstance(id, settings);
+                SHARED.put(id, existing);
+            } else {
+                existing.checkShareable(settings);
+            }
+            existing.engines++;
+            return existing;
+        }
+    }
+
+    private void checkShareable(EngineSettings other) {
+        if (!samePath(settings.model(), other.model()) || !settings.device().equals(other.device())) {
+            throw new InferenceException("model-instance-id '" + id + "' already runs " + settings.model() + " on "
+                    + settings.device() + ", and this element asks for " + other.model() + " on " + other.device()
+                    + ": the elements of one model-instance-id share one compiled model, so give them the same model"
+                    + " and device, or another model-instance-id");
+        }
+        if (!settings.async()) {
+            throw new InferenceException("model-instance-id '" + id + "' runs " + settings.model() + " with async=false,"
+                    + " which serves one element's streaming thread: set async=true on its first element, or give"
+                    + " this element another model-instance-id");
+        }
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /** An engine is done with the instance; the last one frees it. */
+    void detach() {
+        synchronized (ModelInstance.class) {
+            if (--engines > 0) {
+                return;
+            }
+            if (id != null) {
+                SHARED.remove(id);
+            }
+        }
+        synchronized (pools) {
+            pools.values().forEach(RequestPool::free);
+            pools.clear();
+        }
+        preparation.close();
+    }
+
+    EngineSettings settings() {
+        return settings;
+    }
+
+    String modelName() {
+        return preparation.modelName();
+    }
+
+    String inputName() {
+        return preparation.inputName();
+    }
+
+    /**
+     * The pool for frames of this layout's geometry, with this engine's share of requests added:
+     * compiled now if no engine uses one yet.
+     */
+    RequestPool join(FrameLayout layout) {
+        synchronized (pools) {
+            RequestPool pool = pools.get(Geometry.of(layout));
+            if (pool == null) {
+                pool = new RequestPool(this, preparation.compile(layout), layout);
+                pools.put(Geometry.of(layout), pool);
+            } else {
+                pool.grow();
+            }
+            pool.users++;
+            return pool;
+        }
+    }
+
+    /** An engine's frames left the pool (all handed out): its share of requests goes; the last user frees it. */
+    void leave(RequestPool pool) {
+        synchronized (pools) {
+            if (--pool.users > 0) {
+                pool.shrink();
+                return;
+            }
+            pools.values().remove(pool);
+        }
+        pool.free();
+    }
+
+    /**
+     * Runs a batch whose start the caller claimed ({@link RequestSlot#claimStart}): hands it to
+     * OpenVINO, or with {@code async=false} infers it on this thread. A request that cannot start
+     * is finished at once with its error, so its frames are handed out as failed.
+     */
+    void start(RequestSlot slot) {
+        if (slot.error == null) {
+            try {
+                if (settings.async()) {
+                    slot.request.startAsync(slot.onDone);
+                    return;
+                }
+                slot.request.infer();
+            } catch (RuntimeException e) {
+                slot.error = slot.pool.inferenceFailed(e);
+            }
+        }
+        markRan(slot);
+    }
+
+    /** OpenVINO's completion callback, on its thread (one for all requests on CPU): short, and nothing escapes. */
+    void completed(RequestSlot slot) {
+        try {
+            markRan(slot);
+        } catch (Throwable t) {
+            try {
+                LOG.log(Level.ERROR, "ovgst: cannot hand a finished request of " + modelName() + " over", t);
+            } catch (Throwable ignored) {
+                // Nothing may leave OpenVINO's callback.
+            }
+        }
+    }
+
+    private void markRan(RequestSlot slot) {
+        lock.lock();
+        try {
+            slot.ran = true;
+            slotDone.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code engine} handed out one of the slot's frames; returns whether the engine no longer holds
+     * the slot. The slot goes back to its pool when all its frames are out, unless it is still being
+     * filled. Under the lock.
+     */
+    boolean handedOut(RequestSlot slot, Object engine) {
+        boolean released = slot.handedOut(engine);
+        if (slot.consumed == slot.filled && slot.pool.filling != slot) {
+            slot.pool.recycle(slot);
+        }
+        if (released) {
+            // An engine at its share of requests waits for this.
+            slotFreed.signalAll();
+        }
+        return released;
+    }
+}
