@@ -50,8 +50,9 @@ public class RoiMetaBenchmark {
         GstLib.ensureInitialized();
         toAttach = Scenes.detections(detections).toArray(Detection[]::new);
         carrying = (MemorySegment) BUFFER_NEW.invokeExact();
+        int regionId = 0;
         for (Detection detection : toAttach) {
-            RoiMeta.add(carrying, detection, WIDTH, HEIGHT);
+            RoiMeta.add(carrying, detection, WIDTH, HEIGHT, ++regionId);
         }
         if (RoiMeta.read(carrying).size() != detections) {
             throw new IllegalStateException("the regions did not read back");
@@ -66,8 +67,9 @@ public class RoiMetaBenchmark {
     @Benchmark
     public void attach() throws Throwable {
         MemorySegment buffer = (MemorySegment) BUFFER_NEW.invokeExact();
+        int regionId = 0;
         for (Detection detection : toAttach) {
-            RoiMeta.add(buffer, detection, WIDTH, HEIGHT);
+            RoiMeta.add(buffer, detection, WIDTH, HEIGHT, ++regionId);
         }
         FrameOps.unref(buffer);
     }

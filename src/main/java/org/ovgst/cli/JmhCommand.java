@@ -100,7 +100,7 @@ final class JmhCommand {
     }
 
     /** Runs the Maven build; its output is shown only when it fails. */
-    private static int build(Path home, PrintStream out) throws IOException, InterruptedException {
+    static int build(Path home, PrintStream out) throws IOException, InterruptedException {
         String javac = System.getenv("OVGST_JAVAC");
         if (javac == null) {
             javac = envFileValue(home.resolve(".venv/ovgst.env"), "OVGST_JAVAC");

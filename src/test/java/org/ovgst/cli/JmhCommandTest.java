@@ -61,4 +61,13 @@ class JmhCommandTest {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("org.ovgst.infer.engine.DeliveryOrderBenchmark"));
         assertThrows(ClassNotFoundException.class, () -> Class.forName("org.openjdk.jmh.Main"));
     }
+
+    /** The benchmarks compile against today's code (a changed signature once left them broken unseen). */
+    @Test
+    void theBenchmarksBuild() throws Exception {
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        int status = JmhCommand.build(org.ovgst.testing.TestAssets.home(),
+                new java.io.PrintStream(said, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, said.toString(StandardCharsets.UTF_8));
+    }
 }
