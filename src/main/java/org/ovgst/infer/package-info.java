@@ -2,7 +2,9 @@
  * Inference without GStreamer, in sub-packages that depend one way: {@code model} (what a model
  * file says) is read by {@code image} (frames, boxes and pixels), both by {@code engine} (the
  * scheduler), and all three by the converters that give results a meaning ({@code detect}, with
- * the anchor-SSD decoder beside its converter; {@code classify}; {@code track}). This package holds
+ * the anchor-SSD decoder beside its converter; {@code classify}; {@code track}). The engine runs
+ * models on a backend behind its seam; {@code openvino}, the local one, implements it and is the
+ * only sub-package that runs OpenVINO. This package holds
  * only {@link org.ovgst.infer.InferenceException}, which every one of them throws and the elements
  * report as it is: it depends on none of them.
  */

@@ -141,7 +141,7 @@ public class SubmitBenchmark {
         @Setup(Level.Trial)
         public void open() throws IOException {
             dir = Files.createTempDirectory("ovgst-jmh");
-            instance = ModelInstance.attach(null, EngineSettings.of(writeModel(dir)).withAsync(false));
+            instance = ModelInstance.attach(null, EngineSettings.of(writeModel(dir)).withAsync(false), Backend.local());
             pool = instance.join(LAYOUT);
             slot = pool.idle.peekFirst();
         }

@@ -2,12 +2,11 @@ package org.ovgst.infer.engine;
 
 import java.lang.foreign.MemorySegment;
 import org.ovgst.infer.image.FrameLayout;
-import org.ovgst.openvino.Tensor;
 
 /**
  * How one engine's frames get into the requests' input tensor, for its current frame layout. At
- * batch 1, a tight frame ({@link FrameLayout#isTight()}) in native memory is given to OpenVINO in
- * place, as a tensor over the frame's own memory kept by address in {@link FrameTensors}; every
+ * batch 1, a tight frame ({@link FrameLayout#isTight()}) in native memory is given to the backend in
+ * place when it can ({@link InPlaceFrames}: OpenVINO wraps the frame's own memory as a tensor); every
  * other frame is copied plane by plane (stride-aware) into its place in the request's own input
  * tensor. Used by the submitting thread; counts what it did for {@link InferenceEngine#stats()}.
  */
@@ -20,7 +19,8 @@ final class FrameInput {
     private long extent;
     /** Whether tight native frames are given to OpenVINO in place (batch 1 and a tight layout). */
     private boolean zeroCopy;
-    private FrameTensors wraps;
+    /** Frames given in place, when the backend can; null when it only copies. */
+    private InPlaceFrames wraps;
 
     private long framesZeroCopy;
     private long framesCopied;
@@ -35,12 +35,12 @@ final class FrameInput {
     void setLayout(FrameLayout newLayout, RequestPool pool) {
         layout = newLayout;
         extent = newLayout.extent();
-        zeroCopy = batchOfOne && newLayout.isTight();
         if (wraps != null) {
             wraps.clear();
             earlierWraps += wraps.wraps();
         }
-        wraps = new FrameTensors(modelName, pool.inputShape(), pool.tight().size());
+        wraps = pool.prepared().inPlaceFrames(modelName, pool.inputShape(), pool.tight().size());
+        zeroCopy = batchOfOne && newLayout.isTight() && wraps != null;
     }
 
     FrameLayout layout() {
@@ -58,16 +58,16 @@ final class FrameInput {
     /** Gives frame {@code index} of the slot's batch to its request: in place, or copied. */
     void fill(RequestSlot slot, int index, MemorySegment frame) {
         if (zeroCopy && frame.isNative()) {
-            Tensor wrapped = wraps.get(frame);
+            InPlaceFrames.Frame wrapped = wraps.get(frame);
             if (wrapped != null) {
-                slot.useInput(wrapped);
+                slot.request.useInPlace(wrapped);
                 framesZeroCopy++;
                 return;
             }
         }
-        slot.useInput(slot.ownInput);
+        slot.request.useOwnInput();
         FrameLayout tight = slot.pool.tight();
-        layout.copy(frame, tight, slot.ownInputData, index * tight.size());
+        layout.copy(frame, tight, slot.request.input(), index * tight.size());
         framesCopied++;
     }
 
@@ -80,7 +80,7 @@ final class FrameInput {
 
     /** Whether tight frames in native memory are currently given to OpenVINO without a copy. */
     boolean zeroCopy() {
-        return zeroCopy && wraps.wrapping();
+        return zeroCopy && wraps != null && wraps.wrapping();
     }
 
     long framesZeroCopy() {

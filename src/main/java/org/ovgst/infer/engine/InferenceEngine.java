@@ -11,13 +11,16 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.openvino.PortInfo;
 
 /**
- * Runs a model on one stream of video frames with a pool of OpenVINO infer requests and hands the
+ * Runs a model on one stream of video frames with a pool of infer requests and hands the
  * results back <b>in submission order</b>: FFmpeg's OpenVINO DNN backend, made correct. It knows
  * nothing of GStreamer; an element feeds it from its streaming thread and turns results into
- * metadata. The parts: {@link EngineSettings}; {@link ModelPreparation} (reading, reshaping,
- * pre-processing, compiling); {@link ModelInstance} (a model shared by the engines of one
+ * metadata. The parts: {@link EngineSettings}; the {@link Backend} that reads the model
+ * ({@link BackendModel}), prepares it per frame geometry ({@link PreparedModel}: reshaping,
+ * pre-processing, compiling) and runs its {@link Request}s: OpenVINO in this process
+ * ({@code org.ovgst.infer.openvino}) unless {@link #open(EngineSettings, FrameLayout, ResultSink,
+ * String, Backend) given another}; {@link ModelInstance} (a model shared by the engines of one
  * {@code model-instance-id}) with a {@link RequestPool} of {@link RequestSlot}s per frame geometry;
- * {@link FrameInput} (a frame copied, or given in place through {@link FrameTensors});
+ * {@link FrameInput} (a frame copied, or given in place through {@link InPlaceFrames});
  * {@link Delivery} (ordered release: the results side). This class is the submitting side and the
  * scheduling core of one stream.
  *
@@ -25,7 +28,7 @@ import org.ovgst.openvino.PortInfo;
  * {@link #submit} reserves the next place in the request being filled and writes the frame there
  * (copied into the request's input tensor, or at batch 1 and for a tight frame set as the input
  * tensor without a copy). A full request ({@code batch-size} frames) starts as soon as every frame
- * in it is written. OpenVINO's completion callback only marks the request finished; this engine's
+ * in it is written. The backend's completion callback only marks the request finished; this engine's
  * delivery thread ({@link Delivery}) learns whether it succeeded (the callback is not told), reads
  * the outputs and calls the {@link ResultSink}: frames and markers leave strictly in the order they
  * came in, each as soon as it and everything before it are done. A request that finished before an earlier one is
@@ -72,8 +75,8 @@ import org.ovgst.openvino.PortInfo;
  * and only re-plans the copy when just the strides or offsets changed.
  *
  * <h2>Zero copy</h2>
- * At batch 1, a tight frame ({@link FrameLayout#isTight()}) in native memory is given to OpenVINO
- * in place, through {@link FrameTensors}; everything else is copied plane by plane (stride-aware)
+ * At batch 1, a tight frame ({@link FrameLayout#isTight()}) in native memory is given to the
+ * backend in place when it can ({@link PreparedModel#inPlaceFrames}); everything else is copied plane by plane (stride-aware)
  * into the request's own input tensor ({@link FrameInput}).
  *
  * <h2>Allocation on the hot path</h2>
@@ -96,9 +99,6 @@ import org.ovgst.openvino.PortInfo;
  * @param <T> what identifies a frame or marker to the caller (e.g. a GStreamer buffer)
  */
 public final class InferenceEngine<T> implements AutoCloseable {
-    /** How many wrapped frame tensors (by frame address) are kept for zero-copy input. */
-    static final int WRAP_CACHE_SIZE = FrameTensors.SIZE;
-
     /**
      * Counters since {@link #open}, for diagnostics; written by the submitting thread.
      *
@@ -160,10 +160,20 @@ public final class InferenceEngine<T> implements AutoCloseable {
      */
     public static <T> InferenceEngine<T> open(EngineSettings settings, FrameLayout layout, ResultSink<T> sink,
             String instanceId) {
+        return open(settings, layout, sink, instanceId, Backend.local());
+    }
+
+    /**
+     * An engine whose models run on {@code backend}; the model instance {@code instanceId} is
+     * shared only with engines of the same backend.
+     */
+    public static <T> InferenceEngine<T> open(EngineSettings settings, FrameLayout layout, ResultSink<T> sink,
+            String instanceId, Backend backend) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(sink, "sink");
-        ModelInstance instance = ModelInstance.attach(instanceId, settings);
+        ModelInstance instance = ModelInstance.attach(instanceId, settings, backend);
         try {
             RequestPool pool = instance.join(layout);
             InferenceEngine<T> engine = new InferenceEngine<>(instance, sink);
@@ -506,11 +516,18 @@ public final class InferenceEngine<T> implements AutoCloseable {
 
     /**
      * Writes the model compiled for the current frame layout, pre-processing included, as the
-     * device's blob ({@link org.ovgst.openvino.CompiledModel#export}): what this engine runs, for
-     * {@code benchmark_app} to time without GStreamer.
+     * backend's own format ({@link PreparedModel#export}; OpenVINO's: the device's blob): what this
+     * engine runs, for {@code benchmark_app} to time without GStreamer.
+     *
+     * @throws UnsupportedOperationException when the backend cannot export it
      */
     public void exportCompiledModel(Path file) {
-        pool.compiled().export(file);
+        pool.prepared().export(file);
+    }
+
+    /** Whether {@link #exportCompiledModel} can write the model: the backend can export it. */
+    public boolean canExportCompiledModel() {
+        return pool.prepared().canExport();
     }
 
     /** Where frames of the current layout lie in the model's input. */

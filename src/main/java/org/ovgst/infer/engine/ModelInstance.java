@@ -30,7 +30,7 @@ final class ModelInstance {
 
     private final String id;
     private final EngineSettings settings;
-    private final ModelPreparation preparation;
+    private final BackendModel model;
     /** Pools by frame geometry; the map's monitor guards it and the pools' user counts. */
     private final Map<Geometry, RequestPool> pools = new HashMap<>();
     /** Engines attached; guarded by the class. */
@@ -49,10 +49,10 @@ final class ModelInstance {
         }
     }
 
-    private ModelInstance(String id, EngineSettings settings) {
+    private ModelInstance(String id, EngineSettings settings, Backend backend) {
         this.id = id;
         this.settings = settings;
-        this.preparation = new ModelPreparation(settings);
+        this.model = backend.read(settings);
     }
 
     /**
@@ -62,16 +62,16 @@ final class ModelInstance {
      * @throws InferenceException when the model cannot be read, or the id already runs another
      *     model or device, or runs synchronously
      */
-    static ModelInstance attach(String id, EngineSettings settings) {
+    static ModelInstance attach(String id, EngineSettings settings, Backend backend) {
         if (id == null) {
-            ModelInstance own = new ModelInstance(null, settings);
+            ModelInstance own = new ModelInstance(null, settings, backend);
             own.engines = 1;
             return own;
         }
         synchronized (ModelInstance.class) {
             ModelInstance existing = SHARED.get(id);
             if (existing == null) {
-                existing = new ModelInstance(id, settings);
+                existing = new ModelInstance(id, settings, backend);
                 SHARED.put(id, existing);
             } else {
                 existing.checkShareable(settings);
@@ -113,7 +113,7 @@ final class ModelInstance {
             pools.values().forEach(RequestPool::free);
             pools.clear();
         }
-        preparation.close();
+        model.close();
     }
 
     EngineSettings settings() {
@@ -121,11 +121,11 @@ final class ModelInstance {
     }
 
     String modelName() {
-        return preparation.modelName();
+        return model.name();
     }
 
     String inputName() {
-        return preparation.inputName();
+        return model.inputName();
     }
 
     /**
@@ -136,7 +136,7 @@ final class ModelInstance {
         synchronized (pools) {
             RequestPool pool = pools.get(Geometry.of(layout));
             if (pool == null) {
-                pool = new RequestPool(this, preparation.compile(layout), layout);
+                pool = new RequestPool(this, model.prepare(layout), layout);
                 pools.put(Geometry.of(layout), pool);
             } else {
                 pool.grow();
@@ -160,14 +160,14 @@ final class ModelInstance {
 
     /**
      * Runs a batch whose start the caller claimed ({@link RequestSlot#claimStart}): hands it to
-     * OpenVINO, or with {@code async=false} infers it on this thread. A request that cannot start
+     * the backend, or with {@code async=false} infers it on this thread. A request that cannot start
      * is finished at once with its error, so its frames are handed out as failed.
      */
     void start(RequestSlot slot) {
         if (slot.error == null) {
             try {
                 if (settings.async()) {
-                    slot.request.startAsync(slot.onDone);
+                    slot.request.start();
                     return;
                 }
                 slot.request.infer();
@@ -178,7 +178,7 @@ final class ModelInstance {
         markRan(slot);
     }
 
-    /** OpenVINO's completion callback, on its thread (one for all requests on CPU): short, and nothing escapes. */
+    /** The backend's completion callback, on its thread (OpenVINO's: one for all requests on CPU): short, and nothing escapes. */
     void completed(RequestSlot slot) {
         try {
             markRan(slot);

@@ -9,12 +9,10 @@ import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
-import org.ovgst.openvino.CompiledModel;
-import org.ovgst.openvino.OpenVinoException;
 import org.ovgst.openvino.PortInfo;
 
 /**
- * The request pool of one frame geometry: the model compiled for frames of one format and size and
+ * The request pool of one frame geometry: the model prepared by the backend for frames of one format and size and
  * its infer requests, shared by every engine of the model instance whose frames have that geometry
  * (so their frames can share a batch).
  *
@@ -28,12 +26,10 @@ import org.ovgst.openvino.PortInfo;
  */
 final class RequestPool {
     private final ModelInstance instance;
-    private final CompiledModel compiled;
+    private final PreparedModel prepared;
     private final InputGeometry geometry;
     private final List<PortInfo> outputs;
     private final Map<String, Integer> outputIndex;
-    /** The index of the input that takes the frames. */
-    private final int inputIndex;
     /** The requests each engine brings, and may hold at most. */
     private final int share;
     private final List<RequestSlot> slots = new ArrayList<>();
@@ -52,17 +48,16 @@ final class RequestPool {
     /** Engines whose frames have this geometry; guarded by the instance's pool map. */
     int users;
 
-    RequestPool(ModelInstance instance, ModelPreparation.Compiled compiled, FrameLayout frames) {
+    RequestPool(ModelInstance instance, PreparedModel prepared, FrameLayout frames) {
         this.instance = instance;
-        this.compiled = compiled.model();
-        this.geometry = compiled.geometry();
-        this.outputs = this.compiled.outputs();
+        this.prepared = prepared;
+        this.geometry = prepared.geometry();
+        this.outputs = prepared.outputs();
         Map<String, Integer> byName = new HashMap<>();
         for (PortInfo output : outputs) {
             byName.putIfAbsent(output.name(), output.index());
         }
         this.outputIndex = Map.copyOf(byName);
-        this.inputIndex = this.compiled.input(instance.inputName()).index();
         PixelFormat format = frames.format();
         int batch = instance.settings().batchSize();
         this.inputShape = format.isPacked()
@@ -74,13 +69,13 @@ final class RequestPool {
         // thread hands a finished one over. Measured here (2 cores, ./ovgst bench): 3 to 15 % more
         // frames per second than the optimal number alone, the face model and the SSD, 640x480 to 1280x720.
         this.share = Math.max(1, !settings.async() ? 1
-                : settings.nireq() > 0 ? settings.nireq() : this.compiled.optimalNumberOfInferRequests() + 1);
+                : settings.nireq() > 0 ? settings.nireq() : prepared.optimalRequests() + 1);
         try {
             grow();
             batchNanos = timeOneBatch(slots.getFirst());
         } catch (RuntimeException e) {
             slots.forEach(RequestSlot::free);
-            this.compiled.close();
+            prepared.close();
             throw e;
         }
     }
@@ -93,7 +88,7 @@ final class RequestPool {
         long start = System.nanoTime();
         try {
             slot.request.infer();
-        } catch (OpenVinoException e) {
+        } catch (RuntimeException e) {
             throw new InferenceException("the first inference of " + instance.modelName() + " on "
                     + instance.settings().device() + " failed: " + e.getMessage(), e);
         }
@@ -107,7 +102,7 @@ final class RequestPool {
             for (int i = 0; i < share; i++) {
                 made.add(new RequestSlot(this, slots.size() + i));
             }
-        } catch (OpenVinoException e) {
+        } catch (RuntimeException e) {
             made.forEach(RequestSlot::free);
             throw new InferenceException("cannot create " + share + " more infer requests (nireq) for "
                     + instance.modelName() + " on " + instance.settings().device() + ": " + e.getMessage()
@@ -153,8 +148,8 @@ final class RequestPool {
         slot.free();
     }
 
-    CompiledModel compiled() {
-        return compiled;
+    PreparedModel prepared() {
+        return prepared;
     }
 
     InputGeometry geometry() {
@@ -171,10 +166,6 @@ final class RequestPool {
 
     String inputName() {
         return instance.inputName();
-    }
-
-    int inputIndex() {
-        return inputIndex;
     }
 
     String modelName() {
@@ -208,7 +199,7 @@ final class RequestPool {
         return tight;
     }
 
-    /** OpenVINO's completion callback, on its thread: hands over to the instance; nothing may escape. */
+    /** The backend's completion callback, on its thread: hands over to the instance; nothing may escape. */
     void completed(RequestSlot slot) {
         instance.completed(slot);
     }
@@ -222,6 +213,6 @@ final class RequestPool {
         for (RequestSlot slot : slots) {
             slot.free();
         }
-        compiled.close();
+        prepared.close();
     }
 }

@@ -1,8 +1,6 @@
 package org.ovgst.infer.engine;
 
 import java.lang.foreign.MemorySegment;
-import org.ovgst.openvino.InferRequest;
-import org.ovgst.openvino.Tensor;
 
 /**
  * One infer request of a {@link RequestPool} with its tensors, the frames it holds and the view of
@@ -16,16 +14,8 @@ import org.ovgst.openvino.Tensor;
 final class RequestSlot {
     final RequestPool pool;
     final int number;
-    final InferRequest request;
-    final Tensor ownInput;
-    final MemorySegment ownInputData;
-    /** The tensor set as the request's input now (own or wrapped); compared by identity only. */
-    private Tensor currentInput;
-    private final Tensor[] outputTensors;
-    private final MemorySegment[] outputData;
-    private final long[][] outputShapes;
-    private final boolean[] dynamicOutput;
-    final InferRequest.Completion onDone;
+    /** The backend's request; its completion hands over to the pool. */
+    final Request request;
 
     /** Frames reserved in this slot; entries handled by their engines; reserved frames still being written. */
     int filled;
@@ -35,9 +25,9 @@ final class RequestSlot {
     int writing;
     /** The batch is closed (full, drained or flushed): start it once nothing is being written. */
     boolean startWanted;
-    /** Handed to OpenVINO (or known not to run). */
+    /** Handed to the backend (or known not to run). */
     boolean started;
-    /** OpenVINO finished with it (or it never ran): its frames can be handed out. */
+    /** The backend finished with it (or it never ran): its frames can be handed out. */
     boolean ran;
     /** Flushed before it ran: its frames are discarded. */
     boolean dropped;
@@ -54,40 +44,7 @@ final class RequestSlot {
     RequestSlot(RequestPool pool, int number) {
         this.pool = pool;
         this.number = number;
-        this.onDone = finished -> pool.completed(this);
-        InferRequest made = pool.compiled().createInferRequest();
-        Tensor input = null;
-        Tensor[] tensors = new Tensor[pool.outputs().size()];
-        try {
-            input = made.tensor(pool.inputName());
-            ownInputData = input.data();
-            outputData = new MemorySegment[tensors.length];
-            outputShapes = new long[tensors.length][];
-            dynamicOutput = new boolean[tensors.length];
-            for (int i = 0; i < tensors.length; i++) {
-                dynamicOutput[i] = !pool.outputs().get(i).shape().isStatic();
-                if (!dynamicOutput[i]) {
-                    tensors[i] = made.outputTensor(i);
-                    outputData[i] = tensors[i].data().asReadOnly();
-                    outputShapes[i] = tensors[i].shape();
-                }
-            }
-        } catch (RuntimeException e) {
-            for (Tensor tensor : tensors) {
-                if (tensor != null) {
-                    tensor.close();
-                }
-            }
-            if (input != null) {
-                input.close();
-            }
-            made.close();
-            throw e;
-        }
-        request = made;
-        ownInput = input;
-        currentInput = input;
-        outputTensors = tensors;
+        this.request = pool.prepared().newRequest(() -> pool.completed(this));
     }
 
     /**
@@ -158,18 +115,9 @@ final class RequestSlot {
         return false;
     }
 
-    /** Makes {@code tensor} the request's input unless it already is; one writer at a time (batch 1). */
-    synchronized void useInput(Tensor tensor) {
-        if (currentInput != tensor) {
-            request.setInputTensor(pool.inputIndex(), tensor);
-            currentInput = tensor;
-        }
-    }
-
     /**
-     * Learns once whether the inference succeeded (OpenVINO's callback is not told, so the first
-     * engine to hand out one of the slot's frames waits on the already finished request), and takes
-     * the outputs whose shape may change with every inference.
+     * Learns once whether the inference succeeded and takes its outputs ({@link Request#finish}): the
+     * first engine to hand out one of the slot's frames does.
      */
     synchronized void learnOutcome() {
         if (outcomeKnown) {
@@ -180,19 +128,7 @@ final class RequestSlot {
             return;
         }
         try {
-            if (pool.async()) {
-                request.waitForCompletion();
-            }
-            for (int i = 0; i < dynamicOutput.length; i++) {
-                if (dynamicOutput[i]) {
-                    if (outputTensors[i] != null) {
-                        outputTensors[i].close();
-                    }
-                    outputTensors[i] = request.outputTensor(i);
-                    outputData[i] = outputTensors[i].data().asReadOnly();
-                    outputShapes[i] = outputTensors[i].shape();
-                }
-            }
+            request.finish(pool.async());
         } catch (RuntimeException e) {
             error = pool.inferenceFailed(e);
         }
@@ -214,23 +150,16 @@ final class RequestSlot {
     }
 
     void free() {
-        // The request first: closing it cancels and waits for an inference in flight.
         request.close();
-        for (Tensor tensor : outputTensors) {
-            if (tensor != null) {
-                tensor.close();
-            }
-        }
-        ownInput.close();
     }
 
     /** Output {@code i}'s data, read-only; valid from {@link #learnOutcome} until the slot is reused. */
     MemorySegment outputData(int i) {
-        return outputData[i];
+        return request.output(i);
     }
 
     /** Output {@code i}'s shape as it came out of this inference. */
     long[] outputShape(int i) {
-        return outputShapes[i];
+        return request.outputShape(i);
     }
 }

@@ -355,7 +355,7 @@ class InferenceEngineTest {
             InferenceEngine.Stats stats = engine.stats();
             System.out.println("new addresses: " + stats);
             assertEquals(count, stats.framesZeroCopy() + stats.framesCopied());
-            assertTrue(stats.tensorWraps() > InferenceEngine.WRAP_CACHE_SIZE, "evicted: " + stats);
+            assertTrue(stats.tensorWraps() > 32 /* OpenVINO keeps 32 wrapped frames */, "evicted: " + stats);
             assertTrue(stats.framesCopied() > 0, "fell back to copying: " + stats);
             assertFalse(engine.zeroCopy());
         }

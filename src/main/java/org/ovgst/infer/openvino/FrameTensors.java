@@ -1,7 +1,8 @@
-package org.ovgst.infer.engine;
+package org.ovgst.infer.openvino;
 
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
+import org.ovgst.infer.engine.InPlaceFrames;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.Tensor;
 
@@ -14,7 +15,7 @@ import org.ovgst.openvino.Tensor;
  * there after its handle here is closed (OpenVINO shares it), so eviction is safe while an
  * inference runs. Falls back to copying for good when most frames come at new addresses (no pool).
  */
-final class FrameTensors {
+final class FrameTensors implements InPlaceFrames {
     /** How many wrapped frame tensors (by frame address) are kept. */
     static final int SIZE = 32;
     private static final System.Logger LOG = System.getLogger(FrameTensors.class.getName());
@@ -39,8 +40,14 @@ final class FrameTensors {
         this.frameBytes = frameBytes;
     }
 
+    /** A wrapped tensor: what the engine gives back to {@link OpenVinoRequest#useInPlace}. */
+    record Wrapped(Tensor tensor) implements Frame {}
+
+    private final Wrapped[] wrapped = new Wrapped[SIZE];
+
     /** The wrapped tensor over {@code frame}, or null when copying is the better choice. */
-    Tensor get(MemorySegment frame) {
+    @Override
+    public Wrapped get(MemorySegment frame) {
         if (fallenBack) {
             return null;
         }
@@ -51,7 +58,7 @@ final class FrameTensors {
             if (tensors[i] != null && addresses[i] == address) {
                 lastUse[i] = clock;
                 count(false);
-                return tensors[i];
+                return wrapped[i];
             }
             if (tensors[i] == null || (tensors[oldest] != null && lastUse[i] < lastUse[oldest])) {
                 oldest = i;
@@ -68,19 +75,22 @@ final class FrameTensors {
             tensors[oldest].close();
         }
         tensors[oldest] = Tensor.wrap(ElementType.U8, shape, frame.asSlice(0, frameBytes));
+        wrapped[oldest] = new Wrapped(tensors[oldest]);
         addresses[oldest] = address;
         lastUse[oldest] = clock;
         wraps++;
-        return tensors[oldest];
+        return wrapped[oldest];
     }
 
     /** Whether frames are still wrapped (no fallback to copying). */
-    boolean wrapping() {
+    @Override
+    public boolean wrapping() {
         return !fallenBack;
     }
 
     /** Tensors wrapped so far (one per new frame address). */
-    long wraps() {
+    @Override
+    public long wraps() {
         return wraps;
     }
 
@@ -99,11 +109,13 @@ final class FrameTensors {
         return mostlyMisses;
     }
 
-    void clear() {
+    @Override
+    public void clear() {
         for (int i = 0; i < tensors.length; i++) {
             if (tensors[i] != null) {
                 tensors[i].close();
                 tensors[i] = null;
+                wrapped[i] = null;
             }
         }
     }

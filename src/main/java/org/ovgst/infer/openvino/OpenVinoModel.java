@@ -1,4 +1,4 @@
-package org.ovgst.infer.engine;
+package org.ovgst.infer.openvino;
 
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ovgst.files.UserFiles;
 import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.engine.BackendModel;
+import org.ovgst.infer.engine.EngineSettings;
+import org.ovgst.infer.engine.PreparedModel;
 import org.ovgst.infer.image.Box;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
@@ -49,7 +52,7 @@ import org.ovgst.openvino.PrePostProcessor;
  * first puts a padding step in front of the model, whose input becomes the frame's scaled size in
  * f32; the second, in front of that, takes the frame to it as in the stretch.
  */
-final class ModelPreparation implements AutoCloseable {
+final class OpenVinoModel implements BackendModel {
     private final EngineSettings settings;
     private final String modelName;
     private final Core core;
@@ -61,15 +64,12 @@ final class ModelPreparation implements AutoCloseable {
     /** The input's channels: 3, or 1 for grey frames (a YUV frame's luma plane). */
     private final int channels;
 
-    /** A compiled configuration: the model for one frame geometry and where the frame lies in its input. */
-    record Compiled(CompiledModel model, InputGeometry geometry) {}
-
     /**
      * Reads the model and checks that it has an image input these settings can feed.
      *
      * @throws InferenceException when the model file is missing, unreadable or has no usable input
      */
-    ModelPreparation(EngineSettings settings) {
+    OpenVinoModel(EngineSettings settings) {
         this.settings = settings;
         Path file = settings.model();
         if (file == null) {
@@ -118,11 +118,13 @@ final class ModelPreparation implements AutoCloseable {
         }
     }
 
-    String modelName() {
+    @Override
+    public String name() {
         return modelName;
     }
 
-    String inputName() {
+    @Override
+    public String inputName() {
         return input.name();
     }
 
@@ -132,7 +134,8 @@ final class ModelPreparation implements AutoCloseable {
      * @throws IllegalArgumentException for a frame layout OpenVINO cannot take (odd-sized YUV)
      * @throws InferenceException when the model cannot be reshaped or compiled so; the message says why
      */
-    Compiled compile(FrameLayout frames) {
+    @Override
+    public PreparedModel prepare(FrameLayout frames) {
         PixelFormat format = frames.format();
         if (format.hasColor() != (channels == 3)) {
             throw new IllegalArgumentException(channels == 3 ? "input '" + input.name() + "' of " + modelName
@@ -158,8 +161,8 @@ final class ModelPreparation implements AutoCloseable {
             InputGeometry geometry = (settings.letterbox()
                     ? InputGeometry.letterbox(frames.width(), frames.height(), width, height)
                     : InputGeometry.stretch(frames.width(), frames.height(), width, height)).padded(padding);
-            return new Compiled(geometry.isStretch() ? compile(stretched(model, frames))
-                    : compile(placed(model, frames, geometry)), geometry);
+            return new OpenVinoPrepared(geometry.isStretch() ? compile(stretched(model, frames))
+                    : compile(placed(model, frames, geometry)), geometry, input.name());
         }
     }
 

@@ -1,0 +1,35 @@
+package org.ovgst.infer.engine;
+
+import java.util.ServiceLoader;
+
+/**
+ * What runs the models: the seam between the engine (pool, ordering, batching, delivery) and an
+ * inference runtime. A backend reads and describes a model ({@link BackendModel}), prepares it for a
+ * frame layout ({@link PreparedModel}: pre-processing included) and makes its {@link Request}s.
+ * The local one is OpenVINO in this process ({@code org.ovgst.infer.openvino}); the engine finds it
+ * as a {@link ServiceLoader} service, so no class of the engine names it.
+ */
+public interface Backend {
+    /** A short name for messages ("OpenVINO"). */
+    String name();
+
+    /**
+     * Reads the model of {@code settings} and checks that it has an image input these settings can feed.
+     *
+     * @throws org.ovgst.infer.InferenceException when the model file is missing, unreadable or has no usable input
+     */
+    BackendModel read(EngineSettings settings);
+
+    /** The backend the engine uses unless given another: the first one on the class path (OpenVINO). */
+    static Backend local() {
+        return Local.BACKEND;
+    }
+
+    /** Loaded once, on first use. */
+    final class Local {
+        static final Backend BACKEND = ServiceLoader.load(Backend.class, Backend.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no inference backend on the class path"));
+
+        private Local() {}
+    }
+}
