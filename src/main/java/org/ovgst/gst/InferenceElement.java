@@ -15,10 +15,11 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.ovgst.files.UserFiles;
-import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.engine.Backend;
 import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.InferenceEngine;
 import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.engine.ModelDescription;
 import org.ovgst.infer.engine.ResultSink;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.model.ImageInput;
@@ -27,9 +28,6 @@ import org.ovgst.infer.model.KnownModels.InputConvention;
 import org.ovgst.infer.model.KnownModels;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
-import org.ovgst.openvino.Core;
-import org.ovgst.openvino.Model;
-import org.ovgst.openvino.OpenVinoException;
 import org.ovgst.openvino.PortInfo;
 
 /**
@@ -115,14 +113,12 @@ public abstract class InferenceElement extends BridgeBin {
                     .withAsync(async).withConfig(config).withInputName(inputName);
         }
 
-        /** What {@code reading} learns from the model as read from its file (its ports), before any compilation. */
-        public <T> T readModel(Function<Model, T> reading) {
-            try (Core core = new Core(); Model read = core.readModel(model)) {
-                return reading.apply(read);
-            } catch (OpenVinoException e) {
-                // Core's message names the file and what OpenVINO said.
-                throw new InferenceException(e.getMessage(), e);
-            }
+        /**
+         * What {@code reading} learns from the model as its backend reads it from the file (its ports),
+         * before any compilation.
+         */
+        public <T> T readModel(Function<ModelDescription, T> reading) {
+            return reading.apply(Backend.local().describe(model));
         }
     }
 

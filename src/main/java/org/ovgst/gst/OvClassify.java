@@ -187,7 +187,7 @@ public final class OvClassify extends InferenceElement {
         String outputName = get(OUTPUT_NAME);
         record Ports(ImageInput input, PortInfo output) {}
         Ports ports = settings.readModel(read -> {
-            ImageInput input = ImageInput.find(read, settings.inputName(), null, model.toString());
+            ImageInput input = ImageInput.find(read.inputs(), settings.inputName(), null, model.toString());
             List<PortInfo> outputs = read.outputs();
             if (outputName == null && outputs.size() != 1) {
                 throw new InferenceException("model " + model + " has " + outputs.size() + " outputs ("

@@ -110,7 +110,7 @@ public final class OvDetect extends InferenceElement {
     protected EngineSettings prepare(InferenceSettings settings) throws IOException {
         Path model = settings.model();
         ModelPorts ports = settings.readModel(read -> {
-            ImageInput input = ImageInput.find(read, settings.inputName(), null, model.toString());
+            ImageInput input = ImageInput.find(read.inputs(), settings.inputName(), null, model.toString());
             return new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
         });
         DetectionConverters.Selected selected;

@@ -165,7 +165,7 @@ public final class OvProcess extends InferenceElement {
     @Override
     protected EngineSettings prepare(InferenceSettings settings) throws IOException {
         Path model = settings.model();
-        Ports ports = settings.readModel(read -> new Ports(ImageInput.find(read, settings.inputName(), null,
+        Ports ports = settings.readModel(read -> new Ports(ImageInput.find(read.inputs(), settings.inputName(), null,
                 model.toString()), ImageOutput.find(read.outputs(), get(OUTPUT_NAME), model.toString())));
         ImageInput input = ports.input();
         ImageOutput image = ports.image();

@@ -1,5 +1,6 @@
 package org.ovgst.infer.engine;
 
+import java.nio.file.Path;
 import java.util.ServiceLoader;
 
 /**
@@ -12,6 +13,14 @@ import java.util.ServiceLoader;
 public interface Backend {
     /** A short name for messages ("OpenVINO"). */
     String name();
+
+    /**
+     * Reads what {@code model} declares (its inputs and outputs), for an element to choose from before
+     * it prepares anything.
+     *
+     * @throws org.ovgst.infer.InferenceException when the file cannot be read as a model; the message says why
+     */
+    ModelDescription describe(Path model);
 
     /**
      * Reads the model of {@code settings} and checks that it has an image input these settings can feed.

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.Model;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
@@ -24,8 +23,8 @@ public record ImageInput(PortInfo port, String layout, int channels) {
      * @throws InferenceException when there is no such input, it is not an image of 3 or 1 channels,
      *     or its layout cannot be told; the message lists the inputs and what to set
      */
-    public static ImageInput find(Model model, String inputName, String modelLayout, String modelName) {
-        PortInfo port = choose(model.inputs(), inputName, modelName);
+    public static ImageInput find(List<PortInfo> inputs, String inputName, String modelLayout, String modelName) {
+        PortInfo port = choose(inputs, inputName, modelName);
         PartialShape shape = port.shape();
         String where = "input '" + port.name() + "' " + shape + " of model " + modelName;
         if (!shape.isRankStatic() || shape.rank() != 4) {

@@ -91,7 +91,7 @@ final class OpenVinoModel implements BackendModel {
                 // Core's message names the file and what OpenVINO said.
                 throw new InferenceException(e.getMessage(), e);
             }
-            ImageInput image = ImageInput.find(model, settings.inputName(), settings.modelLayout(), modelName);
+            ImageInput image = ImageInput.find(model.inputs(), settings.inputName(), settings.modelLayout(), modelName);
             this.input = image.port();
             this.modelLayout = image.layout();
             this.channels = image.channels();

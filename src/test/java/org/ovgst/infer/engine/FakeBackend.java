@@ -3,6 +3,7 @@ package org.ovgst.infer.engine;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -123,6 +124,14 @@ final class FakeBackend implements Backend {
     @Override
     public String name() {
         return "fake";
+    }
+
+    /** An NHWC image input of any size and the output, batch 1, as a model file would declare them. */
+    @Override
+    public ModelDescription describe(Path model) {
+        return new ModelDescription(
+                List.of(new PortInfo(0, "frames", ElementType.U8, PartialShape.of(1, 64, 64, 3))),
+                List.of(new PortInfo(0, OUTPUT, ElementType.F32, PartialShape.of(1, 2))));
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
+import org.ovgst.infer.model.ImageInput;
 
 /**
  * The scheduler on {@link FakeBackend}: order, end of stream, flush, batching, back-pressure,
@@ -271,6 +272,15 @@ class SchedulerTest {
         assertEquals(List.of(), placed.wrong);
         assertFalse(copying.canExportCompiledModel());
         assertThrows(UnsupportedOperationException.class, () -> copying.exportCompiledModel(Path.of("x.blob")));
+    }
+
+    @Test
+    void whatAnElementChoosesFromComesFromTheBackend() {
+        ModelDescription model = FakeBackend.automatic().describe(Path.of("fake.model"));
+        ImageInput input = ImageInput.find(model.inputs(), null, null, "fake.model");
+        assertEquals("frames", input.name());
+        assertEquals("NHWC", input.layout());
+        assertEquals(List.of(FakeBackend.OUTPUT), model.outputs().stream().map(p -> p.name()).toList());
     }
 
     /** Records what it gets and checks every frame's outputs against the arithmetic of the fake. */
