@@ -60,7 +60,7 @@ public class RoiMetaBenchmark {
 
     @TearDown
     public void tearDown() throws Throwable {
-        FrameOps.unref(carrying);
+        Gst.miniObjectUnref(carrying);
     }
 
     @Benchmark
@@ -69,7 +69,7 @@ public class RoiMetaBenchmark {
         for (Detection detection : toAttach) {
             RoiMeta.add(buffer, detection, WIDTH, HEIGHT);
         }
-        FrameOps.unref(buffer);
+        Gst.miniObjectUnref(buffer);
     }
 
     @Benchmark

@@ -51,8 +51,7 @@ public final class DebugCategory {
 
     /** The category {@code name}, registered with GStreamer the first time (categories live as long as the process). */
     public static DebugCategory of(String name, String description) {
-        return CATEGORIES.computeIfAbsent(name, n -> new DebugCategory(n, (MemorySegment) GstLib.call(
-                "_gst_debug_category_new", GstLib.staticString(n), 0, GstLib.staticString(description)),
+        return CATEGORIES.computeIfAbsent(name, n -> new DebugCategory(n, Gst.debugCategoryNew(GstLib.staticString(n), 0, GstLib.staticString(description)),
                 GstLib.staticString(n)));
     }
 

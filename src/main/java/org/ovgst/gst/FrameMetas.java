@@ -35,13 +35,13 @@ final class FrameMetas implements AutoCloseable {
     /** Calls a {@code GstMetaTransformFunction} at the address given first. */
     private static final MethodHandle TRANSFORM = Linker.nativeLinker().downcallHandle(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    private static final long REGION_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
+    private static final long REGION_API = GstVideo.videoRegionOfInterestMetaApiGetType();
 
     private static final int COPY_QUARK = quark("gst-copy");
-    private static final int SCALE_QUARK = (int) GstLib.call("gst_video_meta_transform_scale_get_quark");
+    private static final int SCALE_QUARK = GstVideo.videoMetaTransformScaleGetQuark();
     private static final int VIDEO_TAG = quark("video");
     private static final int SIZE_TAG = quark("size");
-    private static final long VIDEO_META_API = (long) GstLib.call("gst_video_meta_api_get_type");
+    private static final long VIDEO_META_API = GstVideo.videoMetaApiGetType();
 
     private static final long META_INFO = StructOffsets.offset("GstMeta.info");
     private static final long INFO_API = StructOffsets.offset("GstMetaInfo.api");
@@ -81,7 +81,7 @@ final class FrameMetas implements AutoCloseable {
     }
 
     private static MemorySegment videoInfo(MemorySegment caps) {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new_from_caps", caps);
+        MemorySegment info = GstVideo.videoInfoNewFromCaps(caps);
         if (info.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("not video caps: " + VideoCaps.toString(caps));
         }
@@ -124,14 +124,14 @@ final class FrameMetas implements AutoCloseable {
 
     @Override
     public void close() {
-        GstLib.call("gst_video_info_free", inInfo);
-        GstLib.call("gst_video_info_free", outInfo);
+        GstVideo.videoInfoFree(inInfo);
+        GstVideo.videoInfoFree(outInfo);
         arena.close();
     }
 
     private static int quark(String name) {
         try (Arena names = Arena.ofConfined()) {
-            return (int) GstLib.call("g_quark_from_string", names.allocateFrom(name));
+            return GLib.quarkFromString(names.allocateFrom(name));
         }
     }
 }

@@ -28,8 +28,6 @@ final class FrameOps {
     private static final int FORMAT_TIME = 3;
     private static final MethodHandle SAMPLE_NEW = GstLib.downcall("gst_sample_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle REF = GstLib.downcall("gst_mini_object_ref", P_P);
-    private static final MethodHandle UNREF = GstLib.downcall("gst_mini_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle MAKE_WRITABLE = GstLib.downcall("gst_mini_object_make_writable", P_P);
     private static final MethodHandle MAP = GstLib.downcall("gst_buffer_map",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
@@ -71,7 +69,7 @@ final class FrameOps {
      * writable as it is. Otherwise the buffer is copied: a new GstBuffer over the same memory.
      */
     static MemorySegment writableBuffer(MemorySegment sample) throws Throwable {
-        MemorySegment buffer = ref(sampleBuffer(sample));
+        MemorySegment buffer = Gst.miniObjectRef(sampleBuffer(sample));
         if ((int) IS_WRITABLE.invokeExact(sample) != 0) {
             SAMPLE_SET_BUFFER.invokeExact(sample, MemorySegment.NULL);
         }
@@ -89,14 +87,6 @@ final class FrameOps {
     static MemorySegment newSample(MemorySegment buffer, MemorySegment caps, MemorySegment segment)
             throws Throwable {
         return (MemorySegment) SAMPLE_NEW.invokeExact(buffer, caps, segment, MemorySegment.NULL);
-    }
-
-    static MemorySegment ref(MemorySegment miniObject) throws Throwable {
-        return (MemorySegment) REF.invokeExact(miniObject);
-    }
-
-    static void unref(MemorySegment miniObject) throws Throwable {
-        UNREF.invokeExact(miniObject);
     }
 
     /** Takes over one reference and returns a writable object (a shallow copy when shared). */

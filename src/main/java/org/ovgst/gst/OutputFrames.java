@@ -63,22 +63,22 @@ final class OutputFrames implements AutoCloseable {
         String wanted = VideoCaps.rawVideo(formats, ", width=(int)" + width + ", height=(int)" + height
                 + VideoCaps.rateAndAspect(inputCaps));
         MemorySegment candidates = VideoCaps.capsFor(wanted, MemorySegment.NULL);
-        MemorySegment taken = (MemorySegment) GstLib.call("gst_pad_peer_query_caps", pad, candidates);
-        GstLib.call("gst_mini_object_unref", candidates);
-        if (GstLib.isTrue(GstLib.call("gst_caps_is_empty", taken))) {
-            GstLib.call("gst_mini_object_unref", taken);
+        MemorySegment taken = GstPads.padPeerQueryCaps(pad, candidates);
+        Gst.miniObjectUnref(candidates);
+        if (GstPads.capsIsEmpty(taken)) {
+            Gst.miniObjectUnref(taken);
             throw new IllegalStateException("downstream takes none of " + wanted + " (what the model makes of "
                     + VideoCaps.toString(inputCaps) + "): put videoconvert, and videoscale for another size, after "
                     + element);
         }
-        MemorySegment fixed = (MemorySegment) GstLib.call("gst_caps_fixate", taken);
+        MemorySegment fixed = GstPads.capsFixate(taken);
         try {
             VideoCaps.PackedImage packed = VideoCaps.packedImage(fixed);
             OutputBuffers buffers = OutputBuffers.negotiate(pad, fixed, packed.size());
             return new OutputFrames(fixed, VideoCaps.layout(fixed), packed.stride(), packed.offset(),
                     byteOrder.apply(packed.format()), buffers, new FrameMetas(inputCaps, fixed));
         } catch (RuntimeException e) {
-            GstLib.call("gst_mini_object_unref", fixed);
+            Gst.miniObjectUnref(fixed);
             throw e;
         }
     }
@@ -127,7 +127,7 @@ final class OutputFrames implements AutoCloseable {
         forgetLast();
         if (repeated) {
             // Kept only then: a buffer we hold is not writable downstream, which would copy it to draw on it.
-            last = FrameOps.ref(made);
+            last = Gst.miniObjectRef(made);
         }
         frame.replace(made, caps);
     }
@@ -141,7 +141,7 @@ final class OutputFrames implements AutoCloseable {
         try {
             metas.transfer(frame.buffer(), copy);
         } catch (Throwable t) {
-            FrameOps.unref(copy);
+            Gst.miniObjectUnref(copy);
             throw t;
         }
         frame.replace(copy, caps);
@@ -149,7 +149,7 @@ final class OutputFrames implements AutoCloseable {
 
     private void forgetLast() throws Throwable {
         if (!last.equals(MemorySegment.NULL)) {
-            FrameOps.unref(last);
+            Gst.miniObjectUnref(last);
             last = MemorySegment.NULL;
         }
     }
@@ -163,7 +163,7 @@ final class OutputFrames implements AutoCloseable {
         }
         metas.close();
         buffers.close();
-        GstLib.call("gst_mini_object_unref", caps);
+        Gst.miniObjectUnref(caps);
         arena.close();
     }
 }

@@ -32,8 +32,8 @@ public final class RawTensors {
     private static final MemorySegment DIMS = GstLib.staticString("dims");
     private static final MemorySegment DATA = GstLib.staticString("data");
     private static final long GVALUE_SIZE = StructOffsets.size("GValue");
-    private static final long G_TYPE_BYTES = (long) GstLib.call("g_bytes_get_type");
-    private static final long VALUE_ARRAY = (long) GstLib.call("gst_value_array_get_type");
+    private static final long G_TYPE_BYTES = GLib.bytesGetType();
+    private static final long VALUE_ARRAY = Gst.valueArrayGetType();
 
     private static final MethodHandle BYTES_NEW = GstLib.downcall("g_bytes_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
@@ -50,16 +50,6 @@ public final class RawTensors {
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle GET_VALUE = GstLib.downcall("gst_structure_get_value",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle VALUE_INIT = GstLib.downcall("g_value_init",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle VALUE_UNSET = GstLib.downcall("g_value_unset",
-            FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle VALUE_SET_INT = GstLib.downcall("g_value_set_int",
-            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-    private static final MethodHandle VALUE_GET_INT = GstLib.downcall("g_value_get_int",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle VALUE_GET_BOXED = GstLib.downcall("g_value_get_boxed",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle ARRAY_APPEND = GstLib.downcall("gst_value_array_append_value",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     private static final MethodHandle ARRAY_SIZE = GstLib.downcall("gst_value_array_get_size",
@@ -88,15 +78,15 @@ public final class RawTensors {
                     GstLib.G_TYPE_STRING, layerName, PRECISION, GstLib.G_TYPE_STRING, F32, DATA, G_TYPE_BYTES, bytes,
                     MemorySegment.NULL);
             BYTES_UNREF.invokeExact(bytes);
-            MemorySegment unused = (MemorySegment) VALUE_INIT.invokeExact(array, VALUE_ARRAY);
+            GLib.valueInit(array, VALUE_ARRAY);
             for (long dim : dims) {
-                unused = (MemorySegment) VALUE_INIT.invokeExact(item, GstLib.G_TYPE_INT);
-                VALUE_SET_INT.invokeExact(item, Math.toIntExact(dim));
+                GLib.valueInit(item, GstLib.G_TYPE_INT);
+                GLib.valueSetInt(item, Math.toIntExact(dim));
                 ARRAY_APPEND.invokeExact(array, item);
-                VALUE_UNSET.invokeExact(item);
+                GLib.valueUnset(item);
             }
             SET_VALUE.invokeExact(structure, DIMS, array);
-            VALUE_UNSET.invokeExact(array);
+            GLib.valueUnset(array);
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a raw tensor", t);
         }
@@ -111,10 +101,9 @@ public final class RawTensors {
         MemorySegment dimsValue = (MemorySegment) GET_VALUE.invokeExact(structure, DIMS);
         int[] dims = new int[(int) ARRAY_SIZE.invokeExact(dimsValue)];
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = (int) VALUE_GET_INT.invokeExact((MemorySegment) ARRAY_GET.invokeExact(dimsValue, i));
+            dims[i] = GLib.valueGetInt((MemorySegment) ARRAY_GET.invokeExact(dimsValue, i));
         }
-        MemorySegment bytes = (MemorySegment) VALUE_GET_BOXED.invokeExact(
-                (MemorySegment) GET_VALUE.invokeExact(structure, DATA));
+        MemorySegment bytes = GLib.valueGetBoxed((MemorySegment) GET_VALUE.invokeExact(structure, DATA));
         float[] values;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(JAVA_LONG);

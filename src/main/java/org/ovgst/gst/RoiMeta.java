@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ovgst.ffm.NativeLibrary;
 import org.ovgst.infer.Detection;
 
 /**
@@ -29,7 +30,7 @@ import org.ovgst.infer.Detection;
  * typed calls, labels interned once as GLib quarks, and a small scratch area per thread.
  */
 public final class RoiMeta {
-    private static final long ROI_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
+    private static final long ROI_API = GstVideo.videoRegionOfInterestMetaApiGetType();
     private static final MemorySegment DETECTION = GstLib.staticString("detection");
     private static final MemorySegment X_MIN = GstLib.staticString("x_min");
     private static final MemorySegment Y_MIN = GstLib.staticString("y_min");
@@ -83,7 +84,7 @@ public final class RoiMeta {
     private static final MethodHandle GET_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_get_param",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle QUARK_TO_STRING = GstLib.downcall("g_quark_to_string",
-            FunctionDescriptor.of(GstLib.C_STRING, JAVA_INT));
+            FunctionDescriptor.of(NativeLibrary.C_STRING, JAVA_INT));
     private static final MethodHandle STRING_EQUAL = GstLib.downcall("g_str_equal",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
 
@@ -338,7 +339,7 @@ public final class RoiMeta {
         Label label = LABELS_BY_NAME.get(name);
         if (label == null) {
             try (Arena arena = Arena.ofConfined()) {
-                label = label((int) GstLib.call("g_quark_from_string", arena.allocateFrom(name)));
+                label = label(GLib.quarkFromString(arena.allocateFrom(name)));
             }
             LABELS_BY_NAME.putIfAbsent(name, label);
         }

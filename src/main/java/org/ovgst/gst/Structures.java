@@ -28,10 +28,6 @@ final class Structures {
             FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle NAME = GstLib.downcall("gst_structure_get_name",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle GET_STRING = GstLib.downcall("gst_structure_get_string",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_INT = GstLib.downcall("gst_structure_get_int",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle GET_DOUBLE = GstLib.downcall("gst_structure_get_double",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     /**
@@ -62,12 +58,12 @@ final class Structures {
 
     /** A string field's value (the structure's), or NULL when there is none. */
     static MemorySegment string(MemorySegment structure, MemorySegment field) throws Throwable {
-        return (MemorySegment) GET_STRING.invokeExact(structure, field);
+        return GstPads.structureGetString(structure, field);
     }
 
     static int intField(MemorySegment structure, MemorySegment field, int otherwise, MetaScratch scratch)
             throws Throwable {
-        return (int) GET_INT.invokeExact(structure, field, scratch.intOut()) != 0 ? scratch.intOut().get(JAVA_INT, 0)
+        return GstPads.structureGetInt(structure, field, scratch.intOut()) ? scratch.intOut().get(JAVA_INT, 0)
                 : otherwise;
     }
 

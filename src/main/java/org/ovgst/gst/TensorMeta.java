@@ -39,12 +39,11 @@ public final class TensorMeta {
 
     /** The meta's info: registered by the first user in the process (another library may have). */
     private static MemorySegment registered() {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_meta_get_info", C_NAME);
+        MemorySegment info = Gst.metaGetInfo(C_NAME);
         if (info.equals(MemorySegment.NULL)) {
             // No tags: elements that keep untagged metas (videoconvert, videoscale, queues) keep it.
             MemorySegment noTags = Arena.global().allocate(ADDRESS);
-            info = (MemorySegment) GstLib.call("gst_meta_register_custom", C_NAME, noTags, MemorySegment.NULL,
-                    MemorySegment.NULL, MemorySegment.NULL);
+            info = Gst.metaRegisterCustom(C_NAME, noTags, MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
         }
         if (info.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("GStreamer refused to register the custom meta " + NAME);

@@ -37,7 +37,7 @@ class RoiMetaTest {
 
     @AfterEach
     void freeBuffer() throws Throwable {
-        FrameOps.unref(buffer);
+        Gst.miniObjectUnref(buffer);
     }
 
     /** A region as another element attaches it: its ROI type, and a parameter structure if any. */
