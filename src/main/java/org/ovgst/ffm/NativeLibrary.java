@@ -48,8 +48,8 @@ public final class NativeLibrary {
         return NativeFunction.lazy(this, name, descriptor, options);
     }
 
-    /** A function linked now, for a {@code static final} handle on the per-frame path. */
-    public MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    /** A function's downcall handle, made now. */
+    MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         return Linker.nativeLinker().downcallHandle(symbol(name), descriptor, options);
     }
 

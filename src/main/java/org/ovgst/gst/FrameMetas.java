@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * Carries a frame's flags, timestamps and metadata over to the new buffer an element makes of it
@@ -24,13 +25,13 @@ final class FrameMetas implements AutoCloseable {
     private static final int COPY_FLAGS = 1;
     private static final int COPY_TIMESTAMPS = 2;
 
-    private static final MethodHandle COPY_INTO = GstLib.downcall("gst_buffer_copy_into",
+    private static final NativeFunction COPY_INTO = GstLib.LIBRARY.function("gst_buffer_copy_into",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta",
+    private static final NativeFunction ITERATE = GstLib.LIBRARY.function("gst_buffer_iterate_meta",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_TAGS = GstLib.downcall("gst_meta_api_type_get_tags",
+    private static final NativeFunction GET_TAGS = GstLib.LIBRARY.function("gst_meta_api_type_get_tags",
             FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-    private static final MethodHandle HAS_TAG = GstLib.downcall("gst_meta_api_type_has_tag",
+    private static final NativeFunction HAS_TAG = GstLib.LIBRARY.function("gst_meta_api_type_has_tag",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     /** Calls a {@code GstMetaTransformFunction} at the address given first. */
     private static final MethodHandle TRANSFORM = Linker.nativeLinker().downcallHandle(
@@ -90,13 +91,13 @@ final class FrameMetas implements AutoCloseable {
 
     /** Copies flags, timestamps and the metas that go with a frame from {@code from} to {@code to} (writable). */
     void transfer(MemorySegment from, MemorySegment to) throws Throwable {
-        int copied = (int) COPY_INTO.invokeExact(to, from, COPY_FLAGS | COPY_TIMESTAMPS, 0L, -1L);
+        int copied = (int) COPY_INTO.handle().invokeExact(to, from, COPY_FLAGS | COPY_TIMESTAMPS, 0L, -1L);
         if (copied == 0) {
             throw new IllegalStateException("could not copy a frame's timestamps to its output");
         }
         state.set(ADDRESS, 0, MemorySegment.NULL);
         while (true) {
-            MemorySegment meta = (MemorySegment) ITERATE.invokeExact(from, state);
+            MemorySegment meta = (MemorySegment) ITERATE.handle().invokeExact(from, state);
             if (meta.equals(MemorySegment.NULL)) {
                 return;
             }
@@ -111,11 +112,11 @@ final class FrameMetas implements AutoCloseable {
             if (transform.equals(MemorySegment.NULL) || api == VIDEO_META_API) {
                 continue;
             }
-            MemorySegment tags = (MemorySegment) GET_TAGS.invokeExact(api);
+            MemorySegment tags = (MemorySegment) GET_TAGS.handle().invokeExact(api);
             if (tags.equals(MemorySegment.NULL) || tags.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0)
                     .equals(MemorySegment.NULL)) {
                 int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, COPY_QUARK, copy);
-            } else if ((int) HAS_TAG.invokeExact(api, VIDEO_TAG) != 0 && (int) HAS_TAG.invokeExact(api, SIZE_TAG) != 0) {
+            } else if ((int) HAS_TAG.handle().invokeExact(api, VIDEO_TAG) != 0 && (int) HAS_TAG.handle().invokeExact(api, SIZE_TAG) != 0) {
                 // A meta that cannot scale says so and stays behind, as with videoscale.
                 int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, SCALE_QUARK, scale);
             }

@@ -4,18 +4,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import org.ovgst.ffm.NativeLibrary;
 
 /**
  * GLib, GObject and GStreamer 1.22 (core, base, app, video) as one {@link NativeLibrary}, which
  * the typed bindings {@link GLib}, {@link Gst}, {@link GstPads}, {@link GstApp} and {@link GstVideo}
- * declare their functions in. The libraries are the ones the process already has when GStreamer
+ * declare their functions in; so do the per-frame classes for the functions only they call
+ * ({@link FrameOps}, {@link RoiMeta}, ...), and for variadic ones, a function per argument shape. The libraries are the ones the process already has when GStreamer
  * loaded us (dlopen of the same soname returns the same library).
  */
 final class GstLib {
@@ -47,14 +45,6 @@ final class GstLib {
             lookup = lookup == null ? one : lookup.or(one);
         }
         return lookup;
-    }
-
-    /**
-     * An exactly typed handle of a GLib/GStreamer function, linked now, for calls on the per-frame
-     * path: a {@code static final} handle's {@code invokeExact} is inlined, boxes nothing.
-     */
-    static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        return LIBRARY.downcall(name, descriptor, options);
     }
 
     /** The address of a GLib/GStreamer function. */

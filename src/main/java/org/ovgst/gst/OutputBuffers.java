@@ -6,7 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * Buffers for the frames an element makes (its output is not its input): from the pool downstream
@@ -17,7 +17,7 @@ import java.lang.invoke.MethodHandle;
  * One per output caps; closed when the caps change or the element stops.
  */
 final class OutputBuffers implements AutoCloseable {
-    private static final MethodHandle ACQUIRE = GstLib.downcall("gst_buffer_pool_acquire_buffer",
+    private static final NativeFunction ACQUIRE = GstLib.LIBRARY.function("gst_buffer_pool_acquire_buffer",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
 
     private final MemorySegment pool;
@@ -79,7 +79,7 @@ final class OutputBuffers implements AutoCloseable {
 
     /** A buffer for one output frame, the caller's reference. */
     MemorySegment acquire() throws Throwable {
-        int flow = (int) ACQUIRE.invokeExact(pool, acquired, MemorySegment.NULL);
+        int flow = (int) ACQUIRE.handle().invokeExact(pool, acquired, MemorySegment.NULL);
         if (flow != BridgeBin.FLOW_OK) {
             throw new IllegalStateException("the output buffer pool gave no buffer (flow " + flow + ")");
         }

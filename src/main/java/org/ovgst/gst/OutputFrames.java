@@ -7,9 +7,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.function.Function;
+import org.ovgst.ffm.NativeFunction;
 import org.ovgst.infer.FrameLayout;
 
 /**
@@ -21,7 +21,7 @@ import org.ovgst.infer.FrameLayout;
 final class OutputFrames implements AutoCloseable {
     /** GST_BUFFER_COPY_MEMORY: a new buffer sharing the memory, without the metas. */
     private static final int COPY_MEMORY = 8;
-    private static final MethodHandle COPY_REGION = GstLib.downcall("gst_buffer_copy_region",
+    private static final NativeFunction COPY_REGION = GstLib.LIBRARY.function("gst_buffer_copy_region",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final long MAP_DATA = StructOffsets.offset("GstMapInfo.data");
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
@@ -137,7 +137,7 @@ final class OutputFrames implements AutoCloseable {
         if (last.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("a frame not inferred came with no frame made before it to repeat");
         }
-        MemorySegment copy = (MemorySegment) COPY_REGION.invokeExact(last, COPY_MEMORY, 0L, -1L);
+        MemorySegment copy = (MemorySegment) COPY_REGION.handle().invokeExact(last, COPY_MEMORY, 0L, -1L);
         try {
             metas.transfer(frame.buffer(), copy);
         } catch (Throwable t) {
