@@ -4,9 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ovgst.ffm.NativeFunction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +36,7 @@ import org.ovgst.infer.image.Detection;
 public class RoiMetaBenchmark {
     private static final int WIDTH = 640;
     private static final int HEIGHT = 480;
-    private static final MethodHandle BUFFER_NEW = GstLib.downcall("gst_buffer_new", FunctionDescriptor.of(ADDRESS));
+    private static final NativeFunction BUFFER_NEW = GstLib.LIBRARY.function("gst_buffer_new", FunctionDescriptor.of(ADDRESS));
 
     @Param({"0", "5", "50"})
     int detections;
@@ -49,7 +49,7 @@ public class RoiMetaBenchmark {
     public void setUp() throws Throwable {
         GstLib.ensureInitialized();
         toAttach = Scenes.detections(detections).toArray(Detection[]::new);
-        carrying = (MemorySegment) BUFFER_NEW.invokeExact();
+        carrying = (MemorySegment) BUFFER_NEW.handle().invokeExact();
         int regionId = 0;
         for (Detection detection : toAttach) {
             RoiMeta.add(carrying, detection, WIDTH, HEIGHT, ++regionId);
@@ -61,17 +61,17 @@ public class RoiMetaBenchmark {
 
     @TearDown
     public void tearDown() throws Throwable {
-        FrameOps.unref(carrying);
+        Gst.miniObjectUnref(carrying);
     }
 
     @Benchmark
     public void attach() throws Throwable {
-        MemorySegment buffer = (MemorySegment) BUFFER_NEW.invokeExact();
+        MemorySegment buffer = (MemorySegment) BUFFER_NEW.handle().invokeExact();
         int regionId = 0;
         for (Detection detection : toAttach) {
             RoiMeta.add(buffer, detection, WIDTH, HEIGHT, ++regionId);
         }
-        FrameOps.unref(buffer);
+        Gst.miniObjectUnref(buffer);
     }
 
     @Benchmark

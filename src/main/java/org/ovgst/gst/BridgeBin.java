@@ -146,9 +146,9 @@ public abstract class BridgeBin extends Element {
         configure(appsrc, "block", "false");
         configure(appsrc, "emit-signals", "false");
         MemorySegment userData = MemorySegment.ofAddress(slot);
-        GstLib.call("gst_app_sink_set_callbacks", appsink, BridgeCallbacks.SINK, userData, MemorySegment.NULL);
-        GstLib.call("gst_element_set_locked_state", appsink, 1);
-        GstLib.call("gst_app_src_set_callbacks", appsrc, BridgeCallbacks.SRC, userData, MemorySegment.NULL);
+        GstApp.appSinkSetCallbacks(appsink, BridgeCallbacks.SINK, userData, MemorySegment.NULL);
+        Gst.elementSetLockedState(appsink, true);
+        GstApp.appSrcSetCallbacks(appsrc, BridgeCallbacks.SRC, userData, MemorySegment.NULL);
 
         sinkGhost = ghost("sink", appsink);
         srcGhost = ghost("src", appsrc);
@@ -161,12 +161,12 @@ public abstract class BridgeBin extends Element {
         MemorySegment object = self().reinterpret(OBJECT_FLAGS + JAVA_INT.byteSize());
         object.set(JAVA_INT, OBJECT_FLAGS,
                 object.get(JAVA_INT, OBJECT_FLAGS) & ~(ELEMENT_FLAG_SINK | ELEMENT_FLAG_SOURCE));
-        GstLib.call("gst_pad_add_probe", sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH, BridgeCallbacks.PROBE, userData,
+        GstPads.padAddProbe(sinkPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_FLUSH, BridgeCallbacks.PROBE, userData,
                 MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM, BridgeCallbacks.PROBE, userData,
+        GstPads.padAddProbe(srcPad, PROBE_EVENT_DOWNSTREAM | PROBE_EVENT_UPSTREAM, BridgeCallbacks.PROBE, userData,
                 MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", sinkGhost, PROBE_QUERY_DOWNSTREAM, BridgeCallbacks.PROBE, userData, MemorySegment.NULL);
-        GstLib.call("gst_pad_add_probe", srcGhost, PROBE_QUERY_UPSTREAM, BridgeCallbacks.PROBE, userData, MemorySegment.NULL);
+        GstPads.padAddProbe(sinkGhost, PROBE_QUERY_DOWNSTREAM, BridgeCallbacks.PROBE, userData, MemorySegment.NULL);
+        GstPads.padAddProbe(srcGhost, PROBE_QUERY_UPSTREAM, BridgeCallbacks.PROBE, userData, MemorySegment.NULL);
     }
 
     // ---- what subclasses provide ----
@@ -278,8 +278,7 @@ public abstract class BridgeBin extends Element {
      * {@link #start}, before frames wait on that.
      */
     protected final FrameLayout expectedLayout() {
-        return VideoCaps.fixedLayout((MemorySegment) GstLib.call("gst_pad_peer_query_caps", sinkPad,
-                MemorySegment.NULL));
+        return VideoCaps.fixedLayout(GstPads.padPeerQueryCaps(sinkPad, MemorySegment.NULL));
     }
 
     /** The appsrc's source pad, where the element's frames leave: its peer is downstream. */
@@ -313,7 +312,7 @@ public abstract class BridgeBin extends Element {
      */
     protected final void latencyChanged() {
         if (liveUpstream) {
-            GstLib.call("gst_element_post_message", self(), GstLib.call("gst_message_new_latency", self()));
+            Gst.elementPostMessage(self(), Gst.messageNewLatency(self()));
         }
     }
 
@@ -361,7 +360,7 @@ public abstract class BridgeBin extends Element {
     }
 
     private boolean setAppsinkState(int state) {
-        return (int) GstLib.call("gst_element_set_state", appsink, state) != STATE_CHANGE_FAILURE;
+        return Gst.elementSetState(appsink, state) != STATE_CHANGE_FAILURE;
     }
 
     @Override
@@ -392,10 +391,10 @@ public abstract class BridgeBin extends Element {
     /** Keeps a reference to {@code caps} (NULL for none) in place of the one kept before. */
     private void keepCaps(MemorySegment caps) {
         MemorySegment old = lastCaps;
-        lastCaps = caps.equals(MemorySegment.NULL) ? caps : (MemorySegment) GstLib.call("gst_mini_object_ref", caps);
+        lastCaps = caps.equals(MemorySegment.NULL) ? caps : Gst.miniObjectRef(caps);
         capsText = caps.equals(MemorySegment.NULL) ? null : VideoCaps.toString(caps);
         if (!old.equals(MemorySegment.NULL)) {
-            GstLib.call("gst_mini_object_unref", old);
+            Gst.miniObjectUnref(old);
         }
     }
 
@@ -424,18 +423,18 @@ public abstract class BridgeBin extends Element {
             int refused = downstream.flow();
             if (refused != FLOW_OK) {
                 // Downstream refuses more frames: this one goes, and upstream learns why.
-                FrameOps.unref(sample);
+                Gst.miniObjectUnref(sample);
                 return refused;
             }
             boolean formatKnown;
             try {
                 formatKnown = updateLayout(FrameOps.sampleCaps(sample));
             } catch (Throwable t) {
-                FrameOps.unref(sample);
+                Gst.miniObjectUnref(sample);
                 throw t;
             }
             if (!formatKnown) {
-                FrameOps.unref(sample);
+                Gst.miniObjectUnref(sample);
                 return FLOW_ERROR;
             }
             BufferFrame frame = BufferFrame.take(sample, layout, frameSize, frameCount++, playingPeriod,
@@ -516,12 +515,12 @@ public abstract class BridgeBin extends Element {
             if (eventType == EVENT_FLUSH_START) {
                 downstream.setReleased(true);
                 flushStarted();
-                GstLib.call("gst_element_send_event", appsrc, GstLib.call("gst_event_new_flush_start"));
+                Gst.elementSendEvent(appsrc, Gst.eventNewFlushStart());
             } else if (eventType == EVENT_FLUSH_STOP) {
                 flushStopped();
                 resetStreamState();
                 downstream.setReleased(false);
-                GstLib.call("gst_element_send_event", appsrc, GstLib.call("gst_event_new_flush_stop", 1));
+                Gst.elementSendEvent(appsrc, Gst.eventNewFlushStop(true));
             }
             return PROBE_OK;
         }
@@ -551,13 +550,13 @@ public abstract class BridgeBin extends Element {
     private void checkOffer(MemorySegment query) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = arena.allocate(ADDRESS);
-            GstLib.call("gst_query_parse_accept_caps_result", query, slot);
+            GstPads.queryParseAcceptCapsResult(query, slot);
             if (slot.get(JAVA_INT, 0) != 0) {
                 return;
             }
-            GstLib.call("gst_query_parse_accept_caps", query, slot);
+            GstPads.queryParseAcceptCaps(query, slot);
             MemorySegment offered = slot.get(ADDRESS, 0);
-            if (GstLib.isTrue(GstLib.call("gst_caps_is_fixed", offered)) && VideoCaps.formatOf(offered) != null) {
+            if (GstPads.capsIsFixed(offered) && VideoCaps.formatOf(offered) != null) {
                 tellRefusedFormat(offered);
             }
         } catch (Throwable t) {
@@ -592,17 +591,17 @@ public abstract class BridgeBin extends Element {
      * (G_CONNECT_AFTER), so that a pad the link could not take is seen ({@link #onSiblingPadAdded}).
      */
     private void watchSiblings() {
-        if (GstLib.isTrue(GstLib.call("gst_pad_is_linked", sinkGhost))) {
+        if (GstPads.padIsLinked(sinkGhost)) {
             return;
         }
-        MemorySegment parent = (MemorySegment) GstLib.call("gst_object_get_parent", self());
+        MemorySegment parent = Gst.objectGetParent(self());
         if (parent.equals(MemorySegment.NULL)) {
             return;
         }
         // GST_OBJECT_LOCK: the bin's children list is guarded by it.
         MemorySegment lock = parent.reinterpret(StructOffsets.offset("GstObject.lock") + ADDRESS.byteSize())
                 .asSlice(StructOffsets.offset("GstObject.lock"));
-        GstLib.call("g_mutex_lock", lock);
+        GLib.mutexLock(lock);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment signal = arena.allocateFrom("pad-added");
             long childrenAt = StructOffsets.offset("GstBin.children");
@@ -613,77 +612,77 @@ public abstract class BridgeBin extends Element {
                 link = link.reinterpret(Math.max(dataAt, nextAt) + ADDRESS.byteSize());
                 MemorySegment child = link.get(ADDRESS, dataAt);
                 if (!child.equals(self())) {
-                    long handler = (long) GstLib.call("g_signal_connect_data", child, signal, BridgeCallbacks.PAD_ADDED,
+                    long handler = GLib.signalConnectData(child, signal, BridgeCallbacks.PAD_ADDED,
                             MemorySegment.ofAddress(slot), MemorySegment.NULL, 1 /* G_CONNECT_AFTER */);
-                    watches.add(new Watch((MemorySegment) GstLib.call("gst_object_ref", child), handler));
+                    watches.add(new Watch(Gst.objectRef(child), handler));
                 }
                 link = link.get(ADDRESS, nextAt);
             }
         } finally {
-            GstLib.call("g_mutex_unlock", lock);
-            GstLib.call("gst_object_unref", parent);
+            GLib.mutexUnlock(lock);
+            Gst.objectUnref(parent);
         }
     }
 
     private void unwatchSiblings() {
         for (Watch watch : watches) {
-            GstLib.call("g_signal_handler_disconnect", watch.element(), watch.handler());
-            GstLib.call("gst_object_unref", watch.element());
+            GLib.signalHandlerDisconnect(watch.element(), watch.handler());
+            Gst.objectUnref(watch.element());
         }
         watches.clear();
     }
 
     /** A new pad beside this element (its streaming thread): if it stayed unlinked, was it a format refused? */
     void onSiblingPadAdded(MemorySegment pad) {
-        boolean unlinkedSource = (int) GstLib.call("gst_pad_get_direction", pad) == 1 /* GST_PAD_SRC */
-                && !GstLib.isTrue(GstLib.call("gst_pad_is_linked", pad))
-                && !GstLib.isTrue(GstLib.call("gst_pad_is_linked", sinkGhost));
+        boolean unlinkedSource = GstPads.padGetDirection(pad) == 1 /* GST_PAD_SRC */
+                && !GstPads.padIsLinked(pad)
+                && !GstPads.padIsLinked(sinkGhost);
         if (!unlinkedSource) {
             return;
         }
-        MemorySegment caps = (MemorySegment) GstLib.call("gst_pad_get_current_caps", pad);
+        MemorySegment caps = GstPads.padGetCurrentCaps(pad);
         if (caps.equals(MemorySegment.NULL)) {
             return;
         }
         try {
-            if (GstLib.isTrue(GstLib.call("gst_caps_is_fixed", caps)) && VideoCaps.formatOf(caps) != null) {
+            if (GstPads.capsIsFixed(caps) && VideoCaps.formatOf(caps) != null) {
                 tellRefusedFormat(caps);
             }
         } finally {
-            GstLib.call("gst_mini_object_unref", caps);
+            Gst.miniObjectUnref(caps);
         }
     }
 
     /** What the element takes: its own answer, or its sink pad's template. A new reference. */
     private MemorySegment takenCaps() {
         MemorySegment own = inputCaps(MemorySegment.NULL);
-        return own != null ? own : (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", sinkGhost);
+        return own != null ? own : GstPads.padGetPadTemplateCaps(sinkGhost);
     }
 
     private boolean takes(MemorySegment caps) {
         MemorySegment taken = takenCaps();
         try {
-            return GstLib.isTrue(GstLib.call("gst_caps_is_subset", caps, taken));
+            return GstPads.capsIsSubset(caps, taken);
         } finally {
-            GstLib.call("gst_mini_object_unref", taken);
+            Gst.miniObjectUnref(taken);
         }
     }
 
     /** The element of ours right after this one, or null. */
     private BridgeBin nextBridge() {
-        MemorySegment peer = (MemorySegment) GstLib.call("gst_pad_get_peer", srcGhost);
+        MemorySegment peer = GstPads.padGetPeer(srcGhost);
         if (peer.equals(MemorySegment.NULL)) {
             return null;
         }
         try {
-            MemorySegment element = (MemorySegment) GstLib.call("gst_pad_get_parent_element", peer);
+            MemorySegment element = GstPads.padGetParentElement(peer);
             if (element.equals(MemorySegment.NULL)) {
                 return null;
             }
-            GstLib.call("gst_object_unref", element);
+            Gst.objectUnref(element);
             return TypeRegistry.instance(element) instanceof BridgeBin next ? next : null;
         } finally {
-            GstLib.call("gst_object_unref", peer);
+            Gst.objectUnref(peer);
         }
     }
 
@@ -699,10 +698,10 @@ public abstract class BridgeBin extends Element {
             int type = typeOf(item, EVENT_TYPE);
             if (type == EVENT_RECONFIGURE) {
                 // The appsrc renegotiates too, so upstream gets its own reference.
-                GstLib.call("gst_pad_push_event", sinkPad, GstLib.call("gst_mini_object_ref", item));
+                GstPads.padPushEvent(sinkPad, Gst.miniObjectRef(item));
                 return PROBE_OK;
             }
-            GstLib.call("gst_pad_push_event", sinkPad, item);
+            GstPads.padPushEvent(sinkPad, item);
             return PROBE_HANDLED;
         }
         int queryType = typeOf(item, QUERY_TYPE);
@@ -741,7 +740,7 @@ public abstract class BridgeBin extends Element {
     @Override
     protected final boolean takeChildMessage(MemorySegment message) {
         if ((GstMessage.type(message) & GstMessage.LATENCY) != 0 && GstMessage.source(message).equals(appsink)) {
-            GstLib.call("gst_mini_object_unref", message);
+            Gst.miniObjectUnref(message);
             return true;
         }
         return downstream.takeMessage(message);
@@ -751,20 +750,19 @@ public abstract class BridgeBin extends Element {
 
     private MemorySegment makeChild(String factory, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment child = (MemorySegment) GstLib.call("gst_element_factory_make", arena.allocateFrom(factory),
-                    arena.allocateFrom(name));
+            MemorySegment child = Gst.elementFactoryMake(arena.allocateFrom(factory), arena.allocateFrom(name));
             if (child.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("GStreamer has no " + factory
                         + " element: install gstreamer1.0-plugins-base (./ovgst setup does)");
             }
-            GstLib.call("gst_bin_add", self(), child);
+            Gst.binAdd(self(), child);
             return child;
         }
     }
 
     private static void configure(MemorySegment element, String property, String value) {
         try (Arena arena = Arena.ofConfined()) {
-            GstLib.call("gst_util_set_object_arg", element, arena.allocateFrom(property), arena.allocateFrom(value));
+            Gst.utilSetObjectArg(element, arena.allocateFrom(property), arena.allocateFrom(value));
         }
     }
 
@@ -772,13 +770,12 @@ public abstract class BridgeBin extends Element {
     private MemorySegment ghost(String name, MemorySegment child) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment padName = arena.allocateFrom(name);
-            MemorySegment target = (MemorySegment) GstLib.call("gst_element_get_static_pad", child, padName);
+            MemorySegment target = Gst.elementGetStaticPad(child, padName);
             MemorySegment klass = self().reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
-            MemorySegment template = (MemorySegment) GstLib.call("gst_element_class_get_pad_template", klass, padName);
-            MemorySegment ghost = (MemorySegment) GstLib.call("gst_ghost_pad_new_from_template", padName, target,
-                    template);
-            GstLib.call("gst_element_add_pad", self(), ghost);
-            GstLib.call("gst_object_unref", target);
+            MemorySegment template = Gst.elementClassGetPadTemplate(klass, padName);
+            MemorySegment ghost = GstPads.ghostPadNewFromTemplate(padName, target, template);
+            Gst.elementAddPad(self(), ghost);
+            Gst.objectUnref(target);
             return ghost;
         }
     }
@@ -786,7 +783,7 @@ public abstract class BridgeBin extends Element {
     /** A child's pad; the reference is kept for the element's life (the child holds the pad as long). */
     private static MemorySegment staticPad(MemorySegment child, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return (MemorySegment) GstLib.call("gst_element_get_static_pad", child, arena.allocateFrom(name));
+            return Gst.elementGetStaticPad(child, arena.allocateFrom(name));
         }
     }
 }

@@ -101,7 +101,7 @@ public final class BufferFrame {
         MemorySegment mapInfo = pool.take();
         if (!FrameOps.map(buffer, mapInfo, FrameOps.MAP_READ)) {
             pool.give(mapInfo);
-            FrameOps.unref(sample);
+            Gst.miniObjectUnref(sample);
             return null;
         }
         return new BufferFrame(sample, buffer, mapInfo, layout, size, index, playingPeriod, downstreamWaited, pool);
@@ -161,14 +161,14 @@ public final class BufferFrame {
     void replace(MemorySegment output, MemorySegment caps) throws Throwable {
         unmap();
         if (ownsBuffer) {
-            FrameOps.unref(buffer);
+            Gst.miniObjectUnref(buffer);
         }
         buffer = output.reinterpret(BUFFER_SIZE);
         ownsBuffer = true;
         MemorySegment old = leavingCaps;
-        leavingCaps = FrameOps.ref(caps);
+        leavingCaps = Gst.miniObjectRef(caps);
         if (!old.equals(MemorySegment.NULL)) {
-            FrameOps.unref(old);
+            Gst.miniObjectUnref(old);
         }
     }
 
@@ -285,7 +285,7 @@ public final class BufferFrame {
         try {
             return FrameOps.pushSample(appsrc, out);
         } finally {
-            FrameOps.unref(out);
+            Gst.miniObjectUnref(out);
             release();
         }
     }
@@ -297,11 +297,11 @@ public final class BufferFrame {
 
     private void release() throws Throwable {
         if (ownsBuffer) {
-            FrameOps.unref(buffer);
+            Gst.miniObjectUnref(buffer);
         }
         if (!leavingCaps.equals(MemorySegment.NULL)) {
-            FrameOps.unref(leavingCaps);
+            Gst.miniObjectUnref(leavingCaps);
         }
-        FrameOps.unref(sample);
+        Gst.miniObjectUnref(sample);
     }
 }

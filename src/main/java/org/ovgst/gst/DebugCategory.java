@@ -7,10 +7,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * An element's {@code GST_DEBUG} category, named after it ({@code GST_DEBUG=ovdetect:5}), as
@@ -29,10 +29,10 @@ public final class DebugCategory {
         }
     }
 
-    private static final MethodHandle GET_THRESHOLD = GstLib.downcall("gst_debug_category_get_threshold",
+    private static final NativeFunction GET_THRESHOLD = GstLib.LIBRARY.function("gst_debug_category_get_threshold",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     /** {@code gst_debug_log(category, level, file, function, line, object, "%s", message)}. */
-    private static final MethodHandle LOG = GstLib.downcall("gst_debug_log",
+    private static final NativeFunction LOG = GstLib.LIBRARY.function("gst_debug_log",
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
             Linker.Option.firstVariadicArg(7));
     private static final MemorySegment FORMAT = GstLib.staticString("%s");
@@ -51,8 +51,7 @@ public final class DebugCategory {
 
     /** The category {@code name}, registered with GStreamer the first time (categories live as long as the process). */
     public static DebugCategory of(String name, String description) {
-        return CATEGORIES.computeIfAbsent(name, n -> new DebugCategory(n, (MemorySegment) GstLib.call(
-                "_gst_debug_category_new", GstLib.staticString(n), 0, GstLib.staticString(description)),
+        return CATEGORIES.computeIfAbsent(name, n -> new DebugCategory(n, Gst.debugCategoryNew(GstLib.staticString(n), 0, GstLib.staticString(description)),
                 GstLib.staticString(n)));
     }
 
@@ -64,7 +63,7 @@ public final class DebugCategory {
     /** Whether messages of {@code level} are written (GST_DEBUG, gst_debug_set_threshold_*). */
     public boolean enabled(Level level) {
         try {
-            return level.value <= (int) GET_THRESHOLD.invokeExact(category);
+            return level.value <= (int) GET_THRESHOLD.handle().invokeExact(category);
         } catch (Throwable t) {
             throw new IllegalStateException("gst_debug_category_get_threshold failed", t);
         }
@@ -80,7 +79,7 @@ public final class DebugCategory {
     /** Writes {@code message} as it is: for callers that checked {@link #enabled} before making it. */
     public void write(Level level, MemorySegment object, String message) {
         try (Arena arena = Arena.ofConfined()) {
-            LOG.invokeExact(category, level.value, FILE, function, 0, object, FORMAT, arena.allocateFrom(message));
+            LOG.handle().invokeExact(category, level.value, FILE, function, 0, object, FORMAT, arena.allocateFrom(message));
         } catch (Throwable t) {
             throw new IllegalStateException("gst_debug_log failed", t);
         }

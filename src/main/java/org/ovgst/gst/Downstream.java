@@ -80,7 +80,7 @@ final class Downstream {
 
     void sendEos() {
         eosSent = true;
-        GstLib.call("gst_app_src_end_of_stream", appsrc);
+        GstApp.appSrcEndOfStream(appsrc);
     }
 
     /**
@@ -168,7 +168,7 @@ final class Downstream {
             return false;
         }
         int reported = flowOfError(message);
-        GstLib.call("gst_mini_object_unref", message);
+        Gst.miniObjectUnref(message);
         ended(reported);
         return true;
     }
@@ -259,8 +259,8 @@ final class Downstream {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment error = arena.allocate(ADDRESS);
             MemorySegment debug = arena.allocate(ADDRESS);
-            GstLib.call("gst_message_parse_error", message, error, debug);
-            GstLib.call("g_error_free", error.get(ADDRESS, 0));
+            Gst.messageParseError(message, error, debug);
+            GLib.errorFree(error.get(ADDRESS, 0));
             String text = GstLib.takeString(debug.get(ADDRESS, 0));
             int open = text == null ? -1 : text.lastIndexOf('(');
             int close = text == null ? -1 : text.lastIndexOf(')');

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntSupplier;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.openvino.OpenVinoException;
 
@@ -31,20 +32,26 @@ public abstract class Element {
 
     /** GError domains and codes used in our bus errors. */
     enum ErrorKind {
-        SETTINGS("gst_resource_error_quark", 13),
-        NOT_FOUND("gst_resource_error_quark", 3),
-        WRITE("gst_resource_error_quark", 10),
-        LIBRARY("gst_library_error_quark", 1),
-        STREAM("gst_stream_error_quark", 1),
-        FORMAT("gst_stream_error_quark", 11);
+        SETTINGS(Gst::resourceErrorQuark, 13),
+        NOT_FOUND(Gst::resourceErrorQuark, 3),
+        WRITE(Gst::resourceErrorQuark, 10),
+        LIBRARY(Gst::libraryErrorQuark, 1),
+        STREAM(Gst::streamErrorQuark, 1),
+        FORMAT(Gst::streamErrorQuark, 11);
 
-        private final String quarkFunction;
+        private final IntSupplier domain;
         private final int code;
 
-        ErrorKind(String quarkFunction, int code) {
-            this.quarkFunction = quarkFunction;
+        ErrorKind(IntSupplier domain, int code) {
+            this.domain = domain;
             this.code = code;
         }
+    }
+
+    /** {@code gst_message_new_error} or {@code gst_message_new_warning}. */
+    @FunctionalInterface
+    private interface NewMessage {
+        MemorySegment create(MemorySegment source, MemorySegment error, MemorySegment debug);
     }
 
     private final MemorySegment self;
@@ -82,7 +89,7 @@ public abstract class Element {
 
     /** The element's name in its pipeline ({@code ovmetapublish0}, or the name the user gave). */
     protected final String name() {
-        return GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_name", self));
+        return GstLib.takeString(Gst.objectGetName(self));
     }
 
     /**
@@ -150,12 +157,12 @@ public abstract class Element {
      * and stack go to the element's GST_DEBUG category, and the message's debug text says where.
      */
     protected final void postError(ErrorKind kind, String message, Throwable cause) {
-        postMessage("gst_message_new_error", kind, message, cause);
+        postMessage(Gst::messageNewError, kind, message, cause);
     }
 
     /** Posts a WARNING message from this element on the bus, as {@link #postError} an ERROR. */
     protected final void postWarning(ErrorKind kind, String message, Throwable cause) {
-        postMessage("gst_message_new_warning", kind, message, cause);
+        postMessage(Gst::messageNewWarning, kind, message, cause);
     }
 
     /**
@@ -176,7 +183,7 @@ public abstract class Element {
         return "GST_DEBUG=" + debug.name() + ":" + DebugCategory.Level.DEBUG.value;
     }
 
-    private void postMessage(String constructor, ErrorKind kind, String message, Throwable cause) {
+    private void postMessage(NewMessage constructor, ErrorKind kind, String message, Throwable cause) {
         String details = null;
         if (cause != null) {
             debug.log(DebugCategory.Level.DEBUG, self, () -> {
@@ -191,15 +198,13 @@ public abstract class Element {
             details = "the cause, for ovgst's developers: " + debugSetting();
         }
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            int domain = (int) GstLib.call(kind.quarkFunction);
-            MemorySegment error = (MemorySegment) GstLib.call("g_error_new_literal", domain, kind.code,
-                    arena.allocateFrom(message));
+            MemorySegment error = GLib.errorNewLiteral(kind.domain.getAsInt(), kind.code, arena.allocateFrom(message));
             try {
-                MemorySegment msg = (MemorySegment) GstLib.call(constructor, self, error,
+                MemorySegment msg = constructor.create(self, error,
                         details == null ? MemorySegment.NULL : arena.allocateFrom(details));
-                GstLib.call("gst_element_post_message", self, msg);
+                Gst.elementPostMessage(self, msg);
             } finally {
-                GstLib.call("g_error_free", error);
+                GLib.errorFree(error);
             }
         }
     }

@@ -50,7 +50,7 @@ final class EnumValues {
      */
     static synchronized long type(Property.Choice choice) {
         MemorySegment typeName = GstLib.staticString(choice.typeName());
-        long existing = (long) GstLib.call("g_type_from_name", typeName);
+        long existing = GLib.typeFromName(typeName);
         if (existing != 0) {
             return existing;
         }
@@ -65,14 +65,14 @@ final class EnumValues {
                     GstLib.staticString(value.meaning()));
             table.set(ADDRESS, at + StructOffsets.offset("GEnumValue.value_nick"), GstLib.staticString(value.nick()));
         }
-        long type = (long) GstLib.call("g_enum_register_static", typeName, table);
+        long type = GLib.enumRegisterStatic(typeName, table);
         CHOICES.put(type, choice);
         // GStreamer keeps a pointer to the table: it lives as long as the process.
         MemorySegment valueTable = Arena.global().allocate(StructOffsets.size("GstValueTable"));
         valueTable.set(JAVA_LONG, StructOffsets.offset("GstValueTable.type"), type);
         valueTable.set(ADDRESS, StructOffsets.offset("GstValueTable.serialize"), SERIALIZE);
         valueTable.set(ADDRESS, StructOffsets.offset("GstValueTable.deserialize"), DESERIALIZE);
-        GstLib.call("gst_value_register", valueTable);
+        Gst.valueRegister(valueTable);
         return type;
     }
 
@@ -137,7 +137,7 @@ final class EnumValues {
             if (number < 0) {
                 return 0;
             }
-            GstLib.call("g_value_set_enum", value, number);
+            GLib.valueSetEnum(value, number);
             return 1;
         } catch (Throwable t) {
             TypeRegistry.logUpcallFailure("reading an enum value", t);
@@ -154,8 +154,7 @@ final class EnumValues {
                 return MemorySegment.NULL;
             }
             try (Arena arena = Arena.ofConfined()) {
-                return (MemorySegment) GstLib.call("g_strdup",
-                        arena.allocateFrom(read(choice, (int) GstLib.call("g_value_get_enum", value))));
+                return GLib.strdup(arena.allocateFrom(read(choice, GLib.valueGetEnum(value))));
             }
         } catch (Throwable t) {
             TypeRegistry.logUpcallFailure("writing an enum value", t);

@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * Carries a frame's flags, timestamps and metadata over to the new buffer an element makes of it
@@ -24,24 +25,24 @@ final class FrameMetas implements AutoCloseable {
     private static final int COPY_FLAGS = 1;
     private static final int COPY_TIMESTAMPS = 2;
 
-    private static final MethodHandle COPY_INTO = GstLib.downcall("gst_buffer_copy_into",
+    private static final NativeFunction COPY_INTO = GstLib.LIBRARY.function("gst_buffer_copy_into",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta",
+    private static final NativeFunction ITERATE = GstLib.LIBRARY.function("gst_buffer_iterate_meta",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_TAGS = GstLib.downcall("gst_meta_api_type_get_tags",
+    private static final NativeFunction GET_TAGS = GstLib.LIBRARY.function("gst_meta_api_type_get_tags",
             FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-    private static final MethodHandle HAS_TAG = GstLib.downcall("gst_meta_api_type_has_tag",
+    private static final NativeFunction HAS_TAG = GstLib.LIBRARY.function("gst_meta_api_type_has_tag",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     /** Calls a {@code GstMetaTransformFunction} at the address given first. */
     private static final MethodHandle TRANSFORM = Linker.nativeLinker().downcallHandle(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    private static final long REGION_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
+    private static final long REGION_API = GstVideo.videoRegionOfInterestMetaApiGetType();
 
     private static final int COPY_QUARK = quark("gst-copy");
-    private static final int SCALE_QUARK = (int) GstLib.call("gst_video_meta_transform_scale_get_quark");
+    private static final int SCALE_QUARK = GstVideo.videoMetaTransformScaleGetQuark();
     private static final int VIDEO_TAG = quark("video");
     private static final int SIZE_TAG = quark("size");
-    private static final long VIDEO_META_API = (long) GstLib.call("gst_video_meta_api_get_type");
+    private static final long VIDEO_META_API = GstVideo.videoMetaApiGetType();
 
     private static final long META_INFO = StructOffsets.offset("GstMeta.info");
     private static final long INFO_API = StructOffsets.offset("GstMetaInfo.api");
@@ -81,7 +82,7 @@ final class FrameMetas implements AutoCloseable {
     }
 
     private static MemorySegment videoInfo(MemorySegment caps) {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new_from_caps", caps);
+        MemorySegment info = GstVideo.videoInfoNewFromCaps(caps);
         if (info.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("not video caps: " + VideoCaps.toString(caps));
         }
@@ -90,13 +91,13 @@ final class FrameMetas implements AutoCloseable {
 
     /** Copies flags, timestamps and the metas that go with a frame from {@code from} to {@code to} (writable). */
     void transfer(MemorySegment from, MemorySegment to) throws Throwable {
-        int copied = (int) COPY_INTO.invokeExact(to, from, COPY_FLAGS | COPY_TIMESTAMPS, 0L, -1L);
+        int copied = (int) COPY_INTO.handle().invokeExact(to, from, COPY_FLAGS | COPY_TIMESTAMPS, 0L, -1L);
         if (copied == 0) {
             throw new IllegalStateException("could not copy a frame's timestamps to its output");
         }
         state.set(ADDRESS, 0, MemorySegment.NULL);
         while (true) {
-            MemorySegment meta = (MemorySegment) ITERATE.invokeExact(from, state);
+            MemorySegment meta = (MemorySegment) ITERATE.handle().invokeExact(from, state);
             if (meta.equals(MemorySegment.NULL)) {
                 return;
             }
@@ -111,11 +112,11 @@ final class FrameMetas implements AutoCloseable {
             if (transform.equals(MemorySegment.NULL) || api == VIDEO_META_API) {
                 continue;
             }
-            MemorySegment tags = (MemorySegment) GET_TAGS.invokeExact(api);
+            MemorySegment tags = (MemorySegment) GET_TAGS.handle().invokeExact(api);
             if (tags.equals(MemorySegment.NULL) || tags.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0)
                     .equals(MemorySegment.NULL)) {
                 int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, COPY_QUARK, copy);
-            } else if ((int) HAS_TAG.invokeExact(api, VIDEO_TAG) != 0 && (int) HAS_TAG.invokeExact(api, SIZE_TAG) != 0) {
+            } else if ((int) HAS_TAG.handle().invokeExact(api, VIDEO_TAG) != 0 && (int) HAS_TAG.handle().invokeExact(api, SIZE_TAG) != 0) {
                 // A meta that cannot scale says so and stays behind, as with videoscale.
                 int ignored = (int) TRANSFORM.invokeExact(transform, to, meta, from, SCALE_QUARK, scale);
             }
@@ -124,14 +125,14 @@ final class FrameMetas implements AutoCloseable {
 
     @Override
     public void close() {
-        GstLib.call("gst_video_info_free", inInfo);
-        GstLib.call("gst_video_info_free", outInfo);
+        GstVideo.videoInfoFree(inInfo);
+        GstVideo.videoInfoFree(outInfo);
         arena.close();
     }
 
     private static int quark(String name) {
         try (Arena names = Arena.ofConfined()) {
-            return (int) GstLib.call("g_quark_from_string", names.allocateFrom(name));
+            return GLib.quarkFromString(names.allocateFrom(name));
         }
     }
 }

@@ -6,7 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * The GStreamer calls made for every frame, as exactly-typed handles: no boxing and no argument
@@ -14,29 +14,27 @@ import java.lang.invoke.MethodHandle;
  */
 final class FrameOps {
     private static final FunctionDescriptor P_P = FunctionDescriptor.of(ADDRESS, ADDRESS);
-    private static final MethodHandle PULL_SAMPLE = GstLib.downcall("gst_app_sink_pull_sample", P_P);
-    private static final MethodHandle SAMPLE_BUFFER = GstLib.downcall("gst_sample_get_buffer", P_P);
-    private static final MethodHandle SAMPLE_SET_BUFFER = GstLib.downcall("gst_sample_set_buffer",
+    private static final NativeFunction PULL_SAMPLE = GstLib.LIBRARY.function("gst_app_sink_pull_sample", P_P);
+    private static final NativeFunction SAMPLE_BUFFER = GstLib.LIBRARY.function("gst_sample_get_buffer", P_P);
+    private static final NativeFunction SAMPLE_SET_BUFFER = GstLib.LIBRARY.function("gst_sample_set_buffer",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final MethodHandle IS_WRITABLE = GstLib.downcall("gst_mini_object_is_writable",
+    private static final NativeFunction IS_WRITABLE = GstLib.LIBRARY.function("gst_mini_object_is_writable",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle SAMPLE_CAPS = GstLib.downcall("gst_sample_get_caps", P_P);
-    private static final MethodHandle SAMPLE_SEGMENT = GstLib.downcall("gst_sample_get_segment", P_P);
-    private static final MethodHandle SEGMENT_TO_STREAM_TIME = GstLib.downcall("gst_segment_to_stream_time",
+    private static final NativeFunction SAMPLE_CAPS = GstLib.LIBRARY.function("gst_sample_get_caps", P_P);
+    private static final NativeFunction SAMPLE_SEGMENT = GstLib.LIBRARY.function("gst_sample_get_segment", P_P);
+    private static final NativeFunction SEGMENT_TO_STREAM_TIME = GstLib.LIBRARY.function("gst_segment_to_stream_time",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG));
     /** {@code GST_FORMAT_TIME}. */
     private static final int FORMAT_TIME = 3;
-    private static final MethodHandle SAMPLE_NEW = GstLib.downcall("gst_sample_new",
+    private static final NativeFunction SAMPLE_NEW = GstLib.LIBRARY.function("gst_sample_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle REF = GstLib.downcall("gst_mini_object_ref", P_P);
-    private static final MethodHandle UNREF = GstLib.downcall("gst_mini_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle MAKE_WRITABLE = GstLib.downcall("gst_mini_object_make_writable", P_P);
-    private static final MethodHandle MAP = GstLib.downcall("gst_buffer_map",
+    private static final NativeFunction MAKE_WRITABLE = GstLib.LIBRARY.function("gst_mini_object_make_writable", P_P);
+    private static final NativeFunction MAP = GstLib.LIBRARY.function("gst_buffer_map",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle UNMAP = GstLib.downcall("gst_buffer_unmap", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final MethodHandle PUSH_SAMPLE = GstLib.downcall("gst_app_src_push_sample",
+    private static final NativeFunction UNMAP = GstLib.LIBRARY.function("gst_buffer_unmap", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    private static final NativeFunction PUSH_SAMPLE = GstLib.LIBRARY.function("gst_app_src_push_sample",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle LAST_FLOW_RETURN = GstLib.downcall("gst_pad_get_last_flow_return",
+    private static final NativeFunction LAST_FLOW_RETURN = GstLib.LIBRARY.function("gst_pad_get_last_flow_return",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     /** GstMapFlags. */
@@ -46,7 +44,7 @@ final class FrameOps {
     private FrameOps() {}
 
     static MemorySegment pullSample(MemorySegment appsink) throws Throwable {
-        return (MemorySegment) PULL_SAMPLE.invokeExact(appsink);
+        return (MemorySegment) PULL_SAMPLE.handle().invokeExact(appsink);
     }
 
     /**
@@ -54,15 +52,15 @@ final class FrameOps {
      * what DL Streamer publishes as a frame's timestamp; -1 when there is none.
      */
     static long streamTime(MemorySegment sample, long pts) throws Throwable {
-        MemorySegment segment = (MemorySegment) SAMPLE_SEGMENT.invokeExact(sample);
+        MemorySegment segment = (MemorySegment) SAMPLE_SEGMENT.handle().invokeExact(sample);
         if (pts == -1 || segment.equals(MemorySegment.NULL)) {
             return pts;
         }
-        return (long) SEGMENT_TO_STREAM_TIME.invokeExact(segment, FORMAT_TIME, pts);
+        return (long) SEGMENT_TO_STREAM_TIME.handle().invokeExact(segment, FORMAT_TIME, pts);
     }
 
     static MemorySegment sampleBuffer(MemorySegment sample) throws Throwable {
-        return (MemorySegment) SAMPLE_BUFFER.invokeExact(sample);
+        return (MemorySegment) SAMPLE_BUFFER.handle().invokeExact(sample);
     }
 
     /**
@@ -71,54 +69,46 @@ final class FrameOps {
      * writable as it is. Otherwise the buffer is copied: a new GstBuffer over the same memory.
      */
     static MemorySegment writableBuffer(MemorySegment sample) throws Throwable {
-        MemorySegment buffer = ref(sampleBuffer(sample));
-        if ((int) IS_WRITABLE.invokeExact(sample) != 0) {
-            SAMPLE_SET_BUFFER.invokeExact(sample, MemorySegment.NULL);
+        MemorySegment buffer = Gst.miniObjectRef(sampleBuffer(sample));
+        if ((int) IS_WRITABLE.handle().invokeExact(sample) != 0) {
+            SAMPLE_SET_BUFFER.handle().invokeExact(sample, MemorySegment.NULL);
         }
         return makeWritable(buffer);
     }
 
     static MemorySegment sampleCaps(MemorySegment sample) throws Throwable {
-        return (MemorySegment) SAMPLE_CAPS.invokeExact(sample);
+        return (MemorySegment) SAMPLE_CAPS.handle().invokeExact(sample);
     }
 
     static MemorySegment sampleSegment(MemorySegment sample) throws Throwable {
-        return (MemorySegment) SAMPLE_SEGMENT.invokeExact(sample);
+        return (MemorySegment) SAMPLE_SEGMENT.handle().invokeExact(sample);
     }
 
     static MemorySegment newSample(MemorySegment buffer, MemorySegment caps, MemorySegment segment)
             throws Throwable {
-        return (MemorySegment) SAMPLE_NEW.invokeExact(buffer, caps, segment, MemorySegment.NULL);
-    }
-
-    static MemorySegment ref(MemorySegment miniObject) throws Throwable {
-        return (MemorySegment) REF.invokeExact(miniObject);
-    }
-
-    static void unref(MemorySegment miniObject) throws Throwable {
-        UNREF.invokeExact(miniObject);
+        return (MemorySegment) SAMPLE_NEW.handle().invokeExact(buffer, caps, segment, MemorySegment.NULL);
     }
 
     /** Takes over one reference and returns a writable object (a shallow copy when shared). */
     static MemorySegment makeWritable(MemorySegment miniObject) throws Throwable {
-        return (MemorySegment) MAKE_WRITABLE.invokeExact(miniObject);
+        return (MemorySegment) MAKE_WRITABLE.handle().invokeExact(miniObject);
     }
 
     static boolean map(MemorySegment buffer, MemorySegment mapInfo, int flags) throws Throwable {
-        return (int) MAP.invokeExact(buffer, mapInfo, flags) != 0;
+        return (int) MAP.handle().invokeExact(buffer, mapInfo, flags) != 0;
     }
 
     static void unmap(MemorySegment buffer, MemorySegment mapInfo) throws Throwable {
-        UNMAP.invokeExact(buffer, mapInfo);
+        UNMAP.handle().invokeExact(buffer, mapInfo);
     }
 
     /** The GstFlowReturn of the pad's last push downstream. */
     static int lastFlowReturn(MemorySegment pad) throws Throwable {
-        return (int) LAST_FLOW_RETURN.invokeExact(pad);
+        return (int) LAST_FLOW_RETURN.handle().invokeExact(pad);
     }
 
     /** Returns the GstFlowReturn; the sample stays ours. */
     static int pushSample(MemorySegment appsrc, MemorySegment sample) throws Throwable {
-        return (int) PUSH_SAMPLE.invokeExact(appsrc, sample);
+        return (int) PUSH_SAMPLE.handle().invokeExact(appsrc, sample);
     }
 }

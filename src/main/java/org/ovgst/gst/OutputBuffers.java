@@ -6,7 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * Buffers for the frames an element makes (its output is not its input): from the pool downstream
@@ -17,7 +17,7 @@ import java.lang.invoke.MethodHandle;
  * One per output caps; closed when the caps change or the element stops.
  */
 final class OutputBuffers implements AutoCloseable {
-    private static final MethodHandle ACQUIRE = GstLib.downcall("gst_buffer_pool_acquire_buffer",
+    private static final NativeFunction ACQUIRE = GstLib.LIBRARY.function("gst_buffer_pool_acquire_buffer",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
 
     private final MemorySegment pool;
@@ -35,42 +35,41 @@ final class OutputBuffers implements AutoCloseable {
      * and activates it, or one of ours when downstream offers none or refuses these settings.
      */
     static OutputBuffers negotiate(MemorySegment pad, MemorySegment caps, long size) {
-        MemorySegment query = (MemorySegment) GstLib.call("gst_query_new_allocation", caps, 1);
+        MemorySegment query = GstPads.queryNewAllocation(caps, true);
         MemorySegment offered = MemorySegment.NULL;
         int min = 0;
         try (Arena scratch = Arena.ofConfined()) {
-            if (GstLib.isTrue(GstLib.call("gst_pad_peer_query", pad, query))
-                    && (int) GstLib.call("gst_query_get_n_allocation_pools", query) > 0) {
+            if (GstPads.padPeerQuery(pad, query)
+                    && GstPads.queryGetNAllocationPools(query) > 0) {
                 MemorySegment poolOut = scratch.allocate(ADDRESS);
                 MemorySegment minOut = scratch.allocate(JAVA_INT);
-                GstLib.call("gst_query_parse_nth_allocation_pool", query, 0, poolOut, MemorySegment.NULL, minOut,
-                        MemorySegment.NULL);
+                GstPads.queryParseNthAllocationPool(query, 0, poolOut, MemorySegment.NULL, minOut, MemorySegment.NULL);
                 offered = poolOut.get(ADDRESS, 0);
                 min = minOut.get(JAVA_INT, 0);
             }
         } finally {
-            GstLib.call("gst_mini_object_unref", query);
+            Gst.miniObjectUnref(query);
         }
         if (!offered.equals(MemorySegment.NULL)) {
             if (configure(offered, caps, size, min)) {
                 return new OutputBuffers(offered, true);
             }
-            GstLib.call("gst_object_unref", offered);
+            Gst.objectUnref(offered);
         }
-        MemorySegment own = (MemorySegment) GstLib.call("gst_video_buffer_pool_new");
+        MemorySegment own = GstVideo.videoBufferPoolNew();
         if (!configure(own, caps, size, 0)) {
-            GstLib.call("gst_object_unref", own);
+            Gst.objectUnref(own);
             throw new IllegalStateException("could not set up a buffer pool for " + VideoCaps.toString(caps));
         }
         return new OutputBuffers(own, false);
     }
 
     private static boolean configure(MemorySegment pool, MemorySegment caps, long size, int min) {
-        MemorySegment config = (MemorySegment) GstLib.call("gst_buffer_pool_get_config", pool);
-        GstLib.call("gst_buffer_pool_config_set_params", config, caps, Math.toIntExact(size), min, 0);
+        MemorySegment config = GstPads.bufferPoolGetConfig(pool);
+        GstPads.bufferPoolConfigSetParams(config, caps, Math.toIntExact(size), min, 0);
         // set_config takes the config over, whether it accepts it or not.
-        return GstLib.isTrue(GstLib.call("gst_buffer_pool_set_config", pool, config))
-                && GstLib.isTrue(GstLib.call("gst_buffer_pool_set_active", pool, 1));
+        return GstPads.bufferPoolSetConfig(pool, config)
+                && GstPads.bufferPoolSetActive(pool, true);
     }
 
     /** Whether the buffers come from downstream's pool (else from ours). */
@@ -80,7 +79,7 @@ final class OutputBuffers implements AutoCloseable {
 
     /** A buffer for one output frame, the caller's reference. */
     MemorySegment acquire() throws Throwable {
-        int flow = (int) ACQUIRE.invokeExact(pool, acquired, MemorySegment.NULL);
+        int flow = (int) ACQUIRE.handle().invokeExact(pool, acquired, MemorySegment.NULL);
         if (flow != BridgeBin.FLOW_OK) {
             throw new IllegalStateException("the output buffer pool gave no buffer (flow " + flow + ")");
         }
@@ -89,8 +88,8 @@ final class OutputBuffers implements AutoCloseable {
 
     @Override
     public void close() {
-        GstLib.call("gst_buffer_pool_set_active", pool, 0);
-        GstLib.call("gst_object_unref", pool);
+        GstPads.bufferPoolSetActive(pool, false);
+        Gst.objectUnref(pool);
         arena.close();
     }
 }

@@ -7,9 +7,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.function.Function;
+import org.ovgst.ffm.NativeFunction;
 import org.ovgst.infer.image.FrameLayout;
 
 /**
@@ -21,7 +21,7 @@ import org.ovgst.infer.image.FrameLayout;
 final class OutputFrames implements AutoCloseable {
     /** GST_BUFFER_COPY_MEMORY: a new buffer sharing the memory, without the metas. */
     private static final int COPY_MEMORY = 8;
-    private static final MethodHandle COPY_REGION = GstLib.downcall("gst_buffer_copy_region",
+    private static final NativeFunction COPY_REGION = GstLib.LIBRARY.function("gst_buffer_copy_region",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final long MAP_DATA = StructOffsets.offset("GstMapInfo.data");
     private static final long MAP_SIZE = StructOffsets.offset("GstMapInfo.size");
@@ -63,22 +63,22 @@ final class OutputFrames implements AutoCloseable {
         String wanted = VideoCaps.rawVideo(formats, ", width=(int)" + width + ", height=(int)" + height
                 + VideoCaps.rateAndAspect(inputCaps));
         MemorySegment candidates = VideoCaps.capsFor(wanted, MemorySegment.NULL);
-        MemorySegment taken = (MemorySegment) GstLib.call("gst_pad_peer_query_caps", pad, candidates);
-        GstLib.call("gst_mini_object_unref", candidates);
-        if (GstLib.isTrue(GstLib.call("gst_caps_is_empty", taken))) {
-            GstLib.call("gst_mini_object_unref", taken);
+        MemorySegment taken = GstPads.padPeerQueryCaps(pad, candidates);
+        Gst.miniObjectUnref(candidates);
+        if (GstPads.capsIsEmpty(taken)) {
+            Gst.miniObjectUnref(taken);
             throw new IllegalStateException("downstream takes none of " + wanted + " (what the model makes of "
                     + VideoCaps.toString(inputCaps) + "): put videoconvert, and videoscale for another size, after "
                     + element);
         }
-        MemorySegment fixed = (MemorySegment) GstLib.call("gst_caps_fixate", taken);
+        MemorySegment fixed = GstPads.capsFixate(taken);
         try {
             VideoCaps.PackedImage packed = VideoCaps.packedImage(fixed);
             OutputBuffers buffers = OutputBuffers.negotiate(pad, fixed, packed.size());
             return new OutputFrames(fixed, VideoCaps.layout(fixed), packed.stride(), packed.offset(),
                     byteOrder.apply(packed.format()), buffers, new FrameMetas(inputCaps, fixed));
         } catch (RuntimeException e) {
-            GstLib.call("gst_mini_object_unref", fixed);
+            Gst.miniObjectUnref(fixed);
             throw e;
         }
     }
@@ -127,7 +127,7 @@ final class OutputFrames implements AutoCloseable {
         forgetLast();
         if (repeated) {
             // Kept only then: a buffer we hold is not writable downstream, which would copy it to draw on it.
-            last = FrameOps.ref(made);
+            last = Gst.miniObjectRef(made);
         }
         frame.replace(made, caps);
     }
@@ -137,11 +137,11 @@ final class OutputFrames implements AutoCloseable {
         if (last.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("a frame not inferred came with no frame made before it to repeat");
         }
-        MemorySegment copy = (MemorySegment) COPY_REGION.invokeExact(last, COPY_MEMORY, 0L, -1L);
+        MemorySegment copy = (MemorySegment) COPY_REGION.handle().invokeExact(last, COPY_MEMORY, 0L, -1L);
         try {
             metas.transfer(frame.buffer(), copy);
         } catch (Throwable t) {
-            FrameOps.unref(copy);
+            Gst.miniObjectUnref(copy);
             throw t;
         }
         frame.replace(copy, caps);
@@ -149,7 +149,7 @@ final class OutputFrames implements AutoCloseable {
 
     private void forgetLast() throws Throwable {
         if (!last.equals(MemorySegment.NULL)) {
-            FrameOps.unref(last);
+            Gst.miniObjectUnref(last);
             last = MemorySegment.NULL;
         }
     }
@@ -163,7 +163,7 @@ final class OutputFrames implements AutoCloseable {
         }
         metas.close();
         buffers.close();
-        GstLib.call("gst_mini_object_unref", caps);
+        Gst.miniObjectUnref(caps);
         arena.close();
     }
 }

@@ -234,7 +234,7 @@ public final class OvProcess extends InferenceElement {
                 : current.inputChannels() == 1 ? LUMA_CAPS : OvDetect.CAPS;
         MemorySegment taken = VideoCaps.capsFor(caps, filter);
         if (current != null && !filter.equals(MemorySegment.NULL)
-                && GstLib.isTrue(GstLib.call("gst_caps_is_empty", taken)) && refusedWarned.compareAndSet(false, true)) {
+                && GstPads.capsIsEmpty(taken) && refusedWarned.compareAndSet(false, true)) {
             postWarning(ErrorKind.FORMAT, "ovprocess takes " + caps.substring(0, caps.indexOf(", width"))
                     + (current.alpha() != null ? " in mode=alpha" : current.inputChannels() == 1
                             ? " for a one-channel model" : "") + ", and upstream offers only "
@@ -312,7 +312,7 @@ public final class OvProcess extends InferenceElement {
             // Frames not inferred repeat this one's pixels; in mode=alpha they take its mask instead.
             out.finish(frame, buffer, alpha == null && frame.passedFramesFollow());
         } catch (Throwable t) {
-            FrameOps.unref(buffer);
+            Gst.miniObjectUnref(buffer);
             throw t;
         }
     }

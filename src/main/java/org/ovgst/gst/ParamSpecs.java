@@ -61,9 +61,8 @@ final class ParamSpecs {
                 spec.set(JAVA_DOUBLE, StructOffsets.offset("GParamSpecDouble.default_value"), p.defaultValue());
                 yield spec;
             }
-            case Property.Bool p -> (MemorySegment) GstLib.call("g_param_spec_boolean", name, nick, blurb,
-                    p.defaultValue() ? 1 : 0, flags);
-            case Property.Text p -> (MemorySegment) GstLib.call("g_param_spec_string", name, nick, blurb,
+            case Property.Bool p -> GLib.paramSpecBoolean(name, nick, blurb, p.defaultValue(), flags);
+            case Property.Text p -> GLib.paramSpecString(name, nick, blurb,
                     p.defaultValue() == null ? MemorySegment.NULL : GstLib.staticString(p.defaultValue()), flags);
             case Property.Choice p -> {
                 // As g_param_spec_enum makes it, of a type that lets the numbers of texts pass (EnumValues).
@@ -71,7 +70,7 @@ final class ParamSpecs {
                 MemorySegment spec = instance(UNVALIDATED_ENUM, "GParamSpecEnum", name, nick, blurb, flags);
                 spec.set(JAVA_LONG, StructOffsets.offset("GParamSpec.value_type"), type);
                 spec.set(ADDRESS, StructOffsets.offset("GParamSpecEnum.enum_class"),
-                        (MemorySegment) GstLib.call("g_type_class_ref", type));
+                        GLib.typeClassRef(type));
                 spec.set(JAVA_INT, StructOffsets.offset("GParamSpecEnum.default_value"), p.indexOf(p.defaultValue()));
                 yield spec;
             }
@@ -81,29 +80,29 @@ final class ParamSpecs {
     /** A new (floating) spec of one of our param types, as g_param_spec_int does it: the caller fills its fields. */
     private static MemorySegment instance(long type, String struct, MemorySegment name, MemorySegment nick,
             MemorySegment blurb, int flags) {
-        MemorySegment spec = (MemorySegment) GstLib.call("g_param_spec_internal", type, name, nick, blurb, flags);
+        MemorySegment spec = GLib.paramSpecInternal(type, name, nick, blurb, flags);
         return spec.reinterpret(StructOffsets.size(struct));
     }
 
     /** Registers a subtype of a GLib param spec type and takes the validation out of its class. */
     private static long unvalidatedSubtype(String parentName, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            long parent = (long) GstLib.call("g_type_from_name", arena.allocateFrom(parentName));
+            long parent = GLib.typeFromName(arena.allocateFrom(parentName));
             MemorySegment query = arena.allocate(StructOffsets.size("GTypeQuery"));
-            GstLib.call("g_type_query", parent, query);
+            GLib.typeQuery(parent, query);
             // GLib copies the type info; no class_init: the class starts as a copy of the parent's.
             MemorySegment info = arena.allocate(StructOffsets.size("GTypeInfo"));
             info.set(JAVA_SHORT, StructOffsets.offset("GTypeInfo.class_size"),
                     (short) query.get(JAVA_INT, StructOffsets.offset("GTypeQuery.class_size")));
             info.set(JAVA_SHORT, StructOffsets.offset("GTypeInfo.instance_size"),
                     (short) query.get(JAVA_INT, StructOffsets.offset("GTypeQuery.instance_size")));
-            long type = (long) GstLib.call("g_type_register_static", parent, GstLib.staticString(name), info, 0);
+            long type = GLib.typeRegisterStatic(parent, GstLib.staticString(name), info, 0);
             if (type == 0) {
                 throw new IllegalStateException("GLib refused to register the param spec type " + name);
             }
             // Referenced for good (a static type's class lives as long as the process anyway), and
             // changed before any spec of the type exists.
-            MemorySegment klass = ((MemorySegment) GstLib.call("g_type_class_ref", type))
+            MemorySegment klass = (GLib.typeClassRef(type))
                     .reinterpret(StructOffsets.size("GParamSpecClass"));
             klass.set(ADDRESS, StructOffsets.offset("GParamSpecClass.value_validate"), MemorySegment.NULL);
             klass.set(ADDRESS, StructOffsets.offset("GParamSpecClass.value_is_valid"), MemorySegment.NULL);

@@ -25,7 +25,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Pipeline(MemorySegment pipeline) {
         this.pipeline = pipeline;
-        this.bus = (MemorySegment) GstLib.call("gst_element_get_bus", pipeline);
+        this.bus = Gst.elementGetBus(pipeline);
     }
 
     /** Parses a description; a syntax error or unknown element is an IllegalArgumentException with GStreamer's words. */
@@ -33,14 +33,13 @@ public final class Pipeline implements AutoCloseable {
         Plugin.registerInProcess();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment error = arena.allocate(ADDRESS);
-            MemorySegment pipeline = (MemorySegment) GstLib.call("gst_parse_launch", arena.allocateFrom(description),
-                    error);
+            MemorySegment pipeline = Gst.parseLaunch(arena.allocateFrom(description), error);
             String problem = takeError(error.get(ADDRESS, 0));
             if (pipeline.equals(MemorySegment.NULL) || problem != null) {
                 String hint = "";
                 if (!pipeline.equals(MemorySegment.NULL)) {
                     hint = formatHint(problem, pipeline);
-                    GstLib.call("gst_object_unref", pipeline);
+                    Gst.objectUnref(pipeline);
                 }
                 throw new IllegalArgumentException("the pipeline could not be constructed: " + problem + hint);
             }
@@ -60,14 +59,12 @@ public final class Pipeline implements AutoCloseable {
         String name = refused.group(2);
         String factory;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment element = (MemorySegment) GstLib.call("gst_bin_get_by_name", pipeline,
-                    arena.allocateFrom(name));
+            MemorySegment element = Gst.binGetByName(pipeline, arena.allocateFrom(name));
             if (element.equals(MemorySegment.NULL)) {
                 return "";
             }
-            factory = GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_name",
-                    GstLib.call("gst_element_get_factory", element)));
-            GstLib.call("gst_object_unref", element);
+            factory = GstLib.takeString(Gst.objectGetName(Gst.elementGetFactory(element)));
+            Gst.objectUnref(element);
         }
         for (ElementSpec spec : Plugin.elements()) {
             if (spec.factoryName().equals(factory)) {
@@ -89,9 +86,9 @@ public final class Pipeline implements AutoCloseable {
 
     /** Like {@link #run(java.util.function.Consumer)}, calling {@code tick} about ten times a second. */
     public Outcome run(java.util.function.Consumer<String> warnings, Runnable tick) {
-        if ((int) GstLib.call("gst_element_set_state", pipeline, Element.STATE_PLAYING) == Element.STATE_CHANGE_FAILURE) {
+        if (Gst.elementSetState(pipeline, Element.STATE_PLAYING) == Element.STATE_CHANGE_FAILURE) {
             // The element that refused posted its ERROR during the change, maybe after warnings.
-            while ((int) GstLib.call("gst_bus_have_pending", bus) != 0) {
+            while (Gst.busHavePending(bus)) {
                 Outcome early = poll(Duration.ZERO, warnings);
                 if (early != null) {
                     return early;
@@ -110,11 +107,11 @@ public final class Pipeline implements AutoCloseable {
 
     /** Asks the sources to finish: the pipeline drains and then reports end of stream (Ctrl-C). */
     public void sendEndOfStream() {
-        GstLib.call("gst_element_send_event", pipeline, GstLib.call("gst_event_new_eos"));
+        Gst.elementSendEvent(pipeline, Gst.eventNewEos());
     }
 
     private Outcome poll(Duration timeout, java.util.function.Consumer<String> warnings) {
-        MemorySegment message = (MemorySegment) GstLib.call("gst_bus_timed_pop_filtered", bus, timeout.toNanos(),
+        MemorySegment message = Gst.busTimedPopFiltered(bus, timeout.toNanos(),
                 GstMessage.EOS | GstMessage.ERROR | GstMessage.WARNING | GstMessage.LATENCY);
         if (message.equals(MemorySegment.NULL)) {
             return null;
@@ -126,17 +123,20 @@ public final class Pipeline implements AutoCloseable {
             }
             if (type == GstMessage.LATENCY) {
                 // An element's latency changed: distribute it again, as gst-launch-1.0 does.
-                GstLib.call("gst_bin_recalculate_latency", pipeline);
+                Gst.binRecalculateLatency(pipeline);
                 return null;
             }
             MemorySegment source = GstMessage.source(message);
             String sourceName = source.equals(MemorySegment.NULL) ? "pipeline"
-                    : GstLib.takeString((MemorySegment) GstLib.call("gst_object_get_path_string", source));
+                    : GstLib.takeString(Gst.objectGetPathString(source));
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment error = arena.allocate(ADDRESS);
                 MemorySegment debug = arena.allocate(ADDRESS);
-                GstLib.call(type == GstMessage.ERROR ? "gst_message_parse_error" : "gst_message_parse_warning",
-                        message, error, debug);
+                if (type == GstMessage.ERROR) {
+                    Gst.messageParseError(message, error, debug);
+                } else {
+                    Gst.messageParseWarning(message, error, debug);
+                }
                 String text = takeError(error.get(ADDRESS, 0));
                 String details = GstLib.takeString(debug.get(ADDRESS, 0));
                 if (type == GstMessage.ERROR) {
@@ -147,7 +147,7 @@ public final class Pipeline implements AutoCloseable {
                 return null;
             }
         } finally {
-            GstLib.call("gst_mini_object_unref", message);
+            Gst.miniObjectUnref(message);
         }
     }
 
@@ -159,19 +159,18 @@ public final class Pipeline implements AutoCloseable {
             return GstLib.string(error.reinterpret(StructOffsets.size("GError")).get(ADDRESS,
                     StructOffsets.offset("GError.message")));
         } finally {
-            GstLib.call("g_error_free", error);
+            GLib.errorFree(error);
         }
     }
 
     /** The Java side of one of our elements in this pipeline, by its name (e.g. {@code name=faces}). */
     public <T extends Element> T element(String name, Class<T> type) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment element = (MemorySegment) GstLib.call("gst_bin_get_by_name", pipeline,
-                    arena.allocateFrom(name));
+            MemorySegment element = Gst.binGetByName(pipeline, arena.allocateFrom(name));
             if (element.equals(MemorySegment.NULL)) {
                 throw new IllegalArgumentException("the pipeline has no element named " + name);
             }
-            GstLib.call("gst_object_unref", element);
+            Gst.objectUnref(element);
             Element found = TypeRegistry.instance(element);
             if (!type.isInstance(found)) {
                 throw new IllegalArgumentException(name + " is not a " + type.getSimpleName());
@@ -184,7 +183,7 @@ public final class Pipeline implements AutoCloseable {
     public long position() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment position = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
-            boolean known = GstLib.isTrue(GstLib.call("gst_element_query_position", pipeline, TIME_FORMAT, position));
+            boolean known = Gst.elementQueryPosition(pipeline, TIME_FORMAT, position);
             return known ? position.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) : -1;
         }
     }
@@ -196,8 +195,8 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        GstLib.call("gst_element_set_state", pipeline, Element.STATE_NULL);
-        GstLib.call("gst_object_unref", bus);
-        GstLib.call("gst_object_unref", pipeline);
+        Gst.elementSetState(pipeline, Element.STATE_NULL);
+        Gst.objectUnref(bus);
+        Gst.objectUnref(pipeline);
     }
 }

@@ -31,7 +31,7 @@ public final class Plugin {
      */
     public static boolean register(long plugin) {
         try {
-            MemorySegment file = (MemorySegment) GstLib.call("gst_plugin_get_filename", MemorySegment.ofAddress(plugin));
+            MemorySegment file = Gst.pluginGetFilename(MemorySegment.ofAddress(plugin));
             if (!file.equals(MemorySegment.NULL)) {
                 StructOffsets.usePlugin(java.nio.file.Path.of(GstLib.string(file)));
             }

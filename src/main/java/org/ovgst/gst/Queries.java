@@ -24,23 +24,23 @@ final class Queries {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = arena.allocate(ADDRESS);
             if (!acceptCaps) {
-                GstLib.call("gst_query_parse_caps", query, slot);
+                GstPads.queryParseCaps(query, slot);
                 MemorySegment answer = caps.apply(slot.get(ADDRESS, 0));
                 if (answer == null) {
                     return false;
                 }
-                GstLib.call("gst_query_set_caps_result", query, answer);
-                GstLib.call("gst_mini_object_unref", answer);
+                GstPads.querySetCapsResult(query, answer);
+                Gst.miniObjectUnref(answer);
                 return true;
             }
             MemorySegment allowed = caps.apply(MemorySegment.NULL);
             if (allowed == null) {
                 return false;
             }
-            GstLib.call("gst_query_parse_accept_caps", query, slot);
-            boolean accepted = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), allowed));
-            GstLib.call("gst_query_set_accept_caps_result", query, accepted ? 1 : 0);
-            GstLib.call("gst_mini_object_unref", allowed);
+            GstPads.queryParseAcceptCaps(query, slot);
+            boolean accepted = GstPads.capsIsSubset(slot.get(ADDRESS, 0), allowed);
+            GstPads.querySetAcceptCapsResult(query, accepted);
+            Gst.miniObjectUnref(allowed);
             return true;
         }
     }
@@ -54,7 +54,7 @@ final class Queries {
      * element does not are neither offered nor accepted. Returns whether the peer answered.
      */
     static boolean forward(MemorySegment through, MemorySegment query, Narrowing narrowing, MemorySegment templatePad) {
-        if (!GstLib.isTrue(GstLib.call("gst_pad_peer_query", through, query))) {
+        if (!GstPads.padPeerQuery(through, query)) {
             return false;
         }
         switch (narrowing) {
@@ -69,7 +69,7 @@ final class Queries {
     static boolean isLive(MemorySegment query) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment live = arena.allocate(JAVA_INT);
-            GstLib.call("gst_query_parse_latency", query, live, MemorySegment.NULL, MemorySegment.NULL);
+            GstPads.queryParseLatency(query, live, MemorySegment.NULL, MemorySegment.NULL);
             return live.get(JAVA_INT, 0) != 0;
         }
     }
@@ -83,9 +83,9 @@ final class Queries {
             MemorySegment live = arena.allocate(JAVA_INT);
             MemorySegment min = arena.allocate(JAVA_LONG);
             MemorySegment max = arena.allocate(JAVA_LONG);
-            GstLib.call("gst_query_parse_latency", query, live, min, max);
+            GstPads.queryParseLatency(query, live, min, max);
             long upstreamMax = max.get(JAVA_LONG, 0);
-            GstLib.call("gst_query_set_latency", query, live.get(JAVA_INT, 0), min.get(JAVA_LONG, 0) + added,
+            GstPads.querySetLatency(query, live.get(JAVA_INT, 0) != 0, min.get(JAVA_LONG, 0) + added,
                     upstreamMax == CLOCK_TIME_NONE ? CLOCK_TIME_NONE : upstreamMax + added);
         }
     }

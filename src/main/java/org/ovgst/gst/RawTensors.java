@@ -9,7 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * A model's output attached as it is, for the user's own post-processing (ovclassify
@@ -32,39 +32,29 @@ public final class RawTensors {
     private static final MemorySegment DIMS = GstLib.staticString("dims");
     private static final MemorySegment DATA = GstLib.staticString("data");
     private static final long GVALUE_SIZE = StructOffsets.size("GValue");
-    private static final long G_TYPE_BYTES = (long) GstLib.call("g_bytes_get_type");
-    private static final long VALUE_ARRAY = (long) GstLib.call("gst_value_array_get_type");
+    private static final long G_TYPE_BYTES = GLib.bytesGetType();
+    private static final long VALUE_ARRAY = Gst.valueArrayGetType();
 
-    private static final MethodHandle BYTES_NEW = GstLib.downcall("g_bytes_new",
+    private static final NativeFunction BYTES_NEW = GstLib.LIBRARY.function("g_bytes_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle BYTES_UNREF = GstLib.downcall("g_bytes_unref",
+    private static final NativeFunction BYTES_UNREF = GstLib.LIBRARY.function("g_bytes_unref",
             FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle BYTES_DATA = GstLib.downcall("g_bytes_get_data",
+    private static final NativeFunction BYTES_DATA = GstLib.LIBRARY.function("g_bytes_get_data",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     /** {@code gst_structure_set(s, "converter", G_TYPE_STRING, c, "layer_name", ..., "precision", ..., "data", G_TYPE_BYTES, b, NULL)}. */
-    private static final MethodHandle SET_FIELDS = GstLib.downcall("gst_structure_set",
+    private static final NativeFunction SET_FIELDS = GstLib.LIBRARY.function("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS,
                     JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SET_VALUE = GstLib.downcall("gst_structure_set_value",
+    private static final NativeFunction SET_VALUE = GstLib.LIBRARY.function("gst_structure_set_value",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_VALUE = GstLib.downcall("gst_structure_get_value",
+    private static final NativeFunction GET_VALUE = GstLib.LIBRARY.function("gst_structure_get_value",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle VALUE_INIT = GstLib.downcall("g_value_init",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle VALUE_UNSET = GstLib.downcall("g_value_unset",
-            FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle VALUE_SET_INT = GstLib.downcall("g_value_set_int",
-            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-    private static final MethodHandle VALUE_GET_INT = GstLib.downcall("g_value_get_int",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle VALUE_GET_BOXED = GstLib.downcall("g_value_get_boxed",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle ARRAY_APPEND = GstLib.downcall("gst_value_array_append_value",
+    private static final NativeFunction ARRAY_APPEND = GstLib.LIBRARY.function("gst_value_array_append_value",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final MethodHandle ARRAY_SIZE = GstLib.downcall("gst_value_array_get_size",
+    private static final NativeFunction ARRAY_SIZE = GstLib.LIBRARY.function("gst_value_array_get_size",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ARRAY_GET = GstLib.downcall("gst_value_array_get_value",
+    private static final NativeFunction ARRAY_GET = GstLib.LIBRARY.function("gst_value_array_get_value",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
 
     /** Two GValues per thread to build the dims with (GLib copies them into the structure). */
@@ -82,21 +72,21 @@ public final class RawTensors {
         MemorySegment array = scratch.asSlice(0, GVALUE_SIZE).fill((byte) 0);
         MemorySegment item = scratch.asSlice(GVALUE_SIZE, GVALUE_SIZE).fill((byte) 0);
         try {
-            MemorySegment bytes = (MemorySegment) BYTES_NEW.invokeExact(values, values.byteSize());
+            MemorySegment bytes = (MemorySegment) BYTES_NEW.handle().invokeExact(values, values.byteSize());
             // The structure takes its own reference to the bytes.
-            SET_FIELDS.invokeExact(structure, CONVERTER, GstLib.G_TYPE_STRING, RAW_DATA_COPY, LAYER_NAME,
+            SET_FIELDS.handle().invokeExact(structure, CONVERTER, GstLib.G_TYPE_STRING, RAW_DATA_COPY, LAYER_NAME,
                     GstLib.G_TYPE_STRING, layerName, PRECISION, GstLib.G_TYPE_STRING, F32, DATA, G_TYPE_BYTES, bytes,
                     MemorySegment.NULL);
-            BYTES_UNREF.invokeExact(bytes);
-            MemorySegment unused = (MemorySegment) VALUE_INIT.invokeExact(array, VALUE_ARRAY);
+            BYTES_UNREF.handle().invokeExact(bytes);
+            GLib.valueInit(array, VALUE_ARRAY);
             for (long dim : dims) {
-                unused = (MemorySegment) VALUE_INIT.invokeExact(item, GstLib.G_TYPE_INT);
-                VALUE_SET_INT.invokeExact(item, Math.toIntExact(dim));
-                ARRAY_APPEND.invokeExact(array, item);
-                VALUE_UNSET.invokeExact(item);
+                GLib.valueInit(item, GstLib.G_TYPE_INT);
+                GLib.valueSetInt(item, Math.toIntExact(dim));
+                ARRAY_APPEND.handle().invokeExact(array, item);
+                GLib.valueUnset(item);
             }
-            SET_VALUE.invokeExact(structure, DIMS, array);
-            VALUE_UNSET.invokeExact(array);
+            SET_VALUE.handle().invokeExact(structure, DIMS, array);
+            GLib.valueUnset(array);
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a raw tensor", t);
         }
@@ -108,17 +98,16 @@ public final class RawTensors {
         if (converter.equals(MemorySegment.NULL) || !"raw_data_copy".equals(GstLib.string(converter))) {
             return null;
         }
-        MemorySegment dimsValue = (MemorySegment) GET_VALUE.invokeExact(structure, DIMS);
-        int[] dims = new int[(int) ARRAY_SIZE.invokeExact(dimsValue)];
+        MemorySegment dimsValue = (MemorySegment) GET_VALUE.handle().invokeExact(structure, DIMS);
+        int[] dims = new int[(int) ARRAY_SIZE.handle().invokeExact(dimsValue)];
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = (int) VALUE_GET_INT.invokeExact((MemorySegment) ARRAY_GET.invokeExact(dimsValue, i));
+            dims[i] = GLib.valueGetInt((MemorySegment) ARRAY_GET.handle().invokeExact(dimsValue, i));
         }
-        MemorySegment bytes = (MemorySegment) VALUE_GET_BOXED.invokeExact(
-                (MemorySegment) GET_VALUE.invokeExact(structure, DATA));
+        MemorySegment bytes = GLib.valueGetBoxed((MemorySegment) GET_VALUE.handle().invokeExact(structure, DATA));
         float[] values;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(JAVA_LONG);
-            MemorySegment data = (MemorySegment) BYTES_DATA.invokeExact(bytes, size);
+            MemorySegment data = (MemorySegment) BYTES_DATA.handle().invokeExact(bytes, size);
             values = data.reinterpret(size.get(JAVA_LONG, 0)).toArray(JAVA_FLOAT);
         }
         return new RawTensor(GstLib.string(Structures.name(structure)),

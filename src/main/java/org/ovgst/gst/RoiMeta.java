@@ -11,11 +11,12 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ovgst.ffm.NativeFunction;
+import org.ovgst.ffm.NativeLibrary;
 import org.ovgst.infer.image.Detection;
 
 /**
@@ -29,7 +30,7 @@ import org.ovgst.infer.image.Detection;
  * typed calls, labels interned once as GLib quarks, and a small scratch area per thread.
  */
 public final class RoiMeta {
-    private static final long ROI_API = (long) GstLib.call("gst_video_region_of_interest_meta_api_get_type");
+    private static final long ROI_API = GstVideo.videoRegionOfInterestMetaApiGetType();
     private static final MemorySegment DETECTION = GstLib.staticString("detection");
     private static final MemorySegment X_MIN = GstLib.staticString("x_min");
     private static final MemorySegment Y_MIN = GstLib.staticString("y_min");
@@ -49,16 +50,16 @@ public final class RoiMeta {
     private static final long META_H = StructOffsets.offset("GstVideoRegionOfInterestMeta.h");
     private static final long META_ID = StructOffsets.offset("GstVideoRegionOfInterestMeta.id");
     private static final long META_PARENT_ID = StructOffsets.offset("GstVideoRegionOfInterestMeta.parent_id");
-    private static final MethodHandle COPY_LIST = GstLib.downcall("g_list_copy_deep",
+    private static final NativeFunction COPY_LIST = GstLib.LIBRARY.function("g_list_copy_deep",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MemorySegment COPY_STRUCTURE = GstLib.symbol("gst_structure_copy");
 
-    private static final MethodHandle ADD_META = GstLib.downcall("gst_buffer_add_video_region_of_interest_meta_id",
+    private static final NativeFunction ADD_META = GstLib.LIBRARY.function("gst_buffer_add_video_region_of_interest_meta_id",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ADD_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_add_param",
+    private static final NativeFunction ADD_PARAM = GstLib.LIBRARY.function("gst_video_region_of_interest_meta_add_param",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     /** {@code gst_structure_new(name, field, type, value, ..., NULL)} with the detection's fields: one call. */
-    private static final MethodHandle NEW_DETECTION = GstLib.downcall("gst_structure_new",
+    private static final NativeFunction NEW_DETECTION = GstLib.LIBRARY.function("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS,
                     ADDRESS, JAVA_LONG, JAVA_INT,
                     ADDRESS, JAVA_LONG, JAVA_DOUBLE,
@@ -70,21 +71,21 @@ public final class RoiMeta {
                     ADDRESS),
             Linker.Option.firstVariadicArg(2));
     /** {@code gst_structure_new("object_id", "id", G_TYPE_INT, id, NULL)}. */
-    private static final MethodHandle NEW_OBJECT_ID = GstLib.downcall("gst_structure_new",
+    private static final NativeFunction NEW_OBJECT_ID = GstLib.LIBRARY.function("gst_structure_new",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(2));
     /** {@code gst_structure_set(structure, "id", G_TYPE_INT, id, NULL)}. */
-    private static final MethodHandle SET_ID = GstLib.downcall("gst_structure_set",
+    private static final NativeFunction SET_ID = GstLib.LIBRARY.function("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
     /** Returns a {@code GstVideoRegionOfInterestMeta*} sized to the struct, so its fields can be read as it is. */
-    private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta_filtered",
+    private static final NativeFunction ITERATE = GstLib.LIBRARY.function("gst_buffer_iterate_meta_filtered",
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(META_SIZE, JAVA_BYTE)),
                     ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle GET_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_get_param",
+    private static final NativeFunction GET_PARAM = GstLib.LIBRARY.function("gst_video_region_of_interest_meta_get_param",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle QUARK_TO_STRING = GstLib.downcall("g_quark_to_string",
-            FunctionDescriptor.of(GstLib.C_STRING, JAVA_INT));
-    private static final MethodHandle STRING_EQUAL = GstLib.downcall("g_str_equal",
+    private static final NativeFunction QUARK_TO_STRING = GstLib.LIBRARY.function("g_quark_to_string",
+            FunctionDescriptor.of(NativeLibrary.C_STRING, JAVA_INT));
+    private static final NativeFunction STRING_EQUAL = GstLib.LIBRARY.function("g_str_equal",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
 
     /** A label as GStreamer keeps it: its quark, and the quark's string, which GLib never frees. */
@@ -102,7 +103,7 @@ public final class RoiMeta {
         state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
             int count = 0;
-            while (!((MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API)).equals(MemorySegment.NULL)) {
+            while (!((MemorySegment) ITERATE.handle().invokeExact(buffer, state, ROI_API)).equals(MemorySegment.NULL)) {
                 count++;
             }
             return count;
@@ -122,9 +123,9 @@ public final class RoiMeta {
         int w = (int) Math.round(detection.xMax() * width) - x;
         int h = (int) Math.round(detection.yMax() * height) - y;
         try {
-            MemorySegment meta = (MemorySegment) ADD_META.invokeExact(buffer, label.quark(), x, y, w, h);
+            MemorySegment meta = (MemorySegment) ADD_META.handle().invokeExact(buffer, label.quark(), x, y, w, h);
             meta.reinterpret(META_SIZE).set(JAVA_INT, META_ID, regionId);
-            MemorySegment params = (MemorySegment) NEW_DETECTION.invokeExact(DETECTION,
+            MemorySegment params = (MemorySegment) NEW_DETECTION.handle().invokeExact(DETECTION,
                     Structures.LABEL_ID, GstLib.G_TYPE_INT, detection.labelId(),
                     Structures.CONFIDENCE, GstLib.G_TYPE_DOUBLE, (double) detection.confidence(),
                     X_MIN, GstLib.G_TYPE_DOUBLE, (double) detection.xMin(),
@@ -134,7 +135,7 @@ public final class RoiMeta {
                     Structures.LABEL, GstLib.G_TYPE_STRING, label.cName(),
                     MemorySegment.NULL);
             // The meta takes ownership of the structure.
-            ADD_PARAM.invokeExact(meta, params);
+            ADD_PARAM.handle().invokeExact(meta, params);
         } catch (Throwable t) {
             throw new IllegalStateException("could not attach a region of interest", t);
         }
@@ -149,19 +150,19 @@ public final class RoiMeta {
         state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
             for (long id : ids) {
-                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+                MemorySegment meta = (MemorySegment) ITERATE.handle().invokeExact(buffer, state, ROI_API);
                 if (meta.equals(MemorySegment.NULL)) {
                     throw new IllegalArgumentException("the frame has fewer regions than ids: " + ids.length);
                 }
                 if (id == 0) {
                     continue;
                 }
-                MemorySegment objectId = (MemorySegment) GET_PARAM.invokeExact(meta, OBJECT_ID);
+                MemorySegment objectId = (MemorySegment) GET_PARAM.handle().invokeExact(meta, OBJECT_ID);
                 if (objectId.equals(MemorySegment.NULL)) {
-                    ADD_PARAM.invokeExact(meta, (MemorySegment) NEW_OBJECT_ID.invokeExact(OBJECT_ID, ID, GstLib.G_TYPE_INT,
+                    ADD_PARAM.handle().invokeExact(meta, (MemorySegment) NEW_OBJECT_ID.handle().invokeExact(OBJECT_ID, ID, GstLib.G_TYPE_INT,
                             Math.toIntExact(id), MemorySegment.NULL));
                 } else {
-                    SET_ID.invokeExact(objectId, ID, GstLib.G_TYPE_INT, Math.toIntExact(id), MemorySegment.NULL);
+                    SET_ID.handle().invokeExact(objectId, ID, GstLib.G_TYPE_INT, Math.toIntExact(id), MemorySegment.NULL);
                 }
             }
         } catch (RuntimeException e) {
@@ -180,7 +181,7 @@ public final class RoiMeta {
         state.set(ADDRESS, 0, MemorySegment.NULL);
         try {
             for (int i = 0; i < into.length; i++) {
-                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+                MemorySegment meta = (MemorySegment) ITERATE.handle().invokeExact(buffer, state, ROI_API);
                 if (meta.equals(MemorySegment.NULL)) {
                     return;
                 }
@@ -222,7 +223,7 @@ public final class RoiMeta {
     /** A new parameter structure called {@code name} on the region at {@code meta}, which owns it. */
     private static MemorySegment addParam(long meta, MemorySegment name) throws Throwable {
         MemorySegment structure = Structures.newEmpty(name);
-        ADD_PARAM.invokeExact(MemorySegment.ofAddress(meta), structure);
+        ADD_PARAM.handle().invokeExact(MemorySegment.ofAddress(meta), structure);
         return structure;
     }
 
@@ -243,7 +244,7 @@ public final class RoiMeta {
         state.set(ADDRESS, 0, MemorySegment.NULL);
         MemorySegment meta = MemorySegment.NULL;
         for (int i = 0; i <= index; i++) {
-            meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+            meta = (MemorySegment) ITERATE.handle().invokeExact(buffer, state, ROI_API);
             if (meta.equals(MemorySegment.NULL)) {
                 throw new IllegalArgumentException("the frame has no region " + index);
             }
@@ -259,13 +260,13 @@ public final class RoiMeta {
     static void copyScaled(MemorySegment meta, MemorySegment to, int inWidth, int inHeight, int outWidth,
             int outHeight) throws Throwable {
         MemorySegment region = meta.reinterpret(META_SIZE);
-        MemorySegment scaled = ((MemorySegment) ADD_META.invokeExact(to, region.get(JAVA_INT, META_ROI_TYPE),
+        MemorySegment scaled = ((MemorySegment) ADD_META.handle().invokeExact(to, region.get(JAVA_INT, META_ROI_TYPE),
                 region.get(JAVA_INT, META_X) * outWidth / inWidth, region.get(JAVA_INT, META_Y) * outHeight / inHeight,
                 region.get(JAVA_INT, META_W) * outWidth / inWidth, region.get(JAVA_INT, META_H) * outHeight / inHeight))
                 .reinterpret(META_SIZE);
         scaled.set(JAVA_INT, META_ID, region.get(JAVA_INT, META_ID));
         scaled.set(JAVA_INT, META_PARENT_ID, region.get(JAVA_INT, META_PARENT_ID));
-        scaled.set(ADDRESS, META_PARAMS, (MemorySegment) COPY_LIST.invokeExact(region.get(ADDRESS, META_PARAMS),
+        scaled.set(ADDRESS, META_PARAMS, (MemorySegment) COPY_LIST.handle().invokeExact(region.get(ADDRESS, META_PARAMS),
                 COPY_STRUCTURE, MemorySegment.NULL));
     }
 
@@ -277,7 +278,7 @@ public final class RoiMeta {
         List<Region> regions = List.of();
         try {
             while (true) {
-                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, ROI_API);
+                MemorySegment meta = (MemorySegment) ITERATE.handle().invokeExact(buffer, state, ROI_API);
                 if (meta.equals(MemorySegment.NULL)) {
                     return regions;
                 }
@@ -285,7 +286,7 @@ public final class RoiMeta {
                 String label = type.name();
                 int labelId = -1;
                 double confidence = Double.NaN;
-                MemorySegment params = (MemorySegment) GET_PARAM.invokeExact(meta, DETECTION);
+                MemorySegment params = (MemorySegment) GET_PARAM.handle().invokeExact(meta, DETECTION);
                 if (!params.equals(MemorySegment.NULL)) {
                     labelId = Structures.intField(params, Structures.LABEL_ID, -1, scratch);
                     confidence = Structures.doubleField(params, Structures.CONFIDENCE, Double.NaN, scratch);
@@ -296,7 +297,7 @@ public final class RoiMeta {
                     }
                 }
                 long objectId = 0;
-                MemorySegment tracked = (MemorySegment) GET_PARAM.invokeExact(meta, OBJECT_ID);
+                MemorySegment tracked = (MemorySegment) GET_PARAM.handle().invokeExact(meta, OBJECT_ID);
                 if (!tracked.equals(MemorySegment.NULL)) {
                     objectId = Structures.intField(tracked, ID, 0, scratch);
                 }
@@ -331,14 +332,14 @@ public final class RoiMeta {
     }
 
     private static boolean sameText(MemorySegment a, MemorySegment b) throws Throwable {
-        return !b.equals(MemorySegment.NULL) && (int) STRING_EQUAL.invokeExact(a, b) != 0;
+        return !b.equals(MemorySegment.NULL) && (int) STRING_EQUAL.handle().invokeExact(a, b) != 0;
     }
 
     private static Label label(String name) {
         Label label = LABELS_BY_NAME.get(name);
         if (label == null) {
             try (Arena arena = Arena.ofConfined()) {
-                label = label((int) GstLib.call("g_quark_from_string", arena.allocateFrom(name)));
+                label = label(GLib.quarkFromString(arena.allocateFrom(name)));
             }
             LABELS_BY_NAME.putIfAbsent(name, label);
         }
@@ -349,7 +350,7 @@ public final class RoiMeta {
         Label label = LABELS_BY_QUARK.get(quark);
         if (label == null) {
             try {
-                MemorySegment cName = (MemorySegment) QUARK_TO_STRING.invokeExact(quark);
+                MemorySegment cName = (MemorySegment) QUARK_TO_STRING.handle().invokeExact(quark);
                 label = new Label(GstLib.string(cName), quark, cName);
             } catch (Throwable t) {
                 throw new IllegalStateException("g_quark_to_string failed", t);

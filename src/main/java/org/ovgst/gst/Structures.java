@@ -8,9 +8,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * The {@code GstStructure}s ovgst's metadata is made of, read and written with exactly typed calls:
@@ -24,21 +24,17 @@ final class Structures {
     static final MemorySegment CONFIDENCE = GstLib.staticString("confidence");
     private static final MemorySegment MODEL_NAME = GstLib.staticString("model_name");
 
-    private static final MethodHandle NEW_EMPTY = GstLib.downcall("gst_structure_new_empty",
+    private static final NativeFunction NEW_EMPTY = GstLib.LIBRARY.function("gst_structure_new_empty",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle NAME = GstLib.downcall("gst_structure_get_name",
+    private static final NativeFunction NAME = GstLib.LIBRARY.function("gst_structure_get_name",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle GET_STRING = GstLib.downcall("gst_structure_get_string",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_INT = GstLib.downcall("gst_structure_get_int",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle GET_DOUBLE = GstLib.downcall("gst_structure_get_double",
+    private static final NativeFunction GET_DOUBLE = GstLib.LIBRARY.function("gst_structure_get_double",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     /**
      * {@code gst_structure_set(s, "label", G_TYPE_STRING, l, "label_id", G_TYPE_INT, i, "confidence",
      * G_TYPE_DOUBLE, c, "model_name", G_TYPE_STRING, m, NULL)}.
      */
-    private static final MethodHandle SET_CLASSIFICATION = GstLib.downcall("gst_structure_set",
+    private static final NativeFunction SET_CLASSIFICATION = GstLib.LIBRARY.function("gst_structure_set",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
                     JAVA_LONG, JAVA_DOUBLE, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS),
             Linker.Option.firstVariadicArg(2));
@@ -53,34 +49,34 @@ final class Structures {
 
     /** A new structure called {@code name}, without fields: the caller's. */
     static MemorySegment newEmpty(MemorySegment name) throws Throwable {
-        return (MemorySegment) NEW_EMPTY.invokeExact(name);
+        return (MemorySegment) NEW_EMPTY.handle().invokeExact(name);
     }
 
     static MemorySegment name(MemorySegment structure) throws Throwable {
-        return (MemorySegment) NAME.invokeExact(structure);
+        return (MemorySegment) NAME.handle().invokeExact(structure);
     }
 
     /** A string field's value (the structure's), or NULL when there is none. */
     static MemorySegment string(MemorySegment structure, MemorySegment field) throws Throwable {
-        return (MemorySegment) GET_STRING.invokeExact(structure, field);
+        return GstPads.structureGetString(structure, field);
     }
 
     static int intField(MemorySegment structure, MemorySegment field, int otherwise, MetaScratch scratch)
             throws Throwable {
-        return (int) GET_INT.invokeExact(structure, field, scratch.intOut()) != 0 ? scratch.intOut().get(JAVA_INT, 0)
+        return GstPads.structureGetInt(structure, field, scratch.intOut()) ? scratch.intOut().get(JAVA_INT, 0)
                 : otherwise;
     }
 
     static double doubleField(MemorySegment structure, MemorySegment field, double otherwise, MetaScratch scratch)
             throws Throwable {
-        return (int) GET_DOUBLE.invokeExact(structure, field, scratch.doubleOut()) != 0
+        return (int) GET_DOUBLE.handle().invokeExact(structure, field, scratch.doubleOut()) != 0
                 ? scratch.doubleOut().get(JAVA_DOUBLE, 0) : otherwise;
     }
 
     /** Sets a classifier's result on a structure named after its attribute. */
     static void setClassification(MemorySegment structure, MemorySegment label, int labelId, double confidence,
             MemorySegment modelName) throws Throwable {
-        SET_CLASSIFICATION.invokeExact(structure, LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT,
+        SET_CLASSIFICATION.handle().invokeExact(structure, LABEL, GstLib.G_TYPE_STRING, label, LABEL_ID, GstLib.G_TYPE_INT,
                 labelId, CONFIDENCE, GstLib.G_TYPE_DOUBLE, confidence, MODEL_NAME, GstLib.G_TYPE_STRING, modelName,
                 MemorySegment.NULL);
     }

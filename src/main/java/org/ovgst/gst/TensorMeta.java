@@ -6,8 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * Results about a whole frame (ovclassify {@code inference-region=full-frame}; DL Streamer keeps them
@@ -26,25 +26,24 @@ public final class TensorMeta {
     /** The meta's API type: the first field of its {@code GstMetaInfo}. */
     private static final long API = registered().reinterpret(JAVA_LONG.byteSize()).get(JAVA_LONG, 0);
 
-    private static final MethodHandle ADD = GstLib.downcall("gst_buffer_add_custom_meta",
+    private static final NativeFunction ADD = GstLib.LIBRARY.function("gst_buffer_add_custom_meta",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle STRUCTURE = GstLib.downcall("gst_custom_meta_get_structure",
+    private static final NativeFunction STRUCTURE = GstLib.LIBRARY.function("gst_custom_meta_get_structure",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle SET_NAME = GstLib.downcall("gst_structure_set_name",
+    private static final NativeFunction SET_NAME = GstLib.LIBRARY.function("gst_structure_set_name",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final MethodHandle ITERATE = GstLib.downcall("gst_buffer_iterate_meta_filtered",
+    private static final NativeFunction ITERATE = GstLib.LIBRARY.function("gst_buffer_iterate_meta_filtered",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
 
     private TensorMeta() {}
 
     /** The meta's info: registered by the first user in the process (another library may have). */
     private static MemorySegment registered() {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_meta_get_info", C_NAME);
+        MemorySegment info = Gst.metaGetInfo(C_NAME);
         if (info.equals(MemorySegment.NULL)) {
             // No tags: elements that keep untagged metas (videoconvert, videoscale, queues) keep it.
             MemorySegment noTags = Arena.global().allocate(ADDRESS);
-            info = (MemorySegment) GstLib.call("gst_meta_register_custom", C_NAME, noTags, MemorySegment.NULL,
-                    MemorySegment.NULL, MemorySegment.NULL);
+            info = Gst.metaRegisterCustom(C_NAME, noTags, MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
         }
         if (info.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("GStreamer refused to register the custom meta " + NAME);
@@ -76,8 +75,8 @@ public final class TensorMeta {
 
     /** A new meta on the buffer; its structure (the meta's), named after the attribute. */
     private static MemorySegment newStructure(MemorySegment buffer, MemorySegment attribute) throws Throwable {
-        MemorySegment structure = (MemorySegment) STRUCTURE.invokeExact((MemorySegment) ADD.invokeExact(buffer, C_NAME));
-        SET_NAME.invokeExact(structure, attribute);
+        MemorySegment structure = (MemorySegment) STRUCTURE.handle().invokeExact((MemorySegment) ADD.handle().invokeExact(buffer, C_NAME));
+        SET_NAME.handle().invokeExact(structure, attribute);
         return structure;
     }
 
@@ -99,11 +98,11 @@ public final class TensorMeta {
         List<T> found = List.of();
         try {
             while (true) {
-                MemorySegment meta = (MemorySegment) ITERATE.invokeExact(buffer, state, API);
+                MemorySegment meta = (MemorySegment) ITERATE.handle().invokeExact(buffer, state, API);
                 if (meta.equals(MemorySegment.NULL)) {
                     return found;
                 }
-                found = Structures.collect(found, reader, (MemorySegment) STRUCTURE.invokeExact(meta), scratch);
+                found = Structures.collect(found, reader, (MemorySegment) STRUCTURE.handle().invokeExact(meta), scratch);
             }
         } catch (Throwable t) {
             throw new IllegalStateException("could not read the frame's metadata " + NAME, t);

@@ -65,18 +65,17 @@ final class TypeRegistry {
      */
     static synchronized boolean register(ElementSpec spec, MemorySegment plugin) {
         MemorySegment typeName = GstLib.staticString(spec.typeName());
-        long type = (long) GstLib.call("g_type_from_name", typeName);
+        long type = GLib.typeFromName(typeName);
         if (type == 0) {
             type = registerType(spec, typeName);
         }
-        return GstLib.isTrue(GstLib.call("gst_element_register", plugin, GstLib.staticString(spec.factoryName()),
-                0, type));
+        return Gst.elementRegister(plugin, GstLib.staticString(spec.factoryName()), 0, type);
     }
 
     private static long registerType(ElementSpec spec, MemorySegment typeName) {
-        long parent = (long) GstLib.call("gst_bin_get_type");
+        long parent = Gst.binGetType();
         MemorySegment query = Arena.global().allocate(StructOffsets.size("GTypeQuery"));
-        GstLib.call("g_type_query", parent, query);
+        GLib.typeQuery(parent, query);
         int classSize = query.get(JAVA_INT, StructOffsets.offset("GTypeQuery.class_size"));
         int instanceSize = query.get(JAVA_INT, StructOffsets.offset("GTypeQuery.instance_size"));
 
@@ -88,7 +87,7 @@ final class TypeRegistry {
         info.set(ADDRESS, StructOffsets.offset("GTypeInfo.class_data"), MemorySegment.ofAddress(SPECS.size() - 1));
         info.set(JAVA_SHORT, StructOffsets.offset("GTypeInfo.instance_size"), (short) instanceSize);
         info.set(ADDRESS, StructOffsets.offset("GTypeInfo.instance_init"), INSTANCE_INIT);
-        long type = (long) GstLib.call("g_type_register_static", parent, typeName, info, 0);
+        long type = GLib.typeRegisterStatic(parent, typeName, info, 0);
         if (type == 0) {
             throw new IllegalStateException("GLib refused to register the type " + spec.typeName());
         }
@@ -100,7 +99,7 @@ final class TypeRegistry {
         try {
             ElementSpec spec = SPECS.get((int) classData.address());
             MemorySegment cls = klass.reinterpret(Long.MAX_VALUE);
-            MemorySegment parent = ((MemorySegment) GstLib.call("g_type_class_peek_parent", klass))
+            MemorySegment parent = (GLib.typeClassPeekParent(klass))
                     .reinterpret(Long.MAX_VALUE);
             long type = cls.get(JAVA_LONG, 0);
             long finalizeAt = StructOffsets.offset("GObjectClass.finalize");
@@ -115,9 +114,9 @@ final class TypeRegistry {
             cls.set(ADDRESS, handleMessageAt, HANDLE_MESSAGE);
 
             for (int i = 0; i < spec.properties().size(); i++) {
-                GstLib.call("g_object_class_install_property", klass, i + 1, ParamSpecs.create(spec.properties().get(i)));
+                GLib.objectClassInstallProperty(klass, i + 1, ParamSpecs.create(spec.properties().get(i)));
             }
-            GstLib.call("gst_element_class_set_static_metadata", klass, GstLib.staticString(spec.longName()),
+            Gst.elementClassSetStaticMetadata(klass, GstLib.staticString(spec.longName()),
                     GstLib.staticString(spec.classification()), GstLib.staticString(spec.description()),
                     GstLib.staticString("ovgst developers"));
             addPadTemplate(klass, "sink", PAD_SINK, spec.sinkCaps());
@@ -128,11 +127,10 @@ final class TypeRegistry {
     }
 
     private static void addPadTemplate(MemorySegment klass, String name, int direction, String caps) {
-        MemorySegment parsed = (MemorySegment) GstLib.call("gst_caps_from_string", GstLib.staticString(caps));
-        MemorySegment template = (MemorySegment) GstLib.call("gst_pad_template_new", GstLib.staticString(name),
-                direction, PAD_ALWAYS, parsed);
-        GstLib.call("gst_mini_object_unref", parsed);
-        GstLib.call("gst_element_class_add_pad_template", klass, template);
+        MemorySegment parsed = GstPads.capsFromString(GstLib.staticString(caps));
+        MemorySegment template = GstPads.padTemplateNew(GstLib.staticString(name), direction, PAD_ALWAYS, parsed);
+        Gst.miniObjectUnref(parsed);
+        Gst.elementClassAddPadTemplate(klass, template);
     }
 
     /** GInstanceInitFunc: makes the Java object of a new instance. */

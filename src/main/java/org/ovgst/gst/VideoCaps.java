@@ -49,14 +49,14 @@ final class VideoCaps {
      * {@code otherwise} when the caps are not raw video GStreamer can describe.
      */
     private static <T> T readInfo(MemorySegment caps, T otherwise, Function<MemorySegment, T> read) {
-        MemorySegment info = (MemorySegment) GstLib.call("gst_video_info_new");
+        MemorySegment info = GstVideo.videoInfoNew();
         try {
-            if (!GstLib.isTrue(GstLib.call("gst_video_info_from_caps", info, caps))) {
+            if (!GstVideo.videoInfoFromCaps(info, caps)) {
                 return otherwise;
             }
             return read.apply(info.reinterpret(StructOffsets.size("GstVideoInfo")));
         } finally {
-            GstLib.call("gst_video_info_free", info);
+            GstVideo.videoInfoFree(info);
         }
     }
 
@@ -64,7 +64,7 @@ final class VideoCaps {
         MemorySegment formatInfo = fields.get(ADDRESS, StructOffsets.offset("GstVideoInfo.finfo"))
                 .reinterpret(StructOffsets.size("GstVideoFormatInfo"));
         int formatId = formatInfo.get(JAVA_INT, StructOffsets.offset("GstVideoFormatInfo.format"));
-        return GstLib.string((MemorySegment) GstLib.call("gst_video_format_to_string", formatId));
+        return GstLib.string(GstVideo.videoFormatToString(formatId));
     }
 
     /**
@@ -77,26 +77,25 @@ final class VideoCaps {
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
-            boolean fixed = (int) GstLib.call("gst_caps_get_size", caps) == 1;
+            boolean fixed = GstPads.capsGetSize(caps) == 1;
             if (fixed) {
-                MemorySegment structure = (MemorySegment) GstLib.call("gst_caps_get_structure", caps, 0);
+                MemorySegment structure = GstPads.capsGetStructure(caps, 0);
                 MemorySegment number = arena.allocate(JAVA_INT);
-                fixed = !((MemorySegment) GstLib.call("gst_structure_get_string", structure,
+                fixed = !(GstPads.structureGetString(structure,
                         arena.allocateFrom("format"))).equals(MemorySegment.NULL)
-                        && GstLib.isTrue(GstLib.call("gst_structure_get_int", structure, arena.allocateFrom("width"),
-                                number))
-                        && GstLib.isTrue(GstLib.call("gst_structure_get_int", structure, arena.allocateFrom("height"),
-                                number));
+                        && GstPads.structureGetInt(structure, arena.allocateFrom("width"),
+                                number)
+                        && GstPads.structureGetInt(structure, arena.allocateFrom("height"), number);
             }
             if (!fixed) {
-                GstLib.call("gst_mini_object_unref", caps);
+                Gst.miniObjectUnref(caps);
                 return null;
             }
-            MemorySegment fixated = (MemorySegment) GstLib.call("gst_caps_fixate", caps);
+            MemorySegment fixated = GstPads.capsFixate(caps);
             try {
                 return layout(fixated);
             } finally {
-                GstLib.call("gst_mini_object_unref", fixated);
+                Gst.miniObjectUnref(fixated);
             }
         }
     }
@@ -154,35 +153,34 @@ final class VideoCaps {
     static MemorySegment capsFor(String text, MemorySegment filter) {
         MemorySegment caps;
         try (Arena scratch = Arena.ofConfined()) {
-            caps = (MemorySegment) GstLib.call("gst_caps_from_string", scratch.allocateFrom(text));
+            caps = GstPads.capsFromString(scratch.allocateFrom(text));
         }
         if (filter.equals(MemorySegment.NULL)) {
             return caps;
         }
-        MemorySegment narrowed = (MemorySegment) GstLib.call("gst_caps_intersect_full", filter, caps,
-                1 /* GST_CAPS_INTERSECT_FIRST */);
-        GstLib.call("gst_mini_object_unref", caps);
+        MemorySegment narrowed = GstPads.capsIntersectFull(filter, caps, 1 /* GST_CAPS_INTERSECT_FIRST */);
+        Gst.miniObjectUnref(caps);
         return narrowed;
     }
 
     static String toString(MemorySegment caps) {
-        return GstLib.takeString((MemorySegment) GstLib.call("gst_caps_to_string", caps));
+        return GstLib.takeString(GstPads.capsToString(caps));
     }
 
     /** Turns an answered accept-caps query's yes into no when {@code pad}'s template does not hold the caps. */
     static void restrictAcceptCapsResult(MemorySegment query, MemorySegment pad) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = arena.allocate(ADDRESS);
-            GstLib.call("gst_query_parse_accept_caps_result", query, slot);
+            GstPads.queryParseAcceptCapsResult(query, slot);
             if (slot.get(JAVA_INT, 0) == 0) {
                 return;
             }
-            GstLib.call("gst_query_parse_accept_caps", query, slot);
-            MemorySegment template = (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", pad);
-            boolean held = GstLib.isTrue(GstLib.call("gst_caps_is_subset", slot.get(ADDRESS, 0), template));
-            GstLib.call("gst_mini_object_unref", template);
+            GstPads.queryParseAcceptCaps(query, slot);
+            MemorySegment template = GstPads.padGetPadTemplateCaps(pad);
+            boolean held = GstPads.capsIsSubset(slot.get(ADDRESS, 0), template);
+            Gst.miniObjectUnref(template);
             if (!held) {
-                GstLib.call("gst_query_set_accept_caps_result", query, 0);
+                GstPads.querySetAcceptCapsResult(query, false);
             }
         }
     }
@@ -190,12 +188,11 @@ final class VideoCaps {
     /** The {@code format} of the first structure of caps ({@code I420}), or null. */
     static String formatOf(MemorySegment caps) {
         try (Arena arena = Arena.ofConfined()) {
-            if ((int) GstLib.call("gst_caps_get_size", caps) == 0) {
+            if (GstPads.capsGetSize(caps) == 0) {
                 return null;
             }
-            MemorySegment structure = (MemorySegment) GstLib.call("gst_caps_get_structure", caps, 0);
-            return GstLib.string((MemorySegment) GstLib.call("gst_structure_get_string", structure,
-                    arena.allocateFrom("format")));
+            MemorySegment structure = GstPads.capsGetStructure(caps, 0);
+            return GstLib.string(GstPads.structureGetString(structure, arena.allocateFrom("format")));
         }
     }
 
@@ -213,16 +210,16 @@ final class VideoCaps {
     static void restrictCapsResult(MemorySegment query, MemorySegment pad) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = arena.allocate(ADDRESS);
-            GstLib.call("gst_query_parse_caps_result", query, slot);
+            GstPads.queryParseCapsResult(query, slot);
             MemorySegment result = slot.get(ADDRESS, 0);
             if (result.equals(MemorySegment.NULL)) {
                 return;
             }
-            MemorySegment template = (MemorySegment) GstLib.call("gst_pad_get_pad_template_caps", pad);
-            MemorySegment narrowed = (MemorySegment) GstLib.call("gst_caps_intersect", result, template);
-            GstLib.call("gst_query_set_caps_result", query, narrowed);
-            GstLib.call("gst_mini_object_unref", narrowed);
-            GstLib.call("gst_mini_object_unref", template);
+            MemorySegment template = GstPads.padGetPadTemplateCaps(pad);
+            MemorySegment narrowed = GstPads.capsIntersect(result, template);
+            GstPads.querySetCapsResult(query, narrowed);
+            Gst.miniObjectUnref(narrowed);
+            Gst.miniObjectUnref(template);
         }
     }
 }

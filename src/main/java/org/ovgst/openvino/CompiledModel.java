@@ -14,12 +14,13 @@ public final class CompiledModel extends NativeResource {
     private final List<PortInfo> outputs;
 
     CompiledModel(MemorySegment handle, String source, String device) {
-        super("CompiledModel", handle, "ov_compiled_model_free");
+        super("CompiledModel", handle, OvInference::compiledModelFree);
         this.source = source;
         this.device = device;
         // Compiled shapes never change, so the ports are read once.
-        this.inputs = Ports.read(handle, "ov_compiled_model_inputs_size", "ov_compiled_model_input_by_index");
-        this.outputs = Ports.read(handle, "ov_compiled_model_outputs_size", "ov_compiled_model_output_by_index");
+        this.inputs = Ports.read(handle, OvInference::compiledModelInputsSize, OvInference::compiledModelInputByIndex);
+        this.outputs = Ports.read(handle, OvInference::compiledModelOutputsSize,
+                OvInference::compiledModelOutputByIndex);
     }
 
     public String source() {
@@ -64,7 +65,7 @@ public final class CompiledModel extends NativeResource {
 
     /** A compiled-model property, e.g. {@code OPTIMAL_NUMBER_OF_INFER_REQUESTS} or {@code NUM_STREAMS}. */
     public String property(String key) {
-        return OpenVino.library().callForString("ov_compiled_model_get_property", handle(), key);
+        return OvInference.compiledModelGetProperty(handle(), key);
     }
 
     /** How many requests keep this device busy; the right default for a request pool. */
@@ -73,8 +74,7 @@ public final class CompiledModel extends NativeResource {
     }
 
     public InferRequest createInferRequest() {
-        return new InferRequest(OpenVino.library().callForAddress("ov_compiled_model_create_infer_request", handle()),
-                this);
+        return new InferRequest(OvInference.compiledModelCreateInferRequest(handle()), this);
     }
 
     /**
@@ -83,7 +83,7 @@ public final class CompiledModel extends NativeResource {
      */
     public void export(Path file) {
         try (Arena arena = Arena.ofConfined()) {
-            OpenVino.library().call("ov_compiled_model_export_model", handle(), arena.allocateFrom(file.toString()));
+            OvInference.compiledModelExportModel(handle(), arena.allocateFrom(file.toString()));
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ovgst.ffm.NativeLibrary;
 import org.ovgst.files.UserFiles;
 
 /** The OpenVINO core ({@code ov_core_t}): devices, reading models, compiling them. */
@@ -23,29 +24,24 @@ public final class Core extends NativeResource {
     private static final Set<String> VIRTUAL_DEVICES = Set.of("AUTO", "MULTI", "HETERO", "BATCH");
 
     public Core() {
-        super("Core", create(), "ov_core_free");
-    }
-
-    private static MemorySegment create() {
-        return OpenVino.library().callForAddress("ov_core_create");
+        super("Core", OvLibrary.coreCreate(), OvLibrary::coreFree);
     }
 
     /** The devices this runtime can use, e.g. {@code [CPU]}. */
     public List<String> availableDevices() {
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment devices = arena.allocate(OvLibrary.DEVICES);
-            lib.call("ov_core_get_available_devices", handle(), devices);
+            OvLibrary.coreGetAvailableDevices(handle(), devices);
             try {
                 long count = devices.get(JAVA_LONG, 8);
                 MemorySegment names = devices.get(ADDRESS, 0).reinterpret(count * ADDRESS.byteSize());
                 List<String> out = new ArrayList<>();
                 for (long i = 0; i < count; i++) {
-                    out.add(names.getAtIndex(OvLibrary.C_STRING, i).getString(0));
+                    out.add(names.getAtIndex(NativeLibrary.C_STRING, i).getString(0));
                 }
                 return List.copyOf(out);
             } finally {
-                lib.invoke("ov_available_devices_free", devices);
+                OvLibrary.availableDevicesFree(devices);
             }
         }
     }
@@ -67,8 +63,7 @@ public final class Core extends NativeResource {
             throw new OpenVinoException(e instanceof NoSuchFileException ? "NOT_FOUND" : null, e.getMessage(), e);
         }
         try {
-            return new Model(OpenVino.library().callForAddress("ov_core_read_model", handle(), file.toString(),
-                    MemorySegment.NULL), file.toString());
+            return new Model(OvLibrary.coreReadModel(handle(), file.toString(), MemorySegment.NULL), file.toString());
         } catch (OpenVinoException e) {
             throw new OpenVinoException(e.status(), "cannot read model " + file.toAbsolutePath()
                     + " (is it a complete IR .xml/.bin pair, ONNX, TFLite or PaddlePaddle file?): " + e.getMessage(), e);
@@ -81,8 +76,8 @@ public final class Core extends NativeResource {
      */
     public Model readModel(MemorySegment model, Tensor weights) {
         try {
-            return new Model(OpenVino.library().callForAddress("ov_core_read_model_from_memory_buffer", handle(),
-                    model, model.byteSize(), weights == null ? MemorySegment.NULL : weights.handle()), "memory");
+            return new Model(OvLibrary.coreReadModelFromMemoryBuffer(handle(), model, model.byteSize(),
+                    weights == null ? MemorySegment.NULL : weights.handle()), "memory");
         } catch (OpenVinoException e) {
             throw new OpenVinoException(e.status(), "cannot read model from memory (" + model.byteSize() + " bytes): "
                     + e.getMessage(), e);
@@ -96,8 +91,8 @@ public final class Core extends NativeResource {
     public CompiledModel compile(Model model, String device, Map<String, String> properties) {
         requireDevice(device);
         try (Arena arena = Arena.ofConfined()) {
-            return new CompiledModel(OpenVino.library().callForAddress("ov_core_compile_model_props", handle(),
-                    model.handle(), device, (long) properties.size(), propertyArray(arena, properties)),
+            return new CompiledModel(OvLibrary.coreCompileModelProps(handle(), model.handle(), device,
+                    properties.size(), propertyArray(arena, properties)),
                     model.source(), device);
         } catch (OpenVinoException e) {
             throw unknownDevice(device).orElseGet(() -> new OpenVinoException(e.status(), "cannot compile model "
@@ -114,7 +109,7 @@ public final class Core extends NativeResource {
     public String property(String device, String key) {
         requireDevice(device);
         try {
-            return OpenVino.library().callForString("ov_core_get_property", handle(), device, key);
+            return OvLibrary.coreGetProperty(handle(), device, key);
         } catch (OpenVinoException e) {
             throw unknownDevice(device).orElse(e);
         }
@@ -124,8 +119,8 @@ public final class Core extends NativeResource {
     public void setProperties(String device, Map<String, String> properties) {
         requireDevice(device);
         try (Arena arena = Arena.ofConfined()) {
-            OpenVino.library().call("ov_core_set_properties", handle(), arena.allocateFrom(device),
-                    (long) properties.size(), propertyArray(arena, properties));
+            OvLibrary.coreSetProperties(handle(), arena.allocateFrom(device), properties.size(),
+                    propertyArray(arena, properties));
         } catch (OpenVinoException e) {
             throw unknownDevice(device).orElse(e);
         }

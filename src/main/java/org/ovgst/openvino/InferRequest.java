@@ -32,13 +32,6 @@ public final class InferRequest extends NativeResource {
     }
 
     private static final System.Logger LOG = System.getLogger(InferRequest.class.getName());
-    private static final OvLibrary LIB = OpenVino.library();
-    private static final MethodHandle INFER = LIB.handle("ov_infer_request_infer");
-    private static final MethodHandle START_ASYNC = LIB.handle("ov_infer_request_start_async");
-    private static final MethodHandle WAIT = LIB.handle("ov_infer_request_wait");
-    private static final MethodHandle WAIT_FOR = LIB.handle("ov_infer_request_wait_for");
-    private static final MethodHandle SET_TENSOR = LIB.handle("ov_infer_request_set_tensor");
-    private static final MethodHandle SET_INPUT_TENSOR = LIB.handle("ov_infer_request_set_input_tensor_by_index");
     /**
      * OpenVINO's {@code void callback(void* args)}. Each request has its own upcall stub, bound to it,
      * so a completion needs no lookup; {@code args} is unused and declared a long, for which no
@@ -53,14 +46,14 @@ public final class InferRequest extends NativeResource {
     private final AtomicReference<Throwable> callbackFailure = new AtomicReference<>();
 
     InferRequest(MemorySegment handle, CompiledModel compiledModel) {
-        super("InferRequest", handle, "ov_infer_request_free");
+        super("InferRequest", handle, OvInference::inferRequestFree);
         this.compiledModel = compiledModel;
         // OpenVINO keeps a pointer to the ov_callback_t, so it and the stub live as long as the request.
         MemorySegment callback = lifetime().allocate(OvLibrary.CALLBACK);
         callback.set(ADDRESS, 0, Linker.nativeLinker().upcallStub(ON_COMPLETE.bindTo(this), COMPLETION, lifetime()));
         callback.set(ADDRESS, ADDRESS.byteSize(), MemorySegment.NULL);
         try {
-            LIB.call("ov_infer_request_set_callback", handle(), callback);
+            OvInference.inferRequestSetCallback(handle(), callback);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -75,35 +68,26 @@ public final class InferRequest extends NativeResource {
     public void setTensor(String name, Tensor tensor) {
         PortInfo port = compiledModel.port(name);
         try (Arena arena = Arena.ofConfined()) {
-            int status = (int) SET_TENSOR.invokeExact(handle(), arena.allocateFrom(name), tensor.handle());
+            int status = OvInference.inferRequestSetTensor(handle(), arena.allocateFrom(name), tensor.handle());
             if (status != OvLibrary.OK) {
-                throw shapeMismatch(port, tensor, LIB.failure(status, "ov_infer_request_set_tensor"));
+                throw shapeMismatch(port, tensor, OvLibrary.failure(status, "ov_infer_request_set_tensor"));
             }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new OpenVinoException(null, "ov_infer_request_set_tensor failed", t);
         }
     }
 
     /** Sets the tensor of an input by index: no name to look up or pass, so it can run for every frame. */
     public void setInputTensor(int index, Tensor tensor) {
         PortInfo port = byIndex(compiledModel.inputs(), index, "input");
-        int status;
-        try {
-            status = (int) SET_INPUT_TENSOR.invokeExact(handle(), (long) index, tensor.handle());
-        } catch (Throwable t) {
-            throw unexpected("ov_infer_request_set_input_tensor_by_index", t);
-        }
+        int status = OvInference.inferRequestSetInputTensorByIndex(handle(), index, tensor.handle());
         if (status != OvLibrary.OK) {
-            throw shapeMismatch(port, tensor, LIB.failure(status, "ov_infer_request_set_input_tensor_by_index"));
+            throw shapeMismatch(port, tensor, OvLibrary.failure(status, "ov_infer_request_set_input_tensor_by_index"));
         }
     }
 
     public void setOutputTensor(int index, Tensor tensor) {
         PortInfo port = byIndex(compiledModel.outputs(), index, "output");
         try {
-            LIB.call("ov_infer_request_set_output_tensor_by_index", handle(), (long) index, tensor.handle());
+            OvInference.inferRequestSetOutputTensorByIndex(handle(), index, tensor.handle());
         } catch (OpenVinoException e) {
             throw shapeMismatch(port, tensor, e);
         }
@@ -112,30 +96,30 @@ public final class InferRequest extends NativeResource {
     /** The tensor of an input or output by name. The caller owns the returned wrapper and closes it. */
     public Tensor tensor(String name) {
         compiledModel.port(name);
-        return Tensor.own(LIB.callForAddress("ov_infer_request_get_tensor", handle(), name));
+        return Tensor.own(OvInference.inferRequestGetTensor(handle(), name));
     }
 
     public Tensor inputTensor(int index) {
         byIndex(compiledModel.inputs(), index, "input");
-        return tensorByIndex("ov_infer_request_get_input_tensor_by_index", index);
+        return Tensor.own(OvInference.inferRequestGetInputTensorByIndex(handle(), index));
     }
 
     public Tensor outputTensor(int index) {
         byIndex(compiledModel.outputs(), index, "output");
-        return tensorByIndex("ov_infer_request_get_output_tensor_by_index", index);
+        return Tensor.own(OvInference.inferRequestGetOutputTensorByIndex(handle(), index));
     }
 
     /** Runs inference on the calling thread. The completion callback is not called. */
     public void infer() {
         rethrowCallbackFailure();
-        LIB.check(invoke(INFER, "ov_infer_request_infer"), "ov_infer_request_infer");
+        OvLibrary.check(OvInference.inferRequestInfer(handle()), "ov_infer_request_infer");
     }
 
     /** Starts inference and returns at once; {@code onDone} runs on an OpenVINO thread when it ends. */
     public void startAsync(Completion onDone) {
         rethrowCallbackFailure();
         completion = onDone;
-        LIB.check(invoke(START_ASYNC, "ov_infer_request_start_async"), "ov_infer_request_start_async");
+        OvLibrary.check(OvInference.inferRequestStartAsync(handle()), "ov_infer_request_start_async");
     }
 
     public void startAsync() {
@@ -148,30 +132,25 @@ public final class InferRequest extends NativeResource {
      */
     public void waitForCompletion() {
         refuseInsideOwnCallback("waitForCompletion");
-        LIB.check(invoke(WAIT, "ov_infer_request_wait"), "ov_infer_request_wait");
+        OvLibrary.check(OvInference.inferRequestWait(handle()), "ov_infer_request_wait");
         rethrowCallbackFailure();
     }
 
     /** Like {@link #waitForCompletion()} but gives up after {@code timeout}; returns whether it finished. */
     public boolean waitFor(Duration timeout) {
         refuseInsideOwnCallback("waitFor");
-        int status;
-        try {
-            status = (int) WAIT_FOR.invokeExact(handle(), timeout.toMillis());
-        } catch (Throwable t) {
-            throw unexpected("ov_infer_request_wait_for", t);
-        }
+        int status = OvInference.inferRequestWaitFor(handle(), timeout.toMillis());
         if (status == OvLibrary.RESULT_NOT_READY) {
             return false;
         }
-        LIB.check(status, "ov_infer_request_wait_for");
+        OvLibrary.check(status, "ov_infer_request_wait_for");
         rethrowCallbackFailure();
         return true;
     }
 
     /** Asks OpenVINO to stop the inference in flight; a later wait then reports INFER_CANCELLED. */
     public void cancel() {
-        LIB.call("ov_infer_request_cancel", handle());
+        OvLibrary.check(OvInference.inferRequestCancel(handle()), "ov_infer_request_cancel");
     }
 
     /** An exception that a completion callback threw, if any, kept until a wait or start reports it. */
@@ -183,12 +162,8 @@ public final class InferRequest extends NativeResource {
     void beforeFree(MemorySegment handle) {
         refuseInsideOwnCallback("close");
         // Freeing a request that is still running would let OpenVINO call back into freed memory.
-        LIB.invoke("ov_infer_request_cancel", handle);
-        LIB.invoke("ov_infer_request_wait", handle);
-    }
-
-    private Tensor tensorByIndex(String function, int index) {
-        return Tensor.own(LIB.callForAddress(function, handle(), (long) index));
+        OvInference.inferRequestCancel(handle);
+        OvInference.inferRequestWait(handle);
     }
 
     private PortInfo byIndex(java.util.List<PortInfo> ports, int index, String what) {
@@ -219,22 +194,6 @@ public final class InferRequest extends NativeResource {
             throw new OpenVinoException(null, "the completion callback of an earlier inference failed"
                     + (failure.getMessage() == null ? "" : ": " + failure.getMessage()), failure);
         }
-    }
-
-    /** Calls a hot-path function whose only argument is this request; returns its status. */
-    private int invoke(MethodHandle function, String name) {
-        try {
-            return (int) function.invokeExact(handle());
-        } catch (Throwable t) {
-            throw unexpected(name, t);
-        }
-    }
-
-    private static OpenVinoException unexpected(String function, Throwable t) {
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        return new OpenVinoException(null, function + " failed", t);
     }
 
     /** Runs on an OpenVINO thread; nothing may escape it, or the JVM (and the host process) aborts. */

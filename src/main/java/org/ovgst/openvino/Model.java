@@ -10,7 +10,7 @@ public final class Model extends NativeResource {
     private final String source;
 
     Model(MemorySegment handle, String source) {
-        super("Model", handle, "ov_model_free");
+        super("Model", handle, OvLibrary::modelFree);
         this.source = source;
     }
 
@@ -20,11 +20,11 @@ public final class Model extends NativeResource {
     }
 
     public List<PortInfo> inputs() {
-        return Ports.read(handle(), "ov_model_inputs_size", "ov_model_const_input_by_index");
+        return Ports.read(handle(), OvLibrary::modelInputsSize, OvLibrary::modelConstInputByIndex);
     }
 
     public List<PortInfo> outputs() {
-        return Ports.read(handle(), "ov_model_outputs_size", "ov_model_const_output_by_index");
+        return Ports.read(handle(), OvLibrary::modelOutputsSize, OvLibrary::modelConstOutputByIndex);
     }
 
     /** The input of that name; the error lists all input names. */
@@ -38,21 +38,19 @@ public final class Model extends NativeResource {
     }
 
     public boolean isDynamic() {
-        return (boolean) OpenVino.library().invoke("ov_model_is_dynamic", handle());
+        return OvLibrary.modelIsDynamic(handle());
     }
 
     public String friendlyName() {
-        return OpenVino.library().callForString("ov_model_get_friendly_name", handle());
+        return OvLibrary.modelGetFriendlyName(handle());
     }
 
     /** Changes the shape of one input (e.g. its batch) and propagates it through the model. */
     public void reshape(String inputName, PartialShape shape) {
         input(inputName);
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
             try {
-                lib.call("ov_model_reshape_input_by_name", handle(), arena.allocateFrom(inputName),
-                        Ports.toNative(arena, shape));
+                OvLibrary.modelReshapeInputByName(handle(), arena.allocateFrom(inputName), Ports.toNative(arena, shape));
             } catch (OpenVinoException e) {
                 throw new OpenVinoException(e.status(), "the model " + source + " cannot take input '" + inputName
                         + "' with shape " + shape + ": " + e.getMessage(), e);

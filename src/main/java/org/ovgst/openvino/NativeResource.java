@@ -3,6 +3,7 @@ package org.ovgst.openvino;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One owned OpenVINO handle. The pointer is tied to a shared arena whose cleanup calls the C free
@@ -16,14 +17,13 @@ abstract class NativeResource implements AutoCloseable {
     private final MemorySegment handle;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    NativeResource(String kind, MemorySegment raw, String freeFunction) {
+    NativeResource(String kind, MemorySegment raw, Consumer<MemorySegment> free) {
         if (raw.equals(MemorySegment.NULL)) {
             arena.close();
             throw new OpenVinoException(kind + ": OpenVINO returned a null handle");
         }
         this.kind = kind;
-        OvLibrary lib = OpenVino.library();
-        this.handle = raw.reinterpret(arena, pointer -> lib.invoke(freeFunction, pointer));
+        this.handle = raw.reinterpret(arena, free);
         OpenVino.countHandle(kind, 1);
     }
 

@@ -2,11 +2,13 @@ package org.ovgst.openvino;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.ovgst.ffm.NativeLibrary;
 
 /**
  * The loaded OpenVINO runtime: where it came from, its version, and how many native handles of
@@ -14,21 +16,30 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class OpenVino {
     private static final Map<String, LongAdder> LIVE_HANDLES = new ConcurrentHashMap<>();
-    private static volatile OvLibrary library;
+    private static volatile Library library;
+    /** The library {@link #load} is checking, for the check's own calls: on the loading thread, under its lock. */
+    private static Library checking;
     private static OpenVinoException loadFailure;
+
+    /** The loaded {@code libopenvino_c}: its file and its functions. */
+    record Library(Path path, SymbolLookup symbols) {
+        // Global arena: the library stays loaded for the life of the process, as its plugins expect.
+        static Library open(Path path) {
+            return new Library(path, SymbolLookup.libraryLookup(path, Arena.global()));
+        }
+    }
 
     private OpenVino() {}
 
     /** The runtime's build number, e.g. {@code 2026.4.1-...}. */
     public static String version() {
-        OvLibrary lib = library();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment version = arena.allocate(OvLibrary.VERSION);
-            lib.call("ov_get_openvino_version", version);
+            OvLibrary.getOpenvinoVersion(version);
             try {
-                return version.get(OvLibrary.C_STRING, 0).getString(0);
+                return version.get(NativeLibrary.C_STRING, 0).getString(0);
             } finally {
-                lib.invoke("ov_version_free", version);
+                OvLibrary.versionFree(version);
             }
         }
     }
@@ -63,22 +74,30 @@ public final class OpenVino {
     }
 
     /** The loaded library; found, loaded and checked once per process. */
-    static OvLibrary library() {
-        OvLibrary lib = library;
+    static Library library() {
+        Library lib = library;
         return lib != null ? lib : load();
     }
 
-    private static synchronized OvLibrary load() {
+    private static synchronized Library load() {
         if (library != null) {
             return library;
+        }
+        if (checking != null) {
+            return checking;
         }
         if (loadFailure != null) {
             throw new OpenVinoException(loadFailure.status(), loadFailure.getMessage(), loadFailure);
         }
         try {
             LibraryLocator.Result found = LibraryLocator.locate();
-            OvLibrary lib = found.library().map(OvLibrary::new).orElseGet(() -> loadFromLinkerPath(found));
-            verifyElementTypes(lib);
+            Library lib = found.library().map(Library::open).orElseGet(() -> loadFromLinkerPath(found));
+            checking = lib;
+            try {
+                verifyElementTypes(lib);
+            } finally {
+                checking = null;
+            }
             library = lib;
             return lib;
         } catch (OpenVinoException e) {
@@ -90,9 +109,9 @@ public final class OpenVino {
         }
     }
 
-    private static OvLibrary loadFromLinkerPath(LibraryLocator.Result found) {
+    private static Library loadFromLinkerPath(LibraryLocator.Result found) {
         try {
-            return new OvLibrary(Path.of(System.mapLibraryName("openvino_c")));
+            return Library.open(Path.of(System.mapLibraryName("openvino_c")));
         } catch (IllegalArgumentException e) {
             throw new OpenVinoException("the OpenVINO C library (libopenvino_c.so) was not found. Looked in:\n  "
                     + String.join("\n  ", found.searched())
@@ -107,20 +126,17 @@ public final class OpenVino {
      * {@code ov_element_type_e} was renumbered between releases; a mismatch would silently mix up
      * tensor types, so tensors of known element sizes are created and measured before anything else.
      */
-    private static void verifyElementTypes(OvLibrary lib) {
+    private static void verifyElementTypes(Library lib) {
         for (ElementType type : new ElementType[] {ElementType.U8, ElementType.F16, ElementType.F32, ElementType.I64}) {
             long elements = 3;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.ADDRESS);
-                lib.call("ov_tensor_create", type.code(), Tensor.shapeStruct(arena, new long[] {elements}), out);
-                MemorySegment tensor = out.get(java.lang.foreign.ValueLayout.ADDRESS, 0);
-                MemorySegment size = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+                MemorySegment tensor = OvInference.tensorCreate(type.code(), Tensor.shapeStruct(arena, new long[] {elements}));
+                long bytes;
                 try {
-                    lib.call("ov_tensor_get_byte_size", tensor, size);
+                    bytes = OvInference.tensorGetByteSize(tensor);
                 } finally {
-                    lib.invoke("ov_tensor_free", tensor);
+                    OvInference.tensorFree(tensor);
                 }
-                long bytes = size.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
                 if (bytes != elements * type.byteSize()) {
                     throw new OpenVinoException("the OpenVINO runtime at " + lib.path()
                             + " numbers its element types differently from the 2026.4 headers ovgst was built against ("

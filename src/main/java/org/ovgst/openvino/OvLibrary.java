@@ -2,32 +2,28 @@ package org.ovgst.openvino;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.ovgst.ffm.NativeLibrary.C_STRING;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.ovgst.ffm.NativeFunction;
+import org.ovgst.ffm.NativeLibrary;
 
 /**
- * The raw binding: the C functions of {@code libopenvino_c} (2.0 API, 2026.4 headers) as method
- * handles, and the one place where an {@code ov_status_e} becomes an exception. Nothing here knows
- * about ownership; the typed classes of this package do.
+ * The typed binding to {@code libopenvino_c} (2.0 API, 2026.4 headers): one method per C function,
+ * named after it, and the one place where an {@code ov_status_e} becomes an exception. A function
+ * that returns a status throws unless it is OK, and one whose last parameter receives a result
+ * ({@code T** out}, {@code size_t*}, an enum, a {@code char*} to free) returns it; those on the
+ * per-request path return the status, for their caller to read. Compiled models, requests and
+ * tensors are in {@link OvInference}, pre/post-processing in {@link OvPreprocess}. Nothing here knows about ownership; the typed classes of this package do.
  */
 final class OvLibrary {
     /** A line of OpenVINO's messages that locates its source: "Exception from F:L:", "Check '...' failed at F:L:". */
@@ -48,128 +44,6 @@ final class OvLibrary {
     /** {@code ov_version_t}: {@code {const char* buildNumber; const char* description;}}. */
     static final StructLayout VERSION = MemoryLayout.structLayout(ADDRESS.withName("buildNumber"), ADDRESS.withName("description"));
 
-    /** A pointer to a NUL-terminated string of unknown length. */
-    static final AddressLayout C_STRING = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, JAVA_BYTE));
-
-    private static final FunctionDescriptor STATUS_P = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-    private static final FunctionDescriptor STATUS_PP = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
-    private static final FunctionDescriptor STATUS_PPP = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
-    private static final FunctionDescriptor STATUS_PPPP = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-    private static final FunctionDescriptor STATUS_PLP = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS);
-    private static final FunctionDescriptor STATUS_PI = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor STATUS_PF = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_FLOAT);
-    private static final FunctionDescriptor STATUS_PPI = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor VOID_P = FunctionDescriptor.ofVoid(ADDRESS);
-
-    /** Every function this binding calls, with its C signature. */
-    private static final Map<String, FunctionDescriptor> FUNCTIONS = Map.ofEntries(
-            // ov_common.h
-            Map.entry("ov_get_last_err_msg", FunctionDescriptor.of(C_STRING)),
-            Map.entry("ov_free", VOID_P),
-            // ov_core.h
-            Map.entry("ov_get_openvino_version", STATUS_P),
-            Map.entry("ov_version_free", VOID_P),
-            Map.entry("ov_core_create", STATUS_P),
-            Map.entry("ov_core_free", VOID_P),
-            Map.entry("ov_core_read_model", STATUS_PPPP),
-            Map.entry("ov_core_read_model_from_memory_buffer",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS)),
-            Map.entry("ov_core_compile_model_props",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS)),
-            Map.entry("ov_core_set_properties", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)),
-            Map.entry("ov_core_get_property", STATUS_PPPP),
-            Map.entry("ov_core_get_available_devices", STATUS_PP),
-            Map.entry("ov_available_devices_free", VOID_P),
-            // ov_model.h
-            Map.entry("ov_model_free", VOID_P),
-            Map.entry("ov_model_inputs_size", STATUS_PP),
-            Map.entry("ov_model_outputs_size", STATUS_PP),
-            Map.entry("ov_model_const_input_by_index", STATUS_PLP),
-            Map.entry("ov_model_const_output_by_index", STATUS_PLP),
-            Map.entry("ov_model_is_dynamic", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS)),
-            Map.entry("ov_model_reshape_input_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, PARTIAL_SHAPE)),
-            Map.entry("ov_model_get_friendly_name", STATUS_PP),
-            // ov_node.h
-            Map.entry("ov_port_get_any_name", STATUS_PP),
-            Map.entry("ov_port_get_partial_shape", STATUS_PP),
-            Map.entry("ov_port_get_element_type", STATUS_PP),
-            Map.entry("ov_output_const_port_free", VOID_P),
-            Map.entry("ov_partial_shape_free", VOID_P),
-            // ov_compiled_model.h
-            Map.entry("ov_compiled_model_inputs_size", STATUS_PP),
-            Map.entry("ov_compiled_model_outputs_size", STATUS_PP),
-            Map.entry("ov_compiled_model_input_by_index", STATUS_PLP),
-            Map.entry("ov_compiled_model_output_by_index", STATUS_PLP),
-            Map.entry("ov_compiled_model_create_infer_request", STATUS_PP),
-            Map.entry("ov_compiled_model_get_property", STATUS_PPP),
-            Map.entry("ov_compiled_model_export_model", STATUS_PP),
-            Map.entry("ov_compiled_model_free", VOID_P),
-            // ov_infer_request.h
-            Map.entry("ov_infer_request_set_tensor", STATUS_PPP),
-            Map.entry("ov_infer_request_set_input_tensor_by_index", STATUS_PLP),
-            Map.entry("ov_infer_request_set_output_tensor_by_index", STATUS_PLP),
-            Map.entry("ov_infer_request_get_tensor", STATUS_PPP),
-            Map.entry("ov_infer_request_get_input_tensor_by_index", STATUS_PLP),
-            Map.entry("ov_infer_request_get_output_tensor_by_index", STATUS_PLP),
-            Map.entry("ov_infer_request_infer", STATUS_P),
-            Map.entry("ov_infer_request_cancel", STATUS_P),
-            Map.entry("ov_infer_request_start_async", STATUS_P),
-            Map.entry("ov_infer_request_wait", STATUS_P),
-            Map.entry("ov_infer_request_wait_for", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)),
-            Map.entry("ov_infer_request_set_callback", STATUS_PP),
-            Map.entry("ov_infer_request_free", VOID_P),
-            // ov_tensor.h
-            Map.entry("ov_tensor_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT, SHAPE, ADDRESS)),
-            Map.entry("ov_tensor_create_from_host_ptr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, SHAPE, ADDRESS, ADDRESS)),
-            Map.entry("ov_tensor_get_shape", STATUS_PP),
-            Map.entry("ov_tensor_set_shape", FunctionDescriptor.of(JAVA_INT, ADDRESS, SHAPE)),
-            Map.entry("ov_tensor_get_element_type", STATUS_PP),
-            Map.entry("ov_tensor_get_byte_size", STATUS_PP),
-            Map.entry("ov_tensor_data", STATUS_PP),
-            Map.entry("ov_tensor_free", VOID_P),
-            Map.entry("ov_shape_free", STATUS_P),
-            // ov_layout.h
-            Map.entry("ov_layout_create", STATUS_PP),
-            Map.entry("ov_layout_free", VOID_P),
-            // ov_prepostprocess.h
-            Map.entry("ov_preprocess_prepostprocessor_create", STATUS_PP),
-            Map.entry("ov_preprocess_prepostprocessor_free", VOID_P),
-            Map.entry("ov_preprocess_prepostprocessor_get_input_info_by_name", STATUS_PPP),
-            Map.entry("ov_preprocess_prepostprocessor_get_input_info_by_index", STATUS_PLP),
-            Map.entry("ov_preprocess_prepostprocessor_get_output_info_by_name", STATUS_PPP),
-            Map.entry("ov_preprocess_prepostprocessor_get_output_info_by_index", STATUS_PLP),
-            Map.entry("ov_preprocess_input_info_free", VOID_P),
-            Map.entry("ov_preprocess_input_info_get_tensor_info", STATUS_PP),
-            Map.entry("ov_preprocess_input_tensor_info_free", VOID_P),
-            Map.entry("ov_preprocess_input_info_get_preprocess_steps", STATUS_PP),
-            Map.entry("ov_preprocess_preprocess_steps_free", VOID_P),
-            Map.entry("ov_preprocess_input_info_get_model_info", STATUS_PP),
-            Map.entry("ov_preprocess_input_model_info_free", VOID_P),
-            Map.entry("ov_preprocess_input_model_info_set_layout", STATUS_PP),
-            Map.entry("ov_preprocess_preprocess_steps_resize", STATUS_PI),
-            Map.entry("ov_preprocess_preprocess_steps_scale", STATUS_PF),
-            Map.entry("ov_preprocess_preprocess_steps_scale_multi_channels", STATUS_PPI),
-            Map.entry("ov_preprocess_preprocess_steps_mean", STATUS_PF),
-            Map.entry("ov_preprocess_preprocess_steps_mean_multi_channels", STATUS_PPI),
-            Map.entry("ov_preprocess_preprocess_steps_convert_layout", STATUS_PP),
-            Map.entry("ov_preprocess_preprocess_steps_reverse_channels", STATUS_P),
-            Map.entry("ov_preprocess_preprocess_steps_convert_element_type", STATUS_PI),
-            Map.entry("ov_preprocess_preprocess_steps_convert_color", STATUS_PI),
-            Map.entry("ov_preprocess_preprocess_steps_crop",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)),
-            Map.entry("ov_preprocess_preprocess_steps_pad",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, JAVA_INT)),
-            Map.entry("ov_preprocess_input_tensor_info_set_element_type", STATUS_PI),
-            Map.entry("ov_preprocess_input_tensor_info_set_color_format", STATUS_PI),
-            Map.entry("ov_preprocess_input_tensor_info_set_spatial_static_shape",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)),
-            Map.entry("ov_preprocess_input_tensor_info_set_layout", STATUS_PP),
-            Map.entry("ov_preprocess_output_info_free", VOID_P),
-            Map.entry("ov_preprocess_output_info_get_tensor_info", STATUS_PP),
-            Map.entry("ov_preprocess_output_tensor_info_free", VOID_P),
-            Map.entry("ov_preprocess_output_set_element_type", STATUS_PI),
-            Map.entry("ov_preprocess_prepostprocessor_build", STATUS_PP));
-
     /** {@code ov_status_e} names by negated value (OK is 0, errors count down from -1). */
     private static final List<String> STATUS_NAMES = List.of("OK", "GENERAL_ERROR", "NOT_IMPLEMENTED",
             "NETWORK_NOT_LOADED", "PARAMETER_MISMATCH", "NOT_FOUND", "OUT_OF_BOUNDS", "UNEXPECTED", "REQUEST_BUSY",
@@ -178,91 +52,69 @@ final class OvLibrary {
     static final int OK = 0;
     static final int RESULT_NOT_READY = -9;
 
-    private final Path path;
-    private final SymbolLookup symbols;
-    private final Map<String, MethodHandle> handles = new ConcurrentHashMap<>();
-
-    OvLibrary(Path path) {
-        this.path = path;
-        // Global arena: the library stays loaded for the life of the process, as its plugins expect.
-        this.symbols = SymbolLookup.libraryLookup(path, Arena.global());
-    }
-
-    Path path() {
-        return path;
-    }
-
-    /** The downcall handle of one function of the table above, made on first use. */
-    MethodHandle handle(String function) {
-        return handles.computeIfAbsent(function, name -> {
-            FunctionDescriptor descriptor = FUNCTIONS.get(name);
-            if (descriptor == null) {
-                throw new IllegalArgumentException("no signature declared for " + name);
-            }
-            MemorySegment symbol = symbols.find(name).orElseThrow(() -> new OpenVinoException(
-                    "the OpenVINO C library " + path + " has no function " + name
-                            + "; ovgst needs the 2026.4 runtime (" + LibraryLocator.PIP_PIN + ")"));
-            return Linker.nativeLinker().downcallHandle(symbol, descriptor);
-        });
-    }
-
-    /** Calls a function that returns {@code ov_status_e} and throws if it is not OK. For cold paths. */
-    void call(String function, Object... args) {
-        check((int) invoke(function, args), function);
-    }
-
     /**
-     * Calls a function whose last parameter receives a pointer ({@code T** out}) and returns it.
-     * {@code String} arguments are passed as C strings that live for the call.
+     * The library {@link OpenVino} found: each function looks its symbol up there on its first call,
+     * which finds, loads and checks the library once per process (or throws why it cannot).
      */
-    MemorySegment callForAddress(String function, Object... args) {
-        return callWithOut(function, ADDRESS, out -> out.get(ADDRESS, 0), args);
+    static final NativeLibrary LIBRARY = new NativeLibrary(name -> OpenVino.library().symbols().find(name),
+            name -> new OpenVinoException("the OpenVINO C library " + OpenVino.library().path() + " has no function "
+                    + name + "; ovgst needs the 2026.4 runtime (" + LibraryLocator.PIP_PIN + ")"));
+
+    private OvLibrary() {}
+
+    /** A call of a function that returns {@code ov_status_e}; C strings it passes live in {@code arena}. */
+    @FunctionalInterface
+    interface StatusCall {
+        int call(Arena arena) throws Throwable;
     }
 
-    /** Like {@link #callForAddress} for a {@code size_t*} out-parameter. */
-    long callForLong(String function, Object... args) {
-        return callWithOut(function, JAVA_LONG, out -> out.get(JAVA_LONG, 0), args);
+    /** Like {@link StatusCall}, with {@code out} for the function's last parameter, which receives its result. */
+    @FunctionalInterface
+    interface OutCall {
+        int call(Arena arena, MemorySegment out) throws Throwable;
     }
 
-    /** Like {@link #callForAddress} for an enum out-parameter. */
-    int callForInt(String function, Object... args) {
-        return callWithOut(function, JAVA_INT, out -> out.get(JAVA_INT, 0), args);
-    }
-
-    /** Like {@link #callForAddress} for a {@code char**} out-parameter: the string, freed after reading. */
-    String callForString(String function, Object... args) {
-        return takeString(callForAddress(function, args));
-    }
-
-    private <T> T callWithOut(String function, MemoryLayout outLayout, Function<MemorySegment, T> read,
-            Object[] args) {
+    /** Makes a status call and throws if it is not OK. For cold paths. */
+    static void checked(NativeFunction function, StatusCall call) {
         try (Arena arena = Arena.ofConfined()) {
-            Object[] all = Arrays.copyOf(args, args.length + 1);
-            for (int i = 0; i < args.length; i++) {
-                if (all[i] instanceof String text) {
-                    all[i] = arena.allocateFrom(text);
-                }
+            int status;
+            try {
+                status = call.call(arena);
+            } catch (Throwable t) {
+                throw function.failed(t);
             }
+            check(status, function.name());
+        }
+    }
+
+    static MemorySegment outAddress(NativeFunction function, OutCall call) {
+        return withOut(function, ADDRESS, out -> out.get(ADDRESS, 0), call);
+    }
+
+    static long outLong(NativeFunction function, OutCall call) {
+        return withOut(function, JAVA_LONG, out -> out.get(JAVA_LONG, 0), call);
+    }
+
+    static int outInt(NativeFunction function, OutCall call) {
+        return withOut(function, JAVA_INT, out -> out.get(JAVA_INT, 0), call);
+    }
+
+    /** For a {@code char**} out-parameter: the string, freed after reading. */
+    static String outString(NativeFunction function, OutCall call) {
+        return takeString(outAddress(function, call));
+    }
+
+    private static <T> T withOut(NativeFunction function, MemoryLayout outLayout, Function<MemorySegment, T> read,
+            OutCall call) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(outLayout);
-            all[args.length] = out;
-            call(function, all);
+            checked(function, unused -> call.call(arena, out));
             return read.apply(out);
         }
     }
 
-    /** Calls a function and returns its result unchecked. For cold paths. */
-    Object invoke(String function, Object... args) {
-        try {
-            return handle(function).invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new OpenVinoException(null, function + " failed", t);
-        }
-    }
-
     /** The one status checker: a non-OK status becomes an exception with its name and OpenVINO's own message. */
-    void check(int status, String function) {
+    static void check(int status, String function) {
         if (status != OK) {
             throw failure(status, function);
         }
@@ -274,7 +126,7 @@ final class OvLibrary {
      * {@code Check '...' failed at src/...cpp:49:}), which mean nothing to a user. Its cause keeps
      * OpenVINO's message whole, for developers.
      */
-    OpenVinoException failure(int status, String function) {
+    static OpenVinoException failure(int status, String function) {
         String name = statusName(status);
         String detail = lastErrorMessage().strip();
         String said = SOURCE_LINE.matcher(detail).replaceAll("").strip();
@@ -288,27 +140,263 @@ final class OvLibrary {
     }
 
     /** {@code ov_get_last_err_msg} is a newly allocated copy of the process-wide last message; free it. */
-    String lastErrorMessage() {
-        MemorySegment message = (MemorySegment) invoke("ov_get_last_err_msg");
+    static String lastErrorMessage() {
+        MemorySegment message = getLastErrMsg();
         if (message.equals(MemorySegment.NULL)) {
             return "";
         }
         try {
             return message.getString(0);
         } finally {
-            invoke("ov_free", message);
+            free(message);
         }
     }
 
     /** Reads a {@code char*} that OpenVINO allocated for us, then frees it with {@code ov_free}. */
-    String takeString(MemorySegment pointer) {
+    static String takeString(MemorySegment pointer) {
         if (pointer.equals(MemorySegment.NULL)) {
             return null;
         }
         try {
             return pointer.reinterpret(Long.MAX_VALUE).getString(0);
         } finally {
-            invoke("ov_free", pointer);
+            free(pointer);
+        }
+    }
+
+    private static final NativeFunction GET_LAST_ERR_MSG = LIBRARY.function("ov_get_last_err_msg",
+            FunctionDescriptor.of(C_STRING));
+
+    static MemorySegment getLastErrMsg() {
+        try {
+            return (MemorySegment) GET_LAST_ERR_MSG.handle().invokeExact();
+        } catch (Throwable t) {
+            throw GET_LAST_ERR_MSG.failed(t);
+        }
+    }
+
+    private static final NativeFunction FREE = LIBRARY.function("ov_free", FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void free(MemorySegment pointer) {
+        try {
+            FREE.handle().invokeExact(pointer);
+        } catch (Throwable t) {
+            throw FREE.failed(t);
+        }
+    }
+
+    private static final NativeFunction GET_OPENVINO_VERSION = LIBRARY.function("ov_get_openvino_version",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    static void getOpenvinoVersion(MemorySegment version) {
+        checked(GET_OPENVINO_VERSION, unused -> (int) GET_OPENVINO_VERSION.handle().invokeExact(version));
+    }
+
+    private static final NativeFunction VERSION_FREE = LIBRARY.function("ov_version_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void versionFree(MemorySegment version) {
+        try {
+            VERSION_FREE.handle().invokeExact(version);
+        } catch (Throwable t) {
+            throw VERSION_FREE.failed(t);
+        }
+    }
+
+    private static final NativeFunction CORE_CREATE = LIBRARY.function("ov_core_create",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    static MemorySegment coreCreate() {
+        return outAddress(CORE_CREATE, (arena, out) -> (int) CORE_CREATE.handle().invokeExact(out));
+    }
+
+    private static final NativeFunction CORE_FREE = LIBRARY.function("ov_core_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void coreFree(MemorySegment core) {
+        try {
+            CORE_FREE.handle().invokeExact(core);
+        } catch (Throwable t) {
+            throw CORE_FREE.failed(t);
+        }
+    }
+
+    private static final NativeFunction CORE_READ_MODEL = LIBRARY.function("ov_core_read_model",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
+    static MemorySegment coreReadModel(MemorySegment core, String modelPath, MemorySegment binPath) {
+        return outAddress(CORE_READ_MODEL,
+                (arena, out) -> (int) CORE_READ_MODEL.handle().invokeExact(core, arena.allocateFrom(modelPath), binPath, out));
+    }
+
+    private static final NativeFunction CORE_READ_MODEL_FROM_MEMORY_BUFFER = LIBRARY.function("ov_core_read_model_from_memory_buffer",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+
+    static MemorySegment coreReadModelFromMemoryBuffer(
+            MemorySegment core, MemorySegment model, long size, MemorySegment weights) {
+        return outAddress(CORE_READ_MODEL_FROM_MEMORY_BUFFER,
+                (arena, out) -> (int) CORE_READ_MODEL_FROM_MEMORY_BUFFER.handle().invokeExact(core, model, size, weights, out));
+    }
+
+    private static final NativeFunction CORE_COMPILE_MODEL_PROPS = LIBRARY.function("ov_core_compile_model_props",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+
+    static MemorySegment coreCompileModelProps(
+            MemorySegment core, MemorySegment model, String device, long propertyCount, MemorySegment properties) {
+        return outAddress(CORE_COMPILE_MODEL_PROPS,
+                (arena, out) -> (int) CORE_COMPILE_MODEL_PROPS.handle().invokeExact(core, model, arena.allocateFrom(device), propertyCount, properties, out));
+    }
+
+    private static final NativeFunction CORE_SET_PROPERTIES = LIBRARY.function("ov_core_set_properties",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+
+    static void coreSetProperties(
+            MemorySegment core, MemorySegment device, long propertyCount, MemorySegment properties) {
+        checked(CORE_SET_PROPERTIES,
+                unused -> (int) CORE_SET_PROPERTIES.handle().invokeExact(core, device, propertyCount, properties));
+    }
+
+    private static final NativeFunction CORE_GET_PROPERTY = LIBRARY.function("ov_core_get_property",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
+    static String coreGetProperty(MemorySegment core, String device, String key) {
+        return outString(CORE_GET_PROPERTY,
+                (arena, out) -> (int) CORE_GET_PROPERTY.handle().invokeExact(core, arena.allocateFrom(device), arena.allocateFrom(key), out));
+    }
+
+    private static final NativeFunction CORE_GET_AVAILABLE_DEVICES = LIBRARY.function("ov_core_get_available_devices",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static void coreGetAvailableDevices(MemorySegment core, MemorySegment devices) {
+        checked(CORE_GET_AVAILABLE_DEVICES,
+                unused -> (int) CORE_GET_AVAILABLE_DEVICES.handle().invokeExact(core, devices));
+    }
+
+    private static final NativeFunction AVAILABLE_DEVICES_FREE = LIBRARY.function("ov_available_devices_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void availableDevicesFree(MemorySegment devices) {
+        try {
+            AVAILABLE_DEVICES_FREE.handle().invokeExact(devices);
+        } catch (Throwable t) {
+            throw AVAILABLE_DEVICES_FREE.failed(t);
+        }
+    }
+
+    private static final NativeFunction MODEL_FREE = LIBRARY.function("ov_model_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void modelFree(MemorySegment model) {
+        try {
+            MODEL_FREE.handle().invokeExact(model);
+        } catch (Throwable t) {
+            throw MODEL_FREE.failed(t);
+        }
+    }
+
+    private static final NativeFunction MODEL_INPUTS_SIZE = LIBRARY.function("ov_model_inputs_size",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static long modelInputsSize(MemorySegment model) {
+        return outLong(MODEL_INPUTS_SIZE, (arena, out) -> (int) MODEL_INPUTS_SIZE.handle().invokeExact(model, out));
+    }
+
+    private static final NativeFunction MODEL_OUTPUTS_SIZE = LIBRARY.function("ov_model_outputs_size",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static long modelOutputsSize(MemorySegment model) {
+        return outLong(MODEL_OUTPUTS_SIZE, (arena, out) -> (int) MODEL_OUTPUTS_SIZE.handle().invokeExact(model, out));
+    }
+
+    private static final NativeFunction MODEL_CONST_INPUT_BY_INDEX = LIBRARY.function("ov_model_const_input_by_index",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+
+    static MemorySegment modelConstInputByIndex(MemorySegment model, long index) {
+        return outAddress(MODEL_CONST_INPUT_BY_INDEX,
+                (arena, out) -> (int) MODEL_CONST_INPUT_BY_INDEX.handle().invokeExact(model, index, out));
+    }
+
+    private static final NativeFunction MODEL_CONST_OUTPUT_BY_INDEX = LIBRARY.function("ov_model_const_output_by_index",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+
+    static MemorySegment modelConstOutputByIndex(MemorySegment model, long index) {
+        return outAddress(MODEL_CONST_OUTPUT_BY_INDEX,
+                (arena, out) -> (int) MODEL_CONST_OUTPUT_BY_INDEX.handle().invokeExact(model, index, out));
+    }
+
+    private static final NativeFunction MODEL_IS_DYNAMIC = LIBRARY.function("ov_model_is_dynamic",
+            FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+
+    static boolean modelIsDynamic(MemorySegment model) {
+        try {
+            return (boolean) MODEL_IS_DYNAMIC.handle().invokeExact(model);
+        } catch (Throwable t) {
+            throw MODEL_IS_DYNAMIC.failed(t);
+        }
+    }
+
+    private static final NativeFunction MODEL_RESHAPE_INPUT_BY_NAME = LIBRARY.function("ov_model_reshape_input_by_name",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, PARTIAL_SHAPE));
+
+    static void modelReshapeInputByName(MemorySegment model, MemorySegment tensorName, MemorySegment partialShape) {
+        checked(MODEL_RESHAPE_INPUT_BY_NAME,
+                unused -> (int) MODEL_RESHAPE_INPUT_BY_NAME.handle().invokeExact(model, tensorName, partialShape));
+    }
+
+    private static final NativeFunction MODEL_GET_FRIENDLY_NAME = LIBRARY.function("ov_model_get_friendly_name",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static String modelGetFriendlyName(MemorySegment model) {
+        return outString(MODEL_GET_FRIENDLY_NAME,
+                (arena, out) -> (int) MODEL_GET_FRIENDLY_NAME.handle().invokeExact(model, out));
+    }
+
+    private static final NativeFunction PORT_GET_ANY_NAME = LIBRARY.function("ov_port_get_any_name",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static int portGetAnyName(MemorySegment port, MemorySegment name) {
+        try {
+            return (int) PORT_GET_ANY_NAME.handle().invokeExact(port, name);
+        } catch (Throwable t) {
+            throw PORT_GET_ANY_NAME.failed(t);
+        }
+    }
+
+    private static final NativeFunction PORT_GET_PARTIAL_SHAPE = LIBRARY.function("ov_port_get_partial_shape",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static void portGetPartialShape(MemorySegment port, MemorySegment partialShape) {
+        checked(PORT_GET_PARTIAL_SHAPE,
+                unused -> (int) PORT_GET_PARTIAL_SHAPE.handle().invokeExact(port, partialShape));
+    }
+
+    private static final NativeFunction PORT_GET_ELEMENT_TYPE = LIBRARY.function("ov_port_get_element_type",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    static int portGetElementType(MemorySegment port) {
+        return outInt(PORT_GET_ELEMENT_TYPE,
+                (arena, out) -> (int) PORT_GET_ELEMENT_TYPE.handle().invokeExact(port, out));
+    }
+
+    private static final NativeFunction OUTPUT_CONST_PORT_FREE = LIBRARY.function("ov_output_const_port_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void outputConstPortFree(MemorySegment port) {
+        try {
+            OUTPUT_CONST_PORT_FREE.handle().invokeExact(port);
+        } catch (Throwable t) {
+            throw OUTPUT_CONST_PORT_FREE.failed(t);
+        }
+    }
+
+    private static final NativeFunction PARTIAL_SHAPE_FREE = LIBRARY.function("ov_partial_shape_free",
+            FunctionDescriptor.ofVoid(ADDRESS));
+
+    static void partialShapeFree(MemorySegment partialShape) {
+        try {
+            PARTIAL_SHAPE_FREE.handle().invokeExact(partialShape);
+        } catch (Throwable t) {
+            throw PARTIAL_SHAPE_FREE.failed(t);
         }
     }
 }

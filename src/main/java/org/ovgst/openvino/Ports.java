@@ -7,28 +7,33 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /** Reads the inputs or outputs of a model or compiled model, and looks them up by name. */
 final class Ports {
     private Ports() {}
 
+    /** A function such as {@code ov_model_const_input_by_index}: the owner's port at an index. */
+    @FunctionalInterface
+    interface ByIndex {
+        MemorySegment port(MemorySegment owner, long index);
+    }
+
     /**
-     * @param sizeFunction    e.g. {@code ov_model_inputs_size}
-     * @param byIndexFunction e.g. {@code ov_model_const_input_by_index}
+     * @param size    e.g. {@code ov_model_inputs_size}
+     * @param byIndex e.g. {@code ov_model_const_input_by_index}
      */
-    static List<PortInfo> read(MemorySegment owner, String sizeFunction, String byIndexFunction) {
-        OvLibrary lib = OpenVino.library();
+    static List<PortInfo> read(MemorySegment owner, ToLongFunction<MemorySegment> size, ByIndex byIndex) {
         try (Arena arena = Arena.ofConfined()) {
-            long count = lib.callForLong(sizeFunction, owner);
+            long count = size.applyAsLong(owner);
             List<PortInfo> ports = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                MemorySegment port = lib.callForAddress(byIndexFunction, owner, (long) i);
+                MemorySegment port = byIndex.port(owner, i);
                 try {
-                    ports.add(new PortInfo(i, anyName(lib, arena, port), elementType(lib, port),
-                            partialShape(lib, arena, port)));
+                    ports.add(new PortInfo(i, anyName(arena, port), elementType(port), partialShape(arena, port)));
                 } finally {
-                    lib.invoke("ov_output_const_port_free", port);
+                    OvLibrary.outputConstPortFree(port);
                 }
             }
             return List.copyOf(ports);
@@ -51,24 +56,24 @@ final class Ports {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String anyName(OvLibrary lib, Arena arena, MemorySegment port) {
+    private static String anyName(Arena arena, MemorySegment port) {
         MemorySegment nameOut = arena.allocate(ADDRESS);
-        int status = (int) lib.invoke("ov_port_get_any_name", port, nameOut);
+        int status = OvLibrary.portGetAnyName(port, nameOut);
         // A port without tensor names is legal (some converted models); it is then reachable by index only.
-        return status == OvLibrary.OK ? lib.takeString(nameOut.get(ADDRESS, 0)) : "";
+        return status == OvLibrary.OK ? OvLibrary.takeString(nameOut.get(ADDRESS, 0)) : "";
     }
 
-    private static ElementType elementType(OvLibrary lib, MemorySegment port) {
-        return ElementType.fromCode(lib.callForInt("ov_port_get_element_type", port));
+    private static ElementType elementType(MemorySegment port) {
+        return ElementType.fromCode(OvLibrary.portGetElementType(port));
     }
 
-    private static PartialShape partialShape(OvLibrary lib, Arena arena, MemorySegment port) {
+    private static PartialShape partialShape(Arena arena, MemorySegment port) {
         MemorySegment shape = arena.allocate(OvLibrary.PARTIAL_SHAPE);
-        lib.call("ov_port_get_partial_shape", port, shape);
+        OvLibrary.portGetPartialShape(port, shape);
         try {
             return fromNative(shape);
         } finally {
-            lib.invoke("ov_partial_shape_free", shape);
+            OvLibrary.partialShapeFree(shape);
         }
     }
 

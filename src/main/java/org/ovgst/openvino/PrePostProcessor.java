@@ -7,6 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Pre- and post-processing compiled into the model ({@code ov_preprocess_prepostprocessor_t}):
@@ -31,39 +33,47 @@ public final class PrePostProcessor extends NativeResource {
     /** Info and steps objects, which must be freed before the pre/post-processor that made them. */
     private final Deque<Child> children = new ArrayDeque<>();
 
-    private record Child(MemorySegment pointer, String freeFunction) {}
+    private record Child(MemorySegment pointer, Consumer<MemorySegment> free) {}
 
-    public PrePostProcessor(Model model) {
-        super("PrePostProcessor", create(model), "ov_preprocess_prepostprocessor_free");
-        this.model = model;
+    /** {@code ov_preprocess_preprocess_steps_mean} or {@code _scale}: one value for every channel. */
+    @FunctionalInterface
+    private interface SingleValue {
+        void apply(MemorySegment steps, float value);
     }
 
-    private static MemorySegment create(Model model) {
-        return OpenVino.library().callForAddress("ov_preprocess_prepostprocessor_create", model.handle());
+    /** {@code ..._mean_multi_channels} or {@code ..._scale_multi_channels}: a value per channel. */
+    @FunctionalInterface
+    private interface MultiChannel {
+        void apply(MemorySegment steps, MemorySegment values, int count);
+    }
+
+    public PrePostProcessor(Model model) {
+        super("PrePostProcessor", OvPreprocess.prepostprocessorCreate(model.handle()), OvPreprocess::prepostprocessorFree);
+        this.model = model;
     }
 
     public Input input(String name) {
         model.input(name);
-        return new Input(child("ov_preprocess_input_info_free",
-                "ov_preprocess_prepostprocessor_get_input_info_by_name", handle(), name));
+        return new Input(child(OvPreprocess.prepostprocessorGetInputInfoByName(handle(), name),
+                OvPreprocess::inputInfoFree));
     }
 
     public Input input(int index) {
         checkIndex(index, model.inputs().size(), "input");
-        return new Input(child("ov_preprocess_input_info_free",
-                "ov_preprocess_prepostprocessor_get_input_info_by_index", handle(), (long) index));
+        return new Input(child(OvPreprocess.prepostprocessorGetInputInfoByIndex(handle(), index),
+                OvPreprocess::inputInfoFree));
     }
 
     public Output output(String name) {
         model.output(name);
-        return new Output(child("ov_preprocess_output_info_free",
-                "ov_preprocess_prepostprocessor_get_output_info_by_name", handle(), name));
+        return new Output(child(OvPreprocess.prepostprocessorGetOutputInfoByName(handle(), name),
+                OvPreprocess::outputInfoFree));
     }
 
     public Output output(int index) {
         checkIndex(index, model.outputs().size(), "output");
-        return new Output(child("ov_preprocess_output_info_free",
-                "ov_preprocess_prepostprocessor_get_output_info_by_index", handle(), (long) index));
+        return new Output(child(OvPreprocess.prepostprocessorGetOutputInfoByIndex(handle(), index),
+                OvPreprocess::outputInfoFree));
     }
 
     /**
@@ -72,8 +82,7 @@ public final class PrePostProcessor extends NativeResource {
      */
     public Model build() {
         try {
-            return new Model(OpenVino.library().callForAddress("ov_preprocess_prepostprocessor_build", handle()),
-                    model.source());
+            return new Model(OvPreprocess.prepostprocessorBuild(handle()), model.source());
         } catch (OpenVinoException e) {
             throw new OpenVinoException(e.status(), "cannot build the pre/post-processing of " + model.source() + ": "
                     + e.getMessage(), e);
@@ -82,21 +91,15 @@ public final class PrePostProcessor extends NativeResource {
 
     @Override
     void beforeFree(MemorySegment handle) {
-        OvLibrary lib = OpenVino.library();
         while (!children.isEmpty()) {
             Child child = children.pop();
-            lib.invoke(child.freeFunction(), child.pointer());
+            child.free().accept(child.pointer());
         }
     }
 
-    private static void call(String function, Object... args) {
-        OpenVino.library().call(function, args);
-    }
-
-    /** Gets a child object with {@code getter} and owns it until this pre/post-processor is closed. */
-    private synchronized MemorySegment child(String freeFunction, String getter, Object... args) {
-        MemorySegment child = OpenVino.library().callForAddress(getter, args);
-        children.push(new Child(child, freeFunction));
+    /** Owns a child object until this pre/post-processor is closed, then frees it with {@code free}. */
+    private synchronized MemorySegment child(MemorySegment child, Consumer<MemorySegment> free) {
+        children.push(new Child(child, free));
         return child;
     }
 
@@ -108,18 +111,18 @@ public final class PrePostProcessor extends NativeResource {
     }
 
     /** Applies a layout to {@code target} with {@code setter}, then frees the layout (the setter copies it). */
-    private static void withLayout(String layout, MemorySegment target, String setter) {
+    private static void withLayout(String layout, MemorySegment target, BiConsumer<MemorySegment, MemorySegment> setter) {
         MemorySegment handle;
         try {
-            handle = OpenVino.library().callForAddress("ov_layout_create", layout);
+            handle = OvPreprocess.layoutCreate(layout);
         } catch (OpenVinoException e) {
             throw new OpenVinoException(e.status(), "invalid layout '" + layout
                     + "' (use letters such as NCHW, NHWC, or ? for an unknown axis): " + e.getMessage(), e);
         }
         try {
-            call(setter, target, handle);
+            setter.accept(target, handle);
         } finally {
-            OpenVino.library().invoke("ov_layout_free", handle);
+            OvPreprocess.layoutFree(handle);
         }
     }
 
@@ -135,64 +138,62 @@ public final class PrePostProcessor extends NativeResource {
 
         private MemorySegment tensorInfo() {
             if (tensorInfo == null) {
-                tensorInfo = child("ov_preprocess_input_tensor_info_free",
-                        "ov_preprocess_input_info_get_tensor_info", info);
+                tensorInfo = child(OvPreprocess.inputInfoGetTensorInfo(info), OvPreprocess::inputTensorInfoFree);
             }
             return tensorInfo;
         }
 
         private MemorySegment steps() {
             if (steps == null) {
-                steps = child("ov_preprocess_preprocess_steps_free",
-                        "ov_preprocess_input_info_get_preprocess_steps", info);
+                steps = child(OvPreprocess.inputInfoGetPreprocessSteps(info), OvPreprocess::preprocessStepsFree);
             }
             return steps;
         }
 
         public Input tensorElementType(ElementType type) {
-            call("ov_preprocess_input_tensor_info_set_element_type", tensorInfo(), type.code());
+            OvPreprocess.inputTensorInfoSetElementType(tensorInfo(), type.code());
             return this;
         }
 
         public Input tensorLayout(String layout) {
-            withLayout(layout, tensorInfo(), "ov_preprocess_input_tensor_info_set_layout");
+            withLayout(layout, tensorInfo(), OvPreprocess::inputTensorInfoSetLayout);
             return this;
         }
 
         public Input tensorColorFormat(ColorFormat format) {
-            call("ov_preprocess_input_tensor_info_set_color_format", tensorInfo(), format.code());
+            OvPreprocess.inputTensorInfoSetColorFormat(tensorInfo(), format.code());
             return this;
         }
 
         /** The caller's frames are {@code height x width}; pair with {@link #resize}. */
         public Input tensorSpatialStaticShape(long height, long width) {
-            call("ov_preprocess_input_tensor_info_set_spatial_static_shape", tensorInfo(), height, width);
+            OvPreprocess.inputTensorInfoSetSpatialStaticShape(tensorInfo(), height, width);
             return this;
         }
 
         public Input convertElementType(ElementType type) {
-            call("ov_preprocess_preprocess_steps_convert_element_type", steps(), type.code());
+            OvPreprocess.preprocessStepsConvertElementType(steps(), type.code());
             return this;
         }
 
         public Input convertColor(ColorFormat format) {
-            call("ov_preprocess_preprocess_steps_convert_color", steps(), format.code());
+            OvPreprocess.preprocessStepsConvertColor(steps(), format.code());
             return this;
         }
 
         public Input convertLayout(String layout) {
-            withLayout(layout, steps(), "ov_preprocess_preprocess_steps_convert_layout");
+            withLayout(layout, steps(), OvPreprocess::preprocessStepsConvertLayout);
             return this;
         }
 
         public Input reverseChannels() {
-            call("ov_preprocess_preprocess_steps_reverse_channels", steps());
+            OvPreprocess.preprocessStepsReverseChannels(steps());
             return this;
         }
 
         /** Resizes to the model's spatial size. */
         public Input resize(ResizeAlgorithm algorithm) {
-            call("ov_preprocess_preprocess_steps_resize", steps(), algorithm.code());
+            OvPreprocess.preprocessStepsResize(steps(), algorithm.code());
             return this;
         }
 
@@ -206,7 +207,7 @@ public final class PrePostProcessor extends NativeResource {
                         + " and " + end.length);
             }
             try (Arena arena = Arena.ofConfined()) {
-                call("ov_preprocess_preprocess_steps_crop", steps(), arena.allocateFrom(JAVA_INT, begin), begin.length,
+                OvPreprocess.preprocessStepsCrop(steps(), arena.allocateFrom(JAVA_INT, begin), begin.length,
                         arena.allocateFrom(JAVA_INT, end), end.length);
             }
             return this;
@@ -222,44 +223,41 @@ public final class PrePostProcessor extends NativeResource {
                         + " and " + end.length);
             }
             try (Arena arena = Arena.ofConfined()) {
-                call("ov_preprocess_preprocess_steps_pad", steps(), arena.allocateFrom(JAVA_INT, begin),
-                        (long) begin.length, arena.allocateFrom(JAVA_INT, end), (long) end.length, value, PAD_CONSTANT);
+                OvPreprocess.preprocessStepsPad(steps(), arena.allocateFrom(JAVA_INT, begin), begin.length,
+                        arena.allocateFrom(JAVA_INT, end), end.length, value, PAD_CONSTANT);
             }
             return this;
         }
 
         /** Subtracts one value from every channel, or one value per channel. */
         public Input mean(float... values) {
-            perChannel("ov_preprocess_preprocess_steps_mean", "ov_preprocess_preprocess_steps_mean_multi_channels",
-                    values);
+            perChannel(OvPreprocess::preprocessStepsMean, OvPreprocess::preprocessStepsMeanMultiChannels, values);
             return this;
         }
 
         /** Divides every channel by one value, or each channel by its own. */
         public Input scale(float... values) {
-            perChannel("ov_preprocess_preprocess_steps_scale", "ov_preprocess_preprocess_steps_scale_multi_channels",
-                    values);
+            perChannel(OvPreprocess::preprocessStepsScale, OvPreprocess::preprocessStepsScaleMultiChannels, values);
             return this;
         }
 
-        private void perChannel(String single, String multi, float[] values) {
+        private void perChannel(SingleValue single, MultiChannel multi, float[] values) {
             if (values.length == 0) {
                 throw new IllegalArgumentException("give at least one value");
             }
             if (values.length == 1) {
-                call(single, steps(), values[0]);
+                single.apply(steps(), values[0]);
                 return;
             }
             try (Arena arena = Arena.ofConfined()) {
-                call(multi, steps(), arena.allocateFrom(JAVA_FLOAT, values), values.length);
+                multi.apply(steps(), arena.allocateFrom(JAVA_FLOAT, values), values.length);
             }
         }
 
         /** The layout of the model's own input, e.g. {@code NCHW}, so OpenVINO knows which axes to convert. */
         public Input modelLayout(String layout) {
-            MemorySegment modelInfo = child("ov_preprocess_input_model_info_free",
-                    "ov_preprocess_input_info_get_model_info", info);
-            withLayout(layout, modelInfo, "ov_preprocess_input_model_info_set_layout");
+            MemorySegment modelInfo = child(OvPreprocess.inputInfoGetModelInfo(info), OvPreprocess::inputModelInfoFree);
+            withLayout(layout, modelInfo, OvPreprocess::inputModelInfoSetLayout);
             return this;
         }
     }
@@ -274,9 +272,9 @@ public final class PrePostProcessor extends NativeResource {
 
         /** Converts the output to this element type (e.g. f32 from a model's f16). */
         public Output tensorElementType(ElementType type) {
-            MemorySegment tensorInfo = child("ov_preprocess_output_tensor_info_free",
-                    "ov_preprocess_output_info_get_tensor_info", info);
-            call("ov_preprocess_output_set_element_type", tensorInfo, type.code());
+            MemorySegment tensorInfo = child(OvPreprocess.outputInfoGetTensorInfo(info),
+                    OvPreprocess::outputTensorInfoFree);
+            OvPreprocess.outputSetElementType(tensorInfo, type.code());
             return this;
         }
     }

@@ -16,7 +16,7 @@ public final class Tensor extends NativeResource {
     private final MemorySegment wrapped;
 
     private Tensor(MemorySegment handle, MemorySegment wrapped) {
-        super("Tensor", handle, "ov_tensor_free");
+        super("Tensor", handle, OvInference::tensorFree);
         this.wrapped = wrapped;
     }
 
@@ -28,11 +28,8 @@ public final class Tensor extends NativeResource {
     /** A new tensor whose memory OpenVINO allocates and frees. */
     public static Tensor allocate(ElementType type, long... shape) {
         checkShape(shape);
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_tensor_create", type.code(), shapeStruct(arena, shape), out);
-            return new Tensor(out.get(ADDRESS, 0), null);
+            return new Tensor(OvInference.tensorCreate(type.code(), shapeStruct(arena, shape)), null);
         }
     }
 
@@ -50,28 +47,24 @@ public final class Tensor extends NativeResource {
             throw new IllegalArgumentException("a " + type + " tensor of shape " + Arrays.toString(shape) + " needs "
                     + needed + " bytes but the memory holds " + data.byteSize());
         }
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            lib.call("ov_tensor_create_from_host_ptr", type.code(), shapeStruct(arena, shape), data, out);
-            return new Tensor(out.get(ADDRESS, 0), data);
+            return new Tensor(OvInference.tensorCreateFromHostPtr(type.code(), shapeStruct(arena, shape), data), data);
         }
     }
 
     public ElementType elementType() {
-        return ElementType.fromCode(OpenVino.library().callForInt("ov_tensor_get_element_type", handle()));
+        return ElementType.fromCode(OvInference.tensorGetElementType(handle()));
     }
 
     public long[] shape() {
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment shape = arena.allocate(OvLibrary.SHAPE);
-            lib.call("ov_tensor_get_shape", handle(), shape);
+            OvInference.tensorGetShape(handle(), shape);
             try {
                 long rank = shape.get(JAVA_LONG, 0);
                 return shape.get(ADDRESS, 8).reinterpret(rank * JAVA_LONG.byteSize()).toArray(JAVA_LONG);
             } finally {
-                lib.call("ov_shape_free", shape);
+                OvInference.shapeFree(shape);
             }
         }
     }
@@ -79,14 +72,13 @@ public final class Tensor extends NativeResource {
     /** Changes the shape; OpenVINO reallocates owned memory if it must grow. */
     public void setShape(long... shape) {
         checkShape(shape);
-        OvLibrary lib = OpenVino.library();
         try (Arena arena = Arena.ofConfined()) {
-            lib.call("ov_tensor_set_shape", handle(), shapeStruct(arena, shape));
+            OvInference.tensorSetShape(handle(), shapeStruct(arena, shape));
         }
     }
 
     public long byteSize() {
-        return OpenVino.library().callForLong("ov_tensor_get_byte_size", handle());
+        return OvInference.tensorGetByteSize(handle());
     }
 
     /**
@@ -95,7 +87,7 @@ public final class Tensor extends NativeResource {
      */
     public MemorySegment data() {
         long size = byteSize();
-        return OpenVino.library().callForAddress("ov_tensor_data", handle()).reinterpret(size, lifetime(), null);
+        return OvInference.tensorData(handle()).reinterpret(size, lifetime(), null);
     }
 
     /** {@code ov_shape_t} by value, with its dims in {@code arena}. */

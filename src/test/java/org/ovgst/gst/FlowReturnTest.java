@@ -103,13 +103,12 @@ class FlowReturnTest {
     /** What GStreamer's GST_ELEMENT_FLOW_ERROR posts from a source whose push failed. */
     private static void postFlowError(MemorySegment source, int flow) {
         try (Arena arena = Arena.ofConfined()) {
-            int domain = (int) GstLib.call("gst_stream_error_quark");
-            MemorySegment error = (MemorySegment) GstLib.call("g_error_new_literal", domain, 1,
-                    arena.allocateFrom("Internal data stream error."));
-            MemorySegment message = (MemorySegment) GstLib.call("gst_message_new_error", source, error,
+            int domain = Gst.streamErrorQuark();
+            MemorySegment error = GLib.errorNewLiteral(domain, 1, arena.allocateFrom("Internal data stream error."));
+            MemorySegment message = Gst.messageNewError(source, error,
                     arena.allocateFrom("streaming stopped, reason " + Downstream.flowName(flow) + " (" + flow + ")"));
-            GstLib.call("g_error_free", error);
-            GstLib.call("gst_element_post_message", source, message);
+            GLib.errorFree(error);
+            Gst.elementPostMessage(source, message);
         }
     }
 
@@ -130,7 +129,7 @@ class FlowReturnTest {
                 long tick = ticks.incrementAndGet();
                 // Only once the pipeline is PLAYING: a pending state change would set the sink back.
                 if (stoppedAt[0] < 0 && isPlaying(pipeline.pointer())) {
-                    GstLib.call("gst_element_set_state", byName(pipeline, "sink"), 1);
+                    Gst.elementSetState(byName(pipeline, "sink"), 1);
                     stoppedAt[0] = tick;
                 }
                 if (stoppedAt[0] >= 0 && tick > stoppedAt[0]) {
@@ -159,12 +158,11 @@ class FlowReturnTest {
     /** Whether the element's sink pad has received caps. */
     private static boolean hasCaps(MemorySegment element) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pad = (MemorySegment) GstLib.call("gst_element_get_static_pad", element,
-                    arena.allocateFrom("sink"));
+            MemorySegment pad = Gst.elementGetStaticPad(element, arena.allocateFrom("sink"));
             try {
-                return GstLib.isTrue(GstLib.call("gst_pad_has_current_caps", pad));
+                return GstPads.padHasCurrentCaps(pad);
             } finally {
-                GstLib.call("gst_object_unref", pad);
+                Gst.objectUnref(pad);
             }
         }
     }
@@ -174,7 +172,7 @@ class FlowReturnTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
             MemorySegment pending = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
-            GstLib.call("gst_element_get_state", element, state, pending, 0L);
+            Gst.elementGetState(element, state, pending, 0L);
             return state.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == 4
                     && pending.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == 0;
         }
@@ -183,14 +181,13 @@ class FlowReturnTest {
     private static int lastFlowOfSourcePad(Pipeline pipeline) {
         MemorySegment source = byName(pipeline, "source");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pad = (MemorySegment) GstLib.call("gst_element_get_static_pad", source,
-                    arena.allocateFrom("src"));
+            MemorySegment pad = Gst.elementGetStaticPad(source, arena.allocateFrom("src"));
             try {
                 return FrameOps.lastFlowReturn(pad);
             } catch (Throwable t) {
                 throw new AssertionError(t);
             } finally {
-                GstLib.call("gst_object_unref", pad);
+                Gst.objectUnref(pad);
             }
         }
     }
@@ -201,8 +198,8 @@ class FlowReturnTest {
 
     private static MemorySegment byName(MemorySegment bin, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment element = (MemorySegment) GstLib.call("gst_bin_get_by_name", bin, arena.allocateFrom(name));
-            GstLib.call("gst_object_unref", element); // the pipeline keeps it alive
+            MemorySegment element = Gst.binGetByName(bin, arena.allocateFrom(name));
+            Gst.objectUnref(element); // the pipeline keeps it alive
             return element;
         }
     }

@@ -7,10 +7,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.ovgst.ffm.NativeFunction;
 
 /**
  * While open, GLib's CRITICAL and WARNING log messages of every domain ({@code GStreamer-CRITICAL},
@@ -21,7 +21,7 @@ final class GLogCatcher implements AutoCloseable {
     private static final int G_LOG_LEVEL_CRITICAL = 1 << 3;
     private static final int G_LOG_LEVEL_WARNING = 1 << 4;
     private static final FunctionDescriptor LOG_FUNC = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle SET_DEFAULT_HANDLER = GstLib.downcall("g_log_set_default_handler",
+    private static final NativeFunction SET_DEFAULT_HANDLER = GstLib.LIBRARY.function("g_log_set_default_handler",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     private static final MemorySegment HANDLER = handler();
     private static final List<String> caught = new CopyOnWriteArrayList<>();
@@ -55,7 +55,7 @@ final class GLogCatcher implements AutoCloseable {
     /** Makes {@code handler} GLib's default log handler; returns the one before. */
     private static MemorySegment setDefaultHandler(MemorySegment handler) {
         try {
-            return (MemorySegment) SET_DEFAULT_HANDLER.invokeExact(handler, MemorySegment.NULL);
+            return (MemorySegment) SET_DEFAULT_HANDLER.handle().invokeExact(handler, MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IllegalStateException("g_log_set_default_handler failed", t);
         }

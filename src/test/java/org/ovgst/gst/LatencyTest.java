@@ -185,11 +185,9 @@ class LatencyTest {
 
     private static void setSleepTime(MemorySegment pipeline, long micros) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment identity = (MemorySegment) GstLib.call("gst_bin_get_by_name", pipeline,
-                    arena.allocateFrom("stall"));
-            GstLib.call("gst_util_set_object_arg", identity, arena.allocateFrom("sleep-time"),
-                    arena.allocateFrom(Long.toString(micros)));
-            GstLib.call("gst_object_unref", identity);
+            MemorySegment identity = Gst.binGetByName(pipeline, arena.allocateFrom("stall"));
+            Gst.utilSetObjectArg(identity, arena.allocateFrom("sleep-time"), arena.allocateFrom(Long.toString(micros)));
+            Gst.objectUnref(identity);
         }
     }
 
@@ -199,36 +197,36 @@ class LatencyTest {
     /** The pipeline's minimum latency now (a latency query), and the sink's dropped count so far. */
     private static long minLatency(MemorySegment pipeline) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment query = (MemorySegment) GstLib.call("gst_query_new_latency");
+            MemorySegment query = GstPads.queryNewLatency();
             try {
-                assertTrue(GstLib.isTrue(GstLib.call("gst_element_query", pipeline, query)), "latency query");
+                assertTrue(Gst.elementQuery(pipeline, query), "latency query");
                 MemorySegment live = arena.allocate(JAVA_INT);
                 MemorySegment min = arena.allocate(JAVA_LONG);
                 MemorySegment max = arena.allocate(JAVA_LONG);
-                GstLib.call("gst_query_parse_latency", query, live, min, max);
+                GstPads.queryParseLatency(query, live, min, max);
                 lastDropped = dropped(pipeline, arena);
                 return min.get(JAVA_LONG, 0);
             } finally {
-                GstLib.call("gst_mini_object_unref", query);
+                Gst.miniObjectUnref(query);
             }
         }
     }
 
     /** The {@code dropped} count of the sink's {@code stats} property. */
     private static long dropped(MemorySegment pipeline, Arena arena) {
-        MemorySegment sink = (MemorySegment) GstLib.call("gst_bin_get_by_name", pipeline, arena.allocateFrom("sink"));
+        MemorySegment sink = Gst.binGetByName(pipeline, arena.allocateFrom("sink"));
         MemorySegment value = arena.allocate(StructOffsets.size("GValue"), 8);
         try {
-            GstLib.call("g_value_init", value, (long) GstLib.call("gst_structure_get_type"));
-            GstLib.call("g_object_get_property", sink, arena.allocateFrom("stats"), value);
-            MemorySegment stats = (MemorySegment) GstLib.call("g_value_get_boxed", value);
+            GLib.valueInit(value, GstPads.structureGetType());
+            GLib.objectGetProperty(sink, arena.allocateFrom("stats"), value);
+            MemorySegment stats = GLib.valueGetBoxed(value);
             MemorySegment dropped = arena.allocate(JAVA_LONG);
-            assertTrue(GstLib.isTrue(GstLib.call("gst_structure_get_uint64", stats, arena.allocateFrom("dropped"),
-                    dropped)), "the sink's stats have 'dropped'");
+            assertTrue(GstPads.structureGetUint64(stats, arena.allocateFrom("dropped"),
+                    dropped), "the sink's stats have 'dropped'");
             return dropped.get(JAVA_LONG, 0);
         } finally {
-            GstLib.call("g_value_unset", value);
-            GstLib.call("gst_object_unref", sink);
+            GLib.valueUnset(value);
+            Gst.objectUnref(sink);
         }
     }
 }

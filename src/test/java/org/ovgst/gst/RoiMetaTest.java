@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
+import org.ovgst.ffm.NativeFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +19,12 @@ import org.ovgst.infer.image.Detection;
  * way ovwatermark and ovmetapublish read them.
  */
 class RoiMetaTest {
-    private static final MethodHandle BUFFER_NEW = GstLib.downcall("gst_buffer_new", FunctionDescriptor.of(ADDRESS));
-    private static final MethodHandle ADD_META = GstLib.downcall("gst_buffer_add_video_region_of_interest_meta",
+    private static final NativeFunction BUFFER_NEW = GstLib.LIBRARY.function("gst_buffer_new", FunctionDescriptor.of(ADDRESS));
+    private static final NativeFunction ADD_META = GstLib.LIBRARY.function("gst_buffer_add_video_region_of_interest_meta",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRUCTURE_FROM_STRING = GstLib.downcall("gst_structure_new_from_string",
+    private static final NativeFunction STRUCTURE_FROM_STRING = GstLib.LIBRARY.function("gst_structure_new_from_string",
             FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle ADD_PARAM = GstLib.downcall("gst_video_region_of_interest_meta_add_param",
+    private static final NativeFunction ADD_PARAM = GstLib.LIBRARY.function("gst_video_region_of_interest_meta_add_param",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
 
     private MemorySegment buffer;
@@ -32,20 +32,20 @@ class RoiMetaTest {
     @BeforeEach
     void newBuffer() throws Throwable {
         GstLib.ensureInitialized();
-        buffer = (MemorySegment) BUFFER_NEW.invokeExact();
+        buffer = (MemorySegment) BUFFER_NEW.handle().invokeExact();
     }
 
     @AfterEach
     void freeBuffer() throws Throwable {
-        FrameOps.unref(buffer);
+        Gst.miniObjectUnref(buffer);
     }
 
     /** A region as another element attaches it: its ROI type, and a parameter structure if any. */
     private void addForeign(String roiType, int x, int y, int w, int h, String params) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment meta = (MemorySegment) ADD_META.invokeExact(buffer, arena.allocateFrom(roiType), x, y, w, h);
+            MemorySegment meta = (MemorySegment) ADD_META.handle().invokeExact(buffer, arena.allocateFrom(roiType), x, y, w, h);
             if (params != null) {
-                ADD_PARAM.invokeExact(meta, (MemorySegment) STRUCTURE_FROM_STRING.invokeExact(arena.allocateFrom(params)));
+                ADD_PARAM.handle().invokeExact(meta, (MemorySegment) STRUCTURE_FROM_STRING.handle().invokeExact(arena.allocateFrom(params)));
             }
         }
     }

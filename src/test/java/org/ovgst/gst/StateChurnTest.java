@@ -65,7 +65,7 @@ class StateChurnTest {
     }
 
     private static int setState(Pipeline pipeline, int state) throws Exception {
-        return CompletableFuture.supplyAsync(() -> (int) GstLib.call("gst_element_set_state", pipeline.pointer(),
+        return CompletableFuture.supplyAsync(() -> Gst.elementSetState(pipeline.pointer(),
                 state)).get(15, TimeUnit.SECONDS);
     }
 

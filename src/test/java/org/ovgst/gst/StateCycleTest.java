@@ -30,7 +30,7 @@ class StateCycleTest {
 
     private static int setState(Pipeline pipeline, int state) throws Exception {
         CompletableFuture<Integer> result = CompletableFuture.supplyAsync(
-                () -> (int) GstLib.call("gst_element_set_state", pipeline.pointer(), state));
+                () -> Gst.elementSetState(pipeline.pointer(), state));
         try {
             return result.get(15, TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+import org.ovgst.ffm.NativeFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +32,9 @@ class StructureNamesTest {
 
     @Test
     void theRuleIsGStreamers() throws Throwable {
-        MethodHandle newEmpty = GstLib.downcall("gst_structure_new_empty", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        MethodHandle free = GstLib.downcall("gst_structure_free", FunctionDescriptor.ofVoid(ADDRESS));
+        MethodHandle newEmpty = GstLib.LIBRARY.function("gst_structure_new_empty", FunctionDescriptor.of(ADDRESS, ADDRESS))
+                .handle();
+        MethodHandle free = GstLib.LIBRARY.function("gst_structure_free", FunctionDescriptor.ofVoid(ADDRESS)).handle();
         int refused = 0;
         try (GLogCatcher log = GLogCatcher.open(); Arena arena = Arena.ofConfined()) {
             for (String name : names()) {
