@@ -77,8 +77,9 @@ public abstract class InferenceElement extends BridgeBin {
                     + " last output's pixels)", 1, Integer.MAX_VALUE, 1,
             WHILE_PLAYING);
     static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
-            "Elements with the same id share one compiled model and its requests (the first element's settings"
-                    + " win; batches may mix their frames)", null, READY_ONLY);
+            "Elements with the same id share one compiled model (same model, device, batch-size, config and"
+                    + " pre-processing, else refused); each brings its nireq requests; batches may mix their frames",
+            null, READY_ONLY);
 
     // How the elements that take any image model (ovprocess, ovclassify) feed it; in their own lists.
     static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",

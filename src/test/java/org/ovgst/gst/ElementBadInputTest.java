@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -289,6 +290,22 @@ class ElementBadInputTest {
         }
         assertEquals(0, TypeRegistry.liveInstances());
         assertEquals(java.util.Map.of(), org.ovgst.openvino.OpenVino.liveHandles());
+    }
+
+    /** Two elements of one model-instance-id that ask for other batches: the second is refused by name. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void elementsOfOneModelInstanceWithOtherBatchSizesAreRefusedByName() {
+        Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc num-buffers=3"
+                + " ! video/x-raw,format=BGR,width=64,height=48 ! tee name=t"
+                + " t. ! queue ! ovdetect model=" + FACE_MODEL + " model-instance-id=shared ! fakesink"
+                + " t. ! queue ! ovdetect model=" + FACE_MODEL + " model-instance-id=shared batch-size=2 ! fakesink");
+        assertFalse(outcome.ok(), outcome.toString());
+        assertTrue(outcome.errorMessage().startsWith("model-instance-id 'shared' already runs " + FACE_MODEL
+                + " with batch-size "), outcome.toString());
+        assertTrue(outcome.errorMessage().contains("so give them the same batch-size, or another model-instance-id"),
+                outcome.toString());
+        assertEquals(0, TypeRegistry.liveInstances());
     }
 
     /** In this JVM pipelines are numbered on: pipeline0, pipeline1, ... */

@@ -3,9 +3,12 @@ package org.ovgst.infer.engine;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
@@ -16,9 +19,11 @@ import org.ovgst.infer.image.PixelFormat;
  * request pool per frame geometry, whatever the number of streams. Frames of several streams fill
  * the same batches; each engine still hands out its own frames, in its own order.
  *
- * <p>The first engine's settings win; a later engine of the same id that asks for another model or
- * device is refused, and so is a second engine on an instance that runs inference synchronously
- * ({@code async=false} serves the one streaming thread that submits).
+ * <p>The engines of one id must ask for the same compiled model and batches: a later engine that
+ * asks for another model, device, batch size, compile configuration or pre-processing is refused,
+ * naming what differs (it would otherwise run with the first engine's, silently); so is a second
+ * engine on an instance that runs inference synchronously ({@code async=false} serves the one
+ * streaming thread that submits). Each engine brings its own {@code nireq}.
  *
  * <p>One lock guards the pools' slot bookkeeping and every engine's order; the conditions below are
  * shared by the engines of the instance.
@@ -81,6 +86,25 @@ final class ModelInstance {
         }
     }
 
+    /**
+     * What an engine of a shared instance must ask for as the first did, by the name users set it
+     * with: each shapes the compiled model or its batches.
+     */
+    private static final List<Map.Entry<String, Function<EngineSettings, Object>>> SHARED_SETTINGS = List.of(
+            Map.entry("batch-size", EngineSettings::batchSize),
+            Map.entry("config", EngineSettings::config),
+            Map.entry("input-name", EngineSettings::inputName),
+            Map.entry("the input's normalization (input-scale/input-offset, mean-values/scale-values)",
+                    EngineSettings::normalization),
+            Map.entry("model-color", EngineSettings::modelColor),
+            Map.entry("the model's input layout", EngineSettings::modelLayout),
+            Map.entry("the resize algorithm", EngineSettings::resize),
+            Map.entry("letterbox", EngineSettings::letterbox),
+            Map.entry("the letterbox's pad value", EngineSettings::padValue),
+            Map.entry("the input size (reshape-width/reshape-height)", EngineSettings::inputSize),
+            Map.entry("the input's padding", EngineSettings::inputPadding),
+            Map.entry("center-crop", EngineSettings::centerCrop));
+
     private void checkShareable(EngineSettings other) {
         if (!samePath(settings.model(), other.model()) || !settings.device().equals(other.device())) {
             throw new InferenceException("model-instance-id '" + id + "' already runs " + settings.model() + " on "
@@ -88,11 +112,30 @@ final class ModelInstance {
                     + ": the elements of one model-instance-id share one compiled model, so give them the same model"
                     + " and device, or another model-instance-id");
         }
+        for (Map.Entry<String, Function<EngineSettings, Object>> shared : SHARED_SETTINGS) {
+            Object first = shared.getValue().apply(settings);
+            Object asked = shared.getValue().apply(other);
+            if (!Objects.equals(first, asked)) {
+                throw new InferenceException("model-instance-id '" + id + "' already runs " + settings.model()
+                        + " with " + shared.getKey() + " " + shown(first) + ", and this element asks for " + shown(asked)
+                        + ": the elements of one model-instance-id share one compiled model and its batches, so give"
+                        + " them the same " + shared.getKey() + ", or another model-instance-id");
+            }
+        }
         if (!settings.async()) {
             throw new InferenceException("model-instance-id '" + id + "' runs " + settings.model() + " with async=false,"
                     + " which serves one element's streaming thread: set async=true on its first element, or give"
                     + " this element another model-instance-id");
         }
+    }
+
+    /** A setting as users write it: config as KEY=VALUE,..., nothing as "none". */
+    private static String shown(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return map.isEmpty() ? "none" : map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .sorted().collect(java.util.stream.Collectors.joining(","));
+        }
+        return value == null ? "none" : value.toString();
     }
 
     private static boolean samePath(Path a, Path b) {

@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ImageInput;
+import org.ovgst.infer.model.ModelColor;
 
 /**
  * The scheduler on {@link FakeBackend}: order, end of stream, flush, batching, back-pressure,
@@ -239,6 +241,36 @@ class SchedulerTest {
         InferenceException e = assertThrows(InferenceException.class,
                 () -> open(SETTINGS.withModel(Path.of("other.model")), new Sink(frames), backend, "one"));
         assertTrue(e.getMessage().startsWith("model-instance-id 'one' already runs fake.model on CPU"), e.getMessage());
+    }
+
+    /**
+     * What shapes the compiled model and its batches must be the same for every engine of an id: a
+     * different batch size, configuration or pre-processing is refused by the name users set it with
+     * (before, the first engine's won silently, and the second element reported the latency of a
+     * batch it did not get). Each engine's nireq is its own.
+     */
+    @Test
+    void aModelInstanceRefusesOtherBatchesConfigurationsAndPreprocessingByName() {
+        FakeBackend backend = FakeBackend.automatic();
+        InferenceEngine<Integer> first = open(SETTINGS.withBatchSize(2), new Sink(frames), backend, "one");
+        record Other(String setting, String first, String asked, EngineSettings settings) {}
+        EngineSettings same = SETTINGS.withBatchSize(2);
+        for (Other other : List.of(new Other("batch-size", "2", "4", SETTINGS.withBatchSize(4)),
+                new Other("config", "none", "NUM_STREAMS=2", same.withConfig(Map.of("NUM_STREAMS", "2"))),
+                new Other("model-color", "RGB", "BGR", same.withModelColor(ModelColor.BGR)),
+                new Other("center-crop", "0.0", "0.5", same.withCenterCrop(0.5)))) {
+            InferenceException e = assertThrows(InferenceException.class,
+                    () -> open(other.settings(), new Sink(frames), backend, "one"));
+            assertEquals("model-instance-id 'one' already runs fake.model with " + other.setting() + " " + other.first()
+                    + ", and this element asks for " + other.asked() + ": the elements of one model-instance-id share"
+                    + " one compiled model and its batches, so give them the same " + other.setting()
+                    + ", or another model-instance-id", e.getMessage());
+        }
+        InferenceEngine<Integer> second = open(SETTINGS.withBatchSize(2).withNireq(3), new Sink(frames), backend, "one");
+        assertEquals(1, backend.modelsRead.get(), "one read; the refused ones read nothing");
+        second.close();
+        first.close();
+        assertEquals(0, backend.modelsOpen.get());
     }
 
     @Test
