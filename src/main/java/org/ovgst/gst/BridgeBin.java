@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.System.Logger.Level;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ovgst.infer.image.FrameLayout;
@@ -110,13 +109,8 @@ public abstract class BridgeBin extends Element {
     private long frameCount;
     private volatile boolean failed;
     private final AtomicBoolean failing = new AtomicBoolean();
-    /** Whether a format this element (or one after it) refuses has been told: once is enough. */
-    private final AtomicBoolean formatRefusalTold = new AtomicBoolean();
-    /** The pad-added handlers on the elements beside this one, while it runs unlinked ({@link #watchSiblings}). */
-    private final java.util.List<Watch> watches = new java.util.ArrayList<>();
-
-    /** A signal handler on an element (with a reference of ours, so that it can be disconnected). */
-    private record Watch(MemorySegment element, long handler) {}
+    /** Frames of a format the element refuses, told by the element that refuses them. */
+    final FormatRefusals formatRefusals;
     /** Whether upstream's end of stream arrived: no later frame will carry a flow return upstream. */
     private volatile boolean upstreamEnded;
     /** The frames' duration from the caps' framerate, in ns; 0 when the caps give none (variable rate). */
@@ -131,30 +125,24 @@ public abstract class BridgeBin extends Element {
         super(self, spec);
         this.slot = BridgeCallbacks.claimSlot(this);
         String name = spec.factoryName();
-        appsink = makeChild("appsink", name + "-in");
-        appsrc = makeChild("appsrc", name + "-out");
-        configure(appsink, "sync", "false");
-        configure(appsink, "async", "false");
-        configure(appsink, "emit-signals", "false");
-        configure(appsink, "enable-last-sample", "false");
-        configure(appsink, "max-buffers", "1");
-        configure(appsrc, "format", "time");
-        configure(appsrc, "stream-type", "stream");
-        configure(appsrc, "handle-segment-change", "true");
-        configure(appsrc, "max-bytes", "0");
-        configure(appsrc, "max-buffers", Integer.toString(APPSRC_MAX_BUFFERS));
-        configure(appsrc, "block", "false");
-        configure(appsrc, "emit-signals", "false");
+        appsink = BinParts.child(self, "appsink", name + "-in");
+        appsrc = BinParts.child(self, "appsrc", name + "-out");
+        BinParts.configure(appsink, "sync", "false", "async", "false", "emit-signals", "false",
+                "enable-last-sample", "false", "max-buffers", "1");
+        BinParts.configure(appsrc, "format", "time", "stream-type", "stream", "handle-segment-change", "true",
+                "max-bytes", "0", "max-buffers", Integer.toString(APPSRC_MAX_BUFFERS), "block", "false",
+                "emit-signals", "false");
         MemorySegment userData = MemorySegment.ofAddress(slot);
         GstApp.appSinkSetCallbacks(appsink, BridgeCallbacks.SINK, userData, MemorySegment.NULL);
         Gst.elementSetLockedState(appsink, true);
         GstApp.appSrcSetCallbacks(appsrc, BridgeCallbacks.SRC, userData, MemorySegment.NULL);
 
-        sinkGhost = ghost("sink", appsink);
-        srcGhost = ghost("src", appsrc);
-        sinkPad = staticPad(appsink, "sink");
-        srcPad = staticPad(appsrc, "src");
+        sinkGhost = BinParts.ghost(self, "sink", appsink);
+        srcGhost = BinParts.ghost(self, "src", appsrc);
+        sinkPad = BinParts.staticPad(appsink, "sink");
+        srcPad = BinParts.staticPad(appsrc, "src");
         downstream = new Downstream(this, appsrc, srcPad);
+        formatRefusals = new FormatRefusals(this, sinkGhost, srcGhost, slot);
         // A bin holding a sink and a source is flagged as both: the pipeline would then send the EOS
         // of gst_element_send_event straight into the appsrc, ahead of the frames still inside, and
         // count the bin among its sinks. Data flows through this element only by its pads.
@@ -343,12 +331,12 @@ public abstract class BridgeBin extends Element {
                     stateChangeFailed(transition);
                     return false;
                 }
-                watchSiblings();
+                formatRefusals.watchSiblings();
             }
             case PAUSED_TO_PLAYING -> playingPeriod = ++playingPeriods;
             case PLAYING_TO_PAUSED -> playingPeriod = -1;
             case PAUSED_TO_READY -> {
-                unwatchSiblings();
+                formatRefusals.unwatchSiblings();
                 // As gstidentity does: unblock waiters before the streaming thread is stopped.
                 downstream.setReleased(true);
                 unblock();
@@ -374,7 +362,7 @@ public abstract class BridgeBin extends Element {
     protected final void stateChangeFailed(int transition) {
         // Started, but a child could not follow: the element stays in READY, stopped.
         if (transition == READY_TO_PAUSED) {
-            unwatchSiblings();
+            formatRefusals.unwatchSiblings();
             downstream.setReleased(true);
             setAppsinkState(STATE_NULL);
             stop();
@@ -402,7 +390,7 @@ public abstract class BridgeBin extends Element {
         keepCaps(MemorySegment.NULL);
         layout = null;
         frameSize = null;
-        formatRefusalTold.set(false);
+        formatRefusals.reset();
         frameCount = 0;
         downstream.reset();
         upstreamEnded = false;
@@ -531,159 +519,11 @@ public abstract class BridgeBin extends Element {
                     || Queries.forward(srcPad, item, queryType == QUERY_CAPS ? Queries.Narrowing.CAPS
                             : Queries.Narrowing.ACCEPT_CAPS, sinkGhost);
             if (answered && queryType == QUERY_ACCEPT_CAPS) {
-                checkOffer(item);
+                formatRefusals.checkOffer(item);
             }
             return answered ? PROBE_HANDLED : PROBE_OK;
         }
         return PROBE_OK;
-    }
-
-    // ---- formats refused: what to insert, from the element that refuses ----
-
-    /**
-     * Frames of one format offered to the bin and refused, which GStreamer itself tells only as
-     * "not-negotiated" from upstream, naming neither the element nor the format: an accept-caps
-     * query of fixed raw video answered no (the check of a CAPS event, by our pad or by upstream's
-     * proxy pad on our behalf, as decodebin's does). A link refused for its caps is seen by
-     * {@link #onSiblingPadAdded}.
-     */
-    private void checkOffer(MemorySegment query) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment slot = arena.allocate(ADDRESS);
-            GstPads.queryParseAcceptCapsResult(query, slot);
-            if (slot.get(JAVA_INT, 0) != 0) {
-                return;
-            }
-            GstPads.queryParseAcceptCaps(query, slot);
-            MemorySegment offered = slot.get(ADDRESS, 0);
-            if (GstPads.capsIsFixed(offered) && VideoCaps.formatOf(offered) != null) {
-                tellRefusedFormat(offered);
-            }
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "could not check the caps offered", t);
-        }
-    }
-
-    /**
-     * Frames in {@code caps} cannot come in: finds the element that refuses them (this one, or one of
-     * ours downstream through elements that pass frames unchanged) and posts its ERROR, once.
-     */
-    private void tellRefusedFormat(MemorySegment caps) {
-        BridgeBin refusing = this;
-        while (refusing.takes(caps)) {
-            refusing = refusing.inputCaps(MemorySegment.NULL) == null ? refusing.nextBridge() : null;
-            if (refusing == null) {
-                return; // refused by an element not ours: GStreamer's words must do
-            }
-        }
-        if (refusing.formatRefusalTold.compareAndSet(false, true)) {
-            String takes = VideoCaps.formats(VideoCaps.toString(refusing.takenCaps()));
-            String who = refusing.name();
-            refusing.postError(ErrorKind.FORMAT, who + " cannot take " + VideoCaps.formatOf(caps) + " frames"
-                    + (refusing == this ? "" : " (offered to " + name() + ", which passes them on)") + "; it takes "
-                    + takes + ": insert videoconvert before " + who, null);
-        }
-    }
-
-    /**
-     * Starting with an unlinked sink pad, as after decodebin (gst-launch-1.0 links decodebin's pads as
-     * they come): the elements beside this one are watched for new pads, after their other handlers
-     * (G_CONNECT_AFTER), so that a pad the link could not take is seen ({@link #onSiblingPadAdded}).
-     */
-    private void watchSiblings() {
-        if (GstPads.padIsLinked(sinkGhost)) {
-            return;
-        }
-        MemorySegment parent = Gst.objectGetParent(self());
-        if (parent.equals(MemorySegment.NULL)) {
-            return;
-        }
-        // GST_OBJECT_LOCK: the bin's children list is guarded by it.
-        MemorySegment lock = parent.reinterpret(StructOffsets.offset("GstObject.lock") + ADDRESS.byteSize())
-                .asSlice(StructOffsets.offset("GstObject.lock"));
-        GLib.mutexLock(lock);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment signal = arena.allocateFrom("pad-added");
-            long childrenAt = StructOffsets.offset("GstBin.children");
-            long dataAt = StructOffsets.offset("GList.data");
-            long nextAt = StructOffsets.offset("GList.next");
-            MemorySegment link = parent.reinterpret(childrenAt + ADDRESS.byteSize()).get(ADDRESS, childrenAt);
-            while (!link.equals(MemorySegment.NULL)) {
-                link = link.reinterpret(Math.max(dataAt, nextAt) + ADDRESS.byteSize());
-                MemorySegment child = link.get(ADDRESS, dataAt);
-                if (!child.equals(self())) {
-                    long handler = GLib.signalConnectData(child, signal, BridgeCallbacks.PAD_ADDED,
-                            MemorySegment.ofAddress(slot), MemorySegment.NULL, 1 /* G_CONNECT_AFTER */);
-                    watches.add(new Watch(Gst.objectRef(child), handler));
-                }
-                link = link.get(ADDRESS, nextAt);
-            }
-        } finally {
-            GLib.mutexUnlock(lock);
-            Gst.objectUnref(parent);
-        }
-    }
-
-    private void unwatchSiblings() {
-        for (Watch watch : watches) {
-            GLib.signalHandlerDisconnect(watch.element(), watch.handler());
-            Gst.objectUnref(watch.element());
-        }
-        watches.clear();
-    }
-
-    /** A new pad beside this element (its streaming thread): if it stayed unlinked, was it a format refused? */
-    void onSiblingPadAdded(MemorySegment pad) {
-        boolean unlinkedSource = GstPads.padGetDirection(pad) == 1 /* GST_PAD_SRC */
-                && !GstPads.padIsLinked(pad)
-                && !GstPads.padIsLinked(sinkGhost);
-        if (!unlinkedSource) {
-            return;
-        }
-        MemorySegment caps = GstPads.padGetCurrentCaps(pad);
-        if (caps.equals(MemorySegment.NULL)) {
-            return;
-        }
-        try {
-            if (GstPads.capsIsFixed(caps) && VideoCaps.formatOf(caps) != null) {
-                tellRefusedFormat(caps);
-            }
-        } finally {
-            Gst.miniObjectUnref(caps);
-        }
-    }
-
-    /** What the element takes: its own answer, or its sink pad's template. A new reference. */
-    private MemorySegment takenCaps() {
-        MemorySegment own = inputCaps(MemorySegment.NULL);
-        return own != null ? own : GstPads.padGetPadTemplateCaps(sinkGhost);
-    }
-
-    private boolean takes(MemorySegment caps) {
-        MemorySegment taken = takenCaps();
-        try {
-            return GstPads.capsIsSubset(caps, taken);
-        } finally {
-            Gst.miniObjectUnref(taken);
-        }
-    }
-
-    /** The element of ours right after this one, or null. */
-    private BridgeBin nextBridge() {
-        MemorySegment peer = GstPads.padGetPeer(srcGhost);
-        if (peer.equals(MemorySegment.NULL)) {
-            return null;
-        }
-        try {
-            MemorySegment element = GstPads.padGetParentElement(peer);
-            if (element.equals(MemorySegment.NULL)) {
-                return null;
-            }
-            Gst.objectUnref(element);
-            return TypeRegistry.instance(element) instanceof BridgeBin next ? next : null;
-        } finally {
-            Gst.objectUnref(peer);
-        }
     }
 
     /** Events leaving the appsrc or arriving at it from downstream, and queries from downstream at the bin's source pad. */
@@ -744,46 +584,5 @@ public abstract class BridgeBin extends Element {
             return true;
         }
         return downstream.takeMessage(message);
-    }
-
-    // ---- construction helpers ----
-
-    private MemorySegment makeChild(String factory, String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment child = Gst.elementFactoryMake(arena.allocateFrom(factory), arena.allocateFrom(name));
-            if (child.equals(MemorySegment.NULL)) {
-                throw new IllegalStateException("GStreamer has no " + factory
-                        + " element: install gstreamer1.0-plugins-base (./ovgst setup does)");
-            }
-            Gst.binAdd(self(), child);
-            return child;
-        }
-    }
-
-    private static void configure(MemorySegment element, String property, String value) {
-        try (Arena arena = Arena.ofConfined()) {
-            Gst.utilSetObjectArg(element, arena.allocateFrom(property), arena.allocateFrom(value));
-        }
-    }
-
-    /** Exposes a child's pad as the bin's own pad of the same name, from the bin's pad template; returns it (the bin's). */
-    private MemorySegment ghost(String name, MemorySegment child) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment padName = arena.allocateFrom(name);
-            MemorySegment target = Gst.elementGetStaticPad(child, padName);
-            MemorySegment klass = self().reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
-            MemorySegment template = Gst.elementClassGetPadTemplate(klass, padName);
-            MemorySegment ghost = GstPads.ghostPadNewFromTemplate(padName, target, template);
-            Gst.elementAddPad(self(), ghost);
-            Gst.objectUnref(target);
-            return ghost;
-        }
-    }
-
-    /** A child's pad; the reference is kept for the element's life (the child holds the pad as long). */
-    private static MemorySegment staticPad(MemorySegment child, String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            return Gst.elementGetStaticPad(child, arena.allocateFrom(name));
-        }
     }
 }

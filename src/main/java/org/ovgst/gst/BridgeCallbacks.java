@@ -24,7 +24,7 @@ final class BridgeCallbacks {
     static final MemorySegment SINK = sinkCallbacks();
     static final MemorySegment SRC = srcCallbacks();
     static final MemorySegment PROBE = upcall("probe", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
-    /** GstElement::pad-added of an element beside a bridge ({@link BridgeBin#onSiblingPadAdded}). */
+    /** GstElement::pad-added of an element beside a bridge ({@link FormatRefusals#onSiblingPadAdded}). */
     static final MemorySegment PAD_ADDED = upcall("padAdded", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG));
 
     private BridgeCallbacks() {}
@@ -62,7 +62,7 @@ final class BridgeCallbacks {
         try {
             BridgeBin bridge = SLOTS.get((int) slot);
             if (bridge != null) {
-                bridge.onSiblingPadAdded(pad);
+                bridge.formatRefusals.onSiblingPadAdded(pad);
             }
         } catch (Throwable t) {
             logUpcallFailure(t);

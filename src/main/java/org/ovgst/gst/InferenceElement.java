@@ -13,13 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.ovgst.files.UserFiles;
-import org.ovgst.infer.engine.Backend;
 import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.InferenceEngine;
 import org.ovgst.infer.engine.InferenceResults;
-import org.ovgst.infer.engine.ModelDescription;
 import org.ovgst.infer.engine.ResultSink;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.model.ImageInput;
@@ -100,28 +97,6 @@ public abstract class InferenceElement extends BridgeBin {
     static final Property.Text SCALE_VALUES = new Property.Text("scale-values",
             "The scale of mean-values, one value or one per channel, e.g. 58.395,57.12,57.375 (ImageNet, RGB)", null,
             READY_ONLY, values -> Normalization.valuesProblem(values, true));
-
-    /**
-     * The shared settings, read once when the element starts.
-     *
-     * @param inputSize the user's reshape-width/height, or null to leave the size to the model and its family
-     */
-    protected record InferenceSettings(Path model, String device, int nireq, int batchSize, boolean async,
-            Map<String, String> config, String inputName, InputSize inputSize, String instanceId) {
-        /** The engine settings these give, before the element adds how its model takes frames. */
-        public EngineSettings engineSettings() {
-            return EngineSettings.of(model).withDevice(device).withNireq(nireq).withBatchSize(batchSize)
-                    .withAsync(async).withConfig(config).withInputName(inputName);
-        }
-
-        /**
-         * What {@code reading} learns from the model as its backend reads it from the file (its ports),
-         * before any compilation.
-         */
-        public <T> T readModel(Function<ModelDescription, T> reading) {
-            return reading.apply(Backend.local().describe(model));
-        }
-    }
 
     /** Told of each frame as it leaves the element, for applications that time it (a bench, a monitor). */
     @FunctionalInterface
