@@ -3,6 +3,7 @@ package org.ovgst.gst;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.ovgst.gst.meta.Region;
 import org.ovgst.infer.image.Detection;
 
 /**

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.ovgst.gst.OvDetect;
 import org.ovgst.gst.Pipeline;
+import org.ovgst.gst.elements.OvDetect;
 
 /**
  * How {@code ./ovgst bench} measures each line, every rate with start-up excluded: GStreamer

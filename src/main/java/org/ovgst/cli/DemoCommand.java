@@ -16,8 +16,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
-import org.ovgst.gst.OvDetect;
 import org.ovgst.gst.Pipeline;
+import org.ovgst.gst.elements.OvDetect;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.openvino.OpenVino;
 

@@ -3,6 +3,9 @@ package org.ovgst.gst;
 import com.sun.jna.Pointer;
 import java.lang.foreign.MemorySegment;
 import org.freedesktop.gstreamer.glib.Natives;
+import org.ovgst.gst.elements.OvDetect;
+import org.ovgst.gst.gobject.Element;
+import org.ovgst.gst.gobject.TypeRegistry;
 
 /**
  * The ovgst elements in a Java application that drives GStreamer with gst1-java-core

@@ -5,6 +5,15 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import org.ovgst.gst.binding.GLib;
+import org.ovgst.gst.binding.Gst;
+import org.ovgst.gst.binding.GstLib;
+import org.ovgst.gst.binding.GstMessage;
+import org.ovgst.gst.binding.StructOffsets;
+import org.ovgst.gst.binding.VideoCaps;
+import org.ovgst.gst.gobject.Element;
+import org.ovgst.gst.gobject.ElementSpec;
+import org.ovgst.gst.gobject.TypeRegistry;
 
 /**
  * A pipeline from a gst-launch-1.0 description, parsed by GStreamer's own parser, with our elements

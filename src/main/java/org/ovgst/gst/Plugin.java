@@ -8,6 +8,17 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import org.ovgst.gst.binding.Gst;
+import org.ovgst.gst.binding.GstLib;
+import org.ovgst.gst.binding.StructOffsets;
+import org.ovgst.gst.elements.OvClassify;
+import org.ovgst.gst.elements.OvDetect;
+import org.ovgst.gst.elements.OvMetaPublish;
+import org.ovgst.gst.elements.OvProcess;
+import org.ovgst.gst.elements.OvTrack;
+import org.ovgst.gst.elements.OvWatermark;
+import org.ovgst.gst.gobject.ElementSpec;
+import org.ovgst.gst.gobject.TypeRegistry;
 import org.ovgst.openvino.OpenVino;
 
 /**

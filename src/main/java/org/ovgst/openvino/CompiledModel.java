@@ -1,6 +1,5 @@
 package org.ovgst.openvino;
 
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;

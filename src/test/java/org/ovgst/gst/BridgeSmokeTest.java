@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ovgst.gst.gobject.TypeRegistry;
 
 /** The appsink → Java → appsrc bridge alone, with a passthrough element: nothing lost, nothing reordered. */
 @Timeout(60)

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.gst.elements.OvClassify;
+import org.ovgst.gst.meta.RawTensors;
+import org.ovgst.gst.meta.RoiMeta;
+import org.ovgst.gst.meta.TensorMeta;
 import org.ovgst.openvino.ElementType;
 import org.ovgst.testing.IrModels;
 

@@ -78,7 +78,7 @@ class DebugCategoriesTest {
         // The cause's class and stack (its message is the DEBUG line's, not repeated), and OpenVINO's
         // whole message with its source lines.
         assertTrue(debug.output().contains("\norg.ovgst.infer.InferenceException\n\tat "), debug::describe);
-        assertTrue(debug.output().contains("\tat org.ovgst.gst.BridgeBin.beforeStateChange"), debug::describe);
+        assertTrue(debug.output().contains("\tat org.ovgst.gst.bridge.BridgeBin.beforeStateChange"), debug::describe);
         assertTrue(debug.output().contains("OpenVINO's message: Exception from src/"), debug::describe);
         String quiet = launch(failing, "0").output();
         assertTrue(quiet.contains("Additional debug info:\nthe cause, for ovgst's developers: GST_DEBUG=ovdetect:5"),

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.gst.elements.OvDetect;
 import org.ovgst.openvino.OpenVino;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.IrModels;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovgst.gst.elements.OvDetect;
 
 /**
  * End of stream at every batch size and number of requests, live or not, from the source or sent

@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovgst.gst.binding.GLib;
+import org.ovgst.gst.binding.Gst;
+import org.ovgst.gst.binding.GstPads;
+import org.ovgst.gst.bridge.BridgeBin;
+import org.ovgst.gst.bridge.Downstream;
+import org.ovgst.gst.bridge.FrameOps;
 
 /**
  * Flow returns from downstream travel upstream through every element as through GStreamer's own

@@ -11,13 +11,14 @@ import java.lang.invoke.MethodHandles;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ovgst.ffm.NativeFunction;
+import org.ovgst.gst.binding.GstLib;
 
 /**
  * While open, GLib's CRITICAL and WARNING log messages of every domain ({@code GStreamer-CRITICAL},
  * {@code GLib-GObject-WARNING}, ...: what g_return_if_fail prints) are kept here instead of printed,
  * from any thread, so a test can assert there were none, or count them.
  */
-final class GLogCatcher implements AutoCloseable {
+public final class GLogCatcher implements AutoCloseable {
     private static final int G_LOG_LEVEL_CRITICAL = 1 << 3;
     private static final int G_LOG_LEVEL_WARNING = 1 << 4;
     private static final FunctionDescriptor LOG_FUNC = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
@@ -32,14 +33,14 @@ final class GLogCatcher implements AutoCloseable {
         this.previous = previous;
     }
 
-    static GLogCatcher open() {
+    public static GLogCatcher open() {
         GstLib.ensureInitialized();
         caught.clear();
         return new GLogCatcher(setDefaultHandler(HANDLER));
     }
 
     /** What was logged since the catcher opened or was last cleared, e.g. {@code GStreamer-CRITICAL: ...}. */
-    List<String> caught() {
+    public List<String> caught() {
         return List.copyOf(caught);
     }
 

@@ -210,7 +210,7 @@ public final class GstTestSupport {
         return out.toString();
     }
 
-    static void assertRunsInProcess(String description) {
+    public static void assertRunsInProcess(String description) {
         Pipeline.Outcome outcome = runInProcess(description);
         assertTrue(outcome.ok(), () -> description + " -> " + outcome);
     }

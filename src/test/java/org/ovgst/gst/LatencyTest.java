@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ovgst.gst.binding.GLib;
+import org.ovgst.gst.binding.Gst;
+import org.ovgst.gst.binding.GstPads;
+import org.ovgst.gst.binding.StructOffsets;
+import org.ovgst.gst.elements.OvClassify;
+import org.ovgst.gst.elements.OvDetect;
 import org.ovgst.testing.IrModels;
 import org.ovgst.testing.TestAssets;
 

@@ -19,11 +19,11 @@ import org.ovgst.testing.MosquittoBroker;
  * for it while it reconnects after a restart, and what it receives is what ovmetapublish
  * delivered. It notes when each record came.
  */
-final class MqttSubscriber implements AutoCloseable {
+public final class MqttSubscriber implements AutoCloseable {
     /** A record received: its frame and when it came (System.nanoTime()). */
-    record Received(long frame, long at, String json) {}
+    public record Received(long frame, long at, String json) {}
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final MqttClient client;
 
     MqttSubscriber(MosquittoBroker broker, String topic) throws Exception {
@@ -63,14 +63,14 @@ final class MqttSubscriber implements AutoCloseable {
     }
 
     /** The frame of each record received, in arrival order. */
-    List<Long> frames() {
+    public List<Long> frames() {
         List<Long> frames = new ArrayList<>();
         received.forEach(r -> frames.add(r.frame()));
         return frames;
     }
 
     /** Waits until the record of {@code frame} came (records come in order), or a few seconds passed. */
-    void awaitFrame(long frame) throws InterruptedException {
+    public void awaitFrame(long frame) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (received.stream().noneMatch(r -> r.frame() == frame) && System.nanoTime() < deadline) {
             Thread.sleep(50);

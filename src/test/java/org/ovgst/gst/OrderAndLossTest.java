@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovgst.gst.elements.OvDetect;
+import org.ovgst.gst.gobject.TypeRegistry;
 
 /**
  * Nothing lost, nothing reordered, timestamps untouched, for every combination of requests in

@@ -6,6 +6,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.ovgst.gst.binding.GstLib;
+import org.ovgst.gst.bridge.BridgeBin;
+import org.ovgst.gst.bridge.BufferFrame;
+import org.ovgst.gst.gobject.ElementSpec;
+import org.ovgst.gst.gobject.Property;
+import org.ovgst.gst.gobject.TypeRegistry;
 
 /**
  * A bridge that passes frames through, for testing the bridge alone: {@code delayed=true} sends each

@@ -306,7 +306,7 @@ class PipelinesTest {
                     validator = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
                     errors = [e.message for line in open(sys.argv[2]) for e in validator.iter_errors(json.loads(line))]
                     print('valid', sum(1 for _ in open(sys.argv[2])) if not errors else errors[:3])
-                    """, TestAssets.home().resolve("src/main/resources/org/ovgst/gst/meta/frame-record.schema.json")
+                    """, TestAssets.home().resolve("src/main/resources/org/ovgst/gst/publish/frame-record.schema.json")
                     .toString(), received.toString()).strip());
         }
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.gst.elements.OvDetect;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.testing.TestAssets;
 

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ovgst.gst.binding.Gst;
+import org.ovgst.gst.elements.OvDetect;
 import org.ovgst.openvino.OpenVino;
 
 /**

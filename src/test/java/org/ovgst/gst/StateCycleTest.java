@@ -12,6 +12,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ovgst.gst.binding.Gst;
+import org.ovgst.gst.elements.OvDetect;
+import org.ovgst.gst.gobject.TypeRegistry;
 import org.ovgst.openvino.OpenVino;
 
 /**

@@ -2,7 +2,7 @@ package org.ovgst.gst.overlay;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import org.ovgst.gst.Region;
+import org.ovgst.gst.meta.Region;
 import org.ovgst.infer.image.FrameLayout;
 
 /**

@@ -18,10 +18,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.ovgst.gst.meta.Region;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.testing.BgrImage;
-import org.ovgst.gst.Region;
 import org.ovgst.testing.TestAssets;
 
 class WatermarkTest {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ovgst.infer.detect.ConverterRun.assertDetections;
 import static org.ovgst.infer.detect.SamplePorts.DYNAMIC;
-import static org.ovgst.infer.detect.SamplePorts.ports;
 import static org.ovgst.infer.detect.SamplePorts.output;
+import static org.ovgst.infer.detect.SamplePorts.ports;
 
 import java.nio.file.Path;
 import java.util.Arrays;

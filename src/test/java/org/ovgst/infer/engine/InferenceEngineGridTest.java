@@ -20,8 +20,8 @@ import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.testing.BgrImage;
 import org.ovgst.openvino.OpenVino;
+import org.ovgst.testing.BgrImage;
 
 /**
  * Order and loss over the whole grid nireq x batch-size x async: 997 frames in give exactly 997

@@ -1,6 +1,5 @@
 package org.ovgst.infer.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,8 +34,8 @@ import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.testing.BgrImage;
 import org.ovgst.openvino.OpenVino;
+import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 
 /** The engine's semantics on the real face model: batches, markers, flush, back-pressure, formats, zero copy. */

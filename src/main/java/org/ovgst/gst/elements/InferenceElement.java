@@ -1,0 +1,585 @@
+package org.ovgst.gst.elements;
+
+import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
+import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.ovgst.files.UserFiles;
+import org.ovgst.gst.bridge.BridgeBin;
+import org.ovgst.gst.bridge.BufferFrame;
+import org.ovgst.gst.bridge.LatencyBudget;
+import org.ovgst.gst.gobject.ElementSpec;
+import org.ovgst.gst.gobject.Property;
+import org.ovgst.infer.engine.EngineSettings;
+import org.ovgst.infer.engine.InferenceEngine;
+import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.engine.ResultSink;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.model.ImageInput;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.KnownModels.InputConvention;
+import org.ovgst.infer.model.KnownModels;
+import org.ovgst.infer.model.ModelColor;
+import org.ovgst.infer.model.Normalization;
+import org.ovgst.openvino.PortInfo;
+
+/**
+ * The base of every inference element (ovdetect; ovprocess and ovclassify next): the properties
+ * they share, each declared once with its range and default; typed settings read once when the
+ * element starts; the inference engine, opened when the first caps arrive and closed when the
+ * element stops; and the frames' way through it, in order. An element adds its own properties,
+ * decides how the model takes frames ({@link #prepare}) and what a frame's results become
+ * ({@link #apply}).
+ *
+ * <p>{@code inference-interval} N infers every Nth frame; the frames between pass through the
+ * engine as markers, so they leave in order, unchanged and without new metadata. Elements with the
+ * same {@code model-instance-id} share one compiled model and request pool (see
+ * {@link InferenceEngine}).
+ *
+ * <p>The latency the element reports ({@link LatencyBudget}) is the longest a batch waits for its
+ * frames (which the engine also enforces: a batch runs partly filled when its frames are late) plus
+ * an allowance for processing that follows each frame's own time in the element: from its arrival
+ * to its hand-over, less the element's waits for room downstream, so that what downstream holds
+ * back never comes back as more latency.
+ */
+public abstract class InferenceElement extends BridgeBin {
+    static final Property.Text MODEL = new Property.Text("model",
+            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle", null, READY_ONLY);
+    static final Property.Text DEVICE = new Property.Text("device",
+            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)", "CPU",
+            READY_ONLY);
+    static final Property.Int NIREQ = new Property.Int("nireq",
+            "Inference requests in flight; 0 = one more than the device's optimal number", 0, 64, 0, READY_ONLY);
+    static final Property.Int BATCH_SIZE = new Property.Int("batch-size",
+            "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64, 1, READY_ONLY);
+    static final Property.Bool ASYNC = new Property.Bool("async",
+            "Run inference on OpenVINO's threads; false runs it on the streaming thread", true, READY_ONLY);
+    static final Property.Text CONFIG = new Property.Text("config",
+            "Compile properties KEY=VALUE,... e.g. PERFORMANCE_HINT=THROUGHPUT,NUM_STREAMS=2,CACHE_DIR=/tmp/ov", null,
+            READY_ONLY);
+    static final Property.Text INPUT_NAME = new Property.Text("input-name",
+            "Model input that takes the frames (default: the model's only input)", null, READY_ONLY);
+    static final Property.Int RESHAPE_WIDTH = new Property.Int("reshape-width",
+            "Width the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
+            READY_ONLY);
+    static final Property.Int RESHAPE_HEIGHT = new Property.Int("reshape-height",
+            "Height the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
+            READY_ONLY);
+    static final Property.Int INFERENCE_INTERVAL = new Property.Int("inference-interval",
+            "Infer every Nth frame; the others pass without new results (ovdetect: unchanged; ovprocess: with the"
+                    + " last output's pixels)", 1, Integer.MAX_VALUE, 1,
+            WHILE_PLAYING);
+    static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
+            "Elements with the same id share one compiled model (same model, device, batch-size, config and"
+                    + " pre-processing, else refused); each brings its nireq requests; batches may mix their frames",
+            null, READY_ONLY);
+
+    // How the elements that take any image model (ovprocess, ovclassify) feed it; in their own lists.
+    static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",
+            "Color order of the model's 3-channel input (and ovprocess's output)", "GstOvModelColor",
+            List.of(new Property.Choice.Value("rgb", "red, green, blue (most models: PyTorch, ONNX, TFLite)"),
+                    new Property.Choice.Value("bgr", "blue, green, red (OpenCV-trained, Open Model Zoo, Caffe)")), "rgb",
+            READY_ONLY);
+    static final Property.Real INPUT_SCALE = new Property.Real("input-scale",
+            "The model's input is pixel (0-255) * input-scale + input-offset; the default gives [0, 1]", -1000, 1000,
+            1 / 255.0, READY_ONLY);
+    static final Property.Real INPUT_OFFSET = new Property.Real("input-offset",
+            "Added to the scaled pixel values (see input-scale)", -1000, 1000, 0.0, READY_ONLY);
+    static final Property.Text MEAN_VALUES = new Property.Text("mean-values",
+            "Instead of input-scale/input-offset: the model's input is (pixel - mean) / scale per channel, in the"
+                    + " model's color order, as OpenVINO's converter takes them: one value or one per channel, e.g."
+                    + " 123.675,116.28,103.53 (ImageNet, RGB); see scale-values", null, READY_ONLY,
+            values -> Normalization.valuesProblem(values, false));
+    static final Property.Text SCALE_VALUES = new Property.Text("scale-values",
+            "The scale of mean-values, one value or one per channel, e.g. 58.395,57.12,57.375 (ImageNet, RGB)", null,
+            READY_ONLY, values -> Normalization.valuesProblem(values, true));
+
+    /** Told of each frame as it leaves the element, for applications that time it (a bench, a monitor). */
+    @FunctionalInterface
+    public interface FrameTimer {
+        /** @param nanosInside from the frame's arrival to its hand-over to the source pad, results attached */
+        void frameLeft(long frame, long nanosInside);
+    }
+
+    private final List<FrameTimer> timers = new CopyOnWriteArrayList<>();
+
+    // Stream state: the settings from start(), the engine from the first caps; dropped in stop().
+    private InferenceSettings settings;
+    /** This run's {@link #knownInput}, found when first asked; null until then. */
+    private Optional<InputConvention> knownInput;
+    private EngineSettings engineSettings;
+    private InferenceEngine<BufferFrame> engine;
+    /** The latency reported, from the model's compilation on; null before. */
+    private volatile LatencyBudget latency;
+    // Streaming thread: the frame that started the current inference-interval phase, its interval and layout.
+    private long phaseStart;
+    private int phaseInterval;
+    private FrameLayout phaseLayout;
+
+    protected InferenceElement(MemorySegment self, ElementSpec spec) {
+        super(self, spec);
+    }
+
+    /** The shared properties, then the element's own, in the order gst-inspect-1.0 lists them. */
+    static List<Property<?>> properties(Property<?>... own) {
+        List<Property<?>> all = new ArrayList<>(List.of(MODEL, DEVICE, NIREQ, BATCH_SIZE, ASYNC, CONFIG, INPUT_NAME,
+                RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID));
+        all.addAll(List.of(own));
+        return all;
+    }
+
+    /** Adds a timer told of every frame that leaves, on the delivery thread: it must return quickly. */
+    public void addFrameTimer(FrameTimer timer) {
+        timers.add(timer);
+    }
+
+    /**
+     * Writes the model this element runs for its current caps, pre-processing included, as the
+     * device's blob (OpenVINO's {@code benchmark_app -m file.blob} times it). Call it from a listener
+     * or timer, while frames flow.
+     *
+     * @throws IllegalStateException before the first frame's caps or after the element stopped
+     */
+    public void exportCompiledModel(Path file) {
+        InferenceEngine<BufferFrame> current = engine;
+        if (current == null) {
+            throw new IllegalStateException("no model compiled yet: export while frames flow");
+        }
+        current.exportCompiledModel(file);
+    }
+
+    // ---- what elements provide ----
+
+    /**
+     * When the element starts: reads the model as the element needs (its outputs, labels), builds
+     * the element's stream state, and says how the model takes frames by completing
+     * {@code settings.engineSettings()}. Throw to fail the start with a bus ERROR.
+     */
+    protected abstract EngineSettings prepare(InferenceSettings settings) throws Exception;
+
+    /**
+     * A frame's results, on the engine's delivery thread, in frame order; the frame is sent on
+     * afterwards. It is still mapped for reading: call {@link BufferFrame#writableForMetadata} before
+     * attaching metadata, or {@link BufferFrame#replace} it with a frame of the element's making.
+     */
+    protected abstract void apply(BufferFrame frame, InferenceResults results) throws Throwable;
+
+    /**
+     * The model was compiled for a new frame layout (the first caps, a caps change), on the streaming
+     * thread, before any frame of that layout is submitted and after every earlier frame was
+     * delivered: {@code outputs} are its outputs with their static shapes.
+     */
+    protected void modelCompiled(FrameLayout layout, List<PortInfo> outputs) {}
+
+    /**
+     * What the model sees of frames of {@code frames}' layout, in the same memory: the frames
+     * themselves (the default), or a part of them (ovprocess: a YUV frame's luma plane).
+     */
+    protected FrameLayout inferenceLayout(FrameLayout frames) {
+        return frames;
+    }
+
+    /**
+     * A frame not inferred ({@code inference-interval}), on the delivery thread in frame order; by
+     * default it leaves as it came. Such frames always follow an inferred frame of the same layout
+     * that {@link BufferFrame#passedFramesFollow() knew} they would.
+     */
+    protected void passed(BufferFrame frame) throws Throwable {}
+
+    /**
+     * The most inferences of this element submitted and not yet delivered: its requests times the
+     * batch size. Once the model is compiled (from the first caps on).
+     */
+    protected final int framesInFlight() {
+        return engine.nireq() * engine.batchSize();
+    }
+
+    /** {@code model-color} (of elements that have it); unset, a known model's own, else RGB. */
+    protected final ModelColor modelColor() {
+        if (!isSet(MODEL_COLOR)) {
+            Optional<InputConvention> known = knownInput();
+            if (known.isPresent()) {
+                return known.get().color();
+            }
+        }
+        return get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
+    }
+
+    /**
+     * How a model ovgst knows was trained to take its input (KnownModels), for the image-input
+     * properties left unset; empty for other models. Once the element has started.
+     */
+    protected final Optional<InputConvention> knownInput() {
+        if (knownInput == null) {
+            try {
+                knownInput = KnownModels.identify(settings.model()).flatMap(KnownModels.KnownModel::input);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return knownInput;
+    }
+
+    /**
+     * {@code settings} with the color order and the normalization of {@code model-color} and
+     * {@code input-scale}/{@code input-offset} or {@code mean-values}/{@code scale-values} for the
+     * model's image input {@code input}; a known model's own where they are unset.
+     */
+    protected final EngineSettings withImageInput(EngineSettings settings, ImageInput input) {
+        return settings.withModelColor(modelColor()).withNormalization(normalization(input));
+    }
+
+    private Normalization normalization(ImageInput input) {
+        boolean linear = isSet(INPUT_SCALE) || isSet(INPUT_OFFSET);
+        boolean perChannel = isSet(MEAN_VALUES) || isSet(SCALE_VALUES);
+        if (linear && perChannel) {
+            throw new IllegalArgumentException("input-scale/input-offset and mean-values/scale-values are both set:"
+                    + " they say the same thing two ways; set one pair");
+        }
+        if (perChannel) {
+            return new Normalization(channelValues(MEAN_VALUES, 0, input), channelValues(SCALE_VALUES, 1, input));
+        }
+        if (!linear) {
+            Optional<InputConvention> known = knownInput();
+            if (known.isPresent()) {
+                return known.get().normalization();
+            }
+        }
+        double scale = get(INPUT_SCALE);
+        if (scale == 0) {
+            throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"
+                    + " every pixel: use a factor other than 0, e.g. 0.00392156862745098 (1/255) for [0, 1]");
+        }
+        // (pixel - mean) / scale' = pixel * input-scale + input-offset
+        return Normalization.uniform((float) (-get(INPUT_OFFSET) / scale), (float) (1 / scale));
+    }
+
+    /**
+     * The values of {@code mean-values} or {@code scale-values} (their form was checked when the
+     * element started), {@code unset} when not set: one for every channel, or one per channel of the
+     * model's input.
+     */
+    private List<Float> channelValues(Property.Text property, float unset, ImageInput input) {
+        String text = get(property);
+        if (text == null) {
+            return List.of(unset);
+        }
+        List<Float> values = Normalization.parseValues(text, property == SCALE_VALUES);
+        int channels = input.channels();
+        if (!Normalization.fits(values, channels)) {
+            throw new IllegalArgumentException("property '" + property.name() + "' has " + values.size() + " values ("
+                    + text.strip() + "); the model's input '" + input.name() + "' has " + channels
+                    + (channels == 1 ? " channel: give one value" : " channels: give one value or " + channels));
+        }
+        return values;
+    }
+
+    /** When the element stops, after the engine closed: drops the element's own stream state. */
+    protected void clearState() {}
+
+    // ---- the lifecycle ----
+
+    /**
+     * Reads the settings and lets the element prepare; when upstream's caps already fix the frames'
+     * format and size, compiles the model for them now: a live source's first frames would otherwise
+     * wait for the compilation and reach the sinks late.
+     */
+    @Override
+    protected final void start() throws Exception {
+        settings = readSettings();
+        knownInput = null;
+        engineSettings = prepare(settings);
+        FrameLayout expected = expectedLayout();
+        if (expected != null) {
+            layoutChanged(expected);
+        }
+    }
+
+    private InferenceSettings readSettings() throws FileSystemException {
+        String modelSetting = get(MODEL);
+        if (modelSetting == null) {
+            throw new IllegalArgumentException("property 'model' is not set: give the model file, e.g."
+                    + " model=models/face_detection_short_range.tflite");
+        }
+        Path model = Path.of(modelSetting);
+        UserFiles.requireReadableFile(model, "model file");
+        int width = get(RESHAPE_WIDTH);
+        int height = get(RESHAPE_HEIGHT);
+        if ((width == 0) != (height == 0)) {
+            throw new IllegalArgumentException("properties 'reshape-width' and 'reshape-height' are " + width + " and "
+                    + height + ": set both to reshape the model's input, or neither");
+        }
+        return new InferenceSettings(model, get(DEVICE), get(NIREQ), get(BATCH_SIZE), get(ASYNC), compileProperties(),
+                get(INPUT_NAME), width == 0 ? null : InputSize.exact(width, height), get(MODEL_INSTANCE_ID));
+    }
+
+    private Map<String, String> compileProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        String value = get(CONFIG);
+        if (value == null) {
+            return properties;
+        }
+        for (String pair : value.split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("property 'config' has '" + pair + "'; give KEY=VALUE,KEY=VALUE");
+            }
+            properties.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        }
+        return properties;
+    }
+
+    @Override
+    protected final void layoutChanged(FrameLayout layout) {
+        FrameLayout seen = inferenceLayout(layout);
+        if (engine == null) {
+            engine = InferenceEngine.open(engineSettings, seen, new Delivery(), settings.instanceId());
+        } else {
+            engine.reconfigure(seen);
+        }
+        // Twice the first inference to begin with: its time varies with the load, and a frame late by
+        // the difference is dropped. The frames' own times correct it from then on.
+        long before = latency == null ? 0 : latency.reported();
+        long batchWait = batchWait(get(INFERENCE_INTERVAL));
+        engine.setBatchWait(batchWait);
+        latency = new LatencyBudget(batchWait, frameDuration(), 2 * engine.batchInferenceNanos());
+        if (latency.reported() != before) {
+            latencyReported("the model was compiled");
+        }
+        InferenceEngine<BufferFrame> compiled = engine;
+        logInfo(() -> String.format(java.util.Locale.ROOT, "model %s compiled for %s frames (the model sees %s):"
+                + " device %s, nireq %d, batch-size %d, async %b, input '%s', %s, %s; frames %s; first inference"
+                + " %.2f ms; outputs %s", engineSettings.model(), layout, seen, engineSettings.device(),
+                compiled.nireq(), compiled.batchSize(), engineSettings.async(), compiled.inputName(),
+                engineSettings.modelColor(), engineSettings.normalization(), compiled.zeroCopy() ? "read in place"
+                        : "copied", compiled.batchInferenceNanos() / 1e6, PortInfo.describe(compiled.outputs())));
+        modelCompiled(layout, engine.outputs());
+    }
+
+    /**
+     * The longest the first inference of a batch waits for the rest, ns: the frames that bring them
+     * ({@code batch-size - 1} inferred frames, {@code interval} frames apart) and half a frame for
+     * their jitter; 0 without batches, or when the frame rate is unknown (then a batch waits until full).
+     */
+    private long batchWait(int interval) {
+        long frame = frameDuration();
+        return settings.batchSize() == 1 || frame == 0 ? 0
+                : (settings.batchSize() - 1) * interval * frame + frame / 2;
+    }
+
+    @Override
+    protected final long latency() {
+        LatencyBudget current = latency;
+        return current == null ? 0 : current.reported();
+    }
+
+    /** The latency reported changed: the pipeline is told, and GST_DEBUG at INFO says why. */
+    private void latencyReported(String why) {
+        LatencyBudget current = latency;
+        logInfo(() -> String.format(java.util.Locale.ROOT, "latency %.1f ms (batch wait %.1f ms + processing"
+                + " %.1f ms): %s", current.reported() / 1e6, (current.reported() - current.allowance()) / 1e6,
+                current.allowance() / 1e6, why));
+        latencyChanged();
+    }
+
+    /**
+     * A frame leaves, while playing: its own time in the element (from its arrival, less the
+     * element's waits for room downstream meanwhile) goes to the latency budget.
+     */
+    private void measure(BufferFrame frame) {
+        long period = frame.playingPeriod();
+        LatencyBudget current = latency;
+        if (period >= 0 && period == playingPeriod() && current != null) {
+            long now = System.nanoTime();
+            long waited = downstream.waitedNanos() - frame.downstreamWaitedBefore();
+            long own = now - frame.arrived() - waited;
+            if (frameLogging()) {
+                logFrame(String.format(java.util.Locale.ROOT, "frame %d leaves after %.2f ms of its own and %.2f ms"
+                        + " waiting for room downstream", frame.index(), own / 1e6, waited / 1e6));
+            }
+            if (current.frameLeft(own, now)) {
+                latencyReported(current.lastChange().why());
+            }
+        }
+    }
+
+    @Override
+    protected final void process(BufferFrame frame) throws Throwable {
+        int interval = get(INFERENCE_INTERVAL);
+        if (interval != phaseInterval || frame.layout() != phaseLayout || frame.index() < phaseStart) {
+            // A new interval, frame size or stream (after a flush) starts with an inferred frame.
+            if (phaseInterval != 0 && interval != phaseInterval) {
+                intervalChanged(interval);
+            }
+            phaseStart = frame.index();
+            phaseInterval = interval;
+            phaseLayout = frame.layout();
+        }
+        frame.holdForSubmissions();
+        boolean refused = false;
+        if ((frame.index() - phaseStart) % interval == 0) {
+            frame.setPassedFramesFollow(interval > 1);
+            refused = !submitInferences(frame);
+        }
+        if (frame.submissions() == 0 && !refused) {
+            // Not inferred (inference-interval, or nothing in it to infer): it leaves in order all the same.
+            frame.submitting();
+            engine.submitMarker(frame);
+        }
+        if (frame.submitted()) {
+            // Everything was delivered during the submissions (async=false), or nothing was accepted.
+            if (refused && frame.submissions() == 0) {
+                discard(frame);
+            } else {
+                finish(frame);
+            }
+        } else if (frame.playingPeriod() < 0) {
+            // Not playing: the sinks downstream may be prerolling, waiting for this very frame, and
+            // upstream may send no more until they have (a live source): run its batch now.
+            engine.drain();
+        }
+    }
+
+    /** inference-interval changed while playing: batches fill more slowly or quickly, and may wait as long. */
+    private void intervalChanged(int interval) {
+        long batchWait = batchWait(interval);
+        engine.setBatchWait(batchWait);
+        long before = latency.reported();
+        latency.setBatchWait(batchWait);
+        if (latency.reported() != before) {
+            latencyReported("inference-interval is " + interval);
+        }
+    }
+
+    /**
+     * Submits the inferences of a frame to infer, through {@link #infer}: the whole frame (the
+     * default), or each of its regions; none lets it pass as a frame not inferred. Returns false
+     * when a submission was refused (the element is stopping or flushing).
+     */
+    protected boolean submitInferences(BufferFrame frame) throws Throwable {
+        return infer(frame, frame.data());
+    }
+
+    /**
+     * Submits one inference of {@code frame} on {@code pixels} (laid out as the engine's layout);
+     * {@code pixels} must stay valid and unchanged until its results are applied. False when refused
+     * (the element is stopping or flushing).
+     */
+    protected final boolean infer(BufferFrame frame, MemorySegment pixels) {
+        frame.submitting();
+        if (!engine.submit(frame, pixels)) {
+            frame.refused();
+            return false;
+        }
+        return true;
+    }
+
+    /** A frame whose inferences were all delivered leaves. */
+    private void finish(BufferFrame frame) {
+        measure(frame);
+        if (!timers.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
+            long inside = System.nanoTime() - frame.arrived();
+            for (FrameTimer timer : timers) {
+                timer.frameLeft(frame.index(), inside);
+            }
+        }
+        send(frame);
+    }
+
+    @Override
+    protected final void endOfStream() {
+        if (engine == null || engine.drain()) {
+            sendEos();
+        }
+    }
+
+    @Override
+    protected final void flushStarted() {
+        if (engine != null) {
+            engine.release();
+        }
+    }
+
+    @Override
+    protected final void flushStopped() {
+        if (engine != null) {
+            engine.flush();
+        }
+        flushed();
+    }
+
+    /** A flush ended and every frame from before it was discarded: drop what was kept for them. */
+    protected void flushed() {}
+
+    @Override
+    protected final void unblock() {
+        if (engine != null) {
+            engine.release();
+        }
+    }
+
+    @Override
+    protected final void stop() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+        clearState();
+        phaseLayout = null;
+        phaseInterval = 0;
+        latency = null;
+        engineSettings = null;
+        settings = null;
+    }
+
+    @Override
+    protected void dispose() {
+        stop();
+        super.dispose();
+    }
+
+    /** Results come back on the engine's delivery thread, in frame order. */
+    private final class Delivery implements ResultSink<BufferFrame> {
+        @Override
+        public void deliver(BufferFrame frame, InferenceResults results) {
+            try {
+                if (results != null) {
+                    apply(frame, results);
+                } else {
+                    passed(frame);
+                }
+            } catch (Throwable t) {
+                InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
+                        + engineSettings.model() + ": " + describe(t), t);
+            }
+            if (frame.delivered()) {
+                finish(frame);
+            }
+        }
+
+        @Override
+        public void discard(BufferFrame frame) {
+            if (frame.delivered()) {
+                InferenceElement.this.discard(frame);
+            }
+        }
+
+        @Override
+        public void fail(BufferFrame frame, RuntimeException error) {
+            InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + engineSettings.model() + ": "
+                    + describe(error), error);
+            if (frame.delivered()) {
+                InferenceElement.this.discard(frame);
+            }
+        }
+    }
+}

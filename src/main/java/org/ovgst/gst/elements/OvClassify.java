@@ -1,0 +1,559 @@
+package org.ovgst.gst.elements;
+
+import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ovgst.gst.binding.VideoCaps;
+import org.ovgst.gst.bridge.BufferFrame;
+import org.ovgst.gst.gobject.ElementSpec;
+import org.ovgst.gst.gobject.Property;
+import org.ovgst.gst.meta.Region;
+import org.ovgst.gst.meta.RoiMeta;
+import org.ovgst.gst.meta.StructureNames;
+import org.ovgst.gst.meta.TensorMeta;
+import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.classify.ClassConverter;
+import org.ovgst.infer.classify.Classification;
+import org.ovgst.infer.classify.CropResizer;
+import org.ovgst.infer.engine.EngineSettings;
+import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.image.Box;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.model.ImageInput;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.KnownModels;
+import org.ovgst.infer.model.Labels;
+import org.ovgst.infer.model.ModelMetadata;
+import org.ovgst.openvino.Dimension;
+import org.ovgst.openvino.PartialShape;
+import org.ovgst.openvino.PortInfo;
+
+/**
+ * {@code ovclassify}: runs a classifier on each region of interest (DL Streamer's gvaclassify,
+ * FFmpeg's dnn_classify) and attaches what it says to the region as a parameter structure named
+ * after the attribute, with {@code label}, {@code label_id} and {@code confidence} (DL Streamer's
+ * layout); ovwatermark draws it, ovmetapublish writes it under the object.
+ *
+ * <p>Each region is cut out of the frame and resized to the model's input (bilinear, pixel centers
+ * aligned) in Java, into one of a ring of buffers, then submitted as an inference of its own; the
+ * regions of a frame share a request's batch when the model takes one. With track ids
+ * ({@code ovtrack}), {@code reclassify-interval} N classifies an object on one frame in N and
+ * carries its last result on the frames between. A frame leaves when all its regions are
+ * classified, in order.
+ */
+public final class OvClassify extends InferenceElement {
+
+    private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
+            "Model output that holds the class scores (default: the model's only output)", null, READY_ONLY);
+    private static final Property.Text LABELS_FILE = new Property.Text("labels-file",
+            "Label file, one label per line, line i = class i (default: the model file's labels, else those of a"
+                    + " model ovgst ships, else 'class N')",
+            null, READY_ONLY);
+    private static final Property.Text ATTRIBUTE_NAME = new Property.Text("attribute-name",
+            "Name of the result on the region (and in the JSON): a letter, then letters, digits and / - _ . : +;"
+                    + " default: the output's name", null, READY_ONLY, OvClassify::attributeNameProblem);
+    private static final Property.Choice CONVERTER = new Property.Choice("converter",
+            "How the output becomes a label: auto (one value: binary, more: label), label (argmax of scores or"
+                    + " probabilities, softmax for logits), binary (one value, the probability of the second label),"
+                    + " raw (no label: the output's values attached as they are, DL Streamer's raw_data_copy)",
+            "GstOvClassifyConverter", List.of(
+                    new Property.Choice.Value("auto", "binary for an output of one value, else label"),
+                    new Property.Choice.Value("label", "the best of the class scores, with its label"),
+                    new Property.Choice.Value("binary", "one value: the probability of the second of two labels"),
+                    new Property.Choice.Value("raw", "the output's values as they are (DL Streamer's raw_data_copy)",
+                            "raw_data_copy")),
+            "auto", READY_ONLY);
+    private static final Property.Text OBJECT_CLASS = new Property.Text("object-class",
+            "Classify only regions of these labels, comma-separated (default: every region)", null, READY_ONLY);
+    private static final Property.Int RECLASSIFY_INTERVAL = new Property.Int("reclassify-interval",
+            "With track ids (ovtrack): classify an object on one frame in N, carrying its last result between;"
+                    + " regions without a track id are classified on every frame", 1, Integer.MAX_VALUE, 1,
+            READY_ONLY);
+
+    private static final Property.Choice INFERENCE_REGION = new Property.Choice("inference-region",
+            "What is classified: each region of interest (roi-list), or the whole frame (full-frame: the result is"
+                    + " a frame-level GstOvTensorMeta, which ovmetapublish writes as an object covering the frame)",
+            "GstOvClassifyInferenceRegion", List.of(
+                    new Property.Choice.Value("roi-list", "each region of interest (of object-class) on its own"),
+                    new Property.Choice.Value("full-frame", "the whole frame, a result for the frame")),
+            "roi-list", READY_ONLY);
+    private static final Property.Real CENTER_CROP = new Property.Real("center-crop",
+            "Before resizing, keep the middle square of each region (or frame) whose side is this fraction of its"
+                    + " short side (ImageNet classifiers: 0.875, short side to 256 then the middle 224); 0 resizes"
+                    + " the whole region; unset, a model ovgst knows brings its own", 0, 1, 0.0, READY_ONLY);
+
+    public static final ElementSpec SPEC = new ElementSpec("ovclassify", "GstOvClassify", "OpenVINO classification",
+            "Filter/Analyzer/Video", "Classifies each region of interest with an OpenVINO model and attaches the"
+                    + " result to the region (DL Streamer's gvaclassify)",
+            properties(OUTPUT_NAME, LABELS_FILE, ATTRIBUTE_NAME, CONVERTER, INFERENCE_REGION, OBJECT_CLASS,
+                    RECLASSIFY_INTERVAL, CENTER_CROP, MODEL_COLOR, INPUT_SCALE, INPUT_OFFSET, MEAN_VALUES,
+                    SCALE_VALUES),
+            VideoCaps.PACKED_CAPS, VideoCaps.PACKED_CAPS, OvClassify::new);
+
+    /**
+     * What the element needs from start() to stop().
+     *
+     * @param outputName the output's name as a C string (a raw tensor's layer_name)
+     * @param converter reads a label from the output; null with {@code converter=raw}
+     * @param rawDims the shape of one inference's output, attached with it ({@code converter=raw}); else null
+     * @param outputBytes the bytes of one inference's output
+     * @param attribute the attribute's name, a C string that lives as long as the element's stream
+     * @param modelName the model file's name without its extension (DL Streamer's model_name), a C string
+     * @param classes the object classes classified, empty for all
+     * @param fullFrame the whole frame is classified, not its regions
+     * @param centerCrop the side of the middle square kept, as a fraction of the short side; 0 for all
+     */
+    private record Setup(String output, MemorySegment outputName, ClassConverter converter, long[] rawDims,
+            long outputBytes, MemorySegment attribute, MemorySegment modelName, Set<String> classes,
+            boolean fullFrame, double centerCrop, int modelWidth, int modelHeight, int reclassifyInterval,
+            Arena strings) {}
+
+    /**
+     * One frame's regions as submitted: the regions inferred, in submission order, and those that
+     * take their track's last result; then, once the frame is writable, where each region's meta is.
+     * Filled on the streaming thread, used by the delivery thread, then reused for a later frame.
+     */
+    private static final class Plan {
+        long frame;
+        int next;
+        int inferredCount;
+        int[] inferred = new int[8];
+        long[] inferredTracks = new long[8];
+        int carriedCount;
+        int[] carried = new int[8];
+        long[] carriedTracks = new long[8];
+        /** The address of each region's meta on the writable frame, by region index. */
+        long[] metas = new long[8];
+
+        Plan reset(long frame, int regions) {
+            this.frame = frame;
+            next = 0;
+            inferredCount = 0;
+            carriedCount = 0;
+            if (inferred.length < regions) {
+                int size = Math.max(regions, 2 * inferred.length);
+                inferred = new int[size];
+                inferredTracks = new long[size];
+                carried = new int[size];
+                carriedTracks = new long[size];
+                metas = new long[size];
+            }
+            return this;
+        }
+
+        void infer(int region, long track) {
+            inferred[inferredCount] = region;
+            inferredTracks[inferredCount++] = track;
+        }
+
+        void carry(int region, long track) {
+            carried[carriedCount] = region;
+            carriedTracks[carriedCount++] = track;
+        }
+    }
+
+    private Setup setup;
+    /** Plans of the frames submitted and not yet delivered, oldest first; guarded by itself. */
+    private final ArrayDeque<Plan> plans = new ArrayDeque<>();
+    /** Plans delivered, to be filled again; guarded by {@code plans}. */
+    private final ArrayDeque<Plan> sparePlans = new ArrayDeque<>();
+    /** The last result of each track (delivery thread writes, any reads). */
+    private final Map<Long, Classification> lastResults = new ConcurrentHashMap<>();
+    /** The frame index each track was last submitted on; streaming thread only. */
+    private final Map<Long, Long> lastSubmitted = new HashMap<>();
+    /** Crops in flight, each in its own buffer of the ring; streaming thread only. */
+    private MemorySegment[] crops = new MemorySegment[0];
+    private int nextCrop;
+    private final CropResizer cropResizer = new CropResizer();
+    private Arena cropArena;
+    /** Labels as C strings for the metadata, made once each. */
+    private final Map<String, MemorySegment> labelStrings = new ConcurrentHashMap<>();
+    private final AtomicLong inferences = new AtomicLong();
+
+    private OvClassify(MemorySegment self, ElementSpec spec) {
+        super(self, spec);
+    }
+
+    /** How many regions the model ran on since the element was made (not counting carried results). */
+    public long inferences() {
+        return inferences.get();
+    }
+
+    @Override
+    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
+        Path model = settings.model();
+        String outputName = get(OUTPUT_NAME);
+        record Ports(ImageInput input, PortInfo output) {}
+        Ports ports = settings.readModel(read -> {
+            ImageInput input = ImageInput.find(read.inputs(), settings.inputName(), null, model.toString());
+            List<PortInfo> outputs = read.outputs();
+            if (outputName == null && outputs.size() != 1) {
+                throw new InferenceException("model " + model + " has " + outputs.size() + " outputs ("
+                        + PortInfo.describe(outputs) + "): set output-name to the one with the class scores");
+            }
+            PortInfo output = outputs.stream().filter(port -> outputName == null || port.name().equals(outputName))
+                    .findFirst().orElseThrow(() -> new InferenceException("model " + model + " has no output named '"
+                            + outputName + "' (output-name); its outputs are " + PortInfo.describe(outputs)));
+            return new Ports(input, output);
+        });
+        // The batch axis may be open ([?,3,224,224]): the size is what counts.
+        PartialShape inputShape = ports.input().port().shape();
+        boolean nchw = ports.input().layout().equals("NCHW");
+        int width = settings.inputSize() != null ? settings.inputSize().width()
+                : staticSize(inputShape.get(nchw ? 3 : 2));
+        int height = settings.inputSize() != null ? settings.inputSize().height()
+                : staticSize(inputShape.get(nchw ? 2 : 1));
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("input '" + ports.input().name() + "' " + ports.input().port().shape()
+                    + " of " + model + " leaves its size open: set reshape-width and reshape-height to the size"
+                    + " regions are resized to");
+        }
+        PortInfo output = ports.output();
+        // Values per inference: every axis but the batch (the first, which may be open).
+        long classes = 1;
+        PartialShape outputShape = output.shape();
+        for (int axis = outputShape.rank() > 1 ? 1 : 0; axis < outputShape.rank(); axis++) {
+            if (!outputShape.get(axis).isStatic()) {
+                throw new IllegalArgumentException("output '" + output.name() + "' " + outputShape + " of " + model
+                        + " has an open size besides the batch, so its number of classes is unknown: convert the"
+                        + " model with a fixed output shape");
+            }
+            classes *= outputShape.get(axis).size();
+        }
+        String converterName = get(CONVERTER);
+        ClassConverter converter = null;
+        long[] rawDims = null;
+        if (converterName.equals("raw")) {
+            if (get(RECLASSIFY_INTERVAL) > 1) {
+                throw new IllegalArgumentException("converter=raw attaches each inference's own tensor, so it carries"
+                        + " no result between classifications: set reclassify-interval=1, or use a label converter");
+            }
+            // One inference's shape: the batch axis is 1.
+            rawDims = new long[outputShape.rank()];
+            for (int axis = 0; axis < rawDims.length; axis++) {
+                rawDims[axis] = axis == 0 && rawDims.length > 1 ? 1 : outputShape.get(axis).size();
+            }
+        } else {
+            ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
+                    ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
+            List<String> labels = labels(model);
+            if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
+                throw new IllegalArgumentException("output '" + output.name() + "' of " + model + " is one value, read"
+                        + " as a binary attribute, which takes two labels (labels-file, one a line: the label below"
+                        + " 0.5, then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
+            }
+            converter = new ClassConverter(kind, (int) classes, labels);
+        }
+        String attribute = get(ATTRIBUTE_NAME) != null ? get(ATTRIBUTE_NAME) : output.name();
+        String unusable = attributeNameProblem(attribute);
+        if (unusable != null) {
+            // Only the default can get here: a name the user gave was checked when the element started.
+            throw new IllegalArgumentException("the result is named after output '" + attribute + "' of " + model
+                    + " unless attribute-name is set, and " + unusable + ": set attribute-name");
+        }
+        Arena strings = Arena.ofShared();
+        Set<String> classesWanted = get(OBJECT_CLASS) == null ? Set.of()
+                : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*"));
+        double centerCrop = isSet(CENTER_CROP) ? get(CENTER_CROP)
+                : knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0);
+        setup = new Setup(output.name(), strings.allocateFrom(output.name()), converter, rawDims, classes * Float.BYTES,
+                strings.allocateFrom(attribute), strings.allocateFrom(modelName(model)), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
+                width, height, get(RECLASSIFY_INTERVAL), strings);
+        Setup chosen = setup;
+        logInfo(() -> "model " + model + ": " + (chosen.fullFrame() ? "the whole frame" : "each region"
+                + (chosen.classes().isEmpty() ? "" : " of " + chosen.classes())) + " resized to " + chosen.modelWidth()
+                + "x" + chosen.modelHeight() + (chosen.centerCrop() > 0 ? " from its middle " + chosen.centerCrop() : "")
+                + ", output '" + chosen.output() + "' read by " + (chosen.converter() == null ? "raw"
+                        : chosen.converter().kind() + " with " + chosen.converter().labels().size() + " labels")
+                + " as attribute '" + attribute + "', reclassify-interval " + chosen.reclassifyInterval());
+        return withImageInput(settings.engineSettings(), ports.input())
+                .withCenterCrop(setup.fullFrame() ? centerCrop : 0).withInputName(ports.input().name())
+                .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
+    }
+
+    /**
+     * Why a result cannot be called {@code name}: GStreamer's rule for structure names, and the names
+     * of the structures a region has already (two of a name on a region: readers find only the first).
+     */
+    private static String attributeNameProblem(String name) {
+        if (name.equals("detection") || name.equals("object_id")) {
+            return "a region's detection and its track id (ovtrack) are structures named detection and object_id,"
+                    + " and ovmetapublish writes them under those names: give the result another name";
+        }
+        return StructureNames.problem(name);
+    }
+
+    /** {@code models/hand_landmark_full.tflite} → {@code hand_landmark_full}. */
+    private static String modelName(Path model) {
+        String file = model.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    private static int staticSize(Dimension dimension) {
+        return dimension.isStatic() ? (int) dimension.size() : 0;
+    }
+
+    /** Labels from labels-file, else from the model file's metadata, else from ovgst's table of its models, else none. */
+    private List<String> labels(Path model) throws IOException {
+        String file = get(LABELS_FILE);
+        if (file != null) {
+            return Labels.load(Path.of(file), LABELS_FILE.name());
+        }
+        List<String> own = ModelMetadata.read(model).labels();
+        return own.isEmpty() ? KnownModels.identify(model).map(KnownModels.KnownModel::labels).orElse(List.of()) : own;
+    }
+
+    /**
+     * Regions: the model sees crops resized to its input in Java, in the frames' own format (their
+     * sizes change from frame to frame, and OpenVINO resizes only from a size compiled in). The full
+     * frame: the frame itself, in place; OpenVINO cuts its middle square (center-crop) and resizes
+     * it. Measured (CropChoicesBenchmark, the orientation model, one inference): 1.48 ms at 640x480
+     * and 1.62 ms at 1920x1080 this way, 1.60 and 1.66 ms with the square's rows copied, 2.27 and
+     * 1.99 ms resized in Java.
+     */
+    @Override
+    protected FrameLayout inferenceLayout(FrameLayout frames) {
+        return setup.fullFrame() ? frames : FrameLayout.tight(frames.format(), setup.modelWidth(), setup.modelHeight());
+    }
+
+    @Override
+    protected boolean submitInferences(BufferFrame frame) {
+        if (setup.fullFrame()) {
+            queue(newPlan(frame.index(), 1)).infer(0, 0);
+            // The frame in place (inferenceLayout): OpenVINO crops and resizes it.
+            if (!infer(frame, frame.data())) {
+                return false;
+            }
+            inferences.incrementAndGet();
+            return true;
+        }
+        List<Region> regions = RoiMeta.read(frame.buffer());
+        Plan plan = newPlan(frame.index(), regions.size());
+        for (int i = 0; i < regions.size(); i++) {
+            Region region = regions.get(i);
+            if (!setup.classes().isEmpty() && !setup.classes().contains(region.label())) {
+                continue;
+            }
+            Long last = region.id() > 0 ? lastSubmitted.get(region.id()) : null;
+            if (last != null && frame.index() - last < setup.reclassifyInterval()) {
+                plan.carry(i, region.id());
+                continue;
+            }
+            if (region.id() > 0) {
+                lastSubmitted.put(region.id(), frame.index());
+            }
+            plan.infer(i, region.id());
+        }
+        queue(plan);
+        if (frameLogging()) {
+            logFrame("frame " + frame.index() + ": " + regions.size() + " regions, " + plan.inferredCount
+                    + " classified, " + plan.carriedCount + " carried");
+        }
+        for (int i = 0; i < plan.inferredCount; i++) {
+            if (!submit(frame, regions.get(plan.inferred[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A spare plan, or a new one, for a frame of {@code regions} regions. */
+    private Plan newPlan(long frame, int regions) {
+        Plan spare;
+        synchronized (plans) {
+            spare = sparePlans.pollFirst();
+        }
+        return (spare != null ? spare : new Plan()).reset(frame, regions);
+    }
+
+    /** Queues a plan before its inferences are submitted: their results may come back at once. */
+    private Plan queue(Plan plan) {
+        synchronized (plans) {
+            plans.addLast(plan);
+        }
+        return plan;
+    }
+
+    /** The oldest plan is done: it becomes a spare. */
+    private void done() {
+        synchronized (plans) {
+            sparePlans.addLast(plans.pollFirst());
+        }
+    }
+
+    /**
+     * Cuts a region of the frame (its middle square with {@code center-crop}) resized to the model's
+     * input into the next crop buffer and submits it.
+     */
+    private boolean submit(BufferFrame frame, Region region) {
+        Box box = setup.centerCrop() > 0
+                ? Box.centered(region.x(), region.y(), region.width(), region.height(), setup.centerCrop())
+                : new Box(region.x(), region.y(), region.width(), region.height());
+        MemorySegment crop = nextCrop(frame.layout());
+        cropResizer.resize(frame.data(), frame.layout(), box.x(), box.y(), box.width(), box.height(), crop,
+                setup.modelWidth(), setup.modelHeight());
+        if (!infer(frame, crop)) {
+            return false;
+        }
+        inferences.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * The next crop buffer of the ring: a crop stays untouched until it is delivered, and no more
+     * than the element's requests times the batch are in flight, so the ring has one more than that.
+     */
+    private MemorySegment nextCrop(FrameLayout frames) {
+        long size = (long) setup.modelWidth() * setup.modelHeight() * frames.format().pixelStride();
+        int ring = framesInFlight() + 1;
+        if (crops.length != ring || crops[0].byteSize() != size) {
+            if (cropArena != null) {
+                cropArena.close();
+            }
+            cropArena = Arena.ofShared();
+            crops = new MemorySegment[ring];
+            for (int i = 0; i < ring; i++) {
+                crops[i] = cropArena.allocate(size, 64);
+            }
+            nextCrop = 0;
+        }
+        MemorySegment crop = crops[nextCrop];
+        nextCrop = (nextCrop + 1) % crops.length;
+        return crop;
+    }
+
+    @Override
+    protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
+        Plan plan = planOf(frame);
+        if (plan.next == 0) {
+            frame.writableForMetadata();
+            prepareAttaching(frame, plan);
+        }
+        int at = plan.next++;
+        long region = plan.metas[plan.inferred[at]];
+        if (setup.converter() == null) {
+            attachRaw(frame, region, results.output(setup.output())
+                    .asSlice(results.slot() * setup.outputBytes(), setup.outputBytes()));
+        } else {
+            Classification result = setup.converter().convert(results.output(setup.output()), results.slot());
+            attach(frame, region, result);
+            if (plan.inferredTracks[at] > 0) {
+                lastResults.put(plan.inferredTracks[at], result);
+            }
+        }
+        if (plan.next == plan.inferredCount) {
+            done();
+        }
+    }
+
+    /**
+     * A frame not inferred: its regions take their tracks' last results (a frame that skipped
+     * submission altogether, inference-interval, has no plan and passes as it is).
+     */
+    @Override
+    protected void passed(BufferFrame frame) throws Throwable {
+        Plan plan;
+        synchronized (plans) {
+            plan = plans.peekFirst();
+            if (plan == null || plan.frame != frame.index()) {
+                return;
+            }
+        }
+        if (plan.carriedCount > 0) {
+            frame.writableForMetadata();
+            prepareAttaching(frame, plan);
+        }
+        done();
+    }
+
+    /**
+     * On the writable frame: where each region's meta is (found once, not once per result), and the
+     * carried results attached.
+     */
+    private void prepareAttaching(BufferFrame frame, Plan plan) {
+        if (!setup.fullFrame()) {
+            RoiMeta.metaAddresses(frame.buffer(), plan.metas);
+        }
+        for (int i = 0; i < plan.carriedCount; i++) {
+            Classification last = lastResults.get(plan.carriedTracks[i]);
+            if (last != null) {
+                attach(frame, plan.metas[plan.carried[i]], last);
+            }
+        }
+    }
+
+    /** The plan of the frame being delivered: the oldest. */
+    private Plan planOf(BufferFrame frame) {
+        Plan plan;
+        synchronized (plans) {
+            plan = plans.peekFirst();
+        }
+        if (plan == null || plan.frame != frame.index()) {
+            throw new IllegalStateException("results of frame " + frame.index() + " came without its regions");
+        }
+        return plan;
+    }
+
+    /** Attaches a raw tensor to the region whose meta is at {@code region}, or to the frame. */
+    private void attachRaw(BufferFrame frame, long region, MemorySegment values) {
+        if (setup.fullFrame()) {
+            TensorMeta.addRawTensor(frame.buffer(), setup.attribute(), setup.outputName(), values, setup.rawDims());
+        } else {
+            RoiMeta.addRawTensor(region, setup.attribute(), setup.outputName(), values, setup.rawDims());
+        }
+    }
+
+    /** Attaches a classification to the region whose meta is at {@code region}, or to the frame. */
+    private void attach(BufferFrame frame, long region, Classification result) {
+        MemorySegment label = labelStrings.get(result.label());
+        if (label == null) {
+            label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
+        }
+        if (setup.fullFrame()) {
+            TensorMeta.addAttribute(frame.buffer(), setup.attribute(), label, result.labelId(), result.confidence(),
+                    setup.modelName());
+        } else {
+            RoiMeta.addAttribute(region, setup.attribute(), label, result.labelId(), result.confidence(),
+                    setup.modelName());
+        }
+    }
+
+    @Override
+    protected void flushed() {
+        synchronized (plans) {
+            sparePlans.addAll(plans);
+            plans.clear();
+        }
+    }
+
+    @Override
+    protected void clearState() {
+        synchronized (plans) {
+            plans.clear();
+            sparePlans.clear();
+        }
+        lastResults.clear();
+        lastSubmitted.clear();
+        labelStrings.clear();
+        crops = new MemorySegment[0];
+        if (cropArena != null) {
+            cropArena.close();
+            cropArena = null;
+        }
+        if (setup != null) {
+            setup.strings().close();
+            setup = null;
+        }
+    }
+}

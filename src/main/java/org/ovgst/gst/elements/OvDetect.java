@@ -1,0 +1,267 @@
+package org.ovgst.gst.elements;
+
+import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
+import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.ovgst.gst.bridge.BufferFrame;
+import org.ovgst.gst.gobject.ElementSpec;
+import org.ovgst.gst.gobject.Property;
+import org.ovgst.gst.meta.RoiMeta;
+import org.ovgst.infer.detect.ConverterFamily;
+import org.ovgst.infer.detect.DetectionConverter;
+import org.ovgst.infer.detect.DetectionConverters;
+import org.ovgst.infer.detect.InputPreparation;
+import org.ovgst.infer.detect.ModelPorts;
+import org.ovgst.infer.detect.Thresholds;
+import org.ovgst.infer.engine.EngineSettings;
+import org.ovgst.infer.engine.InferenceResults;
+import org.ovgst.infer.image.Detection;
+import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.image.InputGeometry;
+import org.ovgst.infer.image.PixelFormat;
+import org.ovgst.infer.model.ImageInput;
+import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.KnownModels;
+import org.ovgst.infer.model.LabelMap;
+import org.ovgst.infer.model.Labels;
+import org.ovgst.infer.model.ModelMetadata;
+import org.ovgst.openvino.PortInfo;
+
+/**
+ * {@code ovdetect}: runs a detection model on every frame (or every {@code inference-interval}th)
+ * and attaches one {@code GstVideoRegionOfInterestMeta} per object, DL Streamer's gvadetect layout.
+ * The model's family, and so how its outputs are decoded, comes from its outputs
+ * ({@code model-type=auto}) or is named ({@link DetectionConverters}). Frames pass through
+ * unchanged and in order.
+ */
+public final class OvDetect extends InferenceElement {
+    /**
+     * What a Java application gets for each inferred frame, in order, on the element's delivery
+     * thread: its index from 0, its presentation time (ns, -1 for none), its size in pixels (a
+     * detection's normalized box times the size is its box in pixels) and its detections.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        void detected(long frame, long pts, int width, int height, List<Detection> detections);
+    }
+
+    static final String CAPS = "video/x-raw, format=(string)" + PixelFormat.gstList()
+            + ", width=(int)[1,2147483647], height=(int)[1,2147483647]";
+
+    private static final Property.Real THRESHOLD = new Property.Real("threshold",
+            "Minimum confidence of a detection", 0, 1, 0.5, WHILE_PLAYING);
+    private static final Property.Real IOU_THRESHOLD = new Property.Real("iou-threshold",
+            "Non-maximum suppression: a box whose overlap (intersection over union) with a better one of its class"
+                    + " is above this is dropped (families that need it: YOLOv5/v8, CenterFace)", 0, 1, 0.5,
+            WHILE_PLAYING);
+    private static final Property.Choice MODEL_TYPE = new Property.Choice("model-type",
+            "How the outputs are decoded: auto (the family is found from the model's outputs) or a family, also as"
+                    + " Ultralytics and DL Streamer name it (yolov8, yolo11, yolo_v8; case, - and _ do not count)",
+            "GstOvDetectModelType", modelTypes(), DetectionConverters.AUTO, READY_ONLY);
+    private static final Property.Text LABELS_FILE = new Property.Text("labels-file",
+            "Label file, one label per line, line i = class i (default: the labels in the model file, else those"
+                    + " of a model ovgst ships, else 'class N')", null, READY_ONLY);
+    private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
+            "Outputs the decoder may read, comma-separated (default: all of the model's)", null, READY_ONLY);
+
+    public static final ElementSpec SPEC = new ElementSpec("ovdetect", "GstOvDetect", "OpenVINO object detection",
+            "Filter/Analyzer/Video", "Detects objects with an OpenVINO model and attaches GstVideoRegionOfInterestMeta",
+            properties(THRESHOLD, IOU_THRESHOLD, MODEL_TYPE, LABELS_FILE, OUTPUT_NAME), CAPS, CAPS, OvDetect::new);
+
+    /** auto, then each family with what it decodes and the names users write for it. */
+    private static List<Property.Choice.Value> modelTypes() {
+        List<Property.Choice.Value> values = new ArrayList<>();
+        values.add(new Property.Choice.Value(DetectionConverters.AUTO, "the family found from the model's outputs"));
+        DetectionConverters.FAMILIES.forEach(family -> values.add(new Property.Choice.Value(family.name(),
+                family.summary(), family.aliases())));
+        return values;
+    }
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** How this model is decoded: from start() to stop(). */
+    private record Decoding(ConverterFamily family, ConverterFamily.Factory factory, LabelMap labels,
+            String labelSource) {}
+
+    private Decoding decoding;
+    // Delivery thread only: the converter for the model input's size, and the thresholds last used.
+    private DetectionConverter converter;
+    private InputGeometry converterGeometry;
+    private Thresholds thresholds;
+
+    private OvDetect(MemorySegment self, ElementSpec spec) {
+        super(self, spec);
+    }
+
+    /** Adds a listener that gets every inferred frame's detections, in order. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /** Removes a listener added before; the frames already being delivered may still reach it. */
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
+        Path model = settings.model();
+        ModelPorts ports = settings.readModel(read -> {
+            ImageInput input = ImageInput.find(read.inputs(), settings.inputName(), null, model.toString());
+            return new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
+        });
+        DetectionConverters.Selected selected;
+        try {
+            selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
+        } catch (DetectionConverters.NotADetector e) {
+            // The bus gets the one line that says what to do; the analysis goes to the log.
+            logInfo(e::analysis);
+            throw e;
+        }
+        ModelMetadata metadata = ModelMetadata.read(model);
+        Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
+        decoding = labels(selected, model, metadata, known);
+        InputPreparation preparation = selected.match().input();
+        InputSize size = settings.inputSize() != null ? settings.inputSize()
+                : familySize(preparation.size(), metadata, known);
+        logInfo(() -> "model " + model + ": decoded as " + decoding.family().name() + " (model-type=" + get(MODEL_TYPE)
+                + "), outputs " + PortInfo.describe(ports.outputs()) + ", " + decoding.labels().size() + " labels"
+                + (decoding.labelSource() != null ? " from " + decoding.labelSource() : "")
+                + (known.isPresent() ? ", ovgst's " + known.get().file() : "") + ", input size " + size);
+        return settings.engineSettings().withInputName(ports.input().name()).withModelLayout(ports.layout())
+                .withModelColor(preparation.color()).withNormalization(preparation.mean(), preparation.scale())
+                .withFit(preparation.letterbox(), preparation.padValue()).withInputSize(size);
+    }
+
+    /** The outputs named by {@code output-name}, checked against the model's; else all of them. */
+    private List<PortInfo> chosenOutputs(List<PortInfo> outputs, Path model) {
+        String value = get(OUTPUT_NAME);
+        if (value == null) {
+            return outputs;
+        }
+        List<PortInfo> chosen = new ArrayList<>();
+        for (String name : value.split(",", -1)) {
+            chosen.add(outputs.stream().filter(port -> port.name().equals(name.strip())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("property 'output-name' names '" + name.strip()
+                            + "', but model " + model + " has no such output; its outputs are "
+                            + PortInfo.describe(outputs))));
+        }
+        return chosen;
+    }
+
+    /**
+     * Labels from {@code labels-file}, else from the model file's own metadata, else from the table
+     * of models ovgst ships, else none ({@code class N}).
+     */
+    private Decoding labels(DetectionConverters.Selected selected, Path model, ModelMetadata metadata,
+            Optional<KnownModels.KnownModel> known) throws IOException {
+        ConverterFamily.Factory factory = selected.match().factory();
+        String file = get(LABELS_FILE);
+        if (file != null) {
+            return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(Path.of(file), LABELS_FILE.name())),
+                    "labels-file " + file);
+        }
+        if (!metadata.labels().isEmpty()) {
+            return new Decoding(selected.family(), factory, LabelMap.of(metadata.labels()),
+                    "the model file (" + metadata.source() + ")");
+        }
+        if (known.isPresent()) {
+            return new Decoding(selected.family(), factory, LabelMap.of(known.get().labels()),
+                    "ovgst's labels of " + known.get().file());
+        }
+        return new Decoding(selected.family(), factory, LabelMap.NONE, null);
+    }
+
+    /**
+     * The input size when the user did not reshape: for a family whose default fills dimensions the
+     * file leaves open (YOLO's 640), the size the model was trained at wins when its file or ovgst
+     * knows it.
+     */
+    private static InputSize familySize(InputSize family, ModelMetadata metadata,
+            Optional<KnownModels.KnownModel> known) {
+        if (family.kind() != InputSize.Kind.DECLARED_OR_DEFAULT) {
+            return family;
+        }
+        Optional<ModelMetadata.ImageSize> trained = metadata.inputSize()
+                .or(() -> known.flatMap(KnownModels.KnownModel::trainedInputSize));
+        return trained.map(size -> new InputSize(InputSize.Kind.DECLARED_OR_DEFAULT, size.width(), size.height()))
+                .orElse(family);
+    }
+
+    @Override
+    protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
+        frame.writableForMetadata();
+        InputGeometry geometry = results.geometry();
+        List<Detection> found = converterFor(geometry).convert(results, currentThresholds());
+        List<Detection> detections = found;
+        if (!geometry.isStretch() && !found.isEmpty()) {
+            detections = new ArrayList<>(found.size());
+            for (Detection detection : found) {
+                detections.add(geometry.toFrame(detection));
+            }
+        }
+        FrameLayout layout = frame.layout();
+        // Region ids go on after those of regions already on the frame: unique on it.
+        int regionId = detections.isEmpty() ? 0 : RoiMeta.count(frame.buffer());
+        for (Detection detection : detections) {
+            RoiMeta.add(frame.buffer(), detection, layout.width(), layout.height(), ++regionId);
+        }
+        if (frameLogging()) {
+            logFrame("frame " + frame.index() + " pts " + frame.pts() + ": " + detections.size() + " detections "
+                    + detections);
+        }
+        if (!listeners.isEmpty()) { // iterating an empty CopyOnWriteArrayList still makes an iterator
+            for (Listener listener : listeners) {
+                listener.detected(frame.index(), frame.pts(), layout.width(), layout.height(), detections);
+            }
+        }
+    }
+
+    /** The converter for the model input's size, made when the size first comes or changes. */
+    private DetectionConverter converterFor(InputGeometry geometry) {
+        if (converter == null || converterGeometry.inputWidth() != geometry.inputWidth()
+                || converterGeometry.inputHeight() != geometry.inputHeight()) {
+            boolean first = converter == null;
+            converter = decoding.factory().create(geometry.inputWidth(), geometry.inputHeight(), decoding.labels());
+            converterGeometry = geometry;
+            if (first) {
+                checkLabelCount(converter.classCount());
+            }
+        }
+        return converter;
+    }
+
+    private void checkLabelCount(int classes) {
+        int labels = decoding.labels().size();
+        if (classes >= 0 && labels > 0 && labels != classes) {
+            postWarning(ErrorKind.SETTINGS, "the labels from " + decoding.labelSource() + " name " + labels
+                    + " classes, but the outputs of " + get(MODEL) + " (" + decoding.family().name() + ") have "
+                    + classes + ": classes without a label are called 'class N'; check the labels", null);
+        }
+    }
+
+    /** The thresholds now: both may change while playing. */
+    private Thresholds currentThresholds() {
+        float confidence = (float) (double) get(THRESHOLD);
+        float iou = (float) (double) get(IOU_THRESHOLD);
+        if (thresholds == null || thresholds.confidence() != confidence || thresholds.iou() != iou) {
+            thresholds = new Thresholds(confidence, iou);
+        }
+        return thresholds;
+    }
+
+    @Override
+    protected void clearState() {
+        decoding = null;
+        converter = null;
+        converterGeometry = null;
+        thresholds = null;
+    }
+}
