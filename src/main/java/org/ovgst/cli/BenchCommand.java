@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import org.ovgst.openvino.OpenVino;
+import org.ovgst.files.ProjectHome;
 
 /**
  * {@code ovgst bench}: ovdetect's frame rate beside what bounds it and what a user would otherwise
@@ -72,7 +72,7 @@ final class BenchCommand {
         if (args.length > 0 && args[0].equals("--streams-child")) {
             return streamsChild(args, out);
         }
-        Path home = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
+        Path home = ProjectHome.orCurrent();
         List<String> models = new ArrayList<>();
         List<int[]> sizes = DEFAULT_SIZES;
         int reps = 3;

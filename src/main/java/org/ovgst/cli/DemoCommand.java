@@ -16,10 +16,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
+import org.ovgst.files.ProjectHome;
 import org.ovgst.gst.Pipeline;
 import org.ovgst.gst.elements.OvDetect;
 import org.ovgst.infer.image.Detection;
-import org.ovgst.openvino.OpenVino;
 
 /**
  * {@code ovgst demo}: real photographs turned into a short video run through face detection and
@@ -43,7 +43,7 @@ final class DemoCommand {
         if (args.length > 0) {
             throw new UsageException("demo takes no arguments");
         }
-        Path home = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
+        Path home = ProjectHome.orCurrent();
         Path models = home.resolve("models");
         Path dir = Files.createDirectories(home.resolve("out"));
         Path frames = dir.resolve("demo-frames.bgr");

@@ -14,8 +14,8 @@ import org.ovgst.openvino.CompiledModel;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.InferRequest;
 import org.ovgst.openvino.Model;
-import org.ovgst.openvino.PortInfo;
 import org.ovgst.openvino.Tensor;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * {@code ovgst infer}: tensor-level inference from the command line, to check any model against

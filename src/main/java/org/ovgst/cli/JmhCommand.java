@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ovgst.openvino.OpenVino;
+import org.ovgst.files.ProjectHome;
 
 /**
  * {@code ovgst bench --jmh [JMH options] [benchmarks]}: the JMH benchmarks of the per-frame Java work
@@ -45,7 +45,7 @@ final class JmhCommand {
         if (!given.isEmpty() && given.getFirst().equals("--jmh")) {
             given.removeFirst();
         }
-        Path home = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
+        Path home = ProjectHome.orCurrent();
         try {
             out.println("ovgst bench --jmh: building the benchmarks (mvn -Pjmh test-compile into " + BUILD_DIR + ")");
             out.flush();

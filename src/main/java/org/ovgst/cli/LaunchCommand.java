@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ovgst.files.ProjectHome;
 import org.ovgst.gst.Pipeline;
-import org.ovgst.openvino.OpenVino;
 
 /**
  * {@code ovgst launch '<description>'}: any gst-launch-1.0 description, with our elements anywhere;
@@ -64,7 +64,7 @@ final class LaunchCommand {
                             + " NAME=value\n\n" + USAGE);
                 }
             }
-            Path root = OpenVino.projectHome().orElse(Path.of("")).toAbsolutePath();
+            Path root = ProjectHome.orCurrent();
             description = PipelineFile.read(Path.of(args[1])).expand(values, System.getenv(), root,
                     Path.of("").toAbsolutePath());
             if (print) {

@@ -19,7 +19,7 @@ import org.ovgst.gst.elements.OvTrack;
 import org.ovgst.gst.elements.OvWatermark;
 import org.ovgst.gst.gobject.ElementSpec;
 import org.ovgst.gst.gobject.TypeRegistry;
-import org.ovgst.openvino.OpenVino;
+import org.ovgst.infer.engine.Backend;
 
 /**
  * Registers the ovgst elements with GStreamer: from gst-plugin/'s {@code plugin_init} (through JNI,
@@ -90,7 +90,7 @@ public final class Plugin {
     public static synchronized void registerInProcess() {
         useOneUnwinder();
         // OpenVINO before GStreamer's plugins, for the same reason: gst-libav pulls in libunwind.
-        OpenVino.version();
+        Backend.local().version();
         GstLib.ensureInitialized();
         for (ElementSpec spec : elements()) {
             if (!TypeRegistry.register(spec, MemorySegment.NULL)) {

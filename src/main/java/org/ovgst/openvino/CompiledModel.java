@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
+import org.ovgst.tensor.PortInfo;
 
 /** A model compiled for one device ({@code ov_compiled_model_t}); makes infer requests. */
 public final class CompiledModel extends NativeResource {

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * One inference request ({@code ov_infer_request_t}): its tensors, synchronous {@link #infer()},

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.ovgst.files.ProjectHome;
 
 /**
  * Finds {@code libopenvino_c} without configuration. The library is loaded where it lies, because
@@ -56,7 +57,7 @@ final class LibraryLocator {
 
     private Set<Path> candidateFolders() {
         Set<Path> folders = new LinkedHashSet<>();
-        Optional<Path> home = projectHome();
+        Optional<Path> home = ProjectHome.find();
         if (home.isPresent()) {
             List<Path> venv = sitePackagesOpenVino(home.get().resolve(".venv"));
             if (venv.isEmpty()) {
@@ -87,25 +88,6 @@ final class LibraryLocator {
         folders.add(Path.of("/usr/lib/x86_64-linux-gnu"));
         folders.add(Path.of("/usr/lib"));
         return folders;
-    }
-
-    /** The project root: {@code -Dovgst.home}, {@code OVGST_HOME}, or the folder above target/ of this code. */
-    static Optional<Path> projectHome() {
-        String home = firstNonBlank(System.getProperty("ovgst.home"), System.getenv("OVGST_HOME"));
-        if (home != null) {
-            return Optional.of(Path.of(home));
-        }
-        try {
-            Path code = Path.of(LibraryLocator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path dir = code; dir != null; dir = dir.getParent()) {
-                if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve(".venv"))) {
-                    return Optional.of(dir);
-                }
-            }
-        } catch (Exception e) {
-            // No code source (e.g. a custom class loader): the other places still get searched.
-        }
-        return Optional.empty();
     }
 
     private static List<Path> sitePackagesOpenVino(Path venv) {

@@ -3,6 +3,8 @@ package org.ovgst.openvino;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /** A model read from a file or memory, before compilation ({@code ov_model_t}). */
 public final class Model extends NativeResource {

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.ovgst.ffm.NativeLibrary;
+import org.ovgst.tensor.ElementType;
 
 /**
  * The loaded OpenVINO runtime: where it came from, its version, and how many native handles of
@@ -48,9 +49,6 @@ public final class OpenVino {
      * The ovgst project folder (with models/, .venv/, target/): {@code -Dovgst.home}, {@code OVGST_HOME},
      * or the folder above this code's target/classes.
      */
-    public static java.util.Optional<Path> projectHome() {
-        return LibraryLocator.projectHome();
-    }
 
     /** The {@code libopenvino_c} file that was loaded. */
     public static Path libraryPath() {
@@ -130,7 +128,7 @@ public final class OpenVino {
         for (ElementType type : new ElementType[] {ElementType.U8, ElementType.F16, ElementType.F32, ElementType.I64}) {
             long elements = 3;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment tensor = OvInference.tensorCreate(type.code(), Tensor.shapeStruct(arena, new long[] {elements}));
+                MemorySegment tensor = OvInference.tensorCreate(OvCodes.of(type), Tensor.shapeStruct(arena, new long[] {elements}));
                 long bytes;
                 try {
                     bytes = OvInference.tensorGetByteSize(tensor);

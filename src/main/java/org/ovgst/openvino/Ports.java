@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /** Reads the inputs or outputs of a model or compiled model, and looks them up by name. */
 final class Ports {
@@ -64,7 +68,7 @@ final class Ports {
     }
 
     private static ElementType elementType(MemorySegment port) {
-        return ElementType.fromCode(OvLibrary.portGetElementType(port));
+        return OvCodes.elementType(OvLibrary.portGetElementType(port));
     }
 
     private static PartialShape partialShape(Arena arena, MemorySegment port) {

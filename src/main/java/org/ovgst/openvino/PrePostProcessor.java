@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.ResizeAlgorithm;
 
 /**
  * Pre- and post-processing compiled into the model ({@code ov_preprocess_prepostprocessor_t}):
@@ -151,7 +153,7 @@ public final class PrePostProcessor extends NativeResource {
         }
 
         public Input tensorElementType(ElementType type) {
-            OvPreprocess.inputTensorInfoSetElementType(tensorInfo(), type.code());
+            OvPreprocess.inputTensorInfoSetElementType(tensorInfo(), OvCodes.of(type));
             return this;
         }
 
@@ -172,7 +174,7 @@ public final class PrePostProcessor extends NativeResource {
         }
 
         public Input convertElementType(ElementType type) {
-            OvPreprocess.preprocessStepsConvertElementType(steps(), type.code());
+            OvPreprocess.preprocessStepsConvertElementType(steps(), OvCodes.of(type));
             return this;
         }
 
@@ -193,7 +195,7 @@ public final class PrePostProcessor extends NativeResource {
 
         /** Resizes to the model's spatial size. */
         public Input resize(ResizeAlgorithm algorithm) {
-            OvPreprocess.preprocessStepsResize(steps(), algorithm.code());
+            OvPreprocess.preprocessStepsResize(steps(), OvCodes.of(algorithm));
             return this;
         }
 
@@ -274,7 +276,7 @@ public final class PrePostProcessor extends NativeResource {
         public Output tensorElementType(ElementType type) {
             MemorySegment tensorInfo = child(OvPreprocess.outputInfoGetTensorInfo(info),
                     OvPreprocess::outputTensorInfoFree);
-            OvPreprocess.outputSetElementType(tensorInfo, type.code());
+            OvPreprocess.outputSetElementType(tensorInfo, OvCodes.of(type));
             return this;
         }
     }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.ovgst.tensor.ElementType;
 
 /**
  * A tensor ({@code ov_tensor_t}): owned by OpenVINO, or a view of memory the caller owns
@@ -29,7 +30,7 @@ public final class Tensor extends NativeResource {
     public static Tensor allocate(ElementType type, long... shape) {
         checkShape(shape);
         try (Arena arena = Arena.ofConfined()) {
-            return new Tensor(OvInference.tensorCreate(type.code(), shapeStruct(arena, shape)), null);
+            return new Tensor(OvInference.tensorCreate(OvCodes.of(type), shapeStruct(arena, shape)), null);
         }
     }
 
@@ -48,12 +49,12 @@ public final class Tensor extends NativeResource {
                     + needed + " bytes but the memory holds " + data.byteSize());
         }
         try (Arena arena = Arena.ofConfined()) {
-            return new Tensor(OvInference.tensorCreateFromHostPtr(type.code(), shapeStruct(arena, shape), data), data);
+            return new Tensor(OvInference.tensorCreateFromHostPtr(OvCodes.of(type), shapeStruct(arena, shape), data), data);
         }
     }
 
     public ElementType elementType() {
-        return ElementType.fromCode(OvInference.tensorGetElementType(handle()));
+        return OvCodes.elementType(OvInference.tensorGetElementType(handle()));
     }
 
     public long[] shape() {

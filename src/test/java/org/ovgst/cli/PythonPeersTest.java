@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.ovgst.gst.GstTestSupport.Json;
 import org.ovgst.gst.GstTestSupport.Result;
 import org.ovgst.gst.GstTestSupport;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 import org.ovgst.testing.TestAssets;
 import org.ovgst.testing.VenvPython;

@@ -22,7 +22,7 @@ import org.ovgst.gst.elements.OvClassify;
 import org.ovgst.gst.meta.RawTensors;
 import org.ovgst.gst.meta.RoiMeta;
 import org.ovgst.gst.meta.TensorMeta;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /**

@@ -178,7 +178,7 @@ class DetectElementTest {
 
     private static IrModels.Constant zeros(String name, long... shape) {
         int count = Math.toIntExact(java.util.stream.LongStream.of(shape).reduce(1, Math::multiplyExact));
-        return new IrModels.Constant(name, org.ovgst.openvino.ElementType.F32, shape, new double[count]);
+        return new IrModels.Constant(name, org.ovgst.tensor.ElementType.F32, shape, new double[count]);
     }
 
     private static int count(String text, String part) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.gst.binding.StructOffsets;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.TestAssets;
 
 /** Every wrong input ends in a specific exception with a useful message: no crash, no hang. */

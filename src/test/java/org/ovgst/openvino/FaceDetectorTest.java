@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.ResizeAlgorithm;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /**
  * Tiny OpenVINO IR (XML version 11 plus {@code .bin} weights) models whose outputs can be

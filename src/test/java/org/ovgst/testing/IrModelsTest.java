@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /**
  * Checks every {@link IrModels} model with OpenVINO's own Python API from the project venv: it must

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import org.ovgst.infer.detect.ModelPorts;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /** A model file as the converter families see it, read the way ovdetect reads it. */
 public final class TestModelPorts {

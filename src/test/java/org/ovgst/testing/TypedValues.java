@@ -8,7 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemorySegment;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /** Reads and writes tensor memory of any numeric element type through doubles, for value assertions. */
 public final class TypedValues {

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.PixelFormat;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /**

@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.ovgst.infer.classify.CropResizer;
 import org.ovgst.infer.model.ImageOutput;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * The per-frame Java work of ovprocess and ovclassify: a 2x model's 512x512 NCHW output written as
@@ -68,10 +68,10 @@ public class FrameMakingBenchmark {
         frame.fill((byte) 90);
         out = arena.allocate(640L * 480 * 4 + 512L * 512 * 3);
         crop = arena.allocate(224L * 224 * 3);
-        pixels = new OutputPixels(imageOutput(new PortInfo(0, "y", org.ovgst.openvino.ElementType.F32,
+        pixels = new OutputPixels(imageOutput(new PortInfo(0, "y", org.ovgst.tensor.ElementType.F32,
                 PartialShape.of(IMAGE_SHAPE))), false, 255, 0);
         alpha = new MaskAlpha(new OutputPixels(imageOutput(new PortInfo(0, "mask",
-                org.ovgst.openvino.ElementType.F32, PartialShape.of(MASK_SHAPE))), true, 255, 0));
+                org.ovgst.tensor.ElementType.F32, PartialShape.of(MASK_SHAPE))), true, 255, 0));
     }
 
     private static ImageOutput imageOutput(PortInfo port) {

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ovgst.openvino.OpenVino;
+import org.ovgst.files.ProjectHome;
 
 /**
  * Offsets and sizes of the GLib/GStreamer structs we read and write, and the enum values we compare
@@ -74,7 +74,7 @@ public final class StructOffsets {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        return OpenVino.projectHome().orElse(Path.of("")).resolve("target/gst-plugin/libgstovgst.so")
+        return ProjectHome.find().orElse(Path.of("")).resolve("target/gst-plugin/libgstovgst.so")
                 .toAbsolutePath();
     }
 

@@ -3,7 +3,6 @@ package org.ovgst.gst.elements;
 import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
 import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -27,10 +26,10 @@ import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.KnownModels.InputConvention;
-import org.ovgst.infer.model.KnownModels;
 import org.ovgst.infer.model.ModelColor;
+import org.ovgst.infer.model.ModelInfo;
 import org.ovgst.infer.model.Normalization;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * The base of every inference element (ovdetect; ovprocess and ovclassify next): the properties
@@ -55,14 +54,17 @@ public abstract class InferenceElement extends BridgeBin {
     static final Property.Text MODEL = new Property.Text("model",
             "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle", null, READY_ONLY);
     static final Property.Text DEVICE = new Property.Text("device",
-            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)", "CPU",
-            READY_ONLY);
+            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)",
+            EngineSettings.DEFAULTS.device(), READY_ONLY);
     static final Property.Int NIREQ = new Property.Int("nireq",
-            "Inference requests in flight; 0 = one more than the device's optimal number", 0, 64, 0, READY_ONLY);
+            "Inference requests in flight; 0 = one more than the device's optimal number", 0, 64,
+            EngineSettings.DEFAULTS.nireq(), READY_ONLY);
     static final Property.Int BATCH_SIZE = new Property.Int("batch-size",
-            "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64, 1, READY_ONLY);
+            "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64,
+            EngineSettings.DEFAULTS.batchSize(), READY_ONLY);
     static final Property.Bool ASYNC = new Property.Bool("async",
-            "Run inference on OpenVINO's threads; false runs it on the streaming thread", true, READY_ONLY);
+            "Run inference on OpenVINO's threads; false runs it on the streaming thread",
+            EngineSettings.DEFAULTS.async(), READY_ONLY);
     static final Property.Text CONFIG = new Property.Text("config",
             "Compile properties KEY=VALUE,... e.g. PERFORMANCE_HINT=THROUGHPUT,NUM_STREAMS=2,CACHE_DIR=/tmp/ov", null,
             READY_ONLY);
@@ -112,18 +114,31 @@ public abstract class InferenceElement extends BridgeBin {
 
     private final List<FrameTimer> timers = new CopyOnWriteArrayList<>();
 
-    // Stream state: the settings from start(), the engine from the first caps; dropped in stop().
-    private InferenceSettings settings;
-    /** This run's {@link #knownInput}, found when first asked; null until then. */
-    private Optional<InputConvention> knownInput;
-    private EngineSettings engineSettings;
-    private InferenceEngine<BufferFrame> engine;
-    /** The latency reported, from the model's compilation on; null before. */
-    private volatile LatencyBudget latency;
-    // Streaming thread: the frame that started the current inference-interval phase, its interval and layout.
-    private long phaseStart;
-    private int phaseInterval;
-    private FrameLayout phaseLayout;
+    /**
+     * One run of the element, from start() to stop(): the settings and the model, read once; how the
+     * engine runs it; the engine from the first caps; the latency reported from the model's
+     * compilation on; and, on the streaming thread, the inference-interval phase.
+     */
+    private static final class Run {
+        final InferenceSettings settings;
+        final ModelInfo model;
+        /** Set once by the element's {@link #prepare}, before any caps. */
+        EngineSettings engineSettings;
+        InferenceEngine<BufferFrame> engine;
+        volatile LatencyBudget latency;
+        // The frame that started the current inference-interval phase, its interval and layout.
+        long phaseStart;
+        int phaseInterval;
+        FrameLayout phaseLayout;
+
+        Run(InferenceSettings settings, ModelInfo model) {
+            this.settings = settings;
+            this.model = model;
+        }
+    }
+
+    /** The current run; null while the element is stopped. */
+    private volatile Run run;
 
     protected InferenceElement(MemorySegment self, ElementSpec spec) {
         super(self, spec);
@@ -150,21 +165,22 @@ public abstract class InferenceElement extends BridgeBin {
      * @throws IllegalStateException before the first frame's caps or after the element stopped
      */
     public void exportCompiledModel(Path file) {
-        InferenceEngine<BufferFrame> current = engine;
-        if (current == null) {
+        Run current = run;
+        if (current == null || current.engine == null) {
             throw new IllegalStateException("no model compiled yet: export while frames flow");
         }
-        current.exportCompiledModel(file);
+        current.engine.exportCompiledModel(file);
     }
 
     // ---- what elements provide ----
 
     /**
-     * When the element starts: reads the model as the element needs (its outputs, labels), builds
-     * the element's stream state, and says how the model takes frames by completing
-     * {@code settings.engineSettings()}. Throw to fail the start with a bus ERROR.
+     * When the element starts: chooses from the model (read once: its ports, labels, known
+     * conventions) what the element needs, builds the element's stream state, and says how the
+     * model takes frames by completing {@code settings.engineSettings()}. Throw to fail the start
+     * with a bus ERROR.
      */
-    protected abstract EngineSettings prepare(InferenceSettings settings) throws Exception;
+    protected abstract EngineSettings prepare(InferenceSettings settings, ModelInfo model) throws Exception;
 
     /**
      * A frame's results, on the engine's delivery thread, in frame order; the frame is sent on
@@ -200,6 +216,7 @@ public abstract class InferenceElement extends BridgeBin {
      * batch size. Once the model is compiled (from the first caps on).
      */
     protected final int framesInFlight() {
+        InferenceEngine<BufferFrame> engine = run.engine;
         return engine.nireq() * engine.batchSize();
     }
 
@@ -219,14 +236,7 @@ public abstract class InferenceElement extends BridgeBin {
      * properties left unset; empty for other models. Once the element has started.
      */
     protected final Optional<InputConvention> knownInput() {
-        if (knownInput == null) {
-            try {
-                knownInput = KnownModels.identify(settings.model()).flatMap(KnownModels.KnownModel::input);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
-        return knownInput;
+        return run.model.knownInput();
     }
 
     /**
@@ -295,9 +305,10 @@ public abstract class InferenceElement extends BridgeBin {
      */
     @Override
     protected final void start() throws Exception {
-        settings = readSettings();
-        knownInput = null;
-        engineSettings = prepare(settings);
+        InferenceSettings settings = readSettings();
+        Run started = new Run(settings, settings.readModel());
+        run = started;
+        started.engineSettings = prepare(settings, started.model);
         FrameLayout expected = expectedLayout();
         if (expected != null) {
             layoutChanged(expected);
@@ -340,20 +351,24 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void layoutChanged(FrameLayout layout) {
+        Run current = run;
         FrameLayout seen = inferenceLayout(layout);
-        if (engine == null) {
-            engine = InferenceEngine.open(engineSettings, seen, new Delivery(), settings.instanceId());
+        if (current.engine == null) {
+            current.engine = InferenceEngine.open(current.engineSettings, seen, new Delivery(),
+                    current.settings.instanceId());
         } else {
-            engine.reconfigure(seen);
+            current.engine.reconfigure(seen);
         }
+        InferenceEngine<BufferFrame> engine = current.engine;
+        EngineSettings engineSettings = current.engineSettings;
         // Twice the first inference to begin with: its time varies with the load, and a frame late by
         // the difference is dropped. The frames' own times correct it from then on.
-        long before = latency == null ? 0 : latency.reported();
-        long batchWait = batchWait(get(INFERENCE_INTERVAL));
+        long before = current.latency == null ? 0 : current.latency.reported();
+        long batchWait = batchWait(engine, get(INFERENCE_INTERVAL));
         engine.setBatchWait(batchWait);
-        latency = new LatencyBudget(batchWait, frameDuration(), 2 * engine.batchInferenceNanos());
-        if (latency.reported() != before) {
-            latencyReported("the model was compiled");
+        current.latency = new LatencyBudget(batchWait, frameDuration(), 2 * engine.batchInferenceNanos());
+        if (current.latency.reported() != before) {
+            latencyReported(current.latency, "the model was compiled");
         }
         InferenceEngine<BufferFrame> compiled = engine;
         logInfo(() -> String.format(java.util.Locale.ROOT, "model %s compiled for %s frames (the model sees %s):"
@@ -370,21 +385,20 @@ public abstract class InferenceElement extends BridgeBin {
      * ({@code batch-size - 1} inferred frames, {@code interval} frames apart) and half a frame for
      * their jitter; 0 without batches, or when the frame rate is unknown (then a batch waits until full).
      */
-    private long batchWait(int interval) {
+    private long batchWait(InferenceEngine<BufferFrame> engine, int interval) {
         long frame = frameDuration();
-        return settings.batchSize() == 1 || frame == 0 ? 0
-                : (settings.batchSize() - 1) * interval * frame + frame / 2;
+        return engine.batchSize() == 1 || frame == 0 ? 0 : (engine.batchSize() - 1) * interval * frame + frame / 2;
     }
 
     @Override
     protected final long latency() {
-        LatencyBudget current = latency;
-        return current == null ? 0 : current.reported();
+        Run current = run;
+        LatencyBudget budget = current == null ? null : current.latency;
+        return budget == null ? 0 : budget.reported();
     }
 
     /** The latency reported changed: the pipeline is told, and GST_DEBUG at INFO says why. */
-    private void latencyReported(String why) {
-        LatencyBudget current = latency;
+    private void latencyReported(LatencyBudget current, String why) {
         logInfo(() -> String.format(java.util.Locale.ROOT, "latency %.1f ms (batch wait %.1f ms + processing"
                 + " %.1f ms): %s", current.reported() / 1e6, (current.reported() - current.allowance()) / 1e6,
                 current.allowance() / 1e6, why));
@@ -397,7 +411,7 @@ public abstract class InferenceElement extends BridgeBin {
      */
     private void measure(BufferFrame frame) {
         long period = frame.playingPeriod();
-        LatencyBudget current = latency;
+        LatencyBudget current = run.latency;
         if (period >= 0 && period == playingPeriod() && current != null) {
             long now = System.nanoTime();
             long waited = downstream.waitedNanos() - frame.downstreamWaitedBefore();
@@ -407,33 +421,35 @@ public abstract class InferenceElement extends BridgeBin {
                         + " waiting for room downstream", frame.index(), own / 1e6, waited / 1e6));
             }
             if (current.frameLeft(own, now)) {
-                latencyReported(current.lastChange().why());
+                latencyReported(current, current.lastChange().why());
             }
         }
     }
 
     @Override
     protected final void process(BufferFrame frame) throws Throwable {
+        Run current = run;
         int interval = get(INFERENCE_INTERVAL);
-        if (interval != phaseInterval || frame.layout() != phaseLayout || frame.index() < phaseStart) {
+        if (interval != current.phaseInterval || frame.layout() != current.phaseLayout
+                || frame.index() < current.phaseStart) {
             // A new interval, frame size or stream (after a flush) starts with an inferred frame.
-            if (phaseInterval != 0 && interval != phaseInterval) {
-                intervalChanged(interval);
+            if (current.phaseInterval != 0 && interval != current.phaseInterval) {
+                intervalChanged(current, interval);
             }
-            phaseStart = frame.index();
-            phaseInterval = interval;
-            phaseLayout = frame.layout();
+            current.phaseStart = frame.index();
+            current.phaseInterval = interval;
+            current.phaseLayout = frame.layout();
         }
         frame.holdForSubmissions();
         boolean refused = false;
-        if ((frame.index() - phaseStart) % interval == 0) {
+        if ((frame.index() - current.phaseStart) % interval == 0) {
             frame.setPassedFramesFollow(interval > 1);
             refused = !submitInferences(frame);
         }
         if (frame.submissions() == 0 && !refused) {
             // Not inferred (inference-interval, or nothing in it to infer): it leaves in order all the same.
             frame.submitting();
-            engine.submitMarker(frame);
+            current.engine.submitMarker(frame);
         }
         if (frame.submitted()) {
             // Everything was delivered during the submissions (async=false), or nothing was accepted.
@@ -445,18 +461,19 @@ public abstract class InferenceElement extends BridgeBin {
         } else if (frame.playingPeriod() < 0) {
             // Not playing: the sinks downstream may be prerolling, waiting for this very frame, and
             // upstream may send no more until they have (a live source): run its batch now.
-            engine.drain();
+            current.engine.drain();
         }
     }
 
     /** inference-interval changed while playing: batches fill more slowly or quickly, and may wait as long. */
-    private void intervalChanged(int interval) {
-        long batchWait = batchWait(interval);
-        engine.setBatchWait(batchWait);
+    private void intervalChanged(Run current, int interval) {
+        long batchWait = batchWait(current.engine, interval);
+        current.engine.setBatchWait(batchWait);
+        LatencyBudget latency = current.latency;
         long before = latency.reported();
         latency.setBatchWait(batchWait);
         if (latency.reported() != before) {
-            latencyReported("inference-interval is " + interval);
+            latencyReported(latency, "inference-interval is " + interval);
         }
     }
 
@@ -476,7 +493,7 @@ public abstract class InferenceElement extends BridgeBin {
      */
     protected final boolean infer(BufferFrame frame, MemorySegment pixels) {
         frame.submitting();
-        if (!engine.submit(frame, pixels)) {
+        if (!run.engine.submit(frame, pixels)) {
             frame.refused();
             return false;
         }
@@ -497,6 +514,7 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void endOfStream() {
+        InferenceEngine<BufferFrame> engine = engine();
         if (engine == null || engine.drain()) {
             sendEos();
         }
@@ -504,6 +522,7 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void flushStarted() {
+        InferenceEngine<BufferFrame> engine = engine();
         if (engine != null) {
             engine.release();
         }
@@ -511,6 +530,7 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void flushStopped() {
+        InferenceEngine<BufferFrame> engine = engine();
         if (engine != null) {
             engine.flush();
         }
@@ -522,6 +542,7 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void unblock() {
+        InferenceEngine<BufferFrame> engine = engine();
         if (engine != null) {
             engine.release();
         }
@@ -529,16 +550,24 @@ public abstract class InferenceElement extends BridgeBin {
 
     @Override
     protected final void stop() {
+        InferenceEngine<BufferFrame> engine = engine();
         if (engine != null) {
             engine.close();
-            engine = null;
         }
+        run = null;
         clearState();
-        phaseLayout = null;
-        phaseInterval = 0;
-        latency = null;
-        engineSettings = null;
-        settings = null;
+    }
+
+    /** The engine of the current run; null while stopped or before the first caps. */
+    private InferenceEngine<BufferFrame> engine() {
+        Run current = run;
+        return current == null ? null : current.engine;
+    }
+
+    /** The model of the current run, for messages on the delivery thread. */
+    private String modelName() {
+        Run current = run;
+        return current == null ? "the model" : current.model.name();
     }
 
     @Override
@@ -559,7 +588,7 @@ public abstract class InferenceElement extends BridgeBin {
                 }
             } catch (Throwable t) {
                 InferenceElement.this.fail(ErrorKind.STREAM, "could not use the results of "
-                        + engineSettings.model() + ": " + describe(t), t);
+                        + modelName() + ": " + describe(t), t);
             }
             if (frame.delivered()) {
                 finish(frame);
@@ -575,7 +604,7 @@ public abstract class InferenceElement extends BridgeBin {
 
         @Override
         public void fail(BufferFrame frame, RuntimeException error) {
-            InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + engineSettings.model() + ": "
+            InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + modelName() + ": "
                     + describe(error), error);
             if (frame.delivered()) {
                 InferenceElement.this.discard(frame);

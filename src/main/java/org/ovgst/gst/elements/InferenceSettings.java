@@ -1,12 +1,13 @@
 package org.ovgst.gst.elements;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Function;
 import org.ovgst.infer.engine.Backend;
 import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.ModelDescription;
 import org.ovgst.infer.model.InputSize;
+import org.ovgst.infer.model.ModelInfo;
 
 /**
  * The shared settings, read once when an inference element starts ({@link InferenceElement}).
@@ -21,11 +22,9 @@ record InferenceSettings(Path model, String device, int nireq, int batchSize, bo
                 .withAsync(async).withConfig(config).withInputName(inputName);
     }
 
-    /**
-     * What {@code reading} learns from the model as its backend reads it from the file (its ports),
-     * before any compilation.
-     */
-    public <T> T readModel(Function<ModelDescription, T> reading) {
-        return reading.apply(Backend.local().describe(model));
+    /** The model as its backend describes it (its ports) and as its file describes itself, before any compilation. */
+    public ModelInfo readModel() throws IOException {
+        ModelDescription description = Backend.local().describe(model);
+        return ModelInfo.read(model, description.inputs(), description.outputs());
     }
 }

@@ -33,10 +33,10 @@ import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.KnownModels;
 import org.ovgst.infer.model.Labels;
-import org.ovgst.infer.model.ModelMetadata;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.infer.model.ModelInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * {@code ovclassify}: runs a classifier on each region of interest (DL Streamer's gvaclassify,
@@ -190,41 +190,35 @@ public final class OvClassify extends InferenceElement {
     }
 
     @Override
-    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
-        Path model = settings.model();
+    protected EngineSettings prepare(InferenceSettings settings, ModelInfo model) throws IOException {
         String outputName = get(OUTPUT_NAME);
-        record Ports(ImageInput input, PortInfo output) {}
-        Ports ports = settings.readModel(read -> {
-            ImageInput input = ImageInput.find(read.inputs(), settings.inputName(), null, model.toString());
-            List<PortInfo> outputs = read.outputs();
-            if (outputName == null && outputs.size() != 1) {
-                throw new InferenceException("model " + model + " has " + outputs.size() + " outputs ("
-                        + PortInfo.describe(outputs) + "): set output-name to the one with the class scores");
-            }
-            PortInfo output = outputs.stream().filter(port -> outputName == null || port.name().equals(outputName))
-                    .findFirst().orElseThrow(() -> new InferenceException("model " + model + " has no output named '"
-                            + outputName + "' (output-name); its outputs are " + PortInfo.describe(outputs)));
-            return new Ports(input, output);
-        });
+        ImageInput input = ImageInput.find(model.inputs(), settings.inputName(), null, model.name());
+        List<PortInfo> outputs = model.outputs();
+        if (outputName == null && outputs.size() != 1) {
+            throw new InferenceException("model " + model.name() + " has " + outputs.size() + " outputs ("
+                    + PortInfo.describe(outputs) + "): set output-name to the one with the class scores");
+        }
+        PortInfo output = outputs.stream().filter(port -> outputName == null || port.name().equals(outputName))
+                .findFirst().orElseThrow(() -> new InferenceException("model " + model.name() + " has no output named"
+                        + " '" + outputName + "' (output-name); its outputs are " + PortInfo.describe(outputs)));
         // The batch axis may be open ([?,3,224,224]): the size is what counts.
-        PartialShape inputShape = ports.input().port().shape();
-        boolean nchw = ports.input().layout().equals("NCHW");
+        PartialShape inputShape = input.port().shape();
+        boolean nchw = input.layout().equals("NCHW");
         int width = settings.inputSize() != null ? settings.inputSize().width()
                 : staticSize(inputShape.get(nchw ? 3 : 2));
         int height = settings.inputSize() != null ? settings.inputSize().height()
                 : staticSize(inputShape.get(nchw ? 2 : 1));
         if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("input '" + ports.input().name() + "' " + ports.input().port().shape()
-                    + " of " + model + " leaves its size open: set reshape-width and reshape-height to the size"
+            throw new IllegalArgumentException("input '" + input.name() + "' " + input.port().shape()
+                    + " of " + model.name() + " leaves its size open: set reshape-width and reshape-height to the size"
                     + " regions are resized to");
         }
-        PortInfo output = ports.output();
         // Values per inference: every axis but the batch (the first, which may be open).
         long classes = 1;
         PartialShape outputShape = output.shape();
         for (int axis = outputShape.rank() > 1 ? 1 : 0; axis < outputShape.rank(); axis++) {
             if (!outputShape.get(axis).isStatic()) {
-                throw new IllegalArgumentException("output '" + output.name() + "' " + outputShape + " of " + model
+                throw new IllegalArgumentException("output '" + output.name() + "' " + outputShape + " of " + model.name()
                         + " has an open size besides the batch, so its number of classes is unknown: convert the"
                         + " model with a fixed output shape");
             }
@@ -246,9 +240,9 @@ public final class OvClassify extends InferenceElement {
         } else {
             ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
                     ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
-            List<String> labels = labels(model);
+            List<String> labels = model.labels(get(LABELS_FILE), LABELS_FILE.name()).names();
             if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
-                throw new IllegalArgumentException("output '" + output.name() + "' of " + model + " is one value, read"
+                throw new IllegalArgumentException("output '" + output.name() + "' of " + model.name() + " is one value, read"
                         + " as a binary attribute, which takes two labels (labels-file, one a line: the label below"
                         + " 0.5, then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
             }
@@ -258,7 +252,7 @@ public final class OvClassify extends InferenceElement {
         String unusable = attributeNameProblem(attribute);
         if (unusable != null) {
             // Only the default can get here: a name the user gave was checked when the element started.
-            throw new IllegalArgumentException("the result is named after output '" + attribute + "' of " + model
+            throw new IllegalArgumentException("the result is named after output '" + attribute + "' of " + model.name()
                     + " unless attribute-name is set, and " + unusable + ": set attribute-name");
         }
         Arena strings = Arena.ofShared();
@@ -267,18 +261,18 @@ public final class OvClassify extends InferenceElement {
         double centerCrop = isSet(CENTER_CROP) ? get(CENTER_CROP)
                 : knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0);
         setup = new Setup(output.name(), strings.allocateFrom(output.name()), converter, rawDims, classes * Float.BYTES,
-                strings.allocateFrom(attribute), strings.allocateFrom(modelName(model)), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
+                strings.allocateFrom(attribute), strings.allocateFrom(modelName(settings.model())), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
                 width, height, get(RECLASSIFY_INTERVAL), strings);
         Setup chosen = setup;
-        logInfo(() -> "model " + model + ": " + (chosen.fullFrame() ? "the whole frame" : "each region"
+        logInfo(() -> "model " + model.name() + ": " + (chosen.fullFrame() ? "the whole frame" : "each region"
                 + (chosen.classes().isEmpty() ? "" : " of " + chosen.classes())) + " resized to " + chosen.modelWidth()
                 + "x" + chosen.modelHeight() + (chosen.centerCrop() > 0 ? " from its middle " + chosen.centerCrop() : "")
                 + ", output '" + chosen.output() + "' read by " + (chosen.converter() == null ? "raw"
                         : chosen.converter().kind() + " with " + chosen.converter().labels().size() + " labels")
                 + " as attribute '" + attribute + "', reclassify-interval " + chosen.reclassifyInterval());
-        return withImageInput(settings.engineSettings(), ports.input())
-                .withCenterCrop(setup.fullFrame() ? centerCrop : 0).withInputName(ports.input().name())
-                .withModelLayout(ports.input().layout()).withInputSize(InputSize.exact(width, height));
+        return withImageInput(settings.engineSettings(), input)
+                .withCenterCrop(setup.fullFrame() ? centerCrop : 0).withInputName(input.name())
+                .withModelLayout(input.layout()).withInputSize(InputSize.exact(width, height));
     }
 
     /**
@@ -302,16 +296,6 @@ public final class OvClassify extends InferenceElement {
 
     private static int staticSize(Dimension dimension) {
         return dimension.isStatic() ? (int) dimension.size() : 0;
-    }
-
-    /** Labels from labels-file, else from the model file's metadata, else from ovgst's table of its models, else none. */
-    private List<String> labels(Path model) throws IOException {
-        String file = get(LABELS_FILE);
-        if (file != null) {
-            return Labels.load(Path.of(file), LABELS_FILE.name());
-        }
-        List<String> own = ModelMetadata.read(model).labels();
-        return own.isEmpty() ? KnownModels.identify(model).map(KnownModels.KnownModel::labels).orElse(List.of()) : own;
     }
 
     /**

@@ -5,10 +5,8 @@ import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ovgst.gst.bridge.BufferFrame;
 import org.ovgst.gst.gobject.ElementSpec;
@@ -28,11 +26,9 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.model.InputSize;
-import org.ovgst.infer.model.KnownModels;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.infer.model.Labels;
-import org.ovgst.infer.model.ModelMetadata;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.infer.model.ModelInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * {@code ovdetect}: runs a detection model on every frame (or every {@code inference-interval}th)
@@ -111,37 +107,34 @@ public final class OvDetect extends InferenceElement {
     }
 
     @Override
-    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
-        Path model = settings.model();
-        ModelPorts ports = settings.readModel(read -> {
-            ImageInput input = ImageInput.find(read.inputs(), settings.inputName(), null, model.toString());
-            return new ModelPorts(input.port(), input.layout(), chosenOutputs(read.outputs(), model));
-        });
+    protected EngineSettings prepare(InferenceSettings settings, ModelInfo model) throws IOException {
+        ImageInput input = ImageInput.find(model.inputs(), settings.inputName(), null, model.name());
+        ModelPorts ports = new ModelPorts(input.port(), input.layout(), chosenOutputs(model));
         DetectionConverters.Selected selected;
         try {
-            selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.toString());
+            selected = DetectionConverters.select(get(MODEL_TYPE), ports, model.name());
         } catch (DetectionConverters.NotADetector e) {
             // The bus gets the one line that says what to do; the analysis goes to the log.
             logInfo(e::analysis);
             throw e;
         }
-        ModelMetadata metadata = ModelMetadata.read(model);
-        Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
-        decoding = labels(selected, model, metadata, known);
+        ModelInfo.LabelsFound labels = model.labels(get(LABELS_FILE), LABELS_FILE.name());
+        decoding = new Decoding(selected.family(), selected.match().factory(), LabelMap.of(labels.names()),
+                labels.source());
         InputPreparation preparation = selected.match().input();
-        InputSize size = settings.inputSize() != null ? settings.inputSize()
-                : familySize(preparation.size(), metadata, known);
-        logInfo(() -> "model " + model + ": decoded as " + decoding.family().name() + " (model-type=" + get(MODEL_TYPE)
-                + "), outputs " + PortInfo.describe(ports.outputs()) + ", " + decoding.labels().size() + " labels"
-                + (decoding.labelSource() != null ? " from " + decoding.labelSource() : "")
-                + (known.isPresent() ? ", ovgst's " + known.get().file() : "") + ", input size " + size);
+        InputSize size = settings.inputSize() != null ? settings.inputSize() : familySize(preparation.size(), model);
+        logInfo(() -> "model " + model.name() + ": decoded as " + decoding.family().name() + " (model-type="
+                + get(MODEL_TYPE) + "), outputs " + PortInfo.describe(ports.outputs()) + ", " + decoding.labels().size()
+                + " labels" + (decoding.labelSource() != null ? " from " + decoding.labelSource() : "")
+                + model.known().map(known -> ", ovgst's " + known.file()).orElse("") + ", input size " + size);
         return settings.engineSettings().withInputName(ports.input().name()).withModelLayout(ports.layout())
                 .withModelColor(preparation.color()).withNormalization(preparation.mean(), preparation.scale())
                 .withFit(preparation.letterbox(), preparation.padValue()).withInputSize(size);
     }
 
     /** The outputs named by {@code output-name}, checked against the model's; else all of them. */
-    private List<PortInfo> chosenOutputs(List<PortInfo> outputs, Path model) {
+    private List<PortInfo> chosenOutputs(ModelInfo model) {
+        List<PortInfo> outputs = model.outputs();
         String value = get(OUTPUT_NAME);
         if (value == null) {
             return outputs;
@@ -150,33 +143,10 @@ public final class OvDetect extends InferenceElement {
         for (String name : value.split(",", -1)) {
             chosen.add(outputs.stream().filter(port -> port.name().equals(name.strip())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("property 'output-name' names '" + name.strip()
-                            + "', but model " + model + " has no such output; its outputs are "
+                            + "', but model " + model.name() + " has no such output; its outputs are "
                             + PortInfo.describe(outputs))));
         }
         return chosen;
-    }
-
-    /**
-     * Labels from {@code labels-file}, else from the model file's own metadata, else from the table
-     * of models ovgst ships, else none ({@code class N}).
-     */
-    private Decoding labels(DetectionConverters.Selected selected, Path model, ModelMetadata metadata,
-            Optional<KnownModels.KnownModel> known) throws IOException {
-        ConverterFamily.Factory factory = selected.match().factory();
-        String file = get(LABELS_FILE);
-        if (file != null) {
-            return new Decoding(selected.family(), factory, LabelMap.of(Labels.load(Path.of(file), LABELS_FILE.name())),
-                    "labels-file " + file);
-        }
-        if (!metadata.labels().isEmpty()) {
-            return new Decoding(selected.family(), factory, LabelMap.of(metadata.labels()),
-                    "the model file (" + metadata.source() + ")");
-        }
-        if (known.isPresent()) {
-            return new Decoding(selected.family(), factory, LabelMap.of(known.get().labels()),
-                    "ovgst's labels of " + known.get().file());
-        }
-        return new Decoding(selected.family(), factory, LabelMap.NONE, null);
     }
 
     /**
@@ -184,14 +154,11 @@ public final class OvDetect extends InferenceElement {
      * file leaves open (YOLO's 640), the size the model was trained at wins when its file or ovgst
      * knows it.
      */
-    private static InputSize familySize(InputSize family, ModelMetadata metadata,
-            Optional<KnownModels.KnownModel> known) {
+    private static InputSize familySize(InputSize family, ModelInfo model) {
         if (family.kind() != InputSize.Kind.DECLARED_OR_DEFAULT) {
             return family;
         }
-        Optional<ModelMetadata.ImageSize> trained = metadata.inputSize()
-                .or(() -> known.flatMap(KnownModels.KnownModel::trainedInputSize));
-        return trained.map(size -> new InputSize(InputSize.Kind.DECLARED_OR_DEFAULT, size.width(), size.height()))
+        return model.trainedSize().map(size -> new InputSize(InputSize.Kind.DECLARED_OR_DEFAULT, size.width(), size.height()))
                 .orElse(family);
     }
 

@@ -2,9 +2,7 @@ package org.ovgst.gst.elements;
 
 import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +26,8 @@ import org.ovgst.infer.model.ImageOutput;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.KnownModels;
 import org.ovgst.infer.model.ModelColor;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.infer.model.ModelInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * {@code ovprocess}: the model's output becomes the frame (FFmpeg's dnn_processing): super-resolution,
@@ -170,12 +169,9 @@ public final class OvProcess extends InferenceElement {
     }
 
     @Override
-    protected EngineSettings prepare(InferenceSettings settings) throws IOException {
-        Path model = settings.model();
-        Ports ports = settings.readModel(read -> new Ports(ImageInput.find(read.inputs(), settings.inputName(), null,
-                model.toString()), ImageOutput.find(read.outputs(), get(OUTPUT_NAME), model.toString())));
-        ImageInput input = ports.input();
-        ImageOutput image = ports.image();
+    protected EngineSettings prepare(InferenceSettings settings, ModelInfo model) {
+        ImageInput input = ImageInput.find(model.inputs(), settings.inputName(), null, model.name());
+        ImageOutput image = ImageOutput.find(model.outputs(), get(OUTPUT_NAME), model.name());
         boolean resizable = get(INPUT_RESIZABLE);
         if (resizable && settings.inputSize() != null) {
             throw new IllegalArgumentException("properties 'input-resizable' and 'reshape-width'/'reshape-height'"
@@ -184,10 +180,10 @@ public final class OvProcess extends InferenceElement {
         boolean alpha = get(MODE).equals("alpha");
         if (alpha && image.channels() != 1) {
             throw new IllegalArgumentException("mode=alpha puts a one-channel output (a mask) in the alpha channel,"
-                    + " but output " + image + " of " + model + " has 3 channels: set output-name to a mask, or use"
+                    + " but output " + image + " of " + model.name() + " has 3 channels: set output-name to a mask, or use"
                     + " mode=replace");
         }
-        Optional<KnownModels.KnownModel> known = KnownModels.identify(model);
+        Optional<KnownModels.KnownModel> known = model.known();
         int padding = get(INPUT_PADDING);
         if (padding < 0) {
             padding = known.map(KnownModels.KnownModel::inputPadding).orElse(0);

@@ -10,7 +10,6 @@ import org.ovgst.gst.binding.GLib;
 import org.ovgst.gst.binding.Gst;
 import org.ovgst.gst.binding.GstLib;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.openvino.OpenVinoException;
 
 /**
  * The Java side of one instance of one of our GObject element types. GObject calls reach it through
@@ -176,7 +175,7 @@ public abstract class Element {
      */
     public final String describe(Throwable failure) {
         boolean refusal = failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
-                || failure instanceof InferenceException || failure instanceof OpenVinoException
+                || failure instanceof InferenceException
                 || failure instanceof IOException;
         return refusal && failure.getMessage() != null ? failure.getMessage()
                 : "an internal error in ovgst; please report it with what " + debugSetting() + " shows";

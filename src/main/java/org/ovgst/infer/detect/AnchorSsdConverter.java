@@ -6,9 +6,9 @@ import java.util.stream.Collectors;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * The {@code anchor-ssd} family: MediaPipe's anchor-based SSD detectors, decoded by

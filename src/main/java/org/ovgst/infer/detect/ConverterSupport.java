@@ -5,10 +5,10 @@ import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /** What several converter families share: shape tests for matchers, shape errors, making and ordering detections. */
 final class ConverterSupport {

@@ -2,7 +2,7 @@ package org.ovgst.infer.detect;
 
 import java.util.List;
 import java.util.Optional;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * A model as the converter families see it when they decide whether it is theirs: the image input

@@ -3,9 +3,9 @@ package org.ovgst.infer.detect;
 import java.util.Optional;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.ModelColor;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * What the YOLO families' matchers share: Ultralytics' input preparation, the one output they read,

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.openvino.PartialShape;
+import org.ovgst.tensor.PartialShape;
 
 /**
  * {@code yolo-v10}: Ultralytics YOLOv10, whose one-to-one head needs no non-maximum suppression,

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.openvino.PartialShape;
+import org.ovgst.tensor.PartialShape;
 
 /**
  * {@code yolo-v5}: Ultralytics YOLOv5 exported with its detect layer (anchors and sigmoids applied

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.openvino.PartialShape;
+import org.ovgst.tensor.PartialShape;
 
 /**
  * {@code yolo-v8}: the anchor-free head of Ultralytics YOLOv8, which YOLOv9 and YOLO11 share. One

@@ -14,6 +14,9 @@ public interface Backend {
     /** A short name for messages ("OpenVINO"). */
     String name();
 
+    /** Loads the runtime if it is not yet and says which it is, for messages ("2026.4.1-…"). */
+    String version();
+
     /**
      * Reads what {@code model} declares (its inputs and outputs), for an element to choose from before
      * it prepares anything.

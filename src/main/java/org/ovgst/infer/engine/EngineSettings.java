@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
-import org.ovgst.openvino.ResizeAlgorithm;
+import org.ovgst.tensor.ResizeAlgorithm;
 
 /**
  * How to run a model. Build from {@link #DEFAULTS} or {@link #of(Path)} with the {@code with...}

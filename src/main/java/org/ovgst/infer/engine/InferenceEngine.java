@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * Runs a model on one stream of video frames with a pool of infer requests and hands the

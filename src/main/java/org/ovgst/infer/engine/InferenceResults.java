@@ -2,7 +2,7 @@ package org.ovgst.infer.engine;
 
 import java.lang.foreign.MemorySegment;
 import org.ovgst.infer.image.InputGeometry;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /**
  * The outputs of the request that ran a frame: whole tensors, holding {@link #batchSize()} frames

@@ -1,7 +1,7 @@
 package org.ovgst.infer.engine;
 
 import java.util.List;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * What a model file declares, as its backend reads it before any preparation: its inputs and

@@ -3,7 +3,7 @@ package org.ovgst.infer.engine;
 import java.nio.file.Path;
 import java.util.List;
 import org.ovgst.infer.image.InputGeometry;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * A model prepared for one frame geometry: it takes frames as u8 tensors in their own format

@@ -9,7 +9,7 @@ import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * The request pool of one frame geometry: the model prepared by the backend for frames of one format and size and

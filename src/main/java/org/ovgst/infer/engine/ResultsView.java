@@ -3,8 +3,8 @@ package org.ovgst.infer.engine;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import org.ovgst.infer.image.InputGeometry;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * One engine's view of the outputs of the request that ran a frame, open only while its sink's

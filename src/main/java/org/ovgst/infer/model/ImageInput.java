@@ -3,9 +3,9 @@ package org.ovgst.infer.model;
 import java.util.List;
 import java.util.Locale;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * The model input that takes the frames, and its layout.

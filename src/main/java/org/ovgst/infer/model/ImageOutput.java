@@ -3,9 +3,9 @@ package org.ovgst.infer.model;
 import java.util.ArrayList;
 import java.util.List;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * A model output that is an image, which frame processing turns into the new frame: rank 4, with

@@ -3,8 +3,8 @@ package org.ovgst.infer.openvino;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import org.ovgst.infer.engine.InPlaceFrames;
-import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.Tensor;
+import org.ovgst.tensor.ElementType;
 
 /**
  * The zero-copy cache: wrapped tensors over recent frame addresses, least recently used evicted;

@@ -8,6 +8,7 @@ import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.ModelDescription;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
+import org.ovgst.openvino.OpenVino;
 import org.ovgst.openvino.OpenVinoException;
 
 /** OpenVINO in this process: the local backend, found by the engine as a service. */
@@ -15,6 +16,11 @@ public final class OpenVinoBackend implements Backend {
     @Override
     public String name() {
         return "OpenVINO";
+    }
+
+    @Override
+    public String version() {
+        return OpenVino.version();
     }
 
     @Override

@@ -20,13 +20,13 @@ import org.ovgst.infer.model.Normalization;
 import org.ovgst.openvino.ColorFormat;
 import org.ovgst.openvino.CompiledModel;
 import org.ovgst.openvino.Core;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.Model;
 import org.ovgst.openvino.OpenVinoException;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
 import org.ovgst.openvino.PrePostProcessor;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * Model preparation and pre-processing: reads a model once, finds the input that takes the frames

@@ -7,7 +7,7 @@ import org.ovgst.infer.engine.PreparedModel;
 import org.ovgst.infer.engine.Request;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.openvino.CompiledModel;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 
 /** A model compiled by OpenVINO for one frame geometry, its pre-processing built in. */
 final class OpenVinoPrepared implements PreparedModel {

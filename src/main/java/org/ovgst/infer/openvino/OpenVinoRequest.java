@@ -2,12 +2,14 @@ package org.ovgst.infer.openvino;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.engine.InPlaceFrames;
 import org.ovgst.infer.engine.Request;
 import org.ovgst.openvino.CompiledModel;
 import org.ovgst.openvino.InferRequest;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.openvino.OpenVinoException;
 import org.ovgst.openvino.Tensor;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * An OpenVINO infer request with its tensors: its own input tensor, the one set as its input now
@@ -92,19 +94,36 @@ final class OpenVinoRequest implements Request {
 
     @Override
     public void infer() {
-        request.infer();
+        try {
+            request.infer();
+        } catch (OpenVinoException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void start() {
-        request.startAsync(onDone);
+        try {
+            request.startAsync(onDone);
+        } catch (OpenVinoException e) {
+            throw failed(e);
+        }
+    }
+
+    /** OpenVINO's failure as the engine's own, in OpenVINO's words: above the seam no one knows OpenVINO. */
+    private static InferenceException failed(OpenVinoException e) {
+        return new InferenceException(e.getMessage(), e);
     }
 
     /** Takes the outputs whose shape may change with every inference. */
     @Override
     public synchronized void finish(boolean started) {
         if (started) {
-            request.waitForCompletion();
+            try {
+                request.waitForCompletion();
+            } catch (OpenVinoException e) {
+                throw failed(e);
+            }
         }
         for (int i = 0; i < dynamicOutput.length; i++) {
             if (dynamicOutput[i]) {

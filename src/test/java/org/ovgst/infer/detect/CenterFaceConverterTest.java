@@ -19,7 +19,7 @@ import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /**

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.ovgst.openvino.Core;
-import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.Model;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /**

@@ -22,7 +22,7 @@ import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.openvino.Core;
 import org.ovgst.openvino.Model;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.PortInfo;
 import org.ovgst.testing.DetectionAssertions;
 
 /**

@@ -18,9 +18,9 @@ import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 import org.ovgst.testing.IrModels;
 
 /** DetectionOutput rows from a model of constant outputs, decoded through the real runtime. */

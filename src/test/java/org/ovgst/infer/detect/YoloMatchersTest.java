@@ -14,10 +14,10 @@ import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.LabelMap;
 import org.ovgst.infer.model.ModelColor;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /** Which YOLO family takes which model, from its ports as read (dimensions may be dynamic). */
 class YoloMatchersTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ovgst.infer.detect.ConstantDetector.Output;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.model.LabelMap;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /**

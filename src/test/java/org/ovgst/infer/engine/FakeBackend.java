@@ -14,9 +14,9 @@ import java.util.function.IntPredicate;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * A backend without OpenVINO for the scheduler's tests: deterministic, its outputs computed by
@@ -123,6 +123,11 @@ final class FakeBackend implements Backend {
 
     @Override
     public String name() {
+        return "fake";
+    }
+
+    @Override
+    public String version() {
         return "fake";
     }
 

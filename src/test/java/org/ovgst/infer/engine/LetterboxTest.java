@@ -15,7 +15,7 @@ import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.testing.IrModels;
 
 /** The letterbox: its geometry (as Ultralytics computes it) and the pixels OpenVINO's pre-processing makes. */

@@ -1,4 +1,4 @@
-package org.ovgst.openvino;
+package org.ovgst.tensor;
 
 /**
  * One dimension of a {@link PartialShape}: static when {@code min == max}; {@code max == -1} means

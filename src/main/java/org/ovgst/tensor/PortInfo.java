@@ -1,4 +1,4 @@
-package org.ovgst.openvino;
+package org.ovgst.tensor;
 
 import java.util.List;
 import java.util.stream.Collectors;

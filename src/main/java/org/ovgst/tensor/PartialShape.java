@@ -1,4 +1,4 @@
-package org.ovgst.openvino;
+package org.ovgst.tensor;
 
 import java.util.Arrays;
 import java.util.List;
