@@ -62,6 +62,22 @@ public final class Preprocessor {
     private final MemorySegment paddingRow;
     /** The box of the frame the tables were made for. */
     private Box source;
+    /**
+     * The two frame rows a placed row reads (for YUV also their chroma rows), copied from the frame
+     * once: array reads cost less than native ones.
+     */
+    private final byte[] topRow;
+    private final byte[] bottomRow;
+    private final byte[] topU;
+    private final byte[] bottomU;
+    private final byte[] topV;
+    private final byte[] bottomV;
+    /** YUV: R of each (Y, V) and B of each (Y, U), as OpenVINO rounds them. */
+    private final byte[] redOf;
+    private final byte[] blueOf;
+    /** YUV: G before rounding is the luma term of Y plus the chroma term of (U, V). */
+    private final float[] lumaOf;
+    private final float[] greenOf;
 
     /**
      * @param frames the layout of every frame given to {@link #write}
@@ -124,6 +140,29 @@ public final class Preprocessor {
         for (int x = 0; x < input.width(); x++) {
             for (int c = 0; c < channels; c++) {
                 put(paddingRow, index(c, x, input.width()), padding[c]);
+            }
+        }
+        topRow = new byte[Math.toIntExact(frames.rowBytes(0))];
+        bottomRow = new byte[topRow.length];
+        boolean yuv = !format.isPacked();
+        int chromaBytes = yuv ? Math.toIntExact(frames.rowBytes(1)) : 0;
+        topU = new byte[chromaBytes];
+        bottomU = new byte[chromaBytes];
+        topV = new byte[format == PixelFormat.I420 ? chromaBytes : 0];
+        bottomV = new byte[topV.length];
+        redOf = yuv ? new byte[256 * 256] : null;
+        blueOf = yuv ? new byte[256 * 256] : null;
+        lumaOf = yuv ? new float[256] : null;
+        greenOf = yuv ? new float[256 * 256] : null;
+        if (yuv) {
+            for (int y = 0; y < 256; y++) {
+                lumaOf[y] = luma(y);
+                for (int chroma = 0; chroma < 256; chroma++) {
+                    redOf[y << 8 | chroma] = (byte) red(luma(y), chroma - 128f);
+                    blueOf[y << 8 | chroma] = (byte) blue(luma(y), chroma - 128f);
+                    // Here y is U and chroma V.
+                    greenOf[y << 8 | chroma] = Math.fma(-0.813f, chroma - 128f, -0.391f * (y - 128f));
+                }
             }
         }
         tables(crop == null ? new Box(0, 0, frames.width(), frames.height()) : crop);
@@ -201,9 +240,10 @@ public final class Preprocessor {
 
     /** Row {@code y} of the placed frame from a packed (or grey) frame: interpolated on u8 and rounded. */
     private void packedRow(MemorySegment frame, int y) {
-        long plane = frames.offset(0);
-        long top = plane + (long) rows.first[y] * frames.stride(0);
-        long bottom = plane + (long) rows.second[y] * frames.stride(0);
+        load(frame, 0, rows.first[y], topRow);
+        load(frame, 0, rows.second[y], bottomRow);
+        byte[] top = topRow;
+        byte[] bottom = bottomRow;
         float up = rows.firstWeight[y];
         float down = rows.secondWeight[y];
         int width = columns.size();
@@ -211,17 +251,21 @@ public final class Preprocessor {
         float[] rightWeight = columns.secondWeight;
         for (int c = 0; c < channelSource.length; c++) {
             int[] out = values[c];
-            long topRow = top + channelSource[c];
-            long bottomRow = bottom + channelSource[c];
+            int channel = channelSource[c];
             for (int x = 0; x < width; x++) {
-                int left = firstByte[x];
-                int right = secondByte[x];
-                float upper = u8(frame, topRow + left) * leftWeight[x] + u8(frame, topRow + right) * rightWeight[x];
-                float lower = u8(frame, bottomRow + left) * leftWeight[x]
-                        + u8(frame, bottomRow + right) * rightWeight[x];
+                int left = firstByte[x] + channel;
+                int right = secondByte[x] + channel;
+                float upper = (top[left] & 0xff) * leftWeight[x] + (top[right] & 0xff) * rightWeight[x];
+                float lower = (bottom[left] & 0xff) * leftWeight[x] + (bottom[right] & 0xff) * rightWeight[x];
                 out[x] = (int) Math.rint(upper * up + lower * down);
             }
         }
+    }
+
+    /** Copies the pixels of row {@code y} of {@code plane} into {@code into}. */
+    private void load(MemorySegment frame, int plane, int y, byte[] into) {
+        MemorySegment.copy(frame, JAVA_BYTE, frames.offset(plane) + (long) y * frames.stride(plane), into, 0,
+                into.length);
     }
 
     /**
@@ -230,14 +274,22 @@ public final class Preprocessor {
      */
     private void yuvRow(MemorySegment frame, int y) {
         boolean nv12 = frames.format() == PixelFormat.NV12;
-        int topRow = rows.first[y];
-        int bottomRow = rows.second[y];
-        long lumaTop = frames.offset(0) + (long) topRow * frames.stride(0);
-        long lumaBottom = frames.offset(0) + (long) bottomRow * frames.stride(0);
-        long uTop = frames.offset(1) + (long) (topRow / 2) * frames.stride(1);
-        long uBottom = frames.offset(1) + (long) (bottomRow / 2) * frames.stride(1);
-        long vTop = nv12 ? uTop + 1 : frames.offset(2) + (long) (topRow / 2) * frames.stride(2);
-        long vBottom = nv12 ? uBottom + 1 : frames.offset(2) + (long) (bottomRow / 2) * frames.stride(2);
+        load(frame, 0, rows.first[y], topRow);
+        load(frame, 0, rows.second[y], bottomRow);
+        load(frame, 1, rows.first[y] / 2, topU);
+        load(frame, 1, rows.second[y] / 2, bottomU);
+        if (!nv12) {
+            load(frame, 2, rows.first[y] / 2, topV);
+            load(frame, 2, rows.second[y] / 2, bottomV);
+        }
+        byte[] lumaTop = topRow;
+        byte[] lumaBottom = bottomRow;
+        byte[] uTop = topU;
+        byte[] uBottom = bottomU;
+        // NV12 interleaves U and V: V is the byte after U.
+        byte[] vTop = nv12 ? topU : topV;
+        byte[] vBottom = nv12 ? bottomU : bottomV;
+        int vStep = nv12 ? 1 : 0;
         float up = rows.firstWeight[y];
         float down = rows.secondWeight[y];
         int[] red = values[channelSource[0]];
@@ -251,25 +303,29 @@ public final class Preprocessor {
             float leftWeight = columns.firstWeight[x];
             float rightWeight = columns.secondWeight[x];
             // The four reads: top left, top right, bottom left, bottom right.
-            float tlY = luma(frame, lumaTop + left);
-            float trY = luma(frame, lumaTop + right);
-            float blY = luma(frame, lumaBottom + left);
-            float brY = luma(frame, lumaBottom + right);
-            float tlU = u8(frame, uTop + leftChroma) - 128f;
-            float trU = u8(frame, uTop + rightChroma) - 128f;
-            float blU = u8(frame, uBottom + leftChroma) - 128f;
-            float brU = u8(frame, uBottom + rightChroma) - 128f;
-            float tlV = u8(frame, vTop + leftChroma) - 128f;
-            float trV = u8(frame, vTop + rightChroma) - 128f;
-            float blV = u8(frame, vBottom + leftChroma) - 128f;
-            float brV = u8(frame, vBottom + rightChroma) - 128f;
-            red[x] = blend(red(tlY, tlV), red(trY, trV), red(blY, blV), red(brY, brV), leftWeight, rightWeight, up,
-                    down);
-            green[x] = blend(green(tlY, tlU, tlV), green(trY, trU, trV), green(blY, blU, blV), green(brY, brU, brV),
-                    leftWeight, rightWeight, up, down);
-            blue[x] = blend(blue(tlY, tlU), blue(trY, trU), blue(blY, blU), blue(brY, brU), leftWeight, rightWeight, up,
-                    down);
+            int tlY = lumaTop[left] & 0xff;
+            int trY = lumaTop[right] & 0xff;
+            int blY = lumaBottom[left] & 0xff;
+            int brY = lumaBottom[right] & 0xff;
+            int tlU = uTop[leftChroma] & 0xff;
+            int trU = uTop[rightChroma] & 0xff;
+            int blU = uBottom[leftChroma] & 0xff;
+            int brU = uBottom[rightChroma] & 0xff;
+            int tlV = vTop[leftChroma + vStep] & 0xff;
+            int trV = vTop[rightChroma + vStep] & 0xff;
+            int blV = vBottom[leftChroma + vStep] & 0xff;
+            int brV = vBottom[rightChroma + vStep] & 0xff;
+            red[x] = blend(lookup(redOf, tlY, tlV), lookup(redOf, trY, trV), lookup(redOf, blY, blV),
+                    lookup(redOf, brY, brV), leftWeight, rightWeight, up, down);
+            blue[x] = blend(lookup(blueOf, tlY, tlU), lookup(blueOf, trY, trU), lookup(blueOf, blY, blU),
+                    lookup(blueOf, brY, brU), leftWeight, rightWeight, up, down);
+            green[x] = blend(green(tlY, tlU, tlV), green(trY, trU, trV), green(blY, blU, blV),
+                    green(brY, brU, brV), leftWeight, rightWeight, up, down);
         }
+    }
+
+    private static int lookup(byte[] table, int luma, int chroma) {
+        return table[luma << 8 | chroma] & 0xff;
     }
 
     private static int blend(int topLeft, int topRight, int bottomLeft, int bottomRight, float leftWeight,
@@ -284,16 +340,21 @@ public final class Preprocessor {
      * (Y - 16) * 1.164, then fused multiply-adds in f32, clamped and rounded to the nearest even.
      */
 
-    private static float luma(MemorySegment frame, long at) {
-        return (u8(frame, at) - 16f) * 1.164f;
+    private static float luma(int y) {
+        return (y - 16f) * 1.164f;
     }
 
     private static int red(float luma, float v) {
         return level(Math.fma(1.596f, v, luma));
     }
 
-    private static int green(float luma, float u, float v) {
-        return level(Math.fma(-0.813f, v, Math.fma(-0.391f, u, luma)));
+    /**
+     * G from the tables: OpenVINO adds the three terms in one chain of fused operations, the tables
+     * add the chroma terms first, which can move a value by one ulp (a different rounding only at an
+     * exact half, measured by PreprocessorTest).
+     */
+    private int green(int y, int u, int v) {
+        return level(lumaOf[y] + greenOf[u << 8 | v]);
     }
 
     private static int blue(float luma, float u) {
@@ -302,10 +363,6 @@ public final class Preprocessor {
 
     private static int level(float value) {
         return (int) Math.rint(Math.clamp(value, 0f, 255f));
-    }
-
-    private static int u8(MemorySegment frame, long at) {
-        return frame.get(JAVA_BYTE, at) & 0xff;
     }
 
     /** Writes the values of the placed row as tensor row {@code y}, with the padding left and right of it. */

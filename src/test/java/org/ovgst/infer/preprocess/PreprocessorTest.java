@@ -144,7 +144,7 @@ class PreprocessorTest {
                 BackendModel backendModel = Backend.local().read(c.settings(model));
                 PreparedModel prepared = backendModel.prepare(tight);
                 Request request = prepared.newRequest(() -> {})) {
-            MemorySegment frame = randomFrame(arena, layout, c.hashCode());
+            MemorySegment frame = randomFrame(arena, layout, c.toString().hashCode());
             layout.copy(frame, tight, request.input(), 0);
             request.useOwnInput();
             request.infer();
@@ -162,47 +162,71 @@ class PreprocessorTest {
             assertEquals(expected.length, actual.length, "elements");
             float worst = 0;
             int differing = 0;
+            float tolerance = c.type == TensorType.F16 ? 1f / 1024 : 1e-5f;
             for (int i = 0; i < expected.length; i++) {
                 float difference = Math.abs(expected[i] - actual[i]);
                 worst = Math.max(worst, difference);
-                differing += difference > 1e-5f * Math.max(1, Math.abs(expected[i])) ? 1 : 0;
+                // f16 elements differ by their own rounding (a relative 2^-11) besides the u8 levels.
+                differing += difference > tolerance * Math.max(1, Math.abs(expected[i])) ? 1 : 0;
             }
             float levels = worst / c.level();
             System.out.printf(Locale.ROOT, "%s %dx%d -> %s: max difference %.4g (%.3f u8 levels), %d of %d elements"
                     + " differ%n", c.format, c.frameWidth, c.frameHeight, geometry, worst, levels, differing,
                     expected.length);
-            // Rounding of the u8 resize (and f16's own) may differ by one level at exact halves.
-            float bound = c.type == TensorType.F16 ? 1.01f : 1.0001f;
+            // The u8 resize may round an exact half the other way: one level. f16 adds its own rounding,
+            // up to half an ulp near 1.0 (2^-11), an eighth of a level at scale 255.
+            float bound = c.type == TensorType.F16 ? 1.13f : 1.0001f;
             assertTrue(levels <= bound, c + ": " + levels + " levels apart");
             assertTrue(differing <= expected.length / 1000, c + ": " + differing + " elements differ");
         }
     }
 
     @Test
-    void allocatesNothingPerFrameAndReportsItsSpeed() {
-        FrameLayout layout = FrameLayout.packed(PixelFormat.NV12, 1920, 1080);
-        ModelInput input = new ModelInput(TensorType.F32, true, 640, 640, 3, ModelColor.RGB,
+    void allocatesNothingPerFrame() {
+        FrameLayout layout = FrameLayout.packed(PixelFormat.NV12, 640, 480);
+        ModelInput input = new ModelInput(TensorType.F32, true, 320, 320, 3, ModelColor.RGB,
                 Normalization.uniform(0, 255));
-        Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.letterbox(1920, 1080, 640, 640),
+        Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.letterbox(640, 480, 320, 320),
                 ResizeAlgorithm.LINEAR, 114, null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment frame = randomFrame(arena, layout, 7);
             MemorySegment tensor = arena.allocate(input.imageBytes(), 64);
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 50; i++) {
                 preprocessor.write(frame, tensor, 0);
             }
             var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long allocated = threads.getCurrentThreadAllocatedBytes();
-            int frames = 20;
-            long start = System.nanoTime();
+            int frames = 500;
             for (int i = 0; i < frames; i++) {
                 preprocessor.write(frame, tensor, 0);
             }
-            long perFrame = (System.nanoTime() - start) / frames;
             long bytes = threads.getCurrentThreadAllocatedBytes() - allocated;
-            System.out.printf(Locale.ROOT, "NV12 1920x1080 -> 640x640 f32 NCHW letterboxed: %.2f ms a frame%n",
-                    perFrame / 1e6);
-            assertEquals(0, bytes, "bytes allocated by " + frames + " writes");
+            // The smallest object takes 16 bytes: fewer bytes than frames means none per frame (the
+            // counter itself may allocate a few once).
+            assertTrue(bytes < frames, bytes + " bytes allocated by " + frames + " writes");
+        }
+    }
+
+    /** Not a bound (the machine is shared): the time a frame takes, for the record. */
+    @Test
+    void reportsItsSpeedOnHdFrames() {
+        FrameLayout layout = FrameLayout.packed(PixelFormat.NV12, 1920, 1080);
+        ModelInput input = new ModelInput(TensorType.F32, true, 640, 640, 3, ModelColor.RGB,
+                Normalization.uniform(0, 255));
+        Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.stretch(1920, 1080, 640, 640),
+                ResizeAlgorithm.LINEAR, 0, null);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment frame = randomFrame(arena, layout, 7);
+            MemorySegment tensor = arena.allocate(input.imageBytes(), 64);
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 60; i++) {
+                long start = System.nanoTime();
+                preprocessor.write(frame, tensor, 0);
+                best = Math.min(best, System.nanoTime() - start);
+            }
+            System.out.printf(Locale.ROOT, "NV12 1920x1080 -> 640x640 f32 NCHW: best of 60 %.2f ms a frame%n",
+                    best / 1e6);
+            assertTrue(best > 0);
         }
     }
 
