@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ovgst.infer.classify.CropResizer;
 import org.ovgst.infer.engine.Backend;
 import org.ovgst.infer.engine.BackendModel;
 import org.ovgst.infer.engine.EngineSettings;
@@ -178,6 +179,53 @@ class PreprocessorTest {
             float bound = c.type == TensorType.F16 ? 1.13f : 1.0001f;
             assertTrue(levels <= bound, c + ": " + levels + " levels apart");
             assertTrue(differing <= expected.length / 1000, c + ": " + differing + " elements differ");
+        }
+    }
+
+    /**
+     * Regions (what ovclassify sends): locally {@code CropResizer} cuts and resizes each region to the
+     * model's size and OpenVINO's pre-processing takes it from there; the Java pre-processing writes
+     * the region straight into the tensor, one {@code Preprocessor} for every region.
+     */
+    @Test
+    void regionsMatchTheLocalClassifierPath() {
+        int size = 96;
+        FrameLayout layout = FrameLayout.packed(PixelFormat.BGR, 333, 251);
+        FrameLayout crops = FrameLayout.tight(PixelFormat.BGR, size, size);
+        Path model = IrModels.identity(dir, ElementType.F32, 1, 3, size, size);
+        EngineSettings settings = EngineSettings.of(model).withAsync(false).withNormalization(IMAGENET);
+        ModelInput input = new ModelInput(TensorType.F32, true, size, size, 3, ModelColor.RGB, IMAGENET);
+        Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.stretch(333, 251, size, size),
+                ResizeAlgorithm.LINEAR, 0, null);
+        CropResizer cropResizer = new CropResizer();
+        try (Arena arena = Arena.ofConfined();
+                BackendModel backendModel = Backend.local().read(settings);
+                PreparedModel prepared = backendModel.prepare(crops);
+                Request request = prepared.newRequest(() -> {})) {
+            MemorySegment frame = randomFrame(arena, layout, 11);
+            MemorySegment tensor = arena.allocate(input.imageBytes(), 64);
+            for (Box region : List.of(new Box(10, 20, 200, 150), new Box(300, 200, 33, 51), new Box(5, 7, 40, 30))) {
+                cropResizer.resize(frame, layout, region.x(), region.y(), region.width(), region.height(),
+                        request.input(), size, size);
+                request.useOwnInput();
+                request.infer();
+                float[] expected = read(request.output(0), TensorType.F32);
+                preprocessor.write(frame, region, tensor, 0);
+                float[] actual = read(tensor, TensorType.F32);
+                float worst = 0;
+                int differing = 0;
+                for (int i = 0; i < expected.length; i++) {
+                    float difference = Math.abs(expected[i] - actual[i]);
+                    worst = Math.max(worst, difference);
+                    differing += difference > 1e-5f ? 1 : 0;
+                }
+                // One level is 1 / scale; the narrowest scale (57.12) makes the widest level.
+                float levels = worst * 57.12f;
+                System.out.printf(Locale.ROOT, "region %s of BGR 333x251 -> %dx%d: %.3f u8 levels, %d of %d elements"
+                        + " differ%n", region, size, size, levels, differing, expected.length);
+                assertTrue(levels <= 1.0001f, region + ": " + levels + " levels apart");
+                assertTrue(differing <= expected.length / 100, region + ": " + differing + " elements differ");
+            }
         }
     }
 
