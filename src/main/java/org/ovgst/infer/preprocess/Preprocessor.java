@@ -23,14 +23,15 @@ import org.ovgst.openvino.ResizeAlgorithm;
  * <p>The steps and their roundings are OpenVINO's (CPU plugin, checked against 2026.4.1 by
  * {@code PreprocessorTest}): packed and grey frames are resized on u8 (linear: the four neighbours
  * of the half-pixel source position weighted in f32, rounded to the nearest integer) and then
- * reordered; YUV frames are first converted to RGB on u8 at the frame's resolution (BT.601 limited
- * range, each 2x2 block sharing its chroma, rounded), then resized the same way. Every model pixel
+ * reordered; YUV frames are first converted to RGB on u8 at the frame's resolution
+ * ({@link YuvToRgb}, each 2x2 block sharing its chroma), then resized the same way. Every model pixel
  * is computed from the frame pixels it reads, so the work grows with the model's size, not the
  * frame's: a YUV pixel converted for each of the four reads, rounded as OpenVINO rounds the one it
  * keeps.
  *
  * <p>Built once for a frame layout and a model input; each write allocates nothing (the tables, the
- * row buffers and the normalized value of each u8 level are made here). One thread at a time.
+ * row buffers and the normalized element of each u8 level are made here; frame rows are copied to
+ * them once, as array reads cost less than native ones). One thread at a time.
  */
 public final class Preprocessor {
     private final FrameLayout frames;
@@ -72,12 +73,6 @@ public final class Preprocessor {
     private final byte[] bottomU;
     private final byte[] topV;
     private final byte[] bottomV;
-    /** YUV: R of each (Y, V) and B of each (Y, U), as OpenVINO rounds them. */
-    private final byte[] redOf;
-    private final byte[] blueOf;
-    /** YUV: G before rounding is the luma term of Y plus the chroma term of (U, V). */
-    private final float[] lumaOf;
-    private final float[] greenOf;
 
     /**
      * @param frames the layout of every frame given to {@link #write}
@@ -144,27 +139,11 @@ public final class Preprocessor {
         }
         topRow = new byte[Math.toIntExact(frames.rowBytes(0))];
         bottomRow = new byte[topRow.length];
-        boolean yuv = !format.isPacked();
-        int chromaBytes = yuv ? Math.toIntExact(frames.rowBytes(1)) : 0;
+        int chromaBytes = format.isPacked() ? 0 : Math.toIntExact(frames.rowBytes(1));
         topU = new byte[chromaBytes];
         bottomU = new byte[chromaBytes];
         topV = new byte[format == PixelFormat.I420 ? chromaBytes : 0];
         bottomV = new byte[topV.length];
-        redOf = yuv ? new byte[256 * 256] : null;
-        blueOf = yuv ? new byte[256 * 256] : null;
-        lumaOf = yuv ? new float[256] : null;
-        greenOf = yuv ? new float[256 * 256] : null;
-        if (yuv) {
-            for (int y = 0; y < 256; y++) {
-                lumaOf[y] = luma(y);
-                for (int chroma = 0; chroma < 256; chroma++) {
-                    redOf[y << 8 | chroma] = (byte) red(luma(y), chroma - 128f);
-                    blueOf[y << 8 | chroma] = (byte) blue(luma(y), chroma - 128f);
-                    // Here y is U and chroma V.
-                    greenOf[y << 8 | chroma] = Math.fma(-0.813f, chroma - 128f, -0.391f * (y - 128f));
-                }
-            }
-        }
         tables(crop == null ? new Box(0, 0, frames.width(), frames.height()) : crop);
     }
 
@@ -203,7 +182,7 @@ public final class Preprocessor {
         for (int y = 0; y < input.height(); y++) {
             int placedRow = y - geometry.top();
             if (placedRow < 0 || placedRow >= geometry.placedHeight()) {
-                copyRow(paddingRow, 0, tensor, base, y, 0, input.width());
+                copyRow(paddingRow, input.width(), tensor, base, y, 0, input.width());
                 continue;
             }
             if (frames.format().isPacked()) {
@@ -315,17 +294,13 @@ public final class Preprocessor {
             int trV = vTop[rightChroma + vStep] & 0xff;
             int blV = vBottom[leftChroma + vStep] & 0xff;
             int brV = vBottom[rightChroma + vStep] & 0xff;
-            red[x] = blend(lookup(redOf, tlY, tlV), lookup(redOf, trY, trV), lookup(redOf, blY, blV),
-                    lookup(redOf, brY, brV), leftWeight, rightWeight, up, down);
-            blue[x] = blend(lookup(blueOf, tlY, tlU), lookup(blueOf, trY, trU), lookup(blueOf, blY, blU),
-                    lookup(blueOf, brY, brU), leftWeight, rightWeight, up, down);
-            green[x] = blend(green(tlY, tlU, tlV), green(trY, trU, trV), green(blY, blU, blV),
-                    green(brY, brU, brV), leftWeight, rightWeight, up, down);
+            red[x] = blend(YuvToRgb.red(tlY, tlV), YuvToRgb.red(trY, trV), YuvToRgb.red(blY, blV),
+                    YuvToRgb.red(brY, brV), leftWeight, rightWeight, up, down);
+            green[x] = blend(YuvToRgb.green(tlY, tlU, tlV), YuvToRgb.green(trY, trU, trV),
+                    YuvToRgb.green(blY, blU, blV), YuvToRgb.green(brY, brU, brV), leftWeight, rightWeight, up, down);
+            blue[x] = blend(YuvToRgb.blue(tlY, tlU), YuvToRgb.blue(trY, trU), YuvToRgb.blue(blY, blU),
+                    YuvToRgb.blue(brY, brU), leftWeight, rightWeight, up, down);
         }
-    }
-
-    private static int lookup(byte[] table, int luma, int chroma) {
-        return table[luma << 8 | chroma] & 0xff;
     }
 
     private static int blend(int topLeft, int topRight, int bottomLeft, int bottomRight, float leftWeight,
@@ -333,36 +308,6 @@ public final class Preprocessor {
         float upper = topLeft * leftWeight + topRight * rightWeight;
         float lower = bottomLeft * leftWeight + bottomRight * rightWeight;
         return (int) Math.rint(upper * up + lower * down);
-    }
-
-    /*
-     * BT.601 limited range as OpenVINO's CPU plugin computes it (its JIT color converter): luma
-     * (Y - 16) * 1.164, then fused multiply-adds in f32, clamped and rounded to the nearest even.
-     */
-
-    private static float luma(int y) {
-        return (y - 16f) * 1.164f;
-    }
-
-    private static int red(float luma, float v) {
-        return level(Math.fma(1.596f, v, luma));
-    }
-
-    /**
-     * G from the tables: OpenVINO adds the three terms in one chain of fused operations, the tables
-     * add the chroma terms first, which can move a value by one ulp (a different rounding only at an
-     * exact half, measured by PreprocessorTest).
-     */
-    private int green(int y, int u, int v) {
-        return level(lumaOf[y] + greenOf[u << 8 | v]);
-    }
-
-    private static int blue(float luma, float u) {
-        return level(Math.fma(2.018f, u, luma));
-    }
-
-    private static int level(float value) {
-        return (int) Math.rint(Math.clamp(value, 0f, 255f));
     }
 
     /** Writes the values of the placed row as tensor row {@code y}, with the padding left and right of it. */
@@ -376,17 +321,17 @@ public final class Preprocessor {
                 put(row, index(c, x, width), level[value[x]]);
             }
         }
-        copyRow(paddingRow, 0, tensor, base, y, 0, left);
-        copyRow(row, 0, tensor, base, y, left, width);
+        copyRow(paddingRow, input.width(), tensor, base, y, 0, left);
+        copyRow(row, width, tensor, base, y, left, width);
         int right = left + width;
-        copyRow(paddingRow, 0, tensor, base, y, right, input.width() - right);
+        copyRow(paddingRow, input.width(), tensor, base, y, right, input.width() - right);
     }
 
     /**
-     * Copies {@code count} pixels of a row buffer (in the tensor's order, {@code count} wide when
-     * channels first) into tensor row {@code y} from column {@code x}.
+     * Copies the first {@code count} pixels of a row buffer {@code rowWidth} pixels wide (in the
+     * tensor's order) into tensor row {@code y} from column {@code x}.
      */
-    private void copyRow(MemorySegment from, long fromPixel, MemorySegment tensor, long base, int y, int x,
+    private void copyRow(MemorySegment from, int rowWidth, MemorySegment tensor, long base, int y, int x,
             int count) {
         if (count == 0) {
             return;
@@ -394,15 +339,13 @@ public final class Preprocessor {
         int bytes = input.type().bytes();
         int channels = input.channels();
         if (!input.channelsFirst()) {
-            MemorySegment.copy(from, fromPixel * channels * bytes, tensor,
+            MemorySegment.copy(from, 0, tensor,
                     base + ((long) y * input.width() + x) * channels * bytes, (long) count * channels * bytes);
             return;
         }
         long plane = (long) input.width() * input.height();
-        // A padding row holds each channel across the full width; a value row across the placed width.
-        int rowWidth = from == paddingRow ? input.width() : geometry.placedWidth();
         for (int c = 0; c < channels; c++) {
-            MemorySegment.copy(from, ((long) c * rowWidth + fromPixel) * bytes, tensor,
+            MemorySegment.copy(from, (long) c * rowWidth * bytes, tensor,
                     base + (c * plane + (long) y * input.width() + x) * bytes, (long) count * bytes);
         }
     }
