@@ -22,7 +22,8 @@ import org.ovgst.openvino.ResizeAlgorithm;
  *
  * <p>The steps and their roundings are OpenVINO's (CPU plugin, checked against 2026.4.1 by
  * {@code PreprocessorTest}): packed and grey frames are resized on u8 (linear: the four neighbours
- * of the half-pixel source position weighted in f32, rounded to the nearest integer) and then
+ * of the half-pixel source position weighted in f32 as its kernel does, rounded to the nearest
+ * integer) and then
  * reordered; YUV frames are first converted to RGB on u8 at the frame's resolution
  * ({@link YuvToRgb}, each 2x2 block sharing its chroma), then resized the same way. Every model pixel
  * is computed from the frame pixels it reads, so the work grows with the model's size, not the
@@ -234,9 +235,8 @@ public final class Preprocessor {
             for (int x = 0; x < width; x++) {
                 int left = firstByte[x] + channel;
                 int right = secondByte[x] + channel;
-                float upper = (top[left] & 0xff) * leftWeight[x] + (top[right] & 0xff) * rightWeight[x];
-                float lower = (bottom[left] & 0xff) * leftWeight[x] + (bottom[right] & 0xff) * rightWeight[x];
-                out[x] = (int) Math.rint(upper * up + lower * down);
+                out[x] = blend(top[left] & 0xff, top[right] & 0xff, bottom[left] & 0xff, bottom[right] & 0xff,
+                        leftWeight[x], rightWeight[x], up, down);
             }
         }
     }
@@ -303,11 +303,16 @@ public final class Preprocessor {
         }
     }
 
+    /**
+     * Four u8 values weighted, rounded to the nearest (halves to even): in the order and with the
+     * fused multiply-adds of OpenVINO's CPU kernel, which gives its results to the bit (a plain
+     * {@code a * b + c} rounds some values the other way: 31 in 150 000 on a 2.5x upscale).
+     */
     private static int blend(int topLeft, int topRight, int bottomLeft, int bottomRight, float leftWeight,
             float rightWeight, float up, float down) {
-        float upper = topLeft * leftWeight + topRight * rightWeight;
-        float lower = bottomLeft * leftWeight + bottomRight * rightWeight;
-        return (int) Math.rint(upper * up + lower * down);
+        float upper = Math.fma(topLeft, leftWeight, topRight * rightWeight);
+        float lower = Math.fma(bottomLeft, leftWeight, bottomRight * rightWeight);
+        return (int) Math.rint(Math.fma(lower, down, upper * up));
     }
 
     /** Writes the values of the placed row as tensor row {@code y}, with the padding left and right of it. */
