@@ -1,30 +1,31 @@
 package org.ovgst.infer.preprocess;
 
 /**
- * BT.601 limited range YUV to RGB as OpenVINO's CPU plugin converts u8 frames (its JIT color
- * converter): luma {@code (Y - 16) * 1.164}, then fused multiply-adds in f32 ({@code R = 1.596 V'},
- * {@code G = -0.391 U' - 0.813 V'}, {@code B = 2.018 U'}, chroma less 128), clamped to 0-255 and
- * rounded to the nearest (halves to even). R depends on (Y, V) and B on (Y, U) alone, so both come
- * from tables of every pair, exactly; G takes the luma term plus a chroma term from a table: adding
- * the chroma terms first can move a value by one ulp, a different rounding only where it lies on a
- * half (PreprocessorTest measures it). Tables made once, shared by every pre-processor.
+ * BT.601 limited range YUV to RGB as OpenVINO's CPU plugin converts u8 frames: luma
+ * {@code Y' = (Y - 16) * 1.164}, then {@code R = Y' + 1.596 V'}, {@code G = Y' - 0.391 U' - 0.813 V'},
+ * {@code B = Y' + 2.018 U'} (chroma less 128), each product and sum rounded to f32 in that order
+ * (not fused: checked to the bit against OpenVINO 2026.4.1 on an AVX2 machine, where fused
+ * multiply-adds differed in about 1 value in 15 000), clamped to 0-255 and rounded to the nearest,
+ * halves to even. R depends on (Y, V) and B on (Y, U) alone, so both come from tables of every pair;
+ * G from tables of its three terms. Made once, shared by every pre-processor.
  */
 final class YuvToRgb {
     private static final byte[] RED = new byte[256 * 256];
     private static final byte[] BLUE = new byte[256 * 256];
     private static final float[] LUMA = new float[256];
-    private static final float[] GREEN = new float[256 * 256];
+    private static final float[] GREEN_U = new float[256];
+    private static final float[] GREEN_V = new float[256];
 
     static {
-        for (int y = 0; y < 256; y++) {
-            LUMA[y] = (y - 16f) * 1.164f;
+        for (int value = 0; value < 256; value++) {
+            LUMA[value] = (value - 16f) * 1.164f;
+            GREEN_U[value] = 0.391f * (value - 128f);
+            GREEN_V[value] = 0.813f * (value - 128f);
         }
-        for (int first = 0; first < 256; first++) {
-            for (int second = 0; second < 256; second++) {
-                int pair = first << 8 | second;
-                RED[pair] = (byte) level(Math.fma(1.596f, second - 128f, LUMA[first]));
-                BLUE[pair] = (byte) level(Math.fma(2.018f, second - 128f, LUMA[first]));
-                GREEN[pair] = Math.fma(-0.813f, second - 128f, -0.391f * (first - 128f));
+        for (int y = 0; y < 256; y++) {
+            for (int chroma = 0; chroma < 256; chroma++) {
+                RED[y << 8 | chroma] = (byte) level(LUMA[y] + 1.596f * (chroma - 128f));
+                BLUE[y << 8 | chroma] = (byte) level(LUMA[y] + 2.018f * (chroma - 128f));
             }
         }
     }
@@ -36,7 +37,7 @@ final class YuvToRgb {
     }
 
     static int green(int y, int u, int v) {
-        return level(LUMA[y] + GREEN[u << 8 | v]);
+        return level(LUMA[y] - GREEN_U[u] - GREEN_V[v]);
     }
 
     static int blue(int y, int u) {

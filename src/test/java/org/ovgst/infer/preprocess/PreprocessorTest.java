@@ -174,11 +174,13 @@ class PreprocessorTest {
             System.out.printf(Locale.ROOT, "%s %dx%d -> %s: max difference %.4g (%.3f u8 levels), %d of %d elements"
                     + " differ%n", c.format, c.frameWidth, c.frameHeight, geometry, worst, levels, differing,
                     expected.length);
-            // The u8 resize may round an exact half the other way: one level. f16 adds its own rounding,
-            // up to half an ulp near 1.0 (2^-11), an eighth of a level at scale 255.
+            // Equal to the bit on the AVX2 machine this was written on (f16 apart from its own rounding).
+            // The bound leaves room for CPU kernels that fuse or order their arithmetic otherwise
+            // (AVX-512, other versions): those round an exact half the other way, one level, rarely.
+            // f16 adds up to half an ulp near 1.0 (2^-11), an eighth of a level at scale 255.
             float bound = c.type == TensorType.F16 ? 1.13f : 1.0001f;
             assertTrue(levels <= bound, c + ": " + levels + " levels apart");
-            assertTrue(differing <= expected.length / 1000, c + ": " + differing + " elements differ");
+            assertTrue(differing <= expected.length / 10_000, c + ": " + differing + " elements differ");
         }
     }
 
