@@ -125,8 +125,12 @@ public final class Preprocessor {
         for (int c = 0; c < channels; c++) {
             float mean = value(normalization.meanValues(), c);
             float scale = value(normalization.scaleValues(), c);
+            // OpenVINO folds (value - mean) / scale into one multiply-add by 1 / scale (to the bit on
+            // 2026.4.1); OpenVinoModel computes the padding's value in Java, as here.
+            float inverse = 1f / scale;
+            float offset = -mean * inverse;
             for (int level = 0; level < 256; level++) {
-                levels[c][level] = element(input.type(), (level - mean) / scale);
+                levels[c][level] = element(input.type(), Math.fma(level, inverse, offset));
             }
             padding[c] = element(input.type(), (padValue - mean) / scale);
         }
@@ -368,12 +372,16 @@ public final class Preprocessor {
         }
     }
 
-    /** The bits of {@code value} as an element of {@code type}: u8 rounded to the nearest and saturated. */
+    /**
+     * The bits of {@code value} as an element of {@code type}. u8 as OpenVINO converts the f32 its
+     * pre-processing ends with into a u8 model input (checked on 2026.4.1): truncated toward zero and
+     * wrapped, -4.5 becoming 252, so a normalization that leaves 0-255 gives the same bytes as locally.
+     */
     private static int element(TensorType type, float value) {
         return switch (type) {
             case F32 -> Float.floatToRawIntBits(value);
             case F16 -> Float.floatToFloat16(value);
-            case U8 -> (int) Math.rint(Math.clamp(value, 0f, 255f));
+            case U8 -> (int) value & 0xff;
         };
     }
 
