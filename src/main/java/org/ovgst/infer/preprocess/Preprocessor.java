@@ -164,8 +164,10 @@ public final class Preprocessor {
 
     /**
      * Writes box {@code region} of {@code frame} into image {@code index} of {@code tensor}, resized to
-     * the placed part of the input: a region a classifier sees. The tables are remade in place when
-     * the box changes.
+     * the placed part of the input as OpenVINO crops and resizes (its center crop): a region a
+     * classifier sees. The tables are remade in place when the box changes. ovclassify's local path
+     * resizes regions with {@code CropResizer} instead, which rounds a few values one level apart;
+     * its model-size crop given to a pre-processor of that size gives the local tensor to the bit.
      *
      * @throws IllegalArgumentException when the box is empty or leaves the frame, or the tensor has no
      *     image {@code index}

@@ -3,6 +3,7 @@ package org.ovgst.infer.preprocess;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -189,8 +190,10 @@ class PreprocessorTest {
 
     /**
      * Regions (what ovclassify sends): locally {@code CropResizer} cuts and resizes each region to the
-     * model's size and OpenVINO's pre-processing takes it from there; the Java pre-processing writes
-     * the region straight into the tensor, one {@code Preprocessor} for every region.
+     * model's size (in its own arithmetic: double positions, halves up) and OpenVINO's pre-processing
+     * takes it from there. The Java pre-processing either writes the region straight into the tensor
+     * as OpenVINO would crop and resize it (one level apart at most, where the two round differently),
+     * or takes CropResizer's crop at the model's size: then the tensor is the local one to the bit.
      */
     @Test
     void regionsMatchTheLocalClassifierPath() {
@@ -201,6 +204,8 @@ class PreprocessorTest {
         EngineSettings settings = EngineSettings.of(model).withAsync(false).withNormalization(IMAGENET);
         ModelInput input = new ModelInput(TensorType.F32, true, size, size, 3, ModelColor.RGB, IMAGENET);
         Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.stretch(333, 251, size, size),
+                ResizeAlgorithm.LINEAR, 0, null);
+        Preprocessor ofCrops = new Preprocessor(crops, input, InputGeometry.stretch(size, size, size, size),
                 ResizeAlgorithm.LINEAR, 0, null);
         CropResizer cropResizer = new CropResizer();
         try (Arena arena = Arena.ofConfined();
@@ -230,6 +235,9 @@ class PreprocessorTest {
                         + " differ%n", region, size, size, levels, differing, expected.length);
                 assertTrue(levels <= 1.0001f, region + ": " + levels + " levels apart");
                 assertTrue(differing <= expected.length / 100, region + ": " + differing + " elements differ");
+
+                ofCrops.write(request.input(), tensor, 0);
+                assertArrayEquals(expected, read(tensor, TensorType.F32), region + " through CropResizer");
             }
         }
     }
