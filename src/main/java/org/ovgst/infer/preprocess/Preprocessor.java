@@ -54,8 +54,6 @@ public final class Preprocessor {
     private final int[] channelSource;
     /** For each model channel, the element (bits of its type) each u8 level becomes. */
     private final int[][] levels;
-    /** For each model channel, the padding's element. */
-    private final int[] padding;
     /** The u8 values of one row of the placed frame, per model channel. */
     private final int[][] values;
     /** One row of elements in the tensor's order (a heap segment, copied out in bulk). */
@@ -120,7 +118,7 @@ public final class Preprocessor {
         channelSource = channelSources(format, input);
         int channels = input.channels();
         levels = new int[channels][256];
-        padding = new int[channels];
+        int[] padding = new int[channels];
         Normalization normalization = input.normalization();
         for (int c = 0; c < channels; c++) {
             float mean = value(normalization.meanValues(), c);
