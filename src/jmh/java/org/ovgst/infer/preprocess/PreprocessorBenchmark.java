@@ -21,7 +21,7 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
-import org.ovgst.openvino.ResizeAlgorithm;
+import org.ovgst.tensor.ResizeAlgorithm;
 
 /**
  * The Java pre-processing of one HD frame for a remote model: 1920x1080 frames of each format into a

@@ -11,7 +11,7 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
-import org.ovgst.openvino.ResizeAlgorithm;
+import org.ovgst.tensor.ResizeAlgorithm;
 
 /**
  * Writes u8 frames of one layout into a model's input tensor as OpenVINO's pre-processing does it

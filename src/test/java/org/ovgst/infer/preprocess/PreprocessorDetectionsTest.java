@@ -23,12 +23,12 @@ import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
 import org.ovgst.openvino.CompiledModel;
 import org.ovgst.openvino.Core;
-import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.InferRequest;
 import org.ovgst.openvino.Model;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.ResizeAlgorithm;
 import org.ovgst.openvino.Tensor;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.ResizeAlgorithm;
 import org.ovgst.testing.BgrImage;
 import org.ovgst.testing.TestAssets;
 

@@ -32,8 +32,8 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.ResizeAlgorithm;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.ResizeAlgorithm;
 import org.ovgst.testing.IrModels;
 
 /**
