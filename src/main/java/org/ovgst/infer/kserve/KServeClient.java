@@ -3,6 +3,7 @@ package org.ovgst.infer.kserve;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -47,6 +48,8 @@ public final class KServeClient implements AutoCloseable {
     private static final int MAX_INBOUND_BYTES = Integer.MAX_VALUE;
     /** For the list of served models in an error message: a server that answered just now answers fast. */
     private static final Duration LISTING_TIMEOUT = Duration.ofSeconds(2);
+    /** How often a lost server is tried again (see {@link #watch}). */
+    static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
     private static final Pattern ADDRESS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\]/]+):([0-9]{1,5})");
 
     private final String address;
@@ -95,11 +98,32 @@ public final class KServeClient implements AutoCloseable {
                     + " (the gRPC port of a KServe v2 server: Triton's --grpc-port, 8001 by default)");
         }
         this.address = address;
-        // dns:/// always: "localhost:8001" alone would be read as a URI of scheme "localhost".
-        channel = Grpc.newChannelBuilder("dns:///" + address, credentials).maxInboundMessageSize(MAX_INBOUND_BYTES)
-                .build();
+        // As a target, HOST:PORT is not a URI gRPC resolves: it takes it as dns:///HOST:PORT.
+        channel = Grpc.newChannelBuilder(address, credentials).maxInboundMessageSize(MAX_INBOUND_BYTES).build();
         blocking = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         async = GRPCInferenceServiceGrpc.newStub(channel);
+        watch(channel.getState(false));
+    }
+
+    /**
+     * A lost server is tried again every {@link #RECONNECT_INTERVAL}: gRPC's own backoff grows to 2
+     * minutes, and until it tries, every call fails at once (UNAVAILABLE) although the server is back.
+     * Polled while the channel is in TRANSIENT_FAILURE: gRPC's pick-first stays in that state through
+     * its attempts, so no state change says when one failed.
+     */
+    private void watch(ConnectivityState state) {
+        switch (state) {
+            case SHUTDOWN -> { }
+            case TRANSIENT_FAILURE -> CompletableFuture.delayedExecutor(RECONNECT_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS).execute(() -> {
+                        ConnectivityState now = channel.getState(false);
+                        if (now == ConnectivityState.TRANSIENT_FAILURE) {
+                            channel.resetConnectBackoff();
+                        }
+                        watch(now);
+                    });
+            default -> channel.notifyWhenStateChanged(state, () -> watch(channel.getState(false)));
+        }
     }
 
     /** {@code HOST:PORT} as given. */
