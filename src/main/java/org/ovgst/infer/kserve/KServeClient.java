@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.engine.ModelDescription;
 import org.ovgst.infer.kserve.v2.GRPCInferenceServiceGrpc;
+import org.ovgst.infer.kserve.v2.InferParameter;
 import org.ovgst.infer.kserve.v2.ModelInferRequest;
 import org.ovgst.infer.kserve.v2.ModelInferResponse;
 import org.ovgst.infer.kserve.v2.ModelMetadataRequest;
@@ -32,7 +33,11 @@ import org.ovgst.infer.kserve.v2.ServerLiveRequest;
 import org.ovgst.infer.kserve.v2.ServerMetadataRequest;
 import org.ovgst.infer.kserve.v2.ServerMetadataResponse;
 import org.ovgst.infer.kserve.v2.ServerReadyRequest;
+import org.ovgst.infer.kserve.v2.SystemSharedMemoryRegisterRequest;
+import org.ovgst.infer.kserve.v2.SystemSharedMemoryStatusRequest;
+import org.ovgst.infer.kserve.v2.SystemSharedMemoryUnregisterRequest;
 import org.ovgst.openvino.Dimension;
+import org.ovgst.openvino.ElementType;
 import org.ovgst.openvino.PartialShape;
 import org.ovgst.openvino.PortInfo;
 
@@ -203,15 +208,67 @@ public final class KServeClient implements AutoCloseable {
             List<String> outputs, Duration deadline) {
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(model).setModelVersion(version);
         for (KServeTensor input : inputs) {
-            request.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(input.name())
-                    .setDatatype(Datatypes.datatype(input.type()))
-                    .addAllShape(java.util.Arrays.stream(input.shape()).boxed().toList()));
+            request.addInputs(input(input.name(), input.type(), input.shape()));
             // No copy here: protobuf reads the memory when gRPC serializes the message.
             request.addRawInputContents(UnsafeByteOperations.unsafeWrap(input.data().asByteBuffer()));
         }
+        return infer(request, outputs, deadline);
+    }
+
+    /**
+     * As {@link #infer}, the inputs read by the server from registered shared-memory regions (Triton's
+     * extension: a server on this host), the outputs still in raw contents.
+     */
+    public CompletableFuture<InferResponse> inferShared(String model, String version, List<SharedTensor> inputs,
+            List<String> outputs, Duration deadline) {
+        ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(model).setModelVersion(version);
+        for (SharedTensor input : inputs) {
+            // The parameters of Triton's shared-memory extension (docs/protocol/extension_shared_memory.md).
+            request.addInputs(input(input.name(), input.type(), input.shape())
+                    .putParameters("shared_memory_region", InferParameter.newBuilder().setStringParam(input.region()).build())
+                    .putParameters("shared_memory_offset", InferParameter.newBuilder().setInt64Param(input.offset()).build())
+                    .putParameters("shared_memory_byte_size",
+                            InferParameter.newBuilder().setInt64Param(input.byteSize()).build()));
+        }
+        return infer(request, outputs, deadline);
+    }
+
+    /**
+     * Registers {@code byteSize} bytes at {@code offset} of the POSIX shared-memory object {@code key}
+     * ({@code shm_open}'s name, "/ovgst-..." for /dev/shm/ovgst-...) as region {@code region}.
+     *
+     * @throws InferenceException when the server refuses (no such object, a name taken, a server
+     *     without the extension), with its words
+     */
+    public void registerSystemSharedMemory(String region, String key, long offset, long byteSize, Duration timeout) {
+        call("SystemSharedMemoryRegister", null, "", timeout, stub -> stub.systemSharedMemoryRegister(
+                SystemSharedMemoryRegisterRequest.newBuilder().setName(region).setKey(key).setOffset(offset)
+                        .setByteSize(byteSize).build()));
+    }
+
+    /** Unregisters a region (every region of the server for an empty name). */
+    public void unregisterSystemSharedMemory(String region, Duration timeout) {
+        call("SystemSharedMemoryUnregister", null, "", timeout, stub -> stub.systemSharedMemoryUnregister(
+                SystemSharedMemoryUnregisterRequest.newBuilder().setName(region).build()));
+    }
+
+    /** The names of the system shared-memory regions registered with the server. */
+    public List<String> systemSharedMemoryRegions(Duration timeout) {
+        return call("SystemSharedMemoryStatus", null, "", timeout, stub -> stub.systemSharedMemoryStatus(
+                SystemSharedMemoryStatusRequest.getDefaultInstance()).getRegionsMap().keySet().stream().sorted().toList());
+    }
+
+    private static ModelInferRequest.InferInputTensor.Builder input(String name, ElementType type, long[] shape) {
+        return ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype(Datatypes.datatype(type))
+                .addAllShape(java.util.Arrays.stream(shape).boxed().toList());
+    }
+
+    private CompletableFuture<InferResponse> infer(ModelInferRequest.Builder request, List<String> outputs,
+            Duration deadline) {
         for (String output : outputs) {
             request.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName(output));
         }
+        String model = request.getModelName();
         CompletableFuture<InferResponse> result = new CompletableFuture<>();
         async.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).modelInfer(request.build(),
                 new StreamObserver<>() {
@@ -226,7 +283,8 @@ public final class KServeClient implements AutoCloseable {
 
                     @Override
                     public void onError(Throwable t) {
-                        result.completeExceptionally(failure("ModelInfer", model, version, deadline, t, false));
+                        result.completeExceptionally(failure("ModelInfer", model, request.getModelVersion(), deadline,
+                                t, false));
                     }
 
                     @Override

@@ -13,8 +13,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -255,6 +257,47 @@ class KServeClientTest {
         } catch (InferenceException e) {
             return false;
         }
+    }
+
+    /**
+     * Triton's shared-memory extension: an input written into /dev/shm (at an offset in the object)
+     * and handed over by reference gives the outputs the same input gives in raw contents.
+     */
+    @Test
+    void anInputInSharedMemoryGivesWhatItGivesInRawContents() throws Exception {
+        String key = "/ovgst-kserve-test-" + ProcessHandle.current().pid();
+        Path object = Path.of("/dev/shm" + key);
+        long[] shape = {1, 128, 128, 3};
+        float[] values = new float[128 * 128 * 3];
+        Random random = new Random(7);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat() * 2 - 1;
+        }
+        long offset = 4096;
+        try (FileChannel channel = FileChannel.open(object, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+            MemorySegment shared = channel.map(FileChannel.MapMode.READ_WRITE, 0, offset + values.length * 4L, arena);
+            MemorySegment.copy(values, 0, shared, ValueLayout.JAVA_FLOAT, offset, values.length);
+            client.registerSystemSharedMemory("frames", key, 0, shared.byteSize(), TIMEOUT);
+            try {
+                assertTrue(client.systemSharedMemoryRegions(TIMEOUT).contains("frames"));
+                var byReference = client.inferShared("face_short", "", List.of(new SharedTensor("input", ElementType.F32,
+                        shape, "frames", offset)), List.of(), TIMEOUT).get();
+                var raw = client.infer("face_short", "", List.of(tensor("input", shape, values, arena)), List.of(),
+                        TIMEOUT).get();
+                assertEquals(2, byReference.outputs().size());
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(floats(raw.outputs().get(i).data()), floats(byReference.outputs().get(i).data()));
+                }
+            } finally {
+                client.unregisterSystemSharedMemory("frames", TIMEOUT);
+                Files.delete(object);
+            }
+            assertFalse(client.systemSharedMemoryRegions(TIMEOUT).contains("frames"));
+        }
+        InferenceException e = assertThrows(InferenceException.class, () -> client.registerSystemSharedMemory("nothing",
+                "/ovgst-no-such-object", 0, 64, TIMEOUT));
+        assertMentions(e, triton.address(), "refused SystemSharedMemoryRegister", "/ovgst-no-such-object");
     }
 
     /**
