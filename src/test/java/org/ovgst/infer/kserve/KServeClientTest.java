@@ -142,6 +142,37 @@ class KServeClientTest {
                 new long[] {1, 128, 128, 3}, Arrays.copyOf(two, 128 * 128 * 3));
     }
 
+    /**
+     * Requests in flight together on one channel, which Triton's dynamic batcher may run as one batch
+     * (openvino_model.py splits it back): each gets the outputs of its own input, as when sent alone.
+     */
+    @Test
+    void concurrentRequestsEachGetTheirOwnOutputs() throws Exception {
+        Random random = new Random(8);
+        try (Arena arena = Arena.ofConfined()) {
+            List<KServeTensor> inputs = new ArrayList<>();
+            List<float[]> alone = new ArrayList<>();
+            for (int r = 0; r < 8; r++) {
+                float[] values = new float[3 * 128 * 128];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = random.nextFloat() * 2 - 1;
+                }
+                inputs.add(tensor("input", new long[] {1, 3, 128, 128}, values, arena));
+                alone.add(floats(client.infer("face", "", List.of(inputs.getLast()), List.of("525"), TIMEOUT).get()
+                        .outputs().getFirst().data()));
+            }
+            var together = inputs.stream().map(in -> client.infer("face", "", List.of(in), List.of("525"), TIMEOUT)).toList();
+            for (int r = 0; r < 8; r++) {
+                float[] scores = floats(together.get(r).get().outputs().getFirst().data());
+                assertEquals(896, scores.length);
+                for (int i = 0; i < scores.length; i++) {
+                    // A batch may run other kernels than one image: equal to rounding, not bit for bit.
+                    assertEquals(alone.get(r)[i], scores[i], 1e-3f, "request " + r + " score " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void anUnknownModelIsNamedWithTheModelsServed() {
         InferenceException e = assertThrows(InferenceException.class,
