@@ -364,6 +364,8 @@ public final class KServeClient implements AutoCloseable {
                     + "); start it, or check the address (property server)";
             case DEADLINE_EXCEEDED -> "the inference server at " + address + " did not answer " + what + " within "
                     + timeout.toMillis() + " ms (property server-timeout)";
+            case CANCELLED -> what + " to the inference server at " + address + " was cancelled: " + said
+                    + " (the client was closed while it ran)";
             default -> "the inference server at " + address + " refused " + what + ": " + said
                     + (model != null && listModels ? "; " + servedModels() : "");
         };

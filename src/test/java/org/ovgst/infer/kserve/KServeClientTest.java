@@ -244,6 +244,18 @@ class KServeClientTest {
         assertTrue(millis >= 300 && millis < 1500, "failed after " + millis + " ms");
     }
 
+    /** A call in flight when its client is closed fails at once, saying so. */
+    @Test
+    void closingTheClientEndsTheCallsInFlight() {
+        var closing = new KServeClient(triton.address());
+        var call = closing.infer("slow", "", List.of(tensor("x", new long[] {1, 2, 3, 4}, new float[24], Arena.ofAuto())),
+                List.of(), TIMEOUT);
+        closing.close();
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(1, TimeUnit.SECONDS));
+        assertMentions(assertInstanceOf(InferenceException.class, failed.getCause()), triton.address(),
+                "ModelInfer for model 'slow'", "the client was closed");
+    }
+
     /**
      * An outage, on a server of its own: killed, the client says so at once; started again on its port,
      * the client reaches it within 2 s of its being ready (it tries every second, not after gRPC's
