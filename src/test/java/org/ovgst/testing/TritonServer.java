@@ -13,14 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real NVIDIA Triton Inference Server (2.51, from set-up's {@code .venv-triton}: PyPI nvidia-pytriton)
- * started by a test on 127.0.0.1 at a free gRPC port, serving the models it is given through the
- * Python backend that runs them with OpenVINO on CPU ({@code scripts/triton}). Its model repository and
+ * started by a test on 127.0.0.1 at a free gRPC port ({@code scripts/triton/serve.sh}), serving the
+ * models it is given through the Python backend that runs them with OpenVINO on CPU
+ * ({@code scripts/triton/model_repository.py}). Its model repository and
  * log are in a folder of the test's; failures quote the log. {@link #stop}, {@link #kill} and
  * {@link #start} (same port) make outages. Its Python backend's shared-memory regions carry a prefix of
  * this server's, removed from /dev/shm when it is gone (a killed server leaves them behind).
@@ -82,21 +82,12 @@ public final class TritonServer implements AutoCloseable {
 
     /** Starts it (again, on the same port) and waits until its gRPC service is up with every model loaded. */
     public void start() throws IOException, InterruptedException {
-        Path venv = venv();
-        Path site = venv.resolve("lib/python3.11/site-packages");
-        Path triton = site.resolve("pytriton/tritonserver");
+        venv(); // fails with the set-up command when Triton is not installed
         long logStart = Files.exists(log) ? Files.size(log) : 0;
-        ProcessBuilder builder = new ProcessBuilder(triton.resolve("bin/tritonserver").toString(),
-                "--model-repository=" + dir.resolve("models"), "--backend-directory=" + triton.resolve("backends"),
-                "--backend-config=python,shm-region-prefix-name=" + shmPrefix,
-                "--grpc-address=127.0.0.1", "--grpc-port=" + port, "--allow-http=false", "--allow-metrics=false",
-                "--allow-gpu-metrics=false", "--strict-readiness=true", "--exit-timeout-secs=5")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = builder.environment();
-        // The backend stub imports openvino from the python3 first on PATH (PYTHONPATH is not read).
-        env.put("PATH", venv.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("LD_LIBRARY_PATH", site.resolve("nvidia_pytriton.libs").toString());
-        process = builder.start();
+        process = new ProcessBuilder("bash", TestAssets.home().resolve("scripts/triton/serve.sh").toString(),
+                dir.resolve("models").toString(), "--grpc-port=" + port,
+                "--backend-config=python,shm-region-prefix-name=" + shmPrefix)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // Without --model-control-mode it loads every model before it serves: a model that fails ends it.
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!logSince(logStart).contains(READY_LINE + "127.0.0.1:" + port)) {

@@ -61,6 +61,8 @@ public final class KServeClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub blocking;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub async;
+    /** Calls failing after close() fail because of it (CANCELLED, or UNAVAILABLE before they reached the server). */
+    private volatile boolean closed;
 
     /** The server's name, version and the protocol extensions it supports (Triton: {@code system_shared_memory}...). */
     public record ServerInfo(String name, String version, List<String> extensions) {
@@ -296,6 +298,7 @@ public final class KServeClient implements AutoCloseable {
     /** Closes the channel: calls in flight fail; waits up to 5 s for its threads. */
     @Override
     public void close() {
+        closed = true;
         channel.shutdownNow();
         try {
             channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -359,13 +362,15 @@ public final class KServeClient implements AutoCloseable {
         String what = call + (model == null ? "" : " for model '" + model + "'" + (version.isEmpty() ? "" : " version " + version));
         String said = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription())
                 + (status.getCause() == null ? "" : " (" + status.getCause().getMessage() + ")");
+        if (closed) {
+            return new InferenceException(what + " to the inference server at " + address + " was cancelled: "
+                    + "the client was closed (" + said + ")", t);
+        }
         String message = switch (status.getCode()) {
             case UNAVAILABLE -> "the inference server at " + address + " is not reachable (" + call + ": " + said
                     + "); start it, or check the address (property server)";
             case DEADLINE_EXCEEDED -> "the inference server at " + address + " did not answer " + what + " within "
                     + timeout.toMillis() + " ms (property server-timeout)";
-            case CANCELLED -> what + " to the inference server at " + address + " was cancelled: " + said
-                    + " (the client was closed while it ran)";
             default -> "the inference server at " + address + " refused " + what + ": " + said
                     + (model != null && listModels ? "; " + servedModels() : "");
         };

@@ -244,16 +244,21 @@ class KServeClientTest {
         assertTrue(millis >= 300 && millis < 1500, "failed after " + millis + " ms");
     }
 
-    /** A call in flight when its client is closed fails at once, saying so. */
+    /** Calls in flight when their client is closed fail at once, saying so: one at the server, one just sent. */
     @Test
-    void closingTheClientEndsTheCallsInFlight() {
+    void closingTheClientEndsTheCallsInFlight() throws InterruptedException {
         var closing = new KServeClient(triton.address());
-        var call = closing.infer("slow", "", List.of(tensor("x", new long[] {1, 2, 3, 4}, new float[24], Arena.ofAuto())),
-                List.of(), TIMEOUT);
+        var input = List.of(tensor("x", new long[] {1, 2, 3, 4}, new float[24], Arena.ofAuto()));
+        var atTheServer = closing.infer("slow", "", input, List.of(), TIMEOUT);
+        Thread.sleep(500);
+        var justSent = closing.infer("slow", "", input, List.of(), TIMEOUT);
         closing.close();
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(1, TimeUnit.SECONDS));
-        assertMentions(assertInstanceOf(InferenceException.class, failed.getCause()), triton.address(),
-                "ModelInfer for model 'slow'", "the client was closed");
+        for (var call : List.of(atTheServer, justSent)) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(1, TimeUnit.SECONDS));
+            assertMentions(assertInstanceOf(InferenceException.class, failed.getCause()),
+                    "ModelInfer for model 'slow' to the inference server at " + triton.address()
+                            + " was cancelled: the client was closed");
+        }
     }
 
     /**
