@@ -2,7 +2,7 @@ package org.ovgst.infer.kserve;
 
 import java.util.Map;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /**
  * The protocol's tensor data types ({@code FP32}, {@code UINT8}, ...: the strings of the Open Inference

@@ -36,10 +36,10 @@ import org.ovgst.infer.kserve.v2.ServerReadyRequest;
 import org.ovgst.infer.kserve.v2.SystemSharedMemoryRegisterRequest;
 import org.ovgst.infer.kserve.v2.SystemSharedMemoryStatusRequest;
 import org.ovgst.infer.kserve.v2.SystemSharedMemoryUnregisterRequest;
-import org.ovgst.openvino.Dimension;
-import org.ovgst.openvino.ElementType;
-import org.ovgst.openvino.PartialShape;
-import org.ovgst.openvino.PortInfo;
+import org.ovgst.tensor.Dimension;
+import org.ovgst.tensor.ElementType;
+import org.ovgst.tensor.PartialShape;
+import org.ovgst.tensor.PortInfo;
 
 /**
  * A client of one KServe v2 / Open Inference Protocol gRPC server (Triton, OpenVINO Model Server,

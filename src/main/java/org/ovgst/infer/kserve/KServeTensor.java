@@ -2,7 +2,7 @@ package org.ovgst.infer.kserve;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /**
  * A tensor as it crosses the wire in raw contents: its elements flattened in row-major order, in the

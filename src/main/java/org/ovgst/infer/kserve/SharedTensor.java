@@ -1,7 +1,7 @@
 package org.ovgst.infer.kserve;
 
 import java.util.Arrays;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 /**
  * An input handed to a server on the same host by reference (Triton's system shared-memory extension):

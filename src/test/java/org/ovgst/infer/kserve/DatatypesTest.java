@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.openvino.ElementType;
+import org.ovgst.tensor.ElementType;
 
 class DatatypesTest {
     /** The data types of the Open Inference Protocol's specification ("Tensor Data Types"), all of them. */
