@@ -6,6 +6,7 @@ import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +19,14 @@ import org.ovgst.gst.bridge.BufferFrame;
 import org.ovgst.gst.bridge.LatencyBudget;
 import org.ovgst.gst.gobject.ElementSpec;
 import org.ovgst.gst.gobject.Property;
+import org.ovgst.infer.engine.Backend;
+import org.ovgst.infer.engine.BackendUnavailable;
 import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.InferenceEngine;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.engine.ResultSink;
 import org.ovgst.infer.image.FrameLayout;
+import org.ovgst.infer.kserve.KServeBackend;
 import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.KnownModels.InputConvention;
@@ -52,7 +56,8 @@ import org.ovgst.tensor.PortInfo;
  */
 public abstract class InferenceElement extends BridgeBin {
     static final Property.Text MODEL = new Property.Text("model",
-            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle", null, READY_ONLY);
+            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle; with server, the name the"
+                    + " server serves it by", null, READY_ONLY);
     static final Property.Text DEVICE = new Property.Text("device",
             "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)",
             EngineSettings.DEFAULTS.device(), READY_ONLY);
@@ -80,6 +85,17 @@ public abstract class InferenceElement extends BridgeBin {
             "Infer every Nth frame; the others pass without new results (ovdetect: unchanged; ovprocess: with the"
                     + " last output's pixels)", 1, Integer.MAX_VALUE, 1,
             WHILE_PLAYING);
+    static final Property.Text SERVER = new Property.Text("server",
+            "HOST:PORT of a KServe v2 gRPC inference server (Triton, OpenVINO Model Server) that runs the model;"
+                    + " empty: OpenVINO in this process", null, READY_ONLY);
+    static final Property.Text MODEL_VERSION = new Property.Text("model-version",
+            "With server: the version of the served model (empty: the server's choice)", null, READY_ONLY);
+    static final Property.Int SERVER_TIMEOUT = new Property.Int("server-timeout",
+            "With server: how long an inference may take, ms; later, its frames go on without results", 1, 600_000,
+            2000, READY_ONLY);
+    static final Property.Int SERVER_CONNECT_ATTEMPTS = new Property.Int("server-connect-attempts",
+            "With server: how many times, a second apart, the server is tried when the element starts", 1, 3600, 5,
+            READY_ONLY);
     static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
             "Elements with the same id share one compiled model (same model, device, batch-size, config and"
                     + " pre-processing, else refused); each brings its nireq requests; batches may mix their frames",
@@ -147,7 +163,8 @@ public abstract class InferenceElement extends BridgeBin {
     /** The shared properties, then the element's own, in the order gst-inspect-1.0 lists them. */
     static List<Property<?>> properties(Property<?>... own) {
         List<Property<?>> all = new ArrayList<>(List.of(MODEL, DEVICE, NIREQ, BATCH_SIZE, ASYNC, CONFIG, INPUT_NAME,
-                RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID));
+                RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID, SERVER, MODEL_VERSION,
+                SERVER_TIMEOUT, SERVER_CONNECT_ATTEMPTS));
         all.addAll(List.of(own));
         return all;
     }
@@ -322,15 +339,22 @@ public abstract class InferenceElement extends BridgeBin {
                     + " model=models/face_detection_short_range.tflite");
         }
         Path model = Path.of(modelSetting);
-        UserFiles.requireReadableFile(model, "model file");
+        String server = get(SERVER);
+        Backend backend = server == null || server.isBlank() ? Backend.local()
+                : new KServeBackend(server.strip(), get(MODEL_VERSION), Duration.ofMillis(get(SERVER_TIMEOUT)),
+                        get(SERVER_CONNECT_ATTEMPTS));
+        if (backend == Backend.local()) {
+            UserFiles.requireReadableFile(model, "model file");
+        }
         int width = get(RESHAPE_WIDTH);
         int height = get(RESHAPE_HEIGHT);
         if ((width == 0) != (height == 0)) {
             throw new IllegalArgumentException("properties 'reshape-width' and 'reshape-height' are " + width + " and "
                     + height + ": set both to reshape the model's input, or neither");
         }
-        return new InferenceSettings(model, get(DEVICE), get(NIREQ), get(BATCH_SIZE), get(ASYNC), compileProperties(),
-                get(INPUT_NAME), width == 0 ? null : InputSize.exact(width, height), get(MODEL_INSTANCE_ID));
+        return new InferenceSettings(model, backend, get(DEVICE), get(NIREQ), get(BATCH_SIZE), get(ASYNC),
+                compileProperties(), get(INPUT_NAME), width == 0 ? null : InputSize.exact(width, height),
+                get(MODEL_INSTANCE_ID));
     }
 
     private Map<String, String> compileProperties() {
@@ -355,7 +379,7 @@ public abstract class InferenceElement extends BridgeBin {
         FrameLayout seen = inferenceLayout(layout);
         if (current.engine == null) {
             current.engine = InferenceEngine.open(current.engineSettings, seen, new Delivery(),
-                    current.settings.instanceId());
+                    current.settings.instanceId(), current.settings.backend());
         } else {
             current.engine.reconfigure(seen);
         }
@@ -578,10 +602,21 @@ public abstract class InferenceElement extends BridgeBin {
 
     /** Results come back on the engine's delivery thread, in frame order. */
     private final class Delivery implements ResultSink<BufferFrame> {
+        /** Frames that went on without results since the backend went out of reach; 0 while it answers. */
+        private long framesWithoutResults;
+        /** The last of them (a frame's inferences fail one by one: it counts once). */
+        private long lastFrameWithoutResults = -1;
+
         @Override
         public void deliver(BufferFrame frame, InferenceResults results) {
             try {
                 if (results != null) {
+                    if (framesWithoutResults > 0) {
+                        postWarning(ErrorKind.STREAM, modelName() + " answers again: " + framesWithoutResults
+                                + (framesWithoutResults == 1 ? " frame" : " frames") + " went on without its results",
+                                null);
+                        framesWithoutResults = 0;
+                    }
                     apply(frame, results);
                 } else {
                     passed(frame);
@@ -604,6 +639,22 @@ public abstract class InferenceElement extends BridgeBin {
 
         @Override
         public void fail(BufferFrame frame, RuntimeException error) {
+            if (error instanceof BackendUnavailable) {
+                // A server lost or late: the stream goes on without results, and is told when they are back.
+                if (frame.index() != lastFrameWithoutResults) {
+                    lastFrameWithoutResults = frame.index();
+                    if (framesWithoutResults++ == 0) {
+                        postWarning(ErrorKind.STREAM, describe(error) + ": frames go on without results of "
+                                + modelName() + " until it answers again", error);
+                    }
+                    if (frameLogging()) {
+                        logFrame("frame " + frame.index() + " goes on without results (" + framesWithoutResults
+                                + " since " + modelName() + " was lost)");
+                    }
+                }
+                deliver(frame, null);
+                return;
+            }
             InferenceElement.this.fail(ErrorKind.LIBRARY, "inference failed on " + modelName() + ": "
                     + describe(error), error);
             if (frame.delivered()) {

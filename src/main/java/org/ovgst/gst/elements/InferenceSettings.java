@@ -12,9 +12,11 @@ import org.ovgst.infer.model.ModelInfo;
 /**
  * The shared settings, read once when an inference element starts ({@link InferenceElement}).
  *
+ * @param model the model file, or with a server the name it serves the model by
+ * @param backend what runs the model: OpenVINO here, or a server
  * @param inputSize the user's reshape-width/height, or null to leave the size to the model and its family
  */
-record InferenceSettings(Path model, String device, int nireq, int batchSize, boolean async,
+record InferenceSettings(Path model, Backend backend, String device, int nireq, int batchSize, boolean async,
         Map<String, String> config, String inputName, InputSize inputSize, String instanceId) {
     /** The engine settings these give, before the element adds how its model takes frames. */
     public EngineSettings engineSettings() {
@@ -24,7 +26,8 @@ record InferenceSettings(Path model, String device, int nireq, int batchSize, bo
 
     /** The model as its backend describes it (its ports) and as its file describes itself, before any compilation. */
     public ModelInfo readModel() throws IOException {
-        ModelDescription description = Backend.local().describe(model);
-        return ModelInfo.read(model, description.inputs(), description.outputs());
+        ModelDescription description = backend.describe(model);
+        return backend == Backend.local() ? ModelInfo.read(model, description.inputs(), description.outputs())
+                : ModelInfo.served(model + " at " + backend.name(), description.inputs(), description.outputs());
     }
 }

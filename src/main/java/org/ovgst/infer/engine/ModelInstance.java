@@ -35,6 +35,10 @@ final class ModelInstance {
 
     private final String id;
     private final EngineSettings settings;
+    /** Whose model it is ({@link Backend#name}): elements of another backend cannot share it. */
+    private final String backendName;
+    /** Where the model runs, for messages: OpenVINO's device, or the server. */
+    private final String runsOn;
     private final BackendModel model;
     /** Pools by frame geometry; the map's monitor guards it and the pools' user counts. */
     private final Map<Geometry, RequestPool> pools = new HashMap<>();
@@ -57,6 +61,8 @@ final class ModelInstance {
     private ModelInstance(String id, EngineSettings settings, Backend backend) {
         this.id = id;
         this.settings = settings;
+        this.backendName = backend.name();
+        this.runsOn = backend == Backend.local() ? settings.device() : backend.name();
         this.model = backend.read(settings);
     }
 
@@ -79,7 +85,7 @@ final class ModelInstance {
                 existing = new ModelInstance(id, settings, backend);
                 SHARED.put(id, existing);
             } else {
-                existing.checkShareable(settings);
+                existing.checkShareable(settings, backend);
             }
             existing.engines++;
             return existing;
@@ -105,7 +111,12 @@ final class ModelInstance {
             Map.entry("the input's padding", EngineSettings::inputPadding),
             Map.entry("center-crop", EngineSettings::centerCrop));
 
-    private void checkShareable(EngineSettings other) {
+    private void checkShareable(EngineSettings other, Backend backend) {
+        if (!backendName.equals(backend.name())) {
+            throw new InferenceException("model-instance-id '" + id + "' already runs " + settings.model() + " on "
+                    + backendName + ", and this element asks for " + backend.name() + ": give the elements of one"
+                    + " model-instance-id the same server (or none), or another model-instance-id");
+        }
         if (!samePath(settings.model(), other.model()) || !settings.device().equals(other.device())) {
             throw new InferenceException("model-instance-id '" + id + "' already runs " + settings.model() + " on "
                     + settings.device() + ", and this element asks for " + other.model() + " on " + other.device()
@@ -165,6 +176,11 @@ final class ModelInstance {
 
     String modelName() {
         return model.name();
+    }
+
+    /** Where the model runs, for messages: OpenVINO's device here, or the server. */
+    String runsOn() {
+        return runsOn;
     }
 
     String inputName() {

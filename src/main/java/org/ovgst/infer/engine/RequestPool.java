@@ -90,7 +90,7 @@ final class RequestPool {
             slot.request.infer();
         } catch (RuntimeException e) {
             throw new InferenceException("the first inference of " + instance.modelName() + " on "
-                    + instance.settings().device() + " failed: " + e.getMessage(), e);
+                    + instance.runsOn() + " failed: " + e.getMessage(), e);
         }
         return System.nanoTime() - start;
     }
@@ -105,7 +105,7 @@ final class RequestPool {
         } catch (RuntimeException e) {
             made.forEach(RequestSlot::free);
             throw new InferenceException("cannot create " + share + " more infer requests (nireq) for "
-                    + instance.modelName() + " on " + instance.settings().device() + ": " + e.getMessage()
+                    + instance.modelName() + " on " + instance.runsOn() + ": " + e.getMessage()
                     + ". Try a smaller nireq", e);
         }
         instance.lock.lock();
@@ -205,7 +205,10 @@ final class RequestPool {
     }
 
     InferenceException inferenceFailed(RuntimeException e) {
-        return new InferenceException("inference of " + instance.modelName() + " on " + instance.settings().device()
+        if (e instanceof BackendUnavailable unavailable) {
+            return unavailable; // it names the backend, and the element tells it apart
+        }
+        return new InferenceException("inference of " + instance.modelName() + " on " + instance.runsOn()
                 + " failed: " + e.getMessage(), e);
     }
 

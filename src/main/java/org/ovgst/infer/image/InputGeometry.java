@@ -44,6 +44,21 @@ public record InputGeometry(int frameWidth, int frameHeight, int inputWidth, int
                 (inputHeight - height) / 2, width, height);
     }
 
+    /**
+     * Frames of this size in an input of this size whose border of {@code padding} pixels stays
+     * empty: letterboxed or stretched over the rest; null when the border leaves no room.
+     */
+    public static InputGeometry place(int frameWidth, int frameHeight, int inputWidth, int inputHeight, int padding,
+            boolean letterbox) {
+        int width = inputWidth - 2 * padding;
+        int height = inputHeight - 2 * padding;
+        if (width <= 0 || height <= 0) {
+            return null;
+        }
+        return (letterbox ? letterbox(frameWidth, frameHeight, width, height)
+                : stretch(frameWidth, frameHeight, width, height)).padded(padding);
+    }
+
     /** This geometry inside a border {@code padding} pixels wide: the input grows by twice that. */
     public InputGeometry padded(int padding) {
         return padding == 0 ? this : new InputGeometry(frameWidth, frameHeight, inputWidth + 2 * padding,

@@ -13,13 +13,16 @@ import io.grpc.stub.StreamObserver;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.ovgst.infer.InferenceException;
+import org.ovgst.infer.engine.BackendUnavailable;
 import org.ovgst.infer.engine.ModelDescription;
 import org.ovgst.infer.kserve.v2.GRPCInferenceServiceGrpc;
 import org.ovgst.infer.kserve.v2.InferParameter;
@@ -56,6 +59,10 @@ public final class KServeClient implements AutoCloseable {
     /** How often a lost server is tried again (see {@link #watch}). */
     static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
     private static final Pattern ADDRESS = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\]/]+):([0-9]{1,5})");
+
+    /** Codes of a ModelInfer that say "not now" rather than "never" (the model was ready before it). */
+    private static final Set<Status.Code> TRANSIENT_IN_INFERENCE = EnumSet.of(Status.Code.NOT_FOUND,
+            Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.CANCELLED);
 
     private final String address;
     private final ManagedChannel channel;
@@ -366,15 +373,21 @@ public final class KServeClient implements AutoCloseable {
             return new InferenceException(what + " to the inference server at " + address + " was cancelled: "
                     + "the client was closed (" + said + ")", t);
         }
-        String message = switch (status.getCode()) {
-            case UNAVAILABLE -> "the inference server at " + address + " is not reachable (" + call + ": " + said
-                    + "); start it, or check the address (property server)";
-            case DEADLINE_EXCEEDED -> "the inference server at " + address + " did not answer " + what + " within "
-                    + timeout.toMillis() + " ms (property server-timeout)";
-            default -> "the inference server at " + address + " refused " + what + ": " + said
-                    + (model != null && listModels ? "; " + servedModels() : "");
+        if (call.equals("ModelInfer") && TRANSIENT_IN_INFERENCE.contains(status.getCode())) {
+            // A model that ran a moment ago is unloaded (a server shutting down, a model reloaded) or
+            // the server is short of resources: unavailable for now, like a server out of reach.
+            return new BackendUnavailable("the inference server at " + address + " could not run " + what + " now ("
+                    + said + ")", t);
+        }
+        // Out of reach, or too slow: a backend unavailable for now, whose frames go on without results.
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> new BackendUnavailable("the inference server at " + address + " is not reachable ("
+                    + call + ": " + said + "); start it, or check the address (property server)", t);
+            case DEADLINE_EXCEEDED -> new BackendUnavailable("the inference server at " + address + " did not answer "
+                    + what + " within " + timeout.toMillis() + " ms (property server-timeout)", t);
+            default -> new InferenceException("the inference server at " + address + " refused " + what + ": " + said
+                    + (model != null && listModels ? "; " + servedModels() : ""), t);
         };
-        return new InferenceException(message, t);
     }
 
     /** "it serves: 'a' version 1 READY, ..." from RepositoryIndex, or why it does not say. */

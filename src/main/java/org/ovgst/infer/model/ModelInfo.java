@@ -32,6 +32,11 @@ public record ModelInfo(String name, List<PortInfo> inputs, List<PortInfo> outpu
         return new ModelInfo(file.toString(), inputs, outputs, ModelMetadata.read(file), KnownModels.identify(file));
     }
 
+    /** A model a server serves: its ports, nothing of a file (labels come from labels-file). */
+    public static ModelInfo served(String name, List<PortInfo> inputs, List<PortInfo> outputs) {
+        return new ModelInfo(name, inputs, outputs, ModelMetadata.NONE, Optional.empty());
+    }
+
     /**
      * The labels: from {@code labelsFile} (the {@code property}'s value) when given, else the model
      * file's own, else ovgst's for a model it ships, else none ({@code class N}).

@@ -152,15 +152,12 @@ final class OpenVinoModel implements BackendModel {
         try (Model model = freshModel()) {
             int padding = settings.inputPadding();
             int[] size = reshape(model, frames, padding);
-            int width = size[0] - 2 * padding;
-            int height = size[1] - 2 * padding;
-            if (width <= 0 || height <= 0) {
+            InputGeometry geometry = InputGeometry.place(frames.width(), frames.height(), size[0], size[1], padding,
+                    settings.letterbox());
+            if (geometry == null) {
                 throw new InferenceException("input-padding " + padding + " leaves no room for the frame in the "
                         + size[0] + "x" + size[1] + " input of " + modelName + ": use a smaller input-padding");
             }
-            InputGeometry geometry = (settings.letterbox()
-                    ? InputGeometry.letterbox(frames.width(), frames.height(), width, height)
-                    : InputGeometry.stretch(frames.width(), frames.height(), width, height)).padded(padding);
             return new OpenVinoPrepared(geometry.isStretch() ? compile(stretched(model, frames))
                     : compile(placed(model, frames, geometry)), geometry, input.name());
         }
