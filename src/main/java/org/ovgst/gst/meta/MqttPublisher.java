@@ -30,7 +30,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * dropped, and every drop is told exactly once ({@link Drops}). Only the first connection may fail
  * the element (after {@code maxConnectAttempts}).
  */
-public final class MqttPublisher implements AutoCloseable {
+public final class MqttPublisher implements RecordPublisher {
     /** ovmetapublish's MQTT properties. */
     public record Settings(String address, String topic, String clientId, int maxConnectAttempts,
             Duration maxReconnectInterval, int maxQueued, long maxQueuedBytes, MqttConfig config) {}

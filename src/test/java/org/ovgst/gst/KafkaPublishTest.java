@@ -1,0 +1,202 @@
+package org.ovgst.gst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ovgst.testing.KafkaBroker;
+
+/**
+ * ovmetapublish method=kafka against a real single-node KRaft broker started on 127.0.0.1, with a
+ * real consumer reading the topic back as the oracle: every record, in order in one partition per
+ * key, each equal to the line method=file writes for the same frame; the broker stopped for 10 s
+ * under a live stream, and the records missing in the topic are exactly those the WARNINGs count
+ * (none twice: the producer is idempotent); a kafka-config that cannot serve, a topic the cluster
+ * lacks and a cluster that is not there are bus ERRORs that say so.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class KafkaPublishTest {
+    /** A WARNING's drops: "57 records were dropped while it was away … (frames 100 to 156; …". */
+    private static final Pattern DROPPED = Pattern.compile(
+            "(\\d+) records? (?:was|were) dropped[^(]*\\(frames? (\\d+)(?: to (\\d+))?");
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Two cameras into a topic of 3 partitions: each camera's records are keyed by its source, all
+     * in one partition, in frame order, once each, and each equals the line method=file writes for
+     * that frame (the same pipeline, written to a file).
+     */
+    @Test
+    void eachCamerasRecordsArriveInOrderInOnePartitionAsTheFileHasThem() throws Exception {
+        long started = System.nanoTime();
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"))) {
+            System.out.printf("Kafka broker: listening %.1f s after start (formatting included), RSS %d MiB%n",
+                    (System.nanoTime() - started) / 1e9, broker.residentKb() / 1024);
+            KafkaTopic.create(broker, "cams", 3);
+            String branch = "videotestsrc num-buffers=60 pattern=%s ! video/x-raw,width=64,height=48,framerate=30/1"
+                    + " ! ovmetapublish source=%s %s ! fakesink ";
+            String kafka = "method=kafka address=" + broker.address() + " topic=cams";
+            GstTestSupport.assertRunsInProcess(branch.formatted("ball", "cam1", kafka)
+                    + branch.formatted("snow", "cam2", kafka));
+            Path file1 = dir.resolve("cam1.jsonl");
+            Path file2 = dir.resolve("cam2.jsonl");
+            GstTestSupport.assertRunsInProcess(branch.formatted("ball", "cam1", "location=" + file1)
+                    + branch.formatted("snow", "cam2", "location=" + file2));
+            System.out.printf("Kafka broker RSS after the stream: %d MiB%n", broker.residentKb() / 1024);
+
+            List<KafkaTopic.Consumed> consumed = KafkaTopic.readAll(broker, "cams");
+            assertEquals(120, consumed.size(), consumed::toString);
+            for (String cam : List.of("cam1", "cam2")) {
+                List<KafkaTopic.Consumed> mine = consumed.stream().filter(r -> cam.equals(r.key())).toList();
+                assertEquals(1, mine.stream().map(KafkaTopic.Consumed::partition).distinct().count(),
+                        cam + " in one partition");
+                assertEquals(LongStream.range(0, 60).boxed().toList(),
+                        mine.stream().map(KafkaTopic.Consumed::frame).toList(), cam + ": every frame, in order");
+                List<String> lines = Files.readAllLines(cam.equals("cam1") ? file1 : file2);
+                assertEquals(lines, mine.stream().map(KafkaTopic.Consumed::json).toList(), cam);
+                assertEquals(cam, ((Map<?, ?>) new GstTestSupport.Json(mine.getFirst().json()).parseComplete())
+                        .get("source"));
+            }
+        }
+    }
+
+    /**
+     * A live stream at 30 fps with max-queued=40, and the broker stopped for 10 s under it: about
+     * 300 records come while it is away, and the oldest of them beyond the bound drop. The
+     * WARNINGs count exactly the records missing in the topic, their frames hold exactly those;
+     * every other record is there once, in order; one loss and one return are told.
+     */
+    @Test
+    void aTenSecondOutageDropsExactlyWhatTheWarningsCount() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"))) {
+            KafkaTopic.create(broker, "outage", 1);
+            long[] outage = new long[2];
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread schedule = Thread.ofPlatform().unstarted(() -> {
+                try {
+                    Thread.sleep(3000);
+                    outage[0] = System.nanoTime();
+                    broker.stop();
+                    Thread.sleep(10_000);
+                    long starting = System.nanoTime();
+                    broker.start();
+                    outage[1] = System.nanoTime();
+                    System.out.printf("Kafka broker: stopped in %.1f s, started again in %.1f s%n",
+                            (starting - outage[0]) / 1e9 - 10, (outage[1] - starting) / 1e9);
+                    done.complete(null);
+                } catch (Exception e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            // 3 s before, 10 s away, the stop and the restart (some seconds), and 8 s after.
+            int frames = 30 * 30;
+            Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc is-live=true num-buffers=" + frames
+                    + " ! video/x-raw,width=64,height=48,framerate=30/1 ! ovmetapublish method=kafka address="
+                    + broker.address() + " topic=outage source=cam max-queued=40 max-reconnect-interval=1"
+                    + " ! fakesink", Duration.ofSeconds(90), p -> schedule.start(), warnings::add);
+            done.get();
+            assertTrue(outcome.ok(), outcome + " " + warnings);
+            assertTrue(outage[1] < System.nanoTime() - 3_000_000_000L, "the stream went on 3 s after the return");
+
+            List<Long> received = KafkaTopic.readAll(broker, "outage").stream().map(KafkaTopic.Consumed::frame)
+                    .toList();
+            assertEquals(received.stream().distinct().sorted().toList(), received, "once each, in order");
+            assertEquals(0, received.getFirst());
+            assertEquals(frames - 1, received.getLast());
+            Set<Long> missing = LongStream.range(0, frames).filter(f -> !received.contains(f)).boxed()
+                    .collect(Collectors.toSet());
+            long counted = 0;
+            long inRanges = 0;
+            for (String warning : warnings) {
+                Matcher m = DROPPED.matcher(warning);
+                if (m.find()) {
+                    long from = Long.parseLong(m.group(2));
+                    long to = m.group(3) == null ? from : Long.parseLong(m.group(3));
+                    long count = missing.stream().filter(f -> f >= from && f <= to).count();
+                    assertEquals(Long.parseLong(m.group(1)), count, "missing in frames " + from + " to " + to + ": "
+                            + warning);
+                    counted += Long.parseLong(m.group(1));
+                    inRanges += count;
+                }
+            }
+            System.out.printf("10 s outage: %d records, %d missing, WARNINGs count %d: %s%n", frames, missing.size(),
+                    counted, warnings);
+            assertTrue(missing.size() > 200, "about 300 records came while the broker was away, 40 kept: "
+                    + missing.size() + " missing");
+            assertEquals(missing.size(), counted, warnings::toString);
+            assertEquals(missing.size(), inRanges, warnings::toString);
+            assertEquals(1, warnings.stream().filter(w -> w.contains("lost the Kafka cluster")).count(),
+                    warnings::toString);
+            assertEquals(1, warnings.stream().filter(w -> w.contains(" is back after ")).count(),
+                    warnings::toString);
+        }
+    }
+
+    /** Errors before any broker is needed: the element does not start, and says why. */
+    @Test
+    void aKafkaConfigThatCannotServeIsAnErrorNamingIt() throws Exception {
+        String publish = "videotestsrc num-buffers=3 ! video/x-raw,width=64,height=48 ! ovmetapublish method=kafka"
+                + " address=127.0.0.1:1 max-connect-attempts=1 ";
+        Path folder = Files.createDirectories(dir.resolve("folder.properties"));
+        Path reserved = Files.writeString(dir.resolve("acks.properties"), "acks = 1\n");
+        Path typo = Files.writeString(dir.resolve("typo.properties"), "security.protocl = SSL\n");
+        Map<String, String> cases = Map.of(
+                "kafka-config=/nonexistent/kafka.properties",
+                "/nonexistent/kafka.properties: kafka-config does not exist: there is no directory /nonexistent",
+                "kafka-config=" + folder, folder + ": kafka-config is a directory",
+                "kafka-config=/dev/zero", "/dev/zero: kafka-config is not a regular file (a character device)",
+                "kafka-config=" + reserved, "kafka-config " + reserved + ": acks is set by ovmetapublish",
+                "kafka-config=" + typo, "kafka-config " + typo + ": 'security.protocl' is not a Kafka producer property",
+                "topic=a/b", "topic 'a/b' cannot be published to",
+                "address=kafka://127.0.0.1:9092", "address 'kafka://127.0.0.1:9092' is not a list of Kafka bootstrap"
+                        + " servers: 'kafka://127.0.0.1:9092' has a scheme",
+                "address=127.0.0.1:9092,", "an empty server between commas",
+                "address=127.0.0.1:99999", "port 99999 is not a TCP port");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Pipeline.Outcome outcome = GstTestSupport.runInProcess(publish + c.getKey() + " ! fakesink");
+            assertFalse(outcome.ok(), c.getKey());
+            assertTrue(outcome.errorMessage().contains(c.getValue()), c.getKey() + ": " + outcome);
+        }
+    }
+
+    /** No cluster at the address, and a cluster without the topic: ERRORs saying so, and what to do. */
+    @Test
+    void noClusterOrNoTopicIsAnError() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Pipeline.Outcome none = GstTestSupport.runInProcess("videotestsrc num-buffers=3 ! video/x-raw,width=64,"
+                + "height=48 ! ovmetapublish method=kafka address=127.0.0.1:" + port + " max-connect-attempts=1"
+                + " ! fakesink", Duration.ofSeconds(40), p -> { });
+        assertFalse(none.ok());
+        assertTrue(none.errorMessage().contains("could not publish to the Kafka cluster at 127.0.0.1:" + port
+                + " (1 attempt): no answer within 10 s; start the cluster"), none.toString());
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"))) {
+            Pipeline.Outcome noTopic = GstTestSupport.runInProcess("videotestsrc num-buffers=3 ! video/x-raw,"
+                    + "width=64,height=48 ! ovmetapublish method=kafka address=" + broker.address() + " topic=nope"
+                    + " ! fakesink", Duration.ofSeconds(40), p -> { });
+            assertFalse(noTopic.ok());
+            assertTrue(noTopic.errorMessage().contains("could not publish to the Kafka cluster at " + broker.address()
+                    + " (1 attempt): it has no topic 'nope'; create it"), noTopic.toString());
+        }
+    }
+}
