@@ -68,14 +68,16 @@ public final class OvMetaPublish extends BridgeBin {
             "method=mqtt: a properties file with username, password, tls, ca-file, cert-file, key-file (credentials"
                     + " stay off the command line)", null, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_CONNECT_ATTEMPTS = new Property.Int("max-connect-attempts",
-            "method=mqtt, kafka: attempts at the first connection before the element fails (later losses never fail it)",
+            "method=mqtt, kafka: attempts at the first connection before the element fails (later losses never fail"
+                    + " it)",
             1, 100, 1, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_RECONNECT_INTERVAL = new Property.Int("max-reconnect-interval",
-            "method=mqtt, kafka: longest wait between connection attempts, seconds (from 1 s, doubled each time)", 1, 3600,
+            "method=mqtt, kafka: longest wait between connection attempts, seconds (from 1 s, doubled each time)",
+            1, 3600,
             30, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_QUEUED = new Property.Int("max-queued",
-            "method=mqtt, kafka: records held, queued or awaiting the broker's acknowledgement; beyond that the oldest not"
-                    + " yet sent are dropped (counted in a WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
+            "method=mqtt, kafka: records held, queued or awaiting the broker's acknowledgement; beyond that the"
+                    + " oldest not yet sent are dropped (counted in a WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_QUEUED_BYTES = new Property.Int("max-queued-bytes",
             "method=mqtt, kafka: bytes of records held; beyond that the oldest not yet sent are dropped",
             1024, Integer.MAX_VALUE, 64 << 20, Property.Mutability.READY_ONLY);

@@ -164,7 +164,8 @@ class KafkaPublishTest {
                 "kafka-config=" + folder, folder + ": kafka-config is a directory",
                 "kafka-config=/dev/zero", "/dev/zero: kafka-config is not a regular file (a character device)",
                 "kafka-config=" + reserved, "kafka-config " + reserved + ": acks is set by ovmetapublish",
-                "kafka-config=" + typo, "kafka-config " + typo + ": 'security.protocl' is not a Kafka producer property",
+                "kafka-config=" + typo,
+                "kafka-config " + typo + ": 'security.protocl' is not a Kafka producer property",
                 "topic=a/b", "topic 'a/b' cannot be published to",
                 "address=kafka://127.0.0.1:9092", "address 'kafka://127.0.0.1:9092' is not a list of Kafka bootstrap"
                         + " servers: 'kafka://127.0.0.1:9092' has a scheme",

@@ -30,18 +30,21 @@ public record KafkaConfig(Map<String, String> properties) {
     public static final KafkaConfig NONE = new KafkaConfig(Map.of());
 
     /** Set by {@link KafkaPublisher}, with why. */
-    static final Map<String, String> RESERVED = Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "it is ovmetapublish's address",
-            ProducerConfig.ACKS_CONFIG, "all: a record is delivered once every in-sync replica has it",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true: retries neither duplicate nor reorder records",
-            ProducerConfig.RETRIES_CONFIG, "records handed to the producer are retried until delivered",
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "records handed to the producer never expire: what is"
-                    + " dropped is dropped from ovmetapublish's own queue, counted (max-queued)",
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5 at most keeps records in order",
-            ProducerConfig.BUFFER_MEMORY_CONFIG, "it follows max-queued-bytes",
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "records are UTF-8 JSON, keys UTF-8",
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "records are UTF-8 JSON, keys UTF-8",
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "records are not sent in transactions");
+    static final Map<String, String> RESERVED = Map.ofEntries(
+            Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "it is ovmetapublish's address"),
+            Map.entry(ProducerConfig.ACKS_CONFIG, "all: a record is delivered once every in-sync replica has it"),
+            Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true: retries neither duplicate nor reorder"
+                    + " records"),
+            Map.entry(ProducerConfig.RETRIES_CONFIG, "records handed to the producer are retried until delivered"),
+            Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "records handed to the producer never expire: what is"
+                    + " dropped is dropped from ovmetapublish's own queue, counted (max-queued)"),
+            Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5 at most keeps records in order"),
+            Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, "it follows max-queued-bytes"),
+            Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1 s: the sender notices a cluster without the topic's"
+                    + " partitions"),
+            Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "records are UTF-8 JSON, keys UTF-8"),
+            Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "records are UTF-8 JSON, keys UTF-8"),
+            Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "records are not sent in transactions"));
 
     private static final int MAX_BYTES = 1 << 20;
 

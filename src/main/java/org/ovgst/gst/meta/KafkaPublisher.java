@@ -54,6 +54,12 @@ public final class KafkaPublisher implements RecordPublisher {
     static final int WINDOW = 256;
     /** No acknowledgement for this long while records wait: the cluster is told lost. */
     static final Duration STALL = Duration.ofSeconds(2);
+    /**
+     * How long handing a record over may wait for the topic's partitions (max.block.ms). A broker
+     * that shuts down can leave the producer without them, and then send() waits until the cluster
+     * is back: the record returns to the head of the queue, the sender tells the loss and tries again.
+     */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     /** How long each first-connection attempt waits for the cluster. */
     private static final Duration ATTEMPT = Duration.ofSeconds(10);
@@ -87,6 +93,8 @@ public final class KafkaPublisher implements RecordPublisher {
     private long ackedSeq = -1;
     /** When the producer last answered, or was handed a record while it held none (System.nanoTime()). */
     private long lastProgress;
+    /** The producer had no partitions for the topic at the last record handed over (see {@link #METADATA_WAIT}). */
+    private boolean noPartitions;
     private final Drops drops = new Drops();
     /** Records the cluster refused for good, and the latest reason. */
     private final Drops refused = new Drops();
@@ -152,14 +160,6 @@ public final class KafkaPublisher implements RecordPublisher {
             throw new IllegalArgumentException("could not set up the Kafka producer for " + address + ": "
                     + innermost(e) + " (check kafka-config)", e);
         }
-        try {
-            // The topic's partitions now, so that the first record does not wait for them.
-            producer.partitionsFor(settings.topic());
-        } catch (KafkaException e) {
-            producer.close(Duration.ZERO);
-            throw new IllegalArgumentException("could not publish to the Kafka cluster at " + address + ": "
-                    + reason(e, settings.topic()), e);
-        }
         KafkaPublisher publisher = new KafkaPublisher(settings, address, producer, warnings);
         publisher.sender.start();
         return publisher;
@@ -173,6 +173,7 @@ public final class KafkaPublisher implements RecordPublisher {
         properties.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) METADATA_WAIT.toMillis());
         // Our bounds keep the producer's records far below this: handing one over never waits for room.
         properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2 * settings.maxQueuedBytes()));
         properties.putIfAbsent(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
@@ -206,11 +207,12 @@ public final class KafkaPublisher implements RecordPublisher {
     /** Why the cluster could not be published to, in words for the user. */
     private static String reason(Throwable e, String topic) {
         return switch (e) {
-            case UnknownTopicOrPartitionException unknown -> "it has no topic '" + topic + "'; create it (kafka-topics.sh"
-                    + " --create --topic " + topic + ") or fix 'topic'";
+            case UnknownTopicOrPartitionException unknown -> "it has no topic '" + topic + "'; create it"
+                    + " (kafka-topics.sh --create --topic " + topic + ") or fix 'topic'";
             case TimeoutException timeout -> "no answer within " + ATTEMPT.toSeconds() + " s; start the cluster, check"
                     + " address and kafka-config (security.protocol), or raise max-connect-attempts";
-            case SslAuthenticationException tls -> "the TLS handshake failed (ssl.* in kafka-config): " + innermost(tls);
+            case SslAuthenticationException tls -> "the TLS handshake failed (ssl.* in kafka-config): "
+                    + innermost(tls);
             case AuthenticationException auth -> "it refused the credentials (sasl.* in kafka-config): "
                     + innermost(auth);
             case AuthorizationException denied -> "it does not allow this client to describe or write topic '"
@@ -299,13 +301,23 @@ public final class KafkaPublisher implements RecordPublisher {
         }
     }
 
-    /** The producer's answer for a record: delivered, or refused for good ({@code problem}). */
+    /**
+     * The producer's answer for a record: delivered, or refused for good ({@code problem}). On the
+     * sender thread it is an answer from send() itself: the record was not taken; without
+     * partitions for the topic, it goes back to the head of the queue.
+     */
     private void answered(Record record, Exception problem) {
         synchronized (lock) {
             if (closing) {
                 return;
             }
             inProducer--;
+            if (Thread.currentThread() == sender && problem instanceof TimeoutException) {
+                noPartitions = true;
+                waiting.addFirst(record);
+                return;
+            }
+            noPartitions = false;
             heldBytes -= record.bytes().length;
             long now = System.nanoTime();
             lastProgress = now;
@@ -358,7 +370,8 @@ public final class KafkaPublisher implements RecordPublisher {
             lastReport = now;
             return "the Kafka cluster at " + address + ": " + refused.take(REFUSED, refusedWhy);
         }
-        if (lostAt == 0 && back == null && inProducer > 0 && now - lastProgress >= STALL.toNanos()) {
+        if (lostAt == 0 && back == null && (inProducer > 0 || noPartitions)
+                && now - lastProgress >= STALL.toNanos()) {
             lostAt = lastProgress;
             return String.format(Locale.ROOT, "lost the Kafka cluster at %s: no acknowledgement for %.1f s; the"
                     + " producer keeps retrying (every %d s at most), keeping up to %d records / %d bytes", address,
@@ -384,7 +397,7 @@ public final class KafkaPublisher implements RecordPublisher {
     private long untilReportMillis() {
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
-        if (inProducer > 0 && lostAt == 0 && back == null) {
+        if ((inProducer > 0 || noPartitions) && lostAt == 0 && back == null) {
             next = (lastProgress + STALL.toNanos() - now) / 1_000_000;
         }
         if (back != null) {

@@ -9,7 +9,10 @@ public interface RecordPublisher extends AutoCloseable {
     /** Queues the record of {@code frame}; never waits (beyond the bounds the oldest queued are dropped). */
     void offer(long frame, CharSequence record);
 
-    /** At the end of the stream: waits a few seconds at most for what is held to be delivered, then tells what was not. */
+    /**
+     * At the end of the stream: waits a few seconds at most for what is held to be delivered, then
+     * tells what was not.
+     */
     void flush() throws InterruptedException;
 
     /** Ends a {@link #flush} at once: the element is stopping. */
