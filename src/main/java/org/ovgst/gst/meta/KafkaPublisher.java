@@ -2,7 +2,6 @@ package org.ovgst.gst.meta;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,11 +65,16 @@ public final class KafkaPublisher implements RecordPublisher {
     /** How long close() lets the sender deliver what is held to a cluster that is there. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
     /** While drops or refusals go on with the cluster there, they are told this often. */
-    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    private static final Duration REPORT_EVERY = HeldRecords.REPORT_EVERY;
     private static final String REFUSED = ", refused by the cluster (an error the producer does not retry)";
 
     /** A record; {@code seq}: its place among the records offered. */
-    private record Record(long frame, long seq, byte[] bytes) {}
+    private record Record(long frame, long seq, byte[] bytes) implements HeldRecords.Held {
+        @Override
+        public int size() {
+            return bytes.length;
+        }
+    }
 
     private final Settings settings;
     private final KafkaAddress address;
@@ -83,11 +87,10 @@ public final class KafkaPublisher implements RecordPublisher {
 
     private final Object lock = new Object();
     // Guarded by lock.
-    /** Not yet handed to the producer: the oldest are dropped beyond the bounds. */
-    private final ArrayDeque<Record> waiting = new ArrayDeque<>();
+    /** Not yet handed to the producer ({@code held.waiting}): the oldest are dropped beyond the bounds. */
+    private final HeldRecords<Record> held;
     /** Records in the producer, not yet answered. */
     private int inProducer;
-    private long heldBytes;
     private long offered;
     /** The newest record acknowledged (records are acknowledged in order: one partition). */
     private long ackedSeq = -1;
@@ -95,7 +98,6 @@ public final class KafkaPublisher implements RecordPublisher {
     private long lastProgress;
     /** The producer had no partitions for the topic at the last record handed over (see {@link #METADATA_WAIT}). */
     private boolean noPartitions;
-    private final Drops drops = new Drops();
     /** Records the cluster refused for good, and the latest reason. */
     private final Drops refused = new Drops();
     private String refusedWhy;
@@ -103,8 +105,8 @@ public final class KafkaPublisher implements RecordPublisher {
     private long lostAt;
     /** Its return, not told yet. */
     private Return back;
-    /** When drops were last told, to tell them at most every {@link #REPORT_EVERY}. */
-    private long lastReport = System.nanoTime() - REPORT_EVERY.toNanos();
+    /** When refusals were last told, to tell them at most every {@link #REPORT_EVERY}. */
+    private long lastRefusalReport = System.nanoTime() - REPORT_EVERY.toNanos();
     /** Records left in the producer at the end have been told of. */
     private boolean leftTold;
     /** close(): the sender ends, answers are no longer counted. */
@@ -120,6 +122,7 @@ public final class KafkaPublisher implements RecordPublisher {
         this.warnings = warnings;
         this.producer = producer;
         this.window = Math.min(WINDOW, settings.maxQueued());
+        held = new HeldRecords<>(settings.maxQueued(), settings.maxQueuedBytes());
         sender = Thread.ofPlatform().daemon().name("ovmetapublish-kafka " + address).unstarted(this::send);
     }
 
@@ -241,14 +244,7 @@ public final class KafkaPublisher implements RecordPublisher {
     public void offer(long frame, CharSequence record) {
         byte[] bytes = record.toString().getBytes(StandardCharsets.UTF_8);
         synchronized (lock) {
-            waiting.addLast(new Record(frame, offered++, bytes));
-            heldBytes += bytes.length;
-            while (waiting.size() > 1 && (waiting.size() + inProducer > settings.maxQueued()
-                    || heldBytes > settings.maxQueuedBytes())) {
-                Record dropped = waiting.pollFirst();
-                heldBytes -= dropped.bytes().length;
-                drops.add(dropped.frame());
-            }
+            held.add(new Record(frame, offered++, bytes), inProducer);
             lock.notifyAll();
         }
     }
@@ -267,7 +263,7 @@ public final class KafkaPublisher implements RecordPublisher {
                         return;
                     }
                     if (report == null) {
-                        waiting.pollFirst();
+                        held.waiting.pollFirst();
                         if (inProducer++ == 0) {
                             lastProgress = System.nanoTime();
                         }
@@ -285,7 +281,7 @@ public final class KafkaPublisher implements RecordPublisher {
     }
 
     private Record sendable() {
-        return inProducer < window ? waiting.peekFirst() : null;
+        return inProducer < window ? held.waiting.peekFirst() : null;
     }
 
     /** To the producer; its answer comes on its own thread ({@link #answered}). */
@@ -314,11 +310,11 @@ public final class KafkaPublisher implements RecordPublisher {
             inProducer--;
             if (Thread.currentThread() == sender && problem instanceof TimeoutException) {
                 noPartitions = true;
-                waiting.addFirst(record);
+                held.waiting.addFirst(record);
                 return;
             }
             noPartitions = false;
-            heldBytes -= record.bytes().length;
+            held.answered(record);
             long now = System.nanoTime();
             lastProgress = now;
             if (problem == null) {
@@ -328,7 +324,7 @@ public final class KafkaPublisher implements RecordPublisher {
                 refusedWhy = innermost(problem);
             }
             if (lostAt != 0) {
-                back = new Return(now - lostAt, offered, waiting.size() + inProducer);
+                back = new Return(now - lostAt, offered, held.waiting.size() + inProducer);
                 lostAt = 0;
             }
             lock.notifyAll();
@@ -351,10 +347,10 @@ public final class KafkaPublisher implements RecordPublisher {
     private String backReport(long sentAfterNanos) {
         Return told = back;
         back = null;
-        lastReport = System.nanoTime();
+        held.told();
         return String.format(Locale.ROOT, "Kafka cluster %s is back after %.1f s; %s; then the %d records held, in"
-                + " order%s", address, told.awayNanos() / 1e9, drops.take(" while it was away or the backlog was"
-                + " sent", bounds()), told.held(), sentAfterNanos == 0 ? ""
+                + " order%s", address, told.awayNanos() / 1e9, held.drops.take(" while it was away or the backlog"
+                + " was sent", held.bounds()), told.held(), sentAfterNanos == 0 ? ""
                 : String.format(Locale.ROOT, " (delivered in %.1f s)", sentAfterNanos / 1e9));
     }
 
@@ -366,8 +362,8 @@ public final class KafkaPublisher implements RecordPublisher {
      */
     private String dueReport() {
         long now = System.nanoTime();
-        if (!refused.isEmpty() && now - lastReport >= REPORT_EVERY.toNanos()) {
-            lastReport = now;
+        if (!refused.isEmpty() && now - lastRefusalReport >= REPORT_EVERY.toNanos()) {
+            lastRefusalReport = now;
             return "the Kafka cluster at " + address + ": " + refused.take(REFUSED, refusedWhy);
         }
         if (lostAt == 0 && back == null && (inProducer > 0 || noPartitions)
@@ -382,15 +378,11 @@ public final class KafkaPublisher implements RecordPublisher {
             return null;
         }
         if (back != null) {
-            return ackedSeq >= back.until() - 1 || waiting.isEmpty() && inProducer == 0 ? backReport(now - back.at())
+            return ackedSeq >= back.until() - 1 || held.waiting.isEmpty() && inProducer == 0
+                    ? backReport(now - back.at())
                     : now - back.at() >= REPORT_EVERY.toNanos() ? backReport(0) : null;
         }
-        if (drops.isEmpty() || drops.dueInMillis(REPORT_EVERY) > 0
-                && !(waiting.isEmpty() && now - lastReport >= REPORT_EVERY.toNanos())) {
-            return null;
-        }
-        lastReport = now;
-        return "the Kafka cluster at " + address + " took records slower than they came: " + drops.take("", bounds());
+        return held.slowerReport("the Kafka cluster at " + address);
     }
 
     /** How long the sender may wait for news before a report may fall due; 0: none can. */
@@ -402,17 +394,13 @@ public final class KafkaPublisher implements RecordPublisher {
         }
         if (back != null) {
             next = Math.min(next, REPORT_EVERY.toMillis() - (now - back.at()) / 1_000_000);
-        } else if (!drops.isEmpty()) {
-            next = Math.min(next, drops.dueInMillis(REPORT_EVERY));
+        } else if (held.untilSlowerReportMillis() > 0) {
+            next = Math.min(next, held.untilSlowerReportMillis());
         }
         if (!refused.isEmpty()) {
-            next = Math.min(next, (lastReport + REPORT_EVERY.toNanos() - now) / 1_000_000);
+            next = Math.min(next, (lastRefusalReport + REPORT_EVERY.toNanos() - now) / 1_000_000);
         }
         return next == Long.MAX_VALUE ? 0 : Math.max(1, next);
-    }
-
-    private String bounds() {
-        return "beyond max-queued=" + settings.maxQueued() + ", max-queued-bytes=" + settings.maxQueuedBytes();
     }
 
     /**
@@ -442,22 +430,17 @@ public final class KafkaPublisher implements RecordPublisher {
         synchronized (lock) {
             long until = System.nanoTime() + DRAIN.toNanos();
             for (long left = DRAIN.toNanos(); left > 0 && !(releasable && released)
-                    && (!waiting.isEmpty() || inProducer > 0); left = until - System.nanoTime()) {
+                    && (!held.waiting.isEmpty() || inProducer > 0); left = until - System.nanoTime()) {
                 lock.wait(Math.max(1, left / 1_000_000));
             }
-            int unsent = waiting.size();
-            for (Record record : waiting) {
-                drops.add(record.frame());
-                heldBytes -= record.bytes().length;
-            }
-            waiting.clear();
+            int unsent = held.dropWaiting();
             boolean tellLeft = inProducer > 0 && !leftTold;
             leftTold |= tellLeft;
-            if (drops.isEmpty() && refused.isEmpty() && !tellLeft) {
+            if (held.drops.isEmpty() && refused.isEmpty() && !tellLeft) {
                 return;
             }
-            report = "Kafka cluster " + address + ", at the end of the stream: " + drops.take("", unsent == 0
-                    ? bounds() : unsent + " of them not handed to the producer when the stream ended"
+            report = "Kafka cluster " + address + ", at the end of the stream: " + held.drops.take("", unsent == 0
+                    ? held.bounds() : unsent + " of them not handed to the producer when the stream ended"
                     + (lostAt != 0 ? ", the cluster away" : ""))
                     + (refused.isEmpty() ? "" : "; " + refused.take(REFUSED, refusedWhy))
                     + (tellLeft ? "; " + inProducer + " handed to the producer, not acknowledged (they may have"
