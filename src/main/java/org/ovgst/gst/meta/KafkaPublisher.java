@@ -2,6 +2,7 @@ package org.ovgst.gst.meta;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +67,8 @@ public final class KafkaPublisher implements RecordPublisher {
     private static final Duration DRAIN = Duration.ofSeconds(5);
     /** While drops or refusals go on with the cluster there, they are told this often. */
     private static final Duration REPORT_EVERY = HeldRecords.REPORT_EVERY;
-    private static final String REFUSED = ", refused by the cluster (an error the producer does not retry)";
+    /** A refusal: an error the producer does not retry (by the cluster, or by the producer's own checks). */
+    private static final String REFUSED = ", refused and not retried";
 
     /** A record; {@code seq}: its place among the records offered. */
     private record Record(long frame, long seq, byte[] bytes) implements HeldRecords.Held {
@@ -364,7 +366,7 @@ public final class KafkaPublisher implements RecordPublisher {
         long now = System.nanoTime();
         if (!refused.isEmpty() && now - lastRefusalReport >= REPORT_EVERY.toNanos()) {
             lastRefusalReport = now;
-            return "the Kafka cluster at " + address + ": " + refused.take(REFUSED, refusedWhy);
+            return "Kafka cluster " + address + ": " + refused.take(REFUSED, refusedWhy);
         }
         if (lostAt == 0 && back == null && (inProducer > 0 || noPartitions)
                 && now - lastProgress >= STALL.toNanos()) {
@@ -439,12 +441,18 @@ public final class KafkaPublisher implements RecordPublisher {
             if (held.drops.isEmpty() && refused.isEmpty() && !tellLeft) {
                 return;
             }
-            report = "Kafka cluster " + address + ", at the end of the stream: " + held.drops.take("", unsent == 0
-                    ? held.bounds() : unsent + " of them not handed to the producer when the stream ended"
-                    + (lostAt != 0 ? ", the cluster away" : ""))
-                    + (refused.isEmpty() ? "" : "; " + refused.take(REFUSED, refusedWhy))
-                    + (tellLeft ? "; " + inProducer + " handed to the producer, not acknowledged (they may have"
-                            + " arrived)" : "");
+            List<String> told = new ArrayList<>();
+            if (!held.drops.isEmpty() || refused.isEmpty() && !tellLeft) {
+                told.add(held.drops.take("", unsent == 0 ? held.bounds() : unsent + " of them not handed to the"
+                        + " producer when the stream ended" + (lostAt != 0 ? ", the cluster away" : "")));
+            }
+            if (!refused.isEmpty()) {
+                told.add(refused.take(REFUSED, refusedWhy));
+            }
+            if (tellLeft) {
+                told.add(inProducer + " handed to the producer, not acknowledged (they may have arrived)");
+            }
+            report = "Kafka cluster " + address + ", at the end of the stream: " + String.join("; ", told);
         }
         warnings.accept(report);
     }
