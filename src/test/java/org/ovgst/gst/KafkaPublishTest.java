@@ -41,12 +41,13 @@ class KafkaPublishTest {
     /**
      * Two cameras into a topic of 3 partitions: each camera's records are keyed by its source, all
      * in one partition, in frame order, once each, and each equals the line method=file writes for
-     * that frame (the same pipeline, written to a file).
+     * that frame (the same pipeline, written to a file). A third, without a source, into a topic
+     * the cluster creates on first use: keyed by the element's name.
      */
     @Test
     void eachCamerasRecordsArriveInOrderInOnePartitionAsTheFileHasThem() throws Exception {
         long started = System.nanoTime();
-        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"))) {
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"), List.of("auto.create.topics.enable=true"))) {
             System.out.printf("Kafka broker: listening %.1f s after start (formatting included), RSS %d MiB%n",
                     (System.nanoTime() - started) / 1e9, broker.residentKb() / 1024);
             KafkaTopic.create(broker, "cams", 3);
@@ -54,7 +55,8 @@ class KafkaPublishTest {
                     + " ! ovmetapublish source=%s %s ! fakesink ";
             String kafka = "method=kafka address=" + broker.address() + " topic=cams";
             GstTestSupport.assertRunsInProcess(branch.formatted("ball", "cam1", kafka)
-                    + branch.formatted("snow", "cam2", kafka));
+                    + branch.formatted("snow", "cam2", kafka) + "videotestsrc num-buffers=10 ! ovmetapublish name=third"
+                    + " method=kafka address=" + broker.address() + " topic=made ! fakesink");
             Path file1 = dir.resolve("cam1.jsonl");
             Path file2 = dir.resolve("cam2.jsonl");
             GstTestSupport.assertRunsInProcess(branch.formatted("ball", "cam1", "location=" + file1)
@@ -74,6 +76,10 @@ class KafkaPublishTest {
                 assertEquals(cam, ((Map<?, ?>) new GstTestSupport.Json(mine.getFirst().json()).parseComplete())
                         .get("source"));
             }
+            List<KafkaTopic.Consumed> made = KafkaTopic.readAll(broker, "made");
+            assertEquals(LongStream.range(0, 10).boxed().toList(), made.stream().map(KafkaTopic.Consumed::frame)
+                    .toList());
+            assertEquals(Set.of("third"), made.stream().map(KafkaTopic.Consumed::key).collect(Collectors.toSet()));
         }
     }
 
@@ -233,7 +239,7 @@ class KafkaPublishTest {
                     + " ! fakesink", Duration.ofSeconds(40), p -> { });
             assertFalse(noTopic.ok());
             assertTrue(noTopic.errorMessage().contains("could not publish to the Kafka cluster at " + broker.address()
-                    + " (1 attempt): it has no topic 'nope'; create it"), noTopic.toString());
+                    + ": it has no topic 'nope' and does not create topics on first use"), noTopic.toString());
         }
     }
 }

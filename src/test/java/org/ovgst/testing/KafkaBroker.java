@@ -29,6 +29,11 @@ public final class KafkaBroker implements AutoCloseable {
     private Process process;
 
     public KafkaBroker(Path dir) throws IOException, InterruptedException {
+        this(dir, List.of());
+    }
+
+    /** With {@code extraConfig} lines after the broker's own (a later line wins). */
+    public KafkaBroker(Path dir, List<String> extraConfig) throws IOException, InterruptedException {
         this.dir = Files.createDirectories(dir);
         InetAddress host = InetAddress.getLoopbackAddress();
         int controllerPort;
@@ -36,7 +41,7 @@ public final class KafkaBroker implements AutoCloseable {
             port = a.getLocalPort();
             controllerPort = b.getLocalPort();
         }
-        config = Files.write(dir.resolve("server.properties"), List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
@@ -54,6 +59,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=false"));
+        lines.addAll(extraConfig);
+        config = Files.write(dir.resolve("server.properties"), lines);
         Process format = java("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t",
                 Uuid.randomUuid().toString(), "-c", config.toString());
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {

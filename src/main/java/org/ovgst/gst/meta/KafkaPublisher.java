@@ -130,7 +130,8 @@ public final class KafkaPublisher implements RecordPublisher {
 
     /**
      * Reaches the cluster and finds the topic (up to {@code maxConnectAttempts} times, with a
-     * backoff between), then starts sending.
+     * backoff between), or has the cluster create it if it creates topics on first use, then
+     * starts sending.
      *
      * @throws IllegalArgumentException naming the cluster and why, when no attempt succeeded or the
      *     settings are wrong
@@ -144,14 +145,15 @@ public final class KafkaPublisher implements RecordPublisher {
                     + " is 1 to 249 of the characters a-z A-Z 0-9 . _ - (not . or ..)", e);
         }
         Duration wait = FIRST_RETRY;
+        Answer answer;
         for (int attempt = 1; ; attempt++) {
-            String failed = findTopic(settings, address);
-            if (failed == null) {
+            answer = findTopic(settings, address);
+            if (answer.failure() == null) {
                 break;
             }
             if (attempt >= settings.maxConnectAttempts()) {
                 throw new IllegalArgumentException("could not publish to the Kafka cluster at " + address + " ("
-                        + attempt + (attempt == 1 ? " attempt" : " attempts") + "): " + failed);
+                        + attempt + (attempt == 1 ? " attempt" : " attempts") + "): " + answer.failure());
             }
             Thread.sleep(wait);
             wait = wait.multipliedBy(2).compareTo(settings.maxReconnectInterval()) > 0
@@ -164,6 +166,21 @@ public final class KafkaPublisher implements RecordPublisher {
         } catch (KafkaException e) {
             throw new IllegalArgumentException("could not set up the Kafka producer for " + address + ": "
                     + innermost(e) + " (check kafka-config)", e);
+        }
+        boolean created;
+        try {
+            created = answer.hasTopic() || createdOnFirstUse(producer, settings.topic());
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new IllegalArgumentException("could not publish to the Kafka cluster at " + address + ": "
+                    + reason(e, settings.topic()), e);
+        }
+        if (!created) {
+            producer.close(Duration.ZERO);
+            throw new IllegalArgumentException("could not publish to the Kafka cluster at " + address + ": it has no"
+                    + " topic '" + settings.topic() + "' and does not create topics on first use"
+                    + " (auto.create.topics.enable); create it (kafka-topics.sh --create --topic " + settings.topic()
+                    + ") or fix 'topic'");
         }
         KafkaPublisher publisher = new KafkaPublisher(settings, address, producer, warnings);
         publisher.sender.start();
@@ -187,8 +204,11 @@ public final class KafkaPublisher implements RecordPublisher {
         return properties;
     }
 
-    /** Asks the cluster for the topic; null when it has it, otherwise why not (in words). */
-    private static String findTopic(Settings settings, KafkaAddress address) throws InterruptedException {
+    /** The cluster's answer: whether it has the topic, or why it could not be asked (in words). */
+    private record Answer(boolean hasTopic, String failure) {}
+
+    /** Asks the cluster for the topic. */
+    private static Answer findTopic(Settings settings, KafkaAddress address) throws InterruptedException {
         Map<String, Object> properties = new HashMap<>();
         settings.config().properties().forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k)) {
@@ -201,19 +221,34 @@ public final class KafkaPublisher implements RecordPublisher {
         try (Admin admin = Admin.create(properties)) {
             admin.describeTopics(List.of(settings.topic()), new DescribeTopicsOptions()
                     .timeoutMs((int) ATTEMPT.toMillis())).allTopicNames().get();
-            return null;
+            return new Answer(true, null);
         } catch (ExecutionException e) {
-            return reason(e.getCause(), settings.topic());
+            return e.getCause() instanceof UnknownTopicOrPartitionException ? new Answer(false, null)
+                    : new Answer(false, reason(e.getCause(), settings.topic()));
         } catch (KafkaException e) {
-            return "could not set up the Kafka client: " + innermost(e) + " (check kafka-config)";
+            return new Answer(false, "could not set up the Kafka client: " + innermost(e) + " (check kafka-config)");
         }
+    }
+
+    /**
+     * Whether the cluster made the topic when the producer asked for it (a cluster with
+     * auto.create.topics.enable does; each ask waits {@link #METADATA_WAIT}).
+     */
+    private static boolean createdOnFirstUse(KafkaProducer<byte[], byte[]> producer, String topic) {
+        for (int ask = 0; ask < 5; ask++) {
+            try {
+                producer.partitionsFor(topic);
+                return true;
+            } catch (TimeoutException notYet) {
+                // asked again
+            }
+        }
+        return false;
     }
 
     /** Why the cluster could not be published to, in words for the user. */
     private static String reason(Throwable e, String topic) {
         return switch (e) {
-            case UnknownTopicOrPartitionException unknown -> "it has no topic '" + topic + "'; create it"
-                    + " (kafka-topics.sh --create --topic " + topic + ") or fix 'topic'";
             case TimeoutException timeout -> "no answer within " + ATTEMPT.toSeconds() + " s; start the cluster, check"
                     + " address and kafka-config (security.protocol), or raise max-connect-attempts";
             case SslAuthenticationException tls -> "the TLS handshake failed (ssl.* in kafka-config): "
