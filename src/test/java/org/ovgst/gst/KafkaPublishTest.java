@@ -47,7 +47,8 @@ class KafkaPublishTest {
     @Test
     void eachCamerasRecordsArriveInOrderInOnePartitionAsTheFileHasThem() throws Exception {
         long started = System.nanoTime();
-        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"), List.of("auto.create.topics.enable=true"))) {
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"), List.of("auto.create.topics.enable=true"),
+                Map.of())) {
             System.out.printf("Kafka broker: listening %.1f s after start (formatting included), RSS %d MiB%n",
                     (System.nanoTime() - started) / 1e9, broker.residentKb() / 1024);
             KafkaTopic.create(broker, "cams", 3);
@@ -189,6 +190,33 @@ class KafkaPublishTest {
                 LongStream.rangeClosed(from, to).forEach(f -> assertTrue(counted.add(f), "told twice: " + f));
             }
             assertEquals(LongStream.range(0, 25).boxed().toList(), List.copyOf(counted), warnings::toString);
+        }
+    }
+
+    /**
+     * SASL from kafka-config: a broker that takes only the users it knows (PLAIN over plain TCP);
+     * with cam's password every record arrives, with a wrong one the element does not start and
+     * says the credentials were refused.
+     */
+    @Test
+    void saslCredentialsComeFromKafkaConfig() throws Exception {
+        String login = "security.protocol = SASL_PLAINTEXT\nsasl.mechanism = PLAIN\nsasl.jaas.config ="
+                + " org.apache.kafka.common.security.plain.PlainLoginModule required username=\"cam\""
+                + " password=\"%s\";\n";
+        Path good = Files.writeString(dir.resolve("good.properties"), login.formatted("s3cret"));
+        Path bad = Files.writeString(dir.resolve("bad.properties"), login.formatted("wrong"));
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"), List.of(), Map.of("cam", "s3cret"))) {
+            KafkaTopic.create(broker, "secure", 1);
+            String publish = "videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! ovmetapublish"
+                    + " method=kafka address=" + broker.address() + " topic=secure kafka-config=";
+            GstTestSupport.assertRunsInProcess(publish + good + " ! fakesink");
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), KafkaTopic.readAll(broker, "secure").stream()
+                    .map(KafkaTopic.Consumed::frame).toList());
+            Pipeline.Outcome refused = GstTestSupport.runInProcess(publish + bad + " ! fakesink");
+            assertFalse(refused.ok());
+            assertTrue(refused.errorMessage().contains("could not publish to the Kafka cluster at " + broker.address()
+                    + " (1 attempt): it refused the credentials (sasl.* in kafka-config)"), refused.toString());
+            System.out.println("wrong password: " + refused.errorMessage());
         }
     }
 

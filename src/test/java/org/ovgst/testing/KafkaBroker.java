@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 
@@ -26,14 +28,20 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Path config;
+    private final Map<String, Object> clientProperties;
     private Process process;
 
     public KafkaBroker(Path dir) throws IOException, InterruptedException {
-        this(dir, List.of());
+        this(dir, List.of(), Map.of());
     }
 
-    /** With {@code extraConfig} lines after the broker's own (a later line wins). */
-    public KafkaBroker(Path dir, List<String> extraConfig) throws IOException, InterruptedException {
+    /**
+     * With {@code extraConfig} lines after the broker's own (a later line wins) and, when
+     * {@code plainUsers} (name to password) is not empty, a SASL_PLAINTEXT listener (mechanism
+     * PLAIN) that takes only them; the test's own clients log in as user "admin".
+     */
+    public KafkaBroker(Path dir, List<String> extraConfig, Map<String, String> plainUsers)
+            throws IOException, InterruptedException {
         this.dir = Files.createDirectories(dir);
         InetAddress host = InetAddress.getLoopbackAddress();
         int controllerPort;
@@ -41,15 +49,16 @@ public final class KafkaBroker implements AutoCloseable {
             port = a.getLocalPort();
             controllerPort = b.getLocalPort();
         }
+        String protocol = plainUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
         List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + protocol + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + protocol,
+                "listener.security.protocol.map=" + protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                 // One node: every internal topic has one replica.
                 "offsets.topic.replication.factor=1",
@@ -59,6 +68,19 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=false"));
+        Map<String, Object> client = new HashMap<>(Map.of("bootstrap.servers", address()));
+        if (!plainUsers.isEmpty()) {
+            String admin = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\""
+                    + " password=\"admin-secret\"";
+            StringBuilder users = new StringBuilder(" user_admin=\"admin-secret\"");
+            plainUsers.forEach((name, password) -> users.append(" user_").append(name).append("=\"")
+                    .append(password).append('"'));
+            lines.addAll(List.of("sasl.enabled.mechanisms=PLAIN", "sasl.mechanism.inter.broker.protocol=PLAIN",
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + admin + users + ";"));
+            client.putAll(Map.of("security.protocol", protocol, "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                    admin + ";"));
+        }
+        clientProperties = Map.copyOf(client);
         lines.addAll(extraConfig);
         config = Files.write(dir.resolve("server.properties"), lines);
         Process format = java("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t",
@@ -68,6 +90,11 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IOException("formatting the Kafka log folder failed: " + log());
         }
         start();
+    }
+
+    /** What the test's own clients (admin, consumer) need to connect. */
+    public Map<String, Object> clientProperties() {
+        return clientProperties;
     }
 
     /** host:port of the broker's listener. */
