@@ -47,9 +47,9 @@ public final class KafkaPublisher implements RecordPublisher {
             Duration maxReconnectInterval, int maxQueued, long maxQueuedBytes, KafkaConfig config) {}
 
     /**
-     * Records handed to the producer and not yet acknowledged, at most: enough for its batches to
-     * fill (it sends up to 5 requests at once), few enough that a long outage keeps the newest
-     * records in the queue rather than the oldest in the producer.
+     * Records handed to the producer and not yet acknowledged, at most (and at most half of
+     * max-queued): enough for its batches to fill (it sends up to 5 requests at once), few enough
+     * that a long outage keeps the newest records in the queue, not only the oldest in the producer.
      */
     static final int WINDOW = 256;
     /** No acknowledgement for this long while records wait: the cluster is told lost. */
@@ -123,7 +123,8 @@ public final class KafkaPublisher implements RecordPublisher {
         this.key = settings.key() == null ? null : settings.key().getBytes(StandardCharsets.UTF_8);
         this.warnings = warnings;
         this.producer = producer;
-        this.window = Math.min(WINDOW, settings.maxQueued());
+        // At most half the bound in the producer: the other half keeps the newest records through an outage.
+        this.window = Math.max(1, Math.min(WINDOW, settings.maxQueued() / 2));
         held = new HeldRecords<>(settings.maxQueued(), settings.maxQueuedBytes());
         sender = Thread.ofPlatform().daemon().name("ovmetapublish-kafka " + address).unstarted(this::send);
     }
@@ -301,7 +302,8 @@ public final class KafkaPublisher implements RecordPublisher {
                     }
                     if (report == null) {
                         held.waiting.pollFirst();
-                        if (inProducer++ == 0) {
+                        // A record back from a send() without partitions does not restart the stall's clock.
+                        if (inProducer++ == 0 && !noPartitions) {
                             lastProgress = System.nanoTime();
                         }
                     }
