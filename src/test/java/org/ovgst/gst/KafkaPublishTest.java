@@ -95,39 +95,23 @@ class KafkaPublishTest {
         List<String> warnings = new CopyOnWriteArrayList<>();
         try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"))) {
             KafkaTopic.create(broker, "outage", 1);
-            long[] outage = new long[2];
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Thread schedule = Thread.ofPlatform().unstarted(() -> {
-                try {
-                    Thread.sleep(3000);
-                    outage[0] = System.nanoTime();
-                    broker.stop();
-                    Thread.sleep(10_000);
-                    long starting = System.nanoTime();
-                    broker.start();
-                    outage[1] = System.nanoTime();
-                    System.out.printf("Kafka broker: stopped in %.1f s, started again in %.1f s%n",
-                            (starting - outage[0]) / 1e9 - 10, (outage[1] - starting) / 1e9);
-                    done.complete(null);
-                } catch (Exception e) {
-                    done.completeExceptionally(e);
-                }
-            });
+            Outage outage = new Outage(broker, 3000, 10_000);
             // 3 s before, 10 s away, the stop and the restart (some seconds), and 8 s after.
             int frames = 30 * 30;
             long streamStart = System.nanoTime();
             Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc is-live=true num-buffers=" + frames
                     + " ! video/x-raw,width=64,height=48,framerate=30/1 ! ovmetapublish method=kafka address="
                     + broker.address() + " topic=outage source=cam max-queued=40 max-reconnect-interval=1"
-                    + " ! fakesink", Duration.ofSeconds(90), p -> schedule.start(), warnings::add);
+                    + " ! fakesink", Duration.ofSeconds(90), p -> outage.thread.start(), warnings::add);
             double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
-            done.get();
+            outage.done.get();
             assertTrue(outcome.ok(), outcome + " " + warnings);
             // The streaming thread never waited on the broker: the live stream took its 30 s, plus
             // the start (the cluster asked for the topic) and the end (what is held delivered).
             System.out.printf("the live stream of 30 s took %.1f s%n", streamSeconds);
             assertTrue(streamSeconds < 33, "the stream took " + streamSeconds + " s");
-            assertTrue(outage[1] < System.nanoTime() - 3_000_000_000L, "the stream went on 3 s after the return");
+            assertTrue(outage.startedAt < System.nanoTime() - 3_000_000_000L,
+                    "the stream went on 3 s after the return");
 
             List<Long> received = KafkaTopic.readAll(broker, "outage").stream().map(KafkaTopic.Consumed::frame)
                     .toList();
@@ -160,6 +144,60 @@ class KafkaPublishTest {
                     warnings::toString);
             assertEquals(1, warnings.stream().filter(w -> w.contains(" is back after ")).count(),
                     warnings::toString);
+        }
+    }
+
+    /**
+     * A slow stream (5 fps) and the broker away 5 s: the loss and the return are told once each,
+     * and with the default bounds nothing is dropped: every record arrives, once, in order.
+     */
+    @Test
+    void aSlowStreamLosesNothingThroughAnOutageAndTellsIt() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("broker"))) {
+            KafkaTopic.create(broker, "slow", 1);
+            Outage outage = new Outage(broker, 2000, 5000);
+            Pipeline.Outcome outcome = GstTestSupport.runInProcess("videotestsrc is-live=true num-buffers=75"
+                    + " ! video/x-raw,width=64,height=48,framerate=5/1 ! ovmetapublish method=kafka address="
+                    + broker.address() + " topic=slow max-reconnect-interval=1 ! fakesink", Duration.ofSeconds(60),
+                    p -> outage.thread.start(), warnings::add);
+            outage.done.get();
+            assertTrue(outcome.ok(), outcome + " " + warnings);
+            assertEquals(LongStream.range(0, 75).boxed().toList(), KafkaTopic.readAll(broker, "slow").stream()
+                    .map(KafkaTopic.Consumed::frame).toList());
+            assertEquals(2, warnings.size(), warnings::toString);
+            assertTrue(warnings.get(0).contains("lost the Kafka cluster at " + broker.address()), warnings::toString);
+            assertTrue(warnings.get(1).contains("is back after") && warnings.get(1).contains("no record was dropped"),
+                    warnings::toString);
+        }
+    }
+
+    /**
+     * Stops the broker after {@code leadMs} for {@code awayMs} and starts it again, in a thread of
+     * its own, noting when it was back (System.nanoTime()).
+     */
+    private static final class Outage {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final Thread thread;
+        volatile long startedAt;
+
+        Outage(KafkaBroker broker, long leadMs, long awayMs) {
+            thread = Thread.ofPlatform().unstarted(() -> {
+                try {
+                    Thread.sleep(leadMs);
+                    long stopping = System.nanoTime();
+                    broker.stop();
+                    Thread.sleep(awayMs);
+                    long starting = System.nanoTime();
+                    broker.start();
+                    startedAt = System.nanoTime();
+                    System.out.printf("Kafka broker: stopped in %.1f s, started again in %.1f s%n",
+                            (starting - stopping) / 1e9 - awayMs / 1e3, (startedAt - starting) / 1e9);
+                    done.complete(null);
+                } catch (Exception e) {
+                    done.completeExceptionally(e);
+                }
+            });
         }
     }
 
