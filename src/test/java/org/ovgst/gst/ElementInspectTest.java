@@ -119,7 +119,7 @@ class ElementInspectTest {
                         m.group());
             }
         }
-        assertEquals(4 + 7 + 8, values, "enum values of ovmetapublish, ovprocess and ovclassify");
+        assertEquals(5 + 7 + 8, values, "enum values of ovmetapublish, ovprocess and ovclassify");
         assertTrue(property(process, "mode").matches("(?s).*\\(1\\): alpha +- a one-channel output \\(a mask\\) is"
                 + " the frame's alpha: RGBA/BGRA\n.*"), process);
     }

@@ -15,9 +15,12 @@ import org.ovgst.gst.meta.RoiMeta;
 import org.ovgst.gst.meta.TensorMeta;
 import org.ovgst.gst.publish.FrameMeta;
 import org.ovgst.gst.publish.JsonLines;
+import org.ovgst.gst.publish.KafkaConfig;
+import org.ovgst.gst.publish.KafkaPublisher;
 import org.ovgst.gst.publish.LineOutput;
 import org.ovgst.gst.publish.MqttConfig;
 import org.ovgst.gst.publish.MqttPublisher;
+import org.ovgst.gst.publish.RecordPublisher;
 
 /**
  * {@code ovmetapublish}: each frame's regions of interest and classifications as a JSON record in
@@ -28,7 +31,8 @@ import org.ovgst.gst.publish.MqttPublisher;
  * and the OS's reason. {@code method=mqtt}: to an MQTT broker ({@link MqttPublisher}), whose absence
  * after the first connection never stops the stream: records wait in a bounded queue, and what is
  * dropped is told in a bus WARNING; at the end of stream the records held go out first (a few
- * seconds at most). Frames pass through.
+ * seconds at most). {@code method=kafka}: to a Kafka topic ({@link KafkaPublisher}), the same way, each
+ * record keyed by its source (one camera's records in one partition, in order). Frames pass through.
  */
 public final class OvMetaPublish extends BridgeBin {
     private static final Property.Text LOCATION = new Property.Text("location",
@@ -44,16 +48,26 @@ public final class OvMetaPublish extends BridgeBin {
             null, Property.Mutability.READY_ONLY);
 
     private static final Property.Choice METHOD = new Property.Choice("method",
-            "Where the records go: file (location) or mqtt (address, topic)", "GstOvMetaPublishMethod",
+            "Where the records go: file (location), mqtt or kafka (address, topic)", "GstOvMetaPublishMethod",
             List.of(new Property.Choice.Value("file", "to the file location (- for standard output)"),
-                    new Property.Choice.Value("mqtt", "to topic on the MQTT broker at address")), "file",
+                    new Property.Choice.Value("mqtt", "to topic on the MQTT broker at address"),
+                    new Property.Choice.Value("kafka", "to topic on the Kafka cluster whose bootstrap servers are"
+                            + " address")), "file",
             Property.Mutability.READY_ONLY);
     private static final Property.Text ADDRESS = new Property.Text("address",
             "method=mqtt: the broker, host:port, [IPv6]:port, tcp://host:port or ssl://host:port (a name is resolved"
-                    + " at each connection)",
-            "127.0.0.1:1883", Property.Mutability.READY_ONLY);
+                    + " at each connection; unset, 127.0.0.1:1883); method=kafka: the bootstrap servers, host:port,"
+                    + " comma-separated (unset, 127.0.0.1:9092)",
+            null, Property.Mutability.READY_ONLY);
     private static final Property.Text TOPIC = new Property.Text("topic",
-            "method=mqtt: the topic each record is published to (QoS 1)", "ovgst", Property.Mutability.READY_ONLY);
+            "method=mqtt, kafka: the topic each record is published to (MQTT: QoS 1)", "ovgst",
+            Property.Mutability.READY_ONLY);
+    private static final Property.Text KAFKA_KEY = new Property.Text("kafka-key",
+            "method=kafka: each record's key, which picks its partition (unset: source, else the element's name)",
+            null, Property.Mutability.READY_ONLY);
+    private static final Property.Text KAFKA_CONFIG = new Property.Text("kafka-config",
+            "method=kafka: a Kafka producer properties file (security.protocol, sasl.*, ssl.*: credentials stay off"
+                    + " the command line)", null, Property.Mutability.READY_ONLY);
     private static final Property.Text MQTT_CLIENT_ID = new Property.Text("mqtt-client-id",
             "method=mqtt: the client id (unset: ovgst-<process id>-<element name>)", null,
             Property.Mutability.READY_ONLY);
@@ -61,29 +75,33 @@ public final class OvMetaPublish extends BridgeBin {
             "method=mqtt: a properties file with username, password, tls, ca-file, cert-file, key-file (credentials"
                     + " stay off the command line)", null, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_CONNECT_ATTEMPTS = new Property.Int("max-connect-attempts",
-            "method=mqtt: attempts at the first connection before the element fails (later losses never fail it)",
+            "method=mqtt, kafka: attempts at the first connection before the element fails (later losses never fail"
+                    + " it)",
             1, 100, 1, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_RECONNECT_INTERVAL = new Property.Int("max-reconnect-interval",
-            "method=mqtt: longest wait between connection attempts, seconds (from 1 s, doubled each time)", 1, 3600,
+            "method=mqtt, kafka: longest wait between connection attempts, seconds (from 1 s, doubled each time)",
+            1, 3600,
             30, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_QUEUED = new Property.Int("max-queued",
-            "method=mqtt: records held, queued or awaiting the broker's acknowledgement; beyond that the oldest not"
-                    + " yet sent are dropped (counted in a WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
+            "method=mqtt, kafka: records held, queued or awaiting the broker's acknowledgement; beyond that the"
+                    + " oldest not yet sent are dropped (counted in a WARNING)", 1, 10_000_000, 10_000, Property.Mutability.READY_ONLY);
     private static final Property.Int MAX_QUEUED_BYTES = new Property.Int("max-queued-bytes",
-            "method=mqtt: bytes of records held; beyond that the oldest not yet sent are dropped",
+            "method=mqtt, kafka: bytes of records held; beyond that the oldest not yet sent are dropped",
             1024, Integer.MAX_VALUE, 64 << 20, Property.Mutability.READY_ONLY);
 
     public static final ElementSpec SPEC = new ElementSpec("ovmetapublish", "GstOvMetaPublish",
             "OpenVINO metadata publisher", "Sink/Metadata/Video",
             "Writes each frame's regions of interest and classifications as JSON (DL Streamer's layout) and passes"
                     + " the frame on",
-            List.of(METHOD, LOCATION, FILE_FORMAT, SOURCE, ADDRESS, TOPIC, MQTT_CLIENT_ID, MQTT_CONFIG,
+            List.of(METHOD, LOCATION, FILE_FORMAT, SOURCE, ADDRESS, TOPIC, MQTT_CLIENT_ID, MQTT_CONFIG, KAFKA_KEY,
+                    KAFKA_CONFIG,
                     MAX_CONNECT_ATTEMPTS, MAX_RECONNECT_INTERVAL, MAX_QUEUED, MAX_QUEUED_BYTES),
             VideoCaps.ANY_RAW_VIDEO, VideoCaps.ANY_RAW_VIDEO, OvMetaPublish::new);
 
     private final StringBuilder line = new StringBuilder(256);
     private LineOutput output;
-    private MqttPublisher mqtt;
+    /** method=mqtt or kafka. */
+    private RecordPublisher publisher;
     /** file-format=json: whether the array's first record is written (the next one needs a comma). */
     private boolean array;
     private long written;
@@ -107,6 +125,10 @@ public final class OvMetaPublish extends BridgeBin {
             startMqtt();
             return;
         }
+        if (get(METHOD).equals("kafka")) {
+            startKafka();
+            return;
+        }
         String location = get(LOCATION);
         if (location == null) {
             throw new IllegalArgumentException("property 'location' is not set: give a file to write to, or - for"
@@ -124,11 +146,27 @@ public final class OvMetaPublish extends BridgeBin {
                 : MqttConfig.read(Path.of(configFile));
         String clientId = get(MQTT_CLIENT_ID) != null ? get(MQTT_CLIENT_ID)
                 : "ovgst-" + ProcessHandle.current().pid() + "-" + name();
-        mqtt = MqttPublisher.open(new MqttPublisher.Settings(get(ADDRESS), get(TOPIC), clientId,
+        String address = get(ADDRESS) != null ? get(ADDRESS) : "127.0.0.1:1883";
+        MqttPublisher mqtt = MqttPublisher.open(new MqttPublisher.Settings(address, get(TOPIC), clientId,
                 get(MAX_CONNECT_ATTEMPTS), Duration.ofSeconds(get(MAX_RECONNECT_INTERVAL)), get(MAX_QUEUED),
                 get(MAX_QUEUED_BYTES), config), message -> postWarning(ErrorKind.WRITE, message, null));
+        publisher = mqtt;
         logInfo(() -> "publishing records to " + mqtt.uri() + " topic '" + get(TOPIC) + "' as " + clientId
                 + " (QoS 1, up to " + get(MAX_QUEUED) + " records queued)");
+    }
+
+    private void startKafka() throws InterruptedException {
+        String configFile = get(KAFKA_CONFIG);
+        KafkaConfig config = configFile == null || configFile.isBlank() ? KafkaConfig.NONE
+                : KafkaConfig.read(Path.of(configFile));
+        String key = get(KAFKA_KEY) != null ? get(KAFKA_KEY) : source != null ? source : name();
+        KafkaPublisher kafka = KafkaPublisher.open(new KafkaPublisher.Settings(get(ADDRESS) != null ? get(ADDRESS)
+                : "127.0.0.1:9092", get(TOPIC), key, get(MAX_CONNECT_ATTEMPTS),
+                Duration.ofSeconds(get(MAX_RECONNECT_INTERVAL)), get(MAX_QUEUED), get(MAX_QUEUED_BYTES), config),
+                message -> postWarning(ErrorKind.WRITE, message, null));
+        publisher = kafka;
+        logInfo(() -> "publishing records to the Kafka cluster at " + kafka.address() + " topic '" + get(TOPIC)
+                + "' with key '" + key + "' (acks=all, idempotent, up to " + get(MAX_QUEUED) + " records queued)");
     }
 
     @Override
@@ -143,8 +181,8 @@ public final class OvMetaPublish extends BridgeBin {
         if (frameLogging()) {
             logFrame(line.toString());
         }
-        if (mqtt != null) {
-            mqtt.offer(frame.index(), line);
+        if (publisher != null) {
+            publisher.offer(frame.index(), line);
             send(frame);
             return;
         }
@@ -166,28 +204,28 @@ public final class OvMetaPublish extends BridgeBin {
     /** The records still held go to the broker (a few seconds at most) before the end of stream does. */
     @Override
     protected void endOfStream() throws Exception {
-        if (mqtt != null) {
-            mqtt.flush();
+        if (publisher != null) {
+            publisher.flush();
         }
         sendEos();
     }
 
     @Override
     protected void unblock() {
-        if (mqtt != null) {
-            mqtt.release();
+        if (publisher != null) {
+            publisher.release();
         }
     }
 
     @Override
     protected void stop() {
-        if (mqtt != null) {
+        if (publisher != null) {
             try {
-                mqtt.close();
+                publisher.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            mqtt = null;
+            publisher = null;
         }
         if (output == null) {
             return;

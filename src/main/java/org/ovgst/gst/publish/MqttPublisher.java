@@ -30,7 +30,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * dropped, and every drop is told exactly once ({@link Drops}). Only the first connection may fail
  * the element (after {@code maxConnectAttempts}).
  */
-public final class MqttPublisher implements AutoCloseable {
+public final class MqttPublisher implements RecordPublisher {
     /** ovmetapublish's MQTT properties. */
     public record Settings(String address, String topic, String clientId, int maxConnectAttempts,
             Duration maxReconnectInterval, int maxQueued, long maxQueuedBytes, MqttConfig config) {}
@@ -40,11 +40,10 @@ public final class MqttPublisher implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     /** How long close() lets the sender send what is held to a broker that is there. */
     private static final Duration DRAIN = Duration.ofSeconds(5);
-    /** While drops go on with the broker there (it is slower than the stream), they are told this often. */
-    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    private static final Duration REPORT_EVERY = HeldRecords.REPORT_EVERY;
 
     /** A record, and the connection it was last published on (0: not on the current one). */
-    private static final class Record {
+    private static final class Record implements HeldRecords.Held {
         final long frame;
         final byte[] bytes;
         long connection;
@@ -52,6 +51,16 @@ public final class MqttPublisher implements AutoCloseable {
         Record(long frame, byte[] bytes) {
             this.frame = frame;
             this.bytes = bytes;
+        }
+
+        @Override
+        public long frame() {
+            return frame;
+        }
+
+        @Override
+        public int size() {
+            return bytes.length;
         }
     }
 
@@ -66,12 +75,10 @@ public final class MqttPublisher implements AutoCloseable {
 
     private final Object lock = new Object();
     // Guarded by lock.
-    /** Not yet published: the oldest are dropped beyond the bounds. */
-    private final ArrayDeque<Record> waiting = new ArrayDeque<>();
+    /** Not yet published ({@code held.waiting}): the oldest are dropped beyond the bounds. */
+    private final HeldRecords<Record> held;
     /** Published, not acknowledged, in order: never dropped (the broker may have them), resent after a loss. */
     private final ArrayDeque<Record> unacked = new ArrayDeque<>();
-    private long heldBytes;
-    private final Drops drops = new Drops();
     /** The current connection's number; 0 while there is none. */
     private long connection;
     private long connections;
@@ -83,8 +90,6 @@ public final class MqttPublisher implements AutoCloseable {
     private long lostAt;
     /** Its return, not told yet. */
     private Return back;
-    /** When drops were last told, to tell them at most every {@link #REPORT_EVERY}. */
-    private long lastReport = System.nanoTime() - REPORT_EVERY.toNanos();
     /** close(): the sender ends. */
     private boolean closing;
     /** The element is stopping: a flush waits no longer. */
@@ -95,6 +100,7 @@ public final class MqttPublisher implements AutoCloseable {
         this.address = address;
         this.warnings = warnings;
         this.window = Math.min(WINDOW, settings.maxQueued());
+        held = new HeldRecords<>(settings.maxQueued(), settings.maxQueuedBytes());
         options = settings.config().options();
         // Paho counts a publish out before it tells us it was acknowledged (CommsCallback), so with
         // its bound at ours its "too many publishes in progress" (32202) cannot come.
@@ -177,14 +183,7 @@ public final class MqttPublisher implements AutoCloseable {
     public void offer(long frame, CharSequence record) {
         Record added = new Record(frame, record.toString().getBytes(StandardCharsets.UTF_8));
         synchronized (lock) {
-            waiting.addLast(added);
-            heldBytes += added.bytes.length;
-            while (waiting.size() > 1 && (waiting.size() + unacked.size() > settings.maxQueued()
-                    || heldBytes > settings.maxQueuedBytes())) {
-                Record dropped = waiting.pollFirst();
-                heldBytes -= dropped.bytes.length;
-                drops.add(dropped.frame);
-            }
+            held.add(added, unacked.size());
             lock.notifyAll();
         }
     }
@@ -240,7 +239,7 @@ public final class MqttPublisher implements AutoCloseable {
             synchronized (lock) {
                 // Also when it comes after a reconnection: the record arrived, no need to resend it.
                 if (unacked.remove(sent.record())) {
-                    heldBytes -= sent.record().bytes.length;
+                    held.answered(sent.record());
                 }
                 if (sent.connection() == connection) {
                     inFlight--;
@@ -276,8 +275,8 @@ public final class MqttPublisher implements AutoCloseable {
                     }
                     on = connection;
                     if (broken == null && report == null) {
-                        if (next.connection == 0 && waiting.peekFirst() == next) {
-                            unacked.addLast(waiting.pollFirst());
+                        if (next.connection == 0 && held.waiting.peekFirst() == next) {
+                            unacked.addLast(held.waiting.pollFirst());
                         }
                         next.connection = on;
                         inFlight++;
@@ -320,7 +319,7 @@ public final class MqttPublisher implements AutoCloseable {
         pause(wait);
         if (connect() == null) {
             synchronized (lock) {
-                back = new Return(System.nanoTime() - lostAt, unsentAgain(), waiting.size());
+                back = new Return(System.nanoTime() - lostAt, unsentAgain(), held.waiting.size());
                 lostAt = 0;
             }
         }
@@ -348,10 +347,10 @@ public final class MqttPublisher implements AutoCloseable {
          */
         String report(long sentAfterNanos) {
             back = null;
-            lastReport = System.nanoTime();
+            held.told();
             return String.format(Locale.ROOT, "MQTT broker %s is back after %.1f s; %s%s; then the %d records"
-                    + " held, in order%s", uri(), awayNanos / 1e9, drops.take(" while it was away or the backlog"
-                    + " was sent", bounds()), resent == 0 ? "" : "; " + resent + " unacknowledged record"
+                    + " held, in order%s", uri(), awayNanos / 1e9, held.drops.take(" while it was away or the"
+                    + " backlog was sent", held.bounds()), resent == 0 ? "" : "; " + resent + " unacknowledged record"
                     + (resent == 1 ? " was" : "s were") + " sent again first (the broker may have had "
                     + (resent == 1 ? "it" : "them") + ": QoS 1 is at least once)", queued,
                     sentAfterNanos == 0 ? "" : String.format(Locale.ROOT, " (sent in %.1f s)", sentAfterNanos / 1e9));
@@ -368,7 +367,7 @@ public final class MqttPublisher implements AutoCloseable {
                 return record;
             }
         }
-        return waiting.peekFirst();
+        return held.waiting.peekFirst();
     }
 
     /**
@@ -382,15 +381,10 @@ public final class MqttPublisher implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (back != null) {
-            return waiting.isEmpty() && unsentAgain() == 0 ? back.report(now - back.at)
+            return held.waiting.isEmpty() && unsentAgain() == 0 ? back.report(now - back.at)
                     : now - back.at >= REPORT_EVERY.toNanos() ? back.report(0) : null;
         }
-        if (drops.isEmpty() || drops.dueInMillis(REPORT_EVERY) > 0
-                && !(waiting.isEmpty() && now - lastReport >= REPORT_EVERY.toNanos())) {
-            return null;
-        }
-        lastReport = now;
-        return "the MQTT broker at " + uri() + " took records slower than they came: " + drops.take("", bounds());
+        return held.slowerReport("the MQTT broker at " + uri());
     }
 
     private long unsentAgain() {
@@ -402,11 +396,7 @@ public final class MqttPublisher implements AutoCloseable {
         if (back != null) {
             return Math.max(1, REPORT_EVERY.toMillis() - (System.nanoTime() - back.at) / 1_000_000);
         }
-        return drops.isEmpty() ? 0 : Math.max(1, drops.dueInMillis(REPORT_EVERY));
-    }
-
-    private String bounds() {
-        return "beyond max-queued=" + settings.maxQueued() + ", max-queued-bytes=" + settings.maxQueuedBytes();
+        return held.untilSlowerReportMillis();
     }
 
     private void publish(Record record, long on) {
@@ -476,19 +466,14 @@ public final class MqttPublisher implements AutoCloseable {
         synchronized (lock) {
             long until = System.nanoTime() + DRAIN.toNanos();
             for (long left = DRAIN.toNanos(); left > 0 && !(releasable && released)
-                    && (!waiting.isEmpty() || !unacked.isEmpty()); left = until - System.nanoTime()) {
+                    && (!held.waiting.isEmpty() || !unacked.isEmpty()); left = until - System.nanoTime()) {
                 lock.wait(Math.max(1, left / 1_000_000));
             }
-            int unsent = waiting.size();
-            for (Record record : waiting) {
-                drops.add(record.frame);
-            }
-            waiting.clear();
-            heldBytes = unacked.stream().mapToLong(r -> r.bytes.length).sum();
-            if (drops.isEmpty() && unacked.isEmpty()) {
+            int unsent = held.dropWaiting();
+            if (held.drops.isEmpty() && unacked.isEmpty()) {
                 return;
             }
-            report = "MQTT broker " + uri() + ", at the end of the stream: " + drops.take("", unsent == 0 ? bounds() : unsent + " of them"
+            report = "MQTT broker " + uri() + ", at the end of the stream: " + held.drops.take("", unsent == 0 ? held.bounds() : unsent + " of them"
                     + " not sent when the stream ended" + (connection == 0 ? ", the broker away" : ""))
                     + (unacked.isEmpty() ? "" : "; " + unacked.size() + " sent, not acknowledged (they may have"
                     + " arrived)");
