@@ -1,17 +1,27 @@
 package org.ovgst.gst.elements;
 
-import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
-import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
+import static org.ovgst.gst.elements.InferenceProperties.ASYNC;
+import static org.ovgst.gst.elements.InferenceProperties.BATCH_SIZE;
+import static org.ovgst.gst.elements.InferenceProperties.CONFIG;
+import static org.ovgst.gst.elements.InferenceProperties.DEVICE;
+import static org.ovgst.gst.elements.InferenceProperties.INFERENCE_INTERVAL;
+import static org.ovgst.gst.elements.InferenceProperties.INPUT_NAME;
+import static org.ovgst.gst.elements.InferenceProperties.MODEL;
+import static org.ovgst.gst.elements.InferenceProperties.MODEL_INSTANCE_ID;
+import static org.ovgst.gst.elements.InferenceProperties.MODEL_VERSION;
+import static org.ovgst.gst.elements.InferenceProperties.NIREQ;
+import static org.ovgst.gst.elements.InferenceProperties.RESHAPE_HEIGHT;
+import static org.ovgst.gst.elements.InferenceProperties.RESHAPE_WIDTH;
+import static org.ovgst.gst.elements.InferenceProperties.SERVER;
+import static org.ovgst.gst.elements.InferenceProperties.SERVER_CONNECT_ATTEMPTS;
+import static org.ovgst.gst.elements.InferenceProperties.SERVER_TIMEOUT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ovgst.files.UserFiles;
 import org.ovgst.gst.bridge.BridgeBin;
@@ -27,12 +37,8 @@ import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.engine.ResultSink;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.kserve.KServeBackend;
-import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.model.InputSize;
-import org.ovgst.infer.model.KnownModels.InputConvention;
-import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.ModelInfo;
-import org.ovgst.infer.model.Normalization;
 import org.ovgst.tensor.PortInfo;
 
 /**
@@ -40,8 +46,8 @@ import org.ovgst.tensor.PortInfo;
  * they share, each declared once with its range and default; typed settings read once when the
  * element starts; the inference engine, opened when the first caps arrive and closed when the
  * element stops; and the frames' way through it, in order. An element adds its own properties,
- * decides how the model takes frames ({@link #prepare}) and what a frame's results become
- * ({@link #apply}).
+ * decides how the model takes frames and builds its running state {@code S} ({@link #prepare}),
+ * and says what a frame's results become ({@link #apply}).
  *
  * <p>{@code inference-interval} N infers every Nth frame; the frames between pass through the
  * engine as markers, so they leave in order, unchanged and without new metadata. Elements with the
@@ -54,73 +60,7 @@ import org.ovgst.tensor.PortInfo;
  * to its hand-over, less the element's waits for room downstream, so that what downstream holds
  * back never comes back as more latency.
  */
-public abstract class InferenceElement extends BridgeBin {
-    static final Property.Text MODEL = new Property.Text("model",
-            "Model file: OpenVINO IR .xml (with its .bin), ONNX, TFLite or PaddlePaddle; with server, the name the"
-                    + " server serves it by", null, READY_ONLY);
-    static final Property.Text DEVICE = new Property.Text("device",
-            "OpenVINO device: CPU, GPU, NPU, AUTO, ... (an unknown one is refused with the list of devices)",
-            EngineSettings.DEFAULTS.device(), READY_ONLY);
-    static final Property.Int NIREQ = new Property.Int("nireq",
-            "Inference requests in flight; 0 = one more than the device's optimal number", 0, 64,
-            EngineSettings.DEFAULTS.nireq(), READY_ONLY);
-    static final Property.Int BATCH_SIZE = new Property.Int("batch-size",
-            "Frames per inference; above 1 the model's batch axis is reshaped", 1, 64,
-            EngineSettings.DEFAULTS.batchSize(), READY_ONLY);
-    static final Property.Bool ASYNC = new Property.Bool("async",
-            "Run inference on OpenVINO's threads; false runs it on the streaming thread",
-            EngineSettings.DEFAULTS.async(), READY_ONLY);
-    static final Property.Text CONFIG = new Property.Text("config",
-            "Compile properties KEY=VALUE,... e.g. PERFORMANCE_HINT=THROUGHPUT,NUM_STREAMS=2,CACHE_DIR=/tmp/ov", null,
-            READY_ONLY);
-    static final Property.Text INPUT_NAME = new Property.Text("input-name",
-            "Model input that takes the frames (default: the model's only input)", null, READY_ONLY);
-    static final Property.Int RESHAPE_WIDTH = new Property.Int("reshape-width",
-            "Width the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
-            READY_ONLY);
-    static final Property.Int RESHAPE_HEIGHT = new Property.Int("reshape-height",
-            "Height the model's input is reshaped to; 0 = the model's own (or its family's default)", 0, 16384, 0,
-            READY_ONLY);
-    static final Property.Int INFERENCE_INTERVAL = new Property.Int("inference-interval",
-            "Infer every Nth frame; the others pass without new results (ovdetect: unchanged; ovprocess: with the"
-                    + " last output's pixels)", 1, Integer.MAX_VALUE, 1,
-            WHILE_PLAYING);
-    static final Property.Text SERVER = new Property.Text("server",
-            "HOST:PORT of a KServe v2 gRPC inference server (Triton, OpenVINO Model Server) that runs the model;"
-                    + " empty: OpenVINO in this process", null, READY_ONLY);
-    static final Property.Text MODEL_VERSION = new Property.Text("model-version",
-            "With server: the version of the served model (empty: the server's choice)", null, READY_ONLY);
-    static final Property.Int SERVER_TIMEOUT = new Property.Int("server-timeout",
-            "With server: how long an inference may take, ms; later, its frames go on without results", 1, 600_000,
-            2000, READY_ONLY);
-    static final Property.Int SERVER_CONNECT_ATTEMPTS = new Property.Int("server-connect-attempts",
-            "With server: how many times, a second apart, the server is tried when the element starts", 1, 3600, 5,
-            READY_ONLY);
-    static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
-            "Elements with the same id share one compiled model (same model, device, batch-size, config and"
-                    + " pre-processing, else refused); each brings its nireq requests; batches may mix their frames",
-            null, READY_ONLY);
-
-    // How the elements that take any image model (ovprocess, ovclassify) feed it; in their own lists.
-    static final Property.Choice MODEL_COLOR = new Property.Choice("model-color",
-            "Color order of the model's 3-channel input (and ovprocess's output)", "GstOvModelColor",
-            List.of(new Property.Choice.Value("rgb", "red, green, blue (most models: PyTorch, ONNX, TFLite)"),
-                    new Property.Choice.Value("bgr", "blue, green, red (OpenCV-trained, Open Model Zoo, Caffe)")), "rgb",
-            READY_ONLY);
-    static final Property.Real INPUT_SCALE = new Property.Real("input-scale",
-            "The model's input is pixel (0-255) * input-scale + input-offset; the default gives [0, 1]", -1000, 1000,
-            1 / 255.0, READY_ONLY);
-    static final Property.Real INPUT_OFFSET = new Property.Real("input-offset",
-            "Added to the scaled pixel values (see input-scale)", -1000, 1000, 0.0, READY_ONLY);
-    static final Property.Text MEAN_VALUES = new Property.Text("mean-values",
-            "Instead of input-scale/input-offset: the model's input is (pixel - mean) / scale per channel, in the"
-                    + " model's color order, as OpenVINO's converter takes them: one value or one per channel, e.g."
-                    + " 123.675,116.28,103.53 (ImageNet, RGB); see scale-values", null, READY_ONLY,
-            values -> Normalization.valuesProblem(values, false));
-    static final Property.Text SCALE_VALUES = new Property.Text("scale-values",
-            "The scale of mean-values, one value or one per channel, e.g. 58.395,57.12,57.375 (ImageNet, RGB)", null,
-            READY_ONLY, values -> Normalization.valuesProblem(values, true));
-
+public abstract class InferenceElement<S extends InferenceElement.ElementState> extends BridgeBin {
     /** Told of each frame as it leaves the element, for applications that time it (a bench, a monitor). */
     @FunctionalInterface
     public interface FrameTimer {
@@ -128,18 +68,36 @@ public abstract class InferenceElement extends BridgeBin {
         void frameLeft(long frame, long nanosInside);
     }
 
+    /**
+     * What an element keeps from start() to stop() (gst-plugins-rs's {@code Option<State>}): built by
+     * its {@link #prepare}, reached through {@link #state()}, closed when the element stops, after
+     * the engine closed (no frame is delivered any more).
+     */
+    public interface ElementState extends AutoCloseable {
+        /** A flush ended and every frame from before it was discarded: drop what was kept for them. */
+        default void flushed() {}
+
+        /** Frees what the state allocated. */
+        @Override
+        default void close() {}
+    }
+
+    /** What {@link #prepare} gives: how the engine runs the model, and the element's running state. */
+    protected record Prepared<T>(EngineSettings engineSettings, T state) {}
+
     private final List<FrameTimer> timers = new CopyOnWriteArrayList<>();
 
     /**
      * One run of the element, from start() to stop(): the settings and the model, read once; how the
-     * engine runs it; the engine from the first caps; the latency reported from the model's
-     * compilation on; and, on the streaming thread, the inference-interval phase.
+     * engine runs it and the element's own state ({@link #prepare}); the engine from the first caps;
+     * the latency reported from the model's compilation on; and, on the streaming thread, the
+     * inference-interval phase.
      */
-    private static final class Run {
+    private final class Run {
         final InferenceSettings settings;
         final ModelInfo model;
-        /** Set once by the element's {@link #prepare}, before any caps. */
-        EngineSettings engineSettings;
+        final EngineSettings engineSettings;
+        final S state;
         InferenceEngine<BufferFrame> engine;
         volatile LatencyBudget latency;
         // The frame that started the current inference-interval phase, its interval and layout.
@@ -147,9 +105,11 @@ public abstract class InferenceElement extends BridgeBin {
         int phaseInterval;
         FrameLayout phaseLayout;
 
-        Run(InferenceSettings settings, ModelInfo model) {
+        Run(InferenceSettings settings, ModelInfo model, Prepared<S> prepared) {
             this.settings = settings;
             this.model = model;
+            this.engineSettings = prepared.engineSettings();
+            this.state = prepared.state();
         }
     }
 
@@ -193,11 +153,20 @@ public abstract class InferenceElement extends BridgeBin {
 
     /**
      * When the element starts: chooses from the model (read once: its ports, labels, known
-     * conventions) what the element needs, builds the element's stream state, and says how the
-     * model takes frames by completing {@code settings.engineSettings()}. Throw to fail the start
-     * with a bus ERROR.
+     * conventions) what the element needs, says how the model takes frames by completing
+     * {@code settings.engineSettings()}, and builds the element's running state. Throw to fail the
+     * start with a bus ERROR.
      */
-    protected abstract EngineSettings prepare(InferenceSettings settings, ModelInfo model) throws Exception;
+    protected abstract Prepared<S> prepare(InferenceSettings settings, ModelInfo model) throws Exception;
+
+    /**
+     * The element's running state, made by {@link #prepare}: from start() to stop(), null while
+     * stopped (a caps query may come then).
+     */
+    protected final S state() {
+        Run current = run;
+        return current == null ? null : current.state;
+    }
 
     /**
      * A frame's results, on the engine's delivery thread, in frame order; the frame is sent on
@@ -237,82 +206,6 @@ public abstract class InferenceElement extends BridgeBin {
         return engine.nireq() * engine.batchSize();
     }
 
-    /** {@code model-color} (of elements that have it); unset, a known model's own, else RGB. */
-    protected final ModelColor modelColor() {
-        if (!isSet(MODEL_COLOR)) {
-            Optional<InputConvention> known = knownInput();
-            if (known.isPresent()) {
-                return known.get().color();
-            }
-        }
-        return get(MODEL_COLOR).equals("bgr") ? ModelColor.BGR : ModelColor.RGB;
-    }
-
-    /**
-     * How a model ovgst knows was trained to take its input (KnownModels), for the image-input
-     * properties left unset; empty for other models. Once the element has started.
-     */
-    protected final Optional<InputConvention> knownInput() {
-        return run.model.knownInput();
-    }
-
-    /**
-     * {@code settings} with the color order and the normalization of {@code model-color} and
-     * {@code input-scale}/{@code input-offset} or {@code mean-values}/{@code scale-values} for the
-     * model's image input {@code input}; a known model's own where they are unset.
-     */
-    protected final EngineSettings withImageInput(EngineSettings settings, ImageInput input) {
-        return settings.withModelColor(modelColor()).withNormalization(normalization(input));
-    }
-
-    private Normalization normalization(ImageInput input) {
-        boolean linear = isSet(INPUT_SCALE) || isSet(INPUT_OFFSET);
-        boolean perChannel = isSet(MEAN_VALUES) || isSet(SCALE_VALUES);
-        if (linear && perChannel) {
-            throw new IllegalArgumentException("input-scale/input-offset and mean-values/scale-values are both set:"
-                    + " they say the same thing two ways; set one pair");
-        }
-        if (perChannel) {
-            return new Normalization(channelValues(MEAN_VALUES, 0, input), channelValues(SCALE_VALUES, 1, input));
-        }
-        if (!linear) {
-            Optional<InputConvention> known = knownInput();
-            if (known.isPresent()) {
-                return known.get().normalization();
-            }
-        }
-        double scale = get(INPUT_SCALE);
-        if (scale == 0) {
-            throw new IllegalArgumentException("property 'input-scale' is 0, which gives the model the same value for"
-                    + " every pixel: use a factor other than 0, e.g. 0.00392156862745098 (1/255) for [0, 1]");
-        }
-        // (pixel - mean) / scale' = pixel * input-scale + input-offset
-        return Normalization.uniform((float) (-get(INPUT_OFFSET) / scale), (float) (1 / scale));
-    }
-
-    /**
-     * The values of {@code mean-values} or {@code scale-values} (their form was checked when the
-     * element started), {@code unset} when not set: one for every channel, or one per channel of the
-     * model's input.
-     */
-    private List<Float> channelValues(Property.Text property, float unset, ImageInput input) {
-        String text = get(property);
-        if (text == null) {
-            return List.of(unset);
-        }
-        List<Float> values = Normalization.parseValues(text, property == SCALE_VALUES);
-        int channels = input.channels();
-        if (!Normalization.fits(values, channels)) {
-            throw new IllegalArgumentException("property '" + property.name() + "' has " + values.size() + " values ("
-                    + text.strip() + "); the model's input '" + input.name() + "' has " + channels
-                    + (channels == 1 ? " channel: give one value" : " channels: give one value or " + channels));
-        }
-        return values;
-    }
-
-    /** When the element stops, after the engine closed: drops the element's own stream state. */
-    protected void clearState() {}
-
     // ---- the lifecycle ----
 
     /**
@@ -323,12 +216,16 @@ public abstract class InferenceElement extends BridgeBin {
     @Override
     protected final void start() throws Exception {
         InferenceSettings settings = readSettings();
-        Run started = new Run(settings, settings.readModel());
-        run = started;
-        started.engineSettings = prepare(settings, started.model);
+        ModelInfo model = settings.readModel();
+        run = new Run(settings, model, prepare(settings, model));
         FrameLayout expected = expectedLayout();
         if (expected != null) {
-            layoutChanged(expected);
+            try {
+                layoutChanged(expected);
+            } catch (Throwable t) {
+                stop(); // a failed start leaves the element stopped: nothing calls stop() for it
+                throw t;
+            }
         }
     }
 
@@ -353,24 +250,8 @@ public abstract class InferenceElement extends BridgeBin {
                     + height + ": set both to reshape the model's input, or neither");
         }
         return new InferenceSettings(model, backend, get(DEVICE), get(NIREQ), get(BATCH_SIZE), get(ASYNC),
-                compileProperties(), get(INPUT_NAME), width == 0 ? null : InputSize.exact(width, height),
-                get(MODEL_INSTANCE_ID));
-    }
-
-    private Map<String, String> compileProperties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        String value = get(CONFIG);
-        if (value == null) {
-            return properties;
-        }
-        for (String pair : value.split(",")) {
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw new IllegalArgumentException("property 'config' has '" + pair + "'; give KEY=VALUE,KEY=VALUE");
-            }
-            properties.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
-        }
-        return properties;
+                InferenceSettings.compileProperties(get(CONFIG)), get(INPUT_NAME),
+                width == 0 ? null : InputSize.exact(width, height), get(MODEL_INSTANCE_ID));
     }
 
     @Override
@@ -558,11 +439,11 @@ public abstract class InferenceElement extends BridgeBin {
         if (engine != null) {
             engine.flush();
         }
-        flushed();
+        S state = state();
+        if (state != null) {
+            state.flushed();
+        }
     }
-
-    /** A flush ended and every frame from before it was discarded: drop what was kept for them. */
-    protected void flushed() {}
 
     @Override
     protected final void unblock() {
@@ -572,14 +453,18 @@ public abstract class InferenceElement extends BridgeBin {
         }
     }
 
+    /** Closes the engine (every frame is delivered or discarded by then), then the element's state. */
     @Override
     protected final void stop() {
-        InferenceEngine<BufferFrame> engine = engine();
-        if (engine != null) {
-            engine.close();
+        Run current = run;
+        if (current == null) {
+            return;
+        }
+        if (current.engine != null) {
+            current.engine.close();
         }
         run = null;
-        clearState();
+        current.state.close();
     }
 
     /** The engine of the current run; null while stopped or before the first caps. */

@@ -2,6 +2,7 @@ package org.ovgst.gst.elements;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ovgst.infer.engine.Backend;
 import org.ovgst.infer.engine.EngineSettings;
@@ -22,6 +23,22 @@ record InferenceSettings(Path model, Backend backend, String device, int nireq, 
     public EngineSettings engineSettings() {
         return EngineSettings.of(model).withDevice(device).withNireq(nireq).withBatchSize(batchSize)
                 .withAsync(async).withConfig(config).withInputName(inputName);
+    }
+
+    /** The compile properties of {@code config} (KEY=VALUE,...; null: none), in their order. */
+    static Map<String, String> compileProperties(String config) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (config == null) {
+            return properties;
+        }
+        for (String pair : config.split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("property 'config' has '" + pair + "'; give KEY=VALUE,KEY=VALUE");
+            }
+            properties.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        }
+        return properties;
     }
 
     /** The model as its backend describes it (its ports) and as its file describes itself, before any compilation. */

@@ -1,17 +1,17 @@
 package org.ovgst.gst.elements;
 
+import static org.ovgst.gst.elements.InferenceProperties.INPUT_OFFSET;
+import static org.ovgst.gst.elements.InferenceProperties.INPUT_SCALE;
+import static org.ovgst.gst.elements.InferenceProperties.MEAN_VALUES;
+import static org.ovgst.gst.elements.InferenceProperties.MODEL_COLOR;
+import static org.ovgst.gst.elements.InferenceProperties.SCALE_VALUES;
 import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ovgst.gst.binding.VideoCaps;
 import org.ovgst.gst.bridge.BufferFrame;
@@ -24,7 +24,6 @@ import org.ovgst.gst.meta.TensorMeta;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.classify.ClassConverter;
 import org.ovgst.infer.classify.Classification;
-import org.ovgst.infer.classify.CropResizer;
 import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Box;
@@ -32,7 +31,6 @@ import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.KnownModels;
-import org.ovgst.infer.model.Labels;
 import org.ovgst.infer.model.ModelInfo;
 import org.ovgst.tensor.Dimension;
 import org.ovgst.tensor.PartialShape;
@@ -51,7 +49,7 @@ import org.ovgst.tensor.PortInfo;
  * carries its last result on the frames between. A frame leaves when all its regions are
  * classified, in order.
  */
-public final class OvClassify extends InferenceElement {
+public final class OvClassify extends InferenceElement<ClassifyState> {
 
     private static final Property.Text OUTPUT_NAME = new Property.Text("output-name",
             "Model output that holds the class scores (default: the model's only output)", null, READY_ONLY);
@@ -100,84 +98,6 @@ public final class OvClassify extends InferenceElement {
                     SCALE_VALUES),
             VideoCaps.PACKED_CAPS, VideoCaps.PACKED_CAPS, OvClassify::new);
 
-    /**
-     * What the element needs from start() to stop().
-     *
-     * @param outputName the output's name as a C string (a raw tensor's layer_name)
-     * @param converter reads a label from the output; null with {@code converter=raw}
-     * @param rawDims the shape of one inference's output, attached with it ({@code converter=raw}); else null
-     * @param outputBytes the bytes of one inference's output
-     * @param attribute the attribute's name, a C string that lives as long as the element's stream
-     * @param modelName the model file's name without its extension (DL Streamer's model_name), a C string
-     * @param classes the object classes classified, empty for all
-     * @param fullFrame the whole frame is classified, not its regions
-     * @param centerCrop the side of the middle square kept, as a fraction of the short side; 0 for all
-     */
-    private record Setup(String output, MemorySegment outputName, ClassConverter converter, long[] rawDims,
-            long outputBytes, MemorySegment attribute, MemorySegment modelName, Set<String> classes,
-            boolean fullFrame, double centerCrop, int modelWidth, int modelHeight, int reclassifyInterval,
-            Arena strings) {}
-
-    /**
-     * One frame's regions as submitted: the regions inferred, in submission order, and those that
-     * take their track's last result; then, once the frame is writable, where each region's meta is.
-     * Filled on the streaming thread, used by the delivery thread, then reused for a later frame.
-     */
-    private static final class Plan {
-        long frame;
-        int next;
-        int inferredCount;
-        int[] inferred = new int[8];
-        long[] inferredTracks = new long[8];
-        int carriedCount;
-        int[] carried = new int[8];
-        long[] carriedTracks = new long[8];
-        /** The address of each region's meta on the writable frame, by region index. */
-        long[] metas = new long[8];
-
-        Plan reset(long frame, int regions) {
-            this.frame = frame;
-            next = 0;
-            inferredCount = 0;
-            carriedCount = 0;
-            if (inferred.length < regions) {
-                int size = Math.max(regions, 2 * inferred.length);
-                inferred = new int[size];
-                inferredTracks = new long[size];
-                carried = new int[size];
-                carriedTracks = new long[size];
-                metas = new long[size];
-            }
-            return this;
-        }
-
-        void infer(int region, long track) {
-            inferred[inferredCount] = region;
-            inferredTracks[inferredCount++] = track;
-        }
-
-        void carry(int region, long track) {
-            carried[carriedCount] = region;
-            carriedTracks[carriedCount++] = track;
-        }
-    }
-
-    private Setup setup;
-    /** Plans of the frames submitted and not yet delivered, oldest first; guarded by itself. */
-    private final ArrayDeque<Plan> plans = new ArrayDeque<>();
-    /** Plans delivered, to be filled again; guarded by {@code plans}. */
-    private final ArrayDeque<Plan> sparePlans = new ArrayDeque<>();
-    /** The last result of each track (delivery thread writes, any reads). */
-    private final Map<Long, Classification> lastResults = new ConcurrentHashMap<>();
-    /** The frame index each track was last submitted on; streaming thread only. */
-    private final Map<Long, Long> lastSubmitted = new HashMap<>();
-    /** Crops in flight, each in its own buffer of the ring; streaming thread only. */
-    private MemorySegment[] crops = new MemorySegment[0];
-    private int nextCrop;
-    private final CropResizer cropResizer = new CropResizer();
-    private Arena cropArena;
-    /** Labels as C strings for the metadata, made once each. */
-    private final Map<String, MemorySegment> labelStrings = new ConcurrentHashMap<>();
     private final AtomicLong inferences = new AtomicLong();
 
     private OvClassify(MemorySegment self, ElementSpec spec) {
@@ -190,7 +110,7 @@ public final class OvClassify extends InferenceElement {
     }
 
     @Override
-    protected EngineSettings prepare(InferenceSettings settings, ModelInfo model) throws IOException {
+    protected Prepared<ClassifyState> prepare(InferenceSettings settings, ModelInfo model) throws IOException {
         String outputName = get(OUTPUT_NAME);
         ImageInput input = ImageInput.find(model.inputs(), settings.inputName(), null, model.name());
         List<PortInfo> outputs = model.outputs();
@@ -224,30 +144,7 @@ public final class OvClassify extends InferenceElement {
             }
             classes *= outputShape.get(axis).size();
         }
-        String converterName = get(CONVERTER);
-        ClassConverter converter = null;
-        long[] rawDims = null;
-        if (converterName.equals("raw")) {
-            if (get(RECLASSIFY_INTERVAL) > 1) {
-                throw new IllegalArgumentException("converter=raw attaches each inference's own tensor, so it carries"
-                        + " no result between classifications: set reclassify-interval=1, or use a label converter");
-            }
-            // One inference's shape: the batch axis is 1.
-            rawDims = new long[outputShape.rank()];
-            for (int axis = 0; axis < rawDims.length; axis++) {
-                rawDims[axis] = axis == 0 && rawDims.length > 1 ? 1 : outputShape.get(axis).size();
-            }
-        } else {
-            ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
-                    ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
-            List<String> labels = model.labels(get(LABELS_FILE), LABELS_FILE.name()).names();
-            if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
-                throw new IllegalArgumentException("output '" + output.name() + "' of " + model.name() + " is one value, read"
-                        + " as a binary attribute, which takes two labels (labels-file, one a line: the label below"
-                        + " 0.5, then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
-            }
-            converter = new ClassConverter(kind, (int) classes, labels);
-        }
+        ClassConverter converter = converter(output, classes, model);
         String attribute = get(ATTRIBUTE_NAME) != null ? get(ATTRIBUTE_NAME) : output.name();
         String unusable = attributeNameProblem(attribute);
         if (unusable != null) {
@@ -255,24 +152,48 @@ public final class OvClassify extends InferenceElement {
             throw new IllegalArgumentException("the result is named after output '" + attribute + "' of " + model.name()
                     + " unless attribute-name is set, and " + unusable + ": set attribute-name");
         }
-        Arena strings = Arena.ofShared();
-        Set<String> classesWanted = get(OBJECT_CLASS) == null ? Set.of()
-                : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*"));
-        double centerCrop = isSet(CENTER_CROP) ? get(CENTER_CROP)
-                : knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0);
-        setup = new Setup(output.name(), strings.allocateFrom(output.name()), converter, rawDims, classes * Float.BYTES,
-                strings.allocateFrom(attribute), strings.allocateFrom(modelName(settings.model())), classesWanted, get(INFERENCE_REGION).equals("full-frame"), centerCrop,
-                width, height, get(RECLASSIFY_INTERVAL), strings);
-        Setup chosen = setup;
-        logInfo(() -> "model " + model.name() + ": " + (chosen.fullFrame() ? "the whole frame" : "each region"
-                + (chosen.classes().isEmpty() ? "" : " of " + chosen.classes())) + " resized to " + chosen.modelWidth()
-                + "x" + chosen.modelHeight() + (chosen.centerCrop() > 0 ? " from its middle " + chosen.centerCrop() : "")
-                + ", output '" + chosen.output() + "' read by " + (chosen.converter() == null ? "raw"
-                        : chosen.converter().kind() + " with " + chosen.converter().labels().size() + " labels")
-                + " as attribute '" + attribute + "', reclassify-interval " + chosen.reclassifyInterval());
-        return withImageInput(settings.engineSettings(), input)
-                .withCenterCrop(setup.fullFrame() ? centerCrop : 0).withInputName(input.name())
+        ClassifyState.Selection selection = new ClassifyState.Selection(get(INFERENCE_REGION).equals("full-frame"),
+                get(OBJECT_CLASS) == null ? Set.of() : Set.of(get(OBJECT_CLASS).split("\\s*,\\s*")),
+                get(RECLASSIFY_INTERVAL));
+        ClassifyState.Resize resize = new ClassifyState.Resize(width, height, isSet(CENTER_CROP) ? get(CENTER_CROP)
+                : model.knownInput().map(KnownModels.InputConvention::centerCrop).orElse(0.0));
+        logInfo(() -> "model " + model.name() + ": " + (selection.fullFrame() ? "the whole frame" : "each region"
+                + (selection.classes().isEmpty() ? "" : " of " + selection.classes())) + " resized to "
+                + resize.width() + "x" + resize.height()
+                + (resize.centerCrop() > 0 ? " from its middle " + resize.centerCrop() : "")
+                + ", output '" + output.name() + "' read by " + (converter == null ? "raw"
+                        : converter.kind() + " with " + converter.labels().size() + " labels")
+                + " as attribute '" + attribute + "', reclassify-interval " + selection.reclassifyInterval());
+        EngineSettings engineSettings = ImageInputProperties.withImageInput(this, settings.engineSettings(), input, model)
+                .withCenterCrop(selection.fullFrame() ? resize.centerCrop() : 0).withInputName(input.name())
                 .withModelLayout(input.layout()).withInputSize(InputSize.exact(width, height));
+        // Last, once nothing can fail: the state owns native memory.
+        return new Prepared<>(engineSettings, new ClassifyState(output, classes, converter, attribute,
+                modelName(settings.model()), selection, resize));
+    }
+
+    /**
+     * What reads a label from {@code output}, of {@code classes} values an inference, as
+     * {@code converter} says; null for {@code converter=raw}.
+     */
+    private ClassConverter converter(PortInfo output, long classes, ModelInfo model) throws IOException {
+        String converterName = get(CONVERTER);
+        if (converterName.equals("raw")) {
+            if (get(RECLASSIFY_INTERVAL) > 1) {
+                throw new IllegalArgumentException("converter=raw attaches each inference's own tensor, so it carries"
+                        + " no result between classifications: set reclassify-interval=1, or use a label converter");
+            }
+            return null;
+        }
+        ClassConverter.Kind kind = converterName.equals("binary") || converterName.equals("auto") && classes == 1
+                ? ClassConverter.Kind.BINARY : ClassConverter.Kind.LABEL;
+        List<String> labels = model.labels(get(LABELS_FILE), LABELS_FILE.name()).names();
+        if (kind == ClassConverter.Kind.BINARY && labels.size() != 2) {
+            throw new IllegalArgumentException("output '" + output.name() + "' of " + model.name() + " is one value, read"
+                    + " as a binary attribute, which takes two labels (labels-file, one a line: the label below"
+                    + " 0.5, then the one from 0.5); " + (labels.isEmpty() ? "none are given" : "got " + labels));
+        }
+        return new ClassConverter(kind, (int) classes, labels);
     }
 
     /**
@@ -308,13 +229,17 @@ public final class OvClassify extends InferenceElement {
      */
     @Override
     protected FrameLayout inferenceLayout(FrameLayout frames) {
-        return setup.fullFrame() ? frames : FrameLayout.tight(frames.format(), setup.modelWidth(), setup.modelHeight());
+        ClassifyState state = state();
+        return state.selection.fullFrame() ? frames
+                : FrameLayout.tight(frames.format(), state.resize.width(), state.resize.height());
     }
 
     @Override
     protected boolean submitInferences(BufferFrame frame) {
-        if (setup.fullFrame()) {
-            queue(newPlan(frame.index(), 1)).infer(0, 0);
+        ClassifyState state = state();
+        ClassifyState.Selection selection = state.selection;
+        if (selection.fullFrame()) {
+            state.queue(state.newPlan(frame.index(), 1)).infer(0, 0);
             // The frame in place (inferenceLayout): OpenVINO crops and resizes it.
             if (!infer(frame, frame.data())) {
                 return false;
@@ -323,70 +248,47 @@ public final class OvClassify extends InferenceElement {
             return true;
         }
         List<Region> regions = RoiMeta.read(frame.buffer());
-        Plan plan = newPlan(frame.index(), regions.size());
+        ClassifyState.Plan plan = state.newPlan(frame.index(), regions.size());
         for (int i = 0; i < regions.size(); i++) {
             Region region = regions.get(i);
-            if (!setup.classes().isEmpty() && !setup.classes().contains(region.label())) {
+            if (!selection.classes().isEmpty() && !selection.classes().contains(region.label())) {
                 continue;
             }
-            Long last = region.id() > 0 ? lastSubmitted.get(region.id()) : null;
-            if (last != null && frame.index() - last < setup.reclassifyInterval()) {
+            Long last = region.id() > 0 ? state.lastSubmitted.get(region.id()) : null;
+            if (last != null && frame.index() - last < selection.reclassifyInterval()) {
                 plan.carry(i, region.id());
                 continue;
             }
             if (region.id() > 0) {
-                lastSubmitted.put(region.id(), frame.index());
+                state.lastSubmitted.put(region.id(), frame.index());
             }
             plan.infer(i, region.id());
         }
-        queue(plan);
+        state.queue(plan);
         if (frameLogging()) {
             logFrame("frame " + frame.index() + ": " + regions.size() + " regions, " + plan.inferredCount
                     + " classified, " + plan.carriedCount + " carried");
         }
         for (int i = 0; i < plan.inferredCount; i++) {
-            if (!submit(frame, regions.get(plan.inferred[i]))) {
+            if (!submit(state, frame, regions.get(plan.inferred[i]))) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A spare plan, or a new one, for a frame of {@code regions} regions. */
-    private Plan newPlan(long frame, int regions) {
-        Plan spare;
-        synchronized (plans) {
-            spare = sparePlans.pollFirst();
-        }
-        return (spare != null ? spare : new Plan()).reset(frame, regions);
-    }
-
-    /** Queues a plan before its inferences are submitted: their results may come back at once. */
-    private Plan queue(Plan plan) {
-        synchronized (plans) {
-            plans.addLast(plan);
-        }
-        return plan;
-    }
-
-    /** The oldest plan is done: it becomes a spare. */
-    private void done() {
-        synchronized (plans) {
-            sparePlans.addLast(plans.pollFirst());
-        }
-    }
-
     /**
      * Cuts a region of the frame (its middle square with {@code center-crop}) resized to the model's
      * input into the next crop buffer and submits it.
      */
-    private boolean submit(BufferFrame frame, Region region) {
-        Box box = setup.centerCrop() > 0
-                ? Box.centered(region.x(), region.y(), region.width(), region.height(), setup.centerCrop())
+    private boolean submit(ClassifyState state, BufferFrame frame, Region region) {
+        ClassifyState.Resize resize = state.resize;
+        Box box = resize.centerCrop() > 0
+                ? Box.centered(region.x(), region.y(), region.width(), region.height(), resize.centerCrop())
                 : new Box(region.x(), region.y(), region.width(), region.height());
-        MemorySegment crop = nextCrop(frame.layout());
-        cropResizer.resize(frame.data(), frame.layout(), box.x(), box.y(), box.width(), box.height(), crop,
-                setup.modelWidth(), setup.modelHeight());
+        MemorySegment crop = state.nextCrop(frame.layout(), framesInFlight());
+        state.cropResizer.resize(frame.data(), frame.layout(), box.x(), box.y(), box.width(), box.height(), crop,
+                resize.width(), resize.height());
         if (!infer(frame, crop)) {
             return false;
         }
@@ -394,50 +296,31 @@ public final class OvClassify extends InferenceElement {
         return true;
     }
 
-    /**
-     * The next crop buffer of the ring: a crop stays untouched until it is delivered, and no more
-     * than the element's requests times the batch are in flight, so the ring has one more than that.
-     */
-    private MemorySegment nextCrop(FrameLayout frames) {
-        long size = (long) setup.modelWidth() * setup.modelHeight() * frames.format().pixelStride();
-        int ring = framesInFlight() + 1;
-        if (crops.length != ring || crops[0].byteSize() != size) {
-            if (cropArena != null) {
-                cropArena.close();
-            }
-            cropArena = Arena.ofShared();
-            crops = new MemorySegment[ring];
-            for (int i = 0; i < ring; i++) {
-                crops[i] = cropArena.allocate(size, 64);
-            }
-            nextCrop = 0;
-        }
-        MemorySegment crop = crops[nextCrop];
-        nextCrop = (nextCrop + 1) % crops.length;
-        return crop;
-    }
-
     @Override
     protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
-        Plan plan = planOf(frame);
+        ClassifyState state = state();
+        ClassifyState.Plan plan = state.oldestPlan(frame.index());
+        if (plan == null) {
+            throw new IllegalStateException("results of frame " + frame.index() + " came without its regions");
+        }
         if (plan.next == 0) {
             frame.writableForMetadata();
-            prepareAttaching(frame, plan);
+            prepareAttaching(state, frame, plan);
         }
         int at = plan.next++;
         long region = plan.metas[plan.inferred[at]];
-        if (setup.converter() == null) {
-            attachRaw(frame, region, results.output(setup.output())
-                    .asSlice(results.slot() * setup.outputBytes(), setup.outputBytes()));
+        if (state.converter == null) {
+            attachRaw(state, frame, region, results.output(state.output)
+                    .asSlice(results.slot() * state.outputBytes, state.outputBytes));
         } else {
-            Classification result = setup.converter().convert(results.output(setup.output()), results.slot());
-            attach(frame, region, result);
+            Classification result = state.converter.convert(results.output(state.output), results.slot());
+            attach(state, frame, region, result);
             if (plan.inferredTracks[at] > 0) {
-                lastResults.put(plan.inferredTracks[at], result);
+                state.lastResults.put(plan.inferredTracks[at], result);
             }
         }
         if (plan.next == plan.inferredCount) {
-            done();
+            state.done();
         }
     }
 
@@ -447,97 +330,52 @@ public final class OvClassify extends InferenceElement {
      */
     @Override
     protected void passed(BufferFrame frame) throws Throwable {
-        Plan plan;
-        synchronized (plans) {
-            plan = plans.peekFirst();
-            if (plan == null || plan.frame != frame.index()) {
-                return;
-            }
+        ClassifyState state = state();
+        ClassifyState.Plan plan = state.oldestPlan(frame.index());
+        if (plan == null) {
+            return;
         }
         if (plan.carriedCount > 0) {
             frame.writableForMetadata();
-            prepareAttaching(frame, plan);
+            prepareAttaching(state, frame, plan);
         }
-        done();
+        state.done();
     }
 
     /**
      * On the writable frame: where each region's meta is (found once, not once per result), and the
      * carried results attached.
      */
-    private void prepareAttaching(BufferFrame frame, Plan plan) {
-        if (!setup.fullFrame()) {
+    private void prepareAttaching(ClassifyState state, BufferFrame frame, ClassifyState.Plan plan) {
+        if (!state.selection.fullFrame()) {
             RoiMeta.metaAddresses(frame.buffer(), plan.metas);
         }
         for (int i = 0; i < plan.carriedCount; i++) {
-            Classification last = lastResults.get(plan.carriedTracks[i]);
+            Classification last = state.lastResults.get(plan.carriedTracks[i]);
             if (last != null) {
-                attach(frame, plan.metas[plan.carried[i]], last);
+                attach(state, frame, plan.metas[plan.carried[i]], last);
             }
         }
     }
 
-    /** The plan of the frame being delivered: the oldest. */
-    private Plan planOf(BufferFrame frame) {
-        Plan plan;
-        synchronized (plans) {
-            plan = plans.peekFirst();
-        }
-        if (plan == null || plan.frame != frame.index()) {
-            throw new IllegalStateException("results of frame " + frame.index() + " came without its regions");
-        }
-        return plan;
-    }
-
     /** Attaches a raw tensor to the region whose meta is at {@code region}, or to the frame. */
-    private void attachRaw(BufferFrame frame, long region, MemorySegment values) {
-        if (setup.fullFrame()) {
-            TensorMeta.addRawTensor(frame.buffer(), setup.attribute(), setup.outputName(), values, setup.rawDims());
+    private void attachRaw(ClassifyState state, BufferFrame frame, long region, MemorySegment values) {
+        if (state.selection.fullFrame()) {
+            TensorMeta.addRawTensor(frame.buffer(), state.attribute, state.outputName, values, state.rawDims);
         } else {
-            RoiMeta.addRawTensor(region, setup.attribute(), setup.outputName(), values, setup.rawDims());
+            RoiMeta.addRawTensor(region, state.attribute, state.outputName, values, state.rawDims);
         }
     }
 
     /** Attaches a classification to the region whose meta is at {@code region}, or to the frame. */
-    private void attach(BufferFrame frame, long region, Classification result) {
-        MemorySegment label = labelStrings.get(result.label());
-        if (label == null) {
-            label = labelStrings.computeIfAbsent(result.label(), setup.strings()::allocateFrom);
-        }
-        if (setup.fullFrame()) {
-            TensorMeta.addAttribute(frame.buffer(), setup.attribute(), label, result.labelId(), result.confidence(),
-                    setup.modelName());
+    private void attach(ClassifyState state, BufferFrame frame, long region, Classification result) {
+        MemorySegment label = state.label(result.label());
+        if (state.selection.fullFrame()) {
+            TensorMeta.addAttribute(frame.buffer(), state.attribute, label, result.labelId(), result.confidence(),
+                    state.modelName);
         } else {
-            RoiMeta.addAttribute(region, setup.attribute(), label, result.labelId(), result.confidence(),
-                    setup.modelName());
-        }
-    }
-
-    @Override
-    protected void flushed() {
-        synchronized (plans) {
-            sparePlans.addAll(plans);
-            plans.clear();
-        }
-    }
-
-    @Override
-    protected void clearState() {
-        synchronized (plans) {
-            plans.clear();
-            sparePlans.clear();
-        }
-        lastResults.clear();
-        lastSubmitted.clear();
-        labelStrings.clear();
-        crops = new MemorySegment[0];
-        if (cropArena != null) {
-            cropArena.close();
-            cropArena = null;
-        }
-        if (setup != null) {
-            setup.strings().close();
-            setup = null;
+            RoiMeta.addAttribute(region, state.attribute, label, result.labelId(), result.confidence(),
+                    state.modelName);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.ovgst.gst.elements;
 
+import static org.ovgst.gst.elements.InferenceProperties.MODEL;
 import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
 import static org.ovgst.gst.gobject.Property.Mutability.WHILE_PLAYING;
 
@@ -18,7 +19,6 @@ import org.ovgst.infer.detect.DetectionConverters;
 import org.ovgst.infer.detect.InputPreparation;
 import org.ovgst.infer.detect.ModelPorts;
 import org.ovgst.infer.detect.Thresholds;
-import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.Detection;
 import org.ovgst.infer.image.FrameLayout;
@@ -37,7 +37,7 @@ import org.ovgst.tensor.PortInfo;
  * ({@code model-type=auto}) or is named ({@link DetectionConverters}). Frames pass through
  * unchanged and in order.
  */
-public final class OvDetect extends InferenceElement {
+public final class OvDetect extends InferenceElement<OvDetect.DetectState> {
     /**
      * What a Java application gets for each inferred frame, in order, on the element's delivery
      * thread: its index from 0, its presentation time (ns, -1 for none), its size in pixels (a
@@ -82,15 +82,25 @@ public final class OvDetect extends InferenceElement {
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    /** How this model is decoded: from start() to stop(). */
-    private record Decoding(ConverterFamily family, ConverterFamily.Factory factory, LabelMap labels,
-            String labelSource) {}
+    /** How this model is decoded, and what decoding keeps: from start() to stop(). */
+    static final class DetectState implements ElementState {
+        final ConverterFamily family;
+        final ConverterFamily.Factory factory;
+        final LabelMap labels;
+        /** Where the labels came from, for messages; null when none were found. */
+        final String labelSource;
+        // Delivery thread only: the converter for the model input's size, and the thresholds last used.
+        DetectionConverter converter;
+        InputGeometry converterGeometry;
+        Thresholds thresholds;
 
-    private Decoding decoding;
-    // Delivery thread only: the converter for the model input's size, and the thresholds last used.
-    private DetectionConverter converter;
-    private InputGeometry converterGeometry;
-    private Thresholds thresholds;
+        DetectState(DetectionConverters.Selected selected, ModelInfo.LabelsFound labels) {
+            this.family = selected.family();
+            this.factory = selected.match().factory();
+            this.labels = LabelMap.of(labels.names());
+            this.labelSource = labels.source();
+        }
+    }
 
     private OvDetect(MemorySegment self, ElementSpec spec) {
         super(self, spec);
@@ -107,7 +117,7 @@ public final class OvDetect extends InferenceElement {
     }
 
     @Override
-    protected EngineSettings prepare(InferenceSettings settings, ModelInfo model) throws IOException {
+    protected Prepared<DetectState> prepare(InferenceSettings settings, ModelInfo model) throws IOException {
         ImageInput input = ImageInput.find(model.inputs(), settings.inputName(), null, model.name());
         ModelPorts ports = new ModelPorts(input.port(), input.layout(), chosenOutputs(model));
         DetectionConverters.Selected selected;
@@ -118,18 +128,17 @@ public final class OvDetect extends InferenceElement {
             logInfo(e::analysis);
             throw e;
         }
-        ModelInfo.LabelsFound labels = model.labels(get(LABELS_FILE), LABELS_FILE.name());
-        decoding = new Decoding(selected.family(), selected.match().factory(), LabelMap.of(labels.names()),
-                labels.source());
+        DetectState state = new DetectState(selected, model.labels(get(LABELS_FILE), LABELS_FILE.name()));
         InputPreparation preparation = selected.match().input();
         InputSize size = settings.inputSize() != null ? settings.inputSize() : familySize(preparation.size(), model);
-        logInfo(() -> "model " + model.name() + ": decoded as " + decoding.family().name() + " (model-type="
-                + get(MODEL_TYPE) + "), outputs " + PortInfo.describe(ports.outputs()) + ", " + decoding.labels().size()
-                + " labels" + (decoding.labelSource() != null ? " from " + decoding.labelSource() : "")
+        logInfo(() -> "model " + model.name() + ": decoded as " + state.family.name() + " (model-type="
+                + get(MODEL_TYPE) + "), outputs " + PortInfo.describe(ports.outputs()) + ", " + state.labels.size()
+                + " labels" + (state.labelSource != null ? " from " + state.labelSource : "")
                 + model.known().map(known -> ", ovgst's " + known.file()).orElse("") + ", input size " + size);
-        return settings.engineSettings().withInputName(ports.input().name()).withModelLayout(ports.layout())
-                .withModelColor(preparation.color()).withNormalization(preparation.mean(), preparation.scale())
-                .withFit(preparation.letterbox(), preparation.padValue()).withInputSize(size);
+        return new Prepared<>(settings.engineSettings().withInputName(ports.input().name())
+                .withModelLayout(ports.layout()).withModelColor(preparation.color())
+                .withNormalization(preparation.mean(), preparation.scale())
+                .withFit(preparation.letterbox(), preparation.padValue()).withInputSize(size), state);
     }
 
     /** The outputs named by {@code output-name}, checked against the model's; else all of them. */
@@ -166,7 +175,8 @@ public final class OvDetect extends InferenceElement {
     protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
         frame.writableForMetadata();
         InputGeometry geometry = results.geometry();
-        List<Detection> found = converterFor(geometry).convert(results, currentThresholds());
+        DetectState state = state();
+        List<Detection> found = converterFor(state, geometry).convert(results, currentThresholds(state));
         List<Detection> detections = found;
         if (!geometry.isStretch() && !found.isEmpty()) {
             detections = new ArrayList<>(found.size());
@@ -192,43 +202,36 @@ public final class OvDetect extends InferenceElement {
     }
 
     /** The converter for the model input's size, made when the size first comes or changes. */
-    private DetectionConverter converterFor(InputGeometry geometry) {
-        if (converter == null || converterGeometry.inputWidth() != geometry.inputWidth()
-                || converterGeometry.inputHeight() != geometry.inputHeight()) {
-            boolean first = converter == null;
-            converter = decoding.factory().create(geometry.inputWidth(), geometry.inputHeight(), decoding.labels());
-            converterGeometry = geometry;
+    private DetectionConverter converterFor(DetectState state, InputGeometry geometry) {
+        if (state.converter == null || state.converterGeometry.inputWidth() != geometry.inputWidth()
+                || state.converterGeometry.inputHeight() != geometry.inputHeight()) {
+            boolean first = state.converter == null;
+            state.converter = state.factory.create(geometry.inputWidth(), geometry.inputHeight(), state.labels);
+            state.converterGeometry = geometry;
             if (first) {
-                checkLabelCount(converter.classCount());
+                checkLabelCount(state, state.converter.classCount());
             }
         }
-        return converter;
+        return state.converter;
     }
 
-    private void checkLabelCount(int classes) {
-        int labels = decoding.labels().size();
+    private void checkLabelCount(DetectState state, int classes) {
+        int labels = state.labels.size();
         if (classes >= 0 && labels > 0 && labels != classes) {
-            postWarning(ErrorKind.SETTINGS, "the labels from " + decoding.labelSource() + " name " + labels
-                    + " classes, but the outputs of " + get(MODEL) + " (" + decoding.family().name() + ") have "
+            postWarning(ErrorKind.SETTINGS, "the labels from " + state.labelSource + " name " + labels
+                    + " classes, but the outputs of " + get(MODEL) + " (" + state.family.name() + ") have "
                     + classes + ": classes without a label are called 'class N'; check the labels", null);
         }
     }
 
-    /** The thresholds now: both may change while playing. */
-    private Thresholds currentThresholds() {
+    /** The thresholds now: both may change while playing, so they are read for every frame. */
+    private Thresholds currentThresholds(DetectState state) {
         float confidence = (float) (double) get(THRESHOLD);
         float iou = (float) (double) get(IOU_THRESHOLD);
-        if (thresholds == null || thresholds.confidence() != confidence || thresholds.iou() != iou) {
-            thresholds = new Thresholds(confidence, iou);
+        Thresholds last = state.thresholds;
+        if (last == null || last.confidence() != confidence || last.iou() != iou) {
+            state.thresholds = new Thresholds(confidence, iou);
         }
-        return thresholds;
-    }
-
-    @Override
-    protected void clearState() {
-        decoding = null;
-        converter = null;
-        converterGeometry = null;
-        thresholds = null;
+        return state.thresholds;
     }
 }

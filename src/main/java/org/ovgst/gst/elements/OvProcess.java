@@ -1,5 +1,11 @@
 package org.ovgst.gst.elements;
 
+import static org.ovgst.gst.elements.InferenceProperties.INPUT_OFFSET;
+import static org.ovgst.gst.elements.InferenceProperties.INPUT_SCALE;
+import static org.ovgst.gst.elements.InferenceProperties.MEAN_VALUES;
+import static org.ovgst.gst.elements.InferenceProperties.MODEL;
+import static org.ovgst.gst.elements.InferenceProperties.MODEL_COLOR;
+import static org.ovgst.gst.elements.InferenceProperties.SCALE_VALUES;
 import static org.ovgst.gst.gobject.Property.Mutability.READY_ONLY;
 
 import java.lang.foreign.MemorySegment;
@@ -14,7 +20,6 @@ import org.ovgst.gst.bridge.OutputFrames;
 import org.ovgst.gst.gobject.ElementSpec;
 import org.ovgst.gst.gobject.Property;
 import org.ovgst.infer.InferenceException;
-import org.ovgst.infer.engine.EngineSettings;
 import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.image.ChromaScaler;
 import org.ovgst.infer.image.FrameLayout;
@@ -47,7 +52,7 @@ import org.ovgst.tensor.PortInfo;
  * ({@code input-padding}, known for the models ovgst ships); {@code output-crop} cuts one off the
  * output.
  */
-public final class OvProcess extends InferenceElement {
+public final class OvProcess extends InferenceElement<OvProcess.ProcessState> {
     /** Output formats: 3-channel images in either color order, with or without a fourth byte, and grey. */
     private static final List<String> COLOR_FORMATS = List.of("RGB", "BGR", "RGBx", "BGRx");
     private static final String GREY_FORMAT = "GRAY8";
@@ -95,14 +100,40 @@ public final class OvProcess extends InferenceElement {
             SINK_CAPS, SRC_CAPS, OvProcess::new);
 
     /**
-     * How the model's output becomes pixels: from start() to stop().
-     *
-     * @param inputChannels the model input's channels: 3, or 1 (grey frames, YUV frames' luma planes)
-     * @param alpha the mask writer in mode=alpha, else null
-     * @param chroma the chroma scaler for YUV frames whose luma plane a one-channel model makes
+     * How the model's output becomes pixels, and the output frames negotiated for it: from start() to
+     * stop(). Caps queries read it from any thread.
      */
-    private record Processing(ImageOutput image, OutputPixels pixels, int crop, ModelColor color, int inputChannels,
-            MaskAlpha alpha, ChromaScaler chroma) {
+    static final class ProcessState implements ElementState {
+        final ImageOutput image;
+        final OutputPixels pixels;
+        /** Pixels cut off each side of the output. */
+        final int crop;
+        final ModelColor color;
+        /** The model input's channels: 3, or 1 (grey frames, YUV frames' luma planes). */
+        final int inputChannels;
+        /** The mask writer in mode=alpha, else null. */
+        final MaskAlpha alpha;
+        /** The chroma scaler for YUV frames whose luma plane a one-channel model makes. */
+        final ChromaScaler chroma = new ChromaScaler();
+        /** Whether the warning that upstream offers no format the element takes was posted since start. */
+        final AtomicBoolean refusedWarned = new AtomicBoolean();
+        /** The output's size for the current frame layout: set on the streaming thread, read by any. */
+        volatile OutputShape outputShape;
+        /** The output negotiated with downstream for the current layout; delivery thread, null until the first frame. */
+        OutputFrames output;
+        /** Set on the streaming thread when the layout changes, taken by the delivery thread. */
+        volatile boolean outputStale;
+
+        ProcessState(ImageOutput image, OutputPixels pixels, int crop, ModelColor color, int inputChannels,
+                boolean alpha) {
+            this.image = image;
+            this.pixels = pixels;
+            this.crop = crop;
+            this.color = color;
+            this.inputChannels = inputChannels;
+            this.alpha = alpha ? new MaskAlpha(pixels) : null;
+        }
+
         /**
          * The output formats, in the order they are offered: the model's color order first; in
          * mode=alpha, the input's ({@code input} null: not known yet).
@@ -147,29 +178,31 @@ public final class OvProcess extends InferenceElement {
             }
             return order;
         }
-    }
 
-    /** The model's input that takes the frames and the output that becomes them. */
-    private record Ports(ImageInput input, ImageOutput image) {}
+        /** Closes the output negotiated for an earlier frame layout; delivery thread. */
+        void dropOutput() {
+            if (output != null) {
+                output.close();
+                output = null;
+            }
+        }
+
+        /** When the element stops, after the last frame was delivered. */
+        @Override
+        public void close() {
+            dropOutput();
+        }
+    }
 
     /** The image size of the output for the current frame layout, and its static shape. */
     private record OutputShape(int width, int height, long[] shape) {}
-
-    private volatile Processing processing;
-    private volatile OutputShape outputShape;
-    /** The output negotiated with downstream for the current frame layout; delivery thread, null until the first frame. */
-    private OutputFrames output;
-    /** Set on the streaming thread when the layout changes, taken by the delivery thread. */
-    private volatile boolean outputStale;
-    /** Whether the warning that upstream offers no format the element takes was posted since start. */
-    private final AtomicBoolean refusedWarned = new AtomicBoolean();
 
     private OvProcess(MemorySegment self, ElementSpec spec) {
         super(self, spec);
     }
 
     @Override
-    protected EngineSettings prepare(InferenceSettings settings, ModelInfo model) {
+    protected Prepared<ProcessState> prepare(InferenceSettings settings, ModelInfo model) {
         ImageInput input = ImageInput.find(model.inputs(), settings.inputName(), null, model.name());
         ImageOutput image = ImageOutput.find(model.outputs(), get(OUTPUT_NAME), model.name());
         boolean resizable = get(INPUT_RESIZABLE);
@@ -193,37 +226,35 @@ public final class OvProcess extends InferenceElement {
                 || activation.equals("auto") && known.map(KnownModels.KnownModel::imageLogits).orElse(false);
         OutputPixels pixels = new OutputPixels(image, sigmoid, (float) (double) get(OUTPUT_SCALE),
                 (float) (double) get(OUTPUT_OFFSET));
-        ModelColor color = modelColor();
-        refusedWarned.set(false);
-        processing = new Processing(image, pixels, get(OUTPUT_CROP), color, input.channels(),
-                alpha ? new MaskAlpha(pixels) : null, new ChromaScaler());
+        ModelColor color = ImageInputProperties.modelColor(this, model);
+        ProcessState state = new ProcessState(image, pixels, get(OUTPUT_CROP), color, input.channels(), alpha);
         int border = padding;
         logInfo(() -> "model " + model + ": output '" + image.name() + "' becomes the frame (mode " + get(MODE)
                 + ", " + (sigmoid ? "sigmoid, " : "") + "scale " + get(OUTPUT_SCALE) + ", offset " + get(OUTPUT_OFFSET)
                 + ", crop " + get(OUTPUT_CROP) + ", input padding " + border + ", " + color + ")");
         InputSize size = settings.inputSize() != null ? settings.inputSize()
                 : resizable ? InputSize.frame() : InputSize.DECLARED_OR_FRAME;
-        return withImageInput(settings.engineSettings(), input).withInputName(input.name())
-                .withModelLayout(input.layout()).withInputSize(size).withInputPadding(padding);
+        return new Prepared<>(ImageInputProperties.withImageInput(this, settings.engineSettings(), input, model).withInputName(input.name())
+                .withModelLayout(input.layout()).withInputSize(size).withInputPadding(padding), state);
     }
 
     @Override
     protected void modelCompiled(FrameLayout layout, List<PortInfo> outputs) {
-        Processing current = processing;
-        PortInfo port = outputs.stream().filter(output -> output.name().equals(current.image().name())).findFirst()
+        ProcessState state = state();
+        PortInfo port = outputs.stream().filter(output -> output.name().equals(state.image.name())).findFirst()
                 .orElseThrow();
         long[] shape = port.shape().toStatic();
-        int width = current.image().width(shape) - 2 * current.crop();
-        int height = current.image().height(shape) - 2 * current.crop();
+        int width = state.image.width(shape) - 2 * state.crop;
+        int height = state.image.height(shape) - 2 * state.crop;
         if (width <= 0 || height <= 0) {
-            throw new InferenceException("output-crop " + current.crop() + " leaves nothing of output '" + port.name()
+            throw new InferenceException("output-crop " + state.crop + " leaves nothing of output '" + port.name()
                     + "' " + port.shape() + " of " + get(MODEL) + " for " + layout + " frames: use a smaller"
                     + " output-crop");
         }
         // A mask in the alpha channel leaves at the frame's size.
-        outputShape = current.alpha() != null ? new OutputShape(layout.width(), layout.height(), shape)
+        state.outputShape = state.alpha != null ? new OutputShape(layout.width(), layout.height(), shape)
                 : new OutputShape(width, height, shape);
-        outputStale = true;
+        state.outputStale = true;
     }
 
     /**
@@ -232,14 +263,14 @@ public final class OvProcess extends InferenceElement {
      */
     @Override
     protected MemorySegment inputCaps(MemorySegment filter) {
-        Processing current = processing;
-        String caps = current == null ? SINK_CAPS : current.alpha() != null ? VideoCaps.PACKED_CAPS
-                : current.inputChannels() == 1 ? LUMA_CAPS : OvDetect.CAPS;
+        ProcessState current = state();
+        String caps = current == null ? SINK_CAPS : current.alpha != null ? VideoCaps.PACKED_CAPS
+                : current.inputChannels == 1 ? LUMA_CAPS : OvDetect.CAPS;
         MemorySegment taken = VideoCaps.capsFor(caps, filter);
         if (current != null && !filter.equals(MemorySegment.NULL)
-                && GstPads.capsIsEmpty(taken) && refusedWarned.compareAndSet(false, true)) {
+                && GstPads.capsIsEmpty(taken) && current.refusedWarned.compareAndSet(false, true)) {
             postWarning(ErrorKind.FORMAT, "ovprocess takes " + caps.substring(0, caps.indexOf(", width"))
-                    + (current.alpha() != null ? " in mode=alpha" : current.inputChannels() == 1
+                    + (current.alpha != null ? " in mode=alpha" : current.inputChannels == 1
                             ? " for a one-channel model" : "") + ", and upstream offers only "
                     + VideoCaps.toString(filter) + ": put videoconvert before ovprocess", null);
         }
@@ -249,16 +280,16 @@ public final class OvProcess extends InferenceElement {
     /** A one-channel model sees a YUV frame's luma plane. */
     @Override
     protected FrameLayout inferenceLayout(FrameLayout frames) {
-        return processing.inputChannels() == 1 && !frames.format().isPacked() ? frames.lumaPlane() : frames;
+        return state().inputChannels == 1 && !frames.format().isPacked() ? frames.lumaPlane() : frames;
     }
 
     @Override
     protected MemorySegment outputCaps(MemorySegment filter) {
-        Processing current = processing;
+        ProcessState current = state();
         if (current == null) {
             return VideoCaps.capsFor(SRC_CAPS, filter);
         }
-        OutputShape shape = outputShape;
+        OutputShape shape = current.outputShape;
         String size = shape == null ? VideoCaps.ANY_SIZE : ", width=(int)" + shape.width() + ", height=(int)" + shape.height();
         return VideoCaps.capsFor(VideoCaps.rawVideo(current.formats(null), size), filter);
     }
@@ -267,13 +298,14 @@ public final class OvProcess extends InferenceElement {
     protected void apply(BufferFrame frame, InferenceResults results) throws Throwable {
         make(frame, results);
         if (frameLogging()) {
-            logFrame("frame " + frame.index() + ": made from the model's output '" + processing.image().name() + "'");
+            logFrame("frame " + frame.index() + ": made from the model's output '" + state().image.name() + "'");
         }
     }
 
     @Override
     protected void passed(BufferFrame frame) throws Throwable {
-        if (output == null || outputStale) {
+        ProcessState state = state();
+        if (state.output == null || state.outputStale) {
             throw new IllegalStateException("a frame not inferred came before any output of its size");
         }
         make(frame, null);
@@ -284,10 +316,10 @@ public final class OvProcess extends InferenceElement {
      * a frame not inferred (null) the last output's pixels, or in mode=alpha the last mask.
      */
     private void make(BufferFrame frame, InferenceResults results) throws Throwable {
-        Processing current = processing;
-        OutputShape shape = outputShape;
+        ProcessState current = state();
+        OutputShape shape = current.outputShape;
         OutputFrames out = outputFor(frame, current, shape);
-        MaskAlpha alpha = current.alpha();
+        MaskAlpha alpha = current.alpha;
         if (results == null && alpha == null) {
             out.repeat(frame);
             return;
@@ -298,15 +330,15 @@ public final class OvProcess extends InferenceElement {
             try {
                 if (alpha != null) {
                     if (results != null) {
-                        alpha.take(results.output(current.image().name()), shape.shape(), results.slot(),
-                                current.crop(), frame.layout().width(), frame.layout().height());
+                        alpha.take(results.output(current.image.name()), shape.shape(), results.slot(),
+                                current.crop, frame.layout().width(), frame.layout().height());
                     }
                     alpha.blend(frame.data(), frame.layout(), pixels, out.offset(), out.stride(), out.byteOrder());
                 } else {
-                    current.pixels().write(results.output(current.image().name()), shape.shape(), results.slot(),
-                            current.crop(), pixels, out.offset(), out.stride(), out.byteOrder());
+                    current.pixels.write(results.output(current.image.name()), shape.shape(), results.slot(),
+                            current.crop, pixels, out.offset(), out.stride(), out.byteOrder());
                     if (out.layout() != null && !out.layout().format().isPacked()) {
-                        current.chroma().scale(frame.data(), frame.layout(), pixels, out.layout());
+                        current.chroma.scale(frame.data(), frame.layout(), pixels, out.layout());
                     }
                 }
             } finally {
@@ -321,28 +353,14 @@ public final class OvProcess extends InferenceElement {
     }
 
     /** The output for this frame's layout, negotiated with downstream when the layout changed. */
-    private OutputFrames outputFor(BufferFrame frame, Processing current, OutputShape shape) throws Throwable {
-        if (output == null || outputStale) {
-            outputStale = false;
-            if (output != null) {
-                output.close();
-                output = null;
-            }
+    private OutputFrames outputFor(BufferFrame frame, ProcessState current, OutputShape shape) throws Throwable {
+        if (current.output == null || current.outputStale) {
+            current.outputStale = false;
+            current.dropOutput();
             PixelFormat input = frame.layout().format();
-            output = OutputFrames.negotiate(sourcePad(), SPEC.factoryName(), frame.caps(), current.formats(input),
-                    shape.width(), shape.height(), format -> current.byteOrder(format, input));
+            current.output = OutputFrames.negotiate(sourcePad(), SPEC.factoryName(), frame.caps(),
+                    current.formats(input), shape.width(), shape.height(), format -> current.byteOrder(format, input));
         }
-        return output;
-    }
-
-    @Override
-    protected void clearState() {
-        if (output != null) {
-            output.close();
-            output = null;
-        }
-        processing = null;
-        outputShape = null;
-        outputStale = false;
+        return current.output;
     }
 }

@@ -99,12 +99,12 @@ public abstract class Element {
      * The current value of one of this element's properties. Any thread may call it at any time; a
      * {@link Property.Mutability#WHILE_PLAYING} property may change between two calls.
      */
-    protected final <T> T get(Property<T> property) {
+    public final <T> T get(Property<T> property) {
         return values.get(property);
     }
 
     /** Whether the user set the property, as opposed to leaving it at its default. */
-    protected final boolean isSet(Property<?> property) {
+    public final boolean isSet(Property<?> property) {
         return values.isSet(property);
     }
 
