@@ -70,6 +70,16 @@ class ServerInferenceTest {
                 + format + " ! imagefreeze num-buffers=" + frames + " ! ";
     }
 
+    /** The /dev/shm objects this process made for a server (its requests' inputs). */
+    private static List<String> ourSharedMemory() {
+        String prefix = "ovgst-" + ProcessHandle.current().pid() + "-";
+        try (var files = java.nio.file.Files.list(Path.of("/dev/shm"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith(prefix)).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Served and local detections of the same frames agree: same labels, boxes within 2 px, scores within 0.01. */
     private static void assertSameDetections(List<Detection> local, List<Detection> served, int width, int height) {
         assertEquals(local.size(), served.size(), () -> "local " + local + " vs served " + served);
@@ -92,13 +102,17 @@ class ServerInferenceTest {
             String source = picture("astronaut.png", 3, format);
             Map<Long, List<Detection>> local = detect(source + "ovdetect name=d model=" + GstTestSupport.FACE_MODEL
                     + " ! fakesink", Duration.ofSeconds(60));
-            Map<Long, List<Detection>> served = detect(source + "ovdetect name=d model=face server="
-                    + triton.address() + " ! fakesink", Duration.ofSeconds(60));
-            assertEquals(3, served.size(), format + ": frames the served element gave");
-            assertFalse(local.get(0L).isEmpty(), "the oracle finds the astronaut's face");
-            for (long frame = 0; frame < 3; frame++) {
-                assertSameDetections(local.get(frame), served.get(frame), 512, 512);
+            // By default the input goes to a server on this host in shared memory; the socket also works.
+            for (String shared : List.of("true", "false")) {
+                Map<Long, List<Detection>> served = detect(source + "ovdetect name=d model=face server="
+                        + triton.address() + " server-shared-memory=" + shared + " ! fakesink", Duration.ofSeconds(60));
+                assertEquals(3, served.size(), format + ": frames the served element gave");
+                assertFalse(local.get(0L).isEmpty(), "the oracle finds the astronaut's face");
+                for (long frame = 0; frame < 3; frame++) {
+                    assertSameDetections(local.get(frame), served.get(frame), 512, 512);
+                }
             }
+            assertEquals(List.of(), ourSharedMemory(), "shared memory left behind");
         }
     }
 

@@ -14,6 +14,7 @@ import static org.ovgst.gst.elements.InferenceProperties.RESHAPE_HEIGHT;
 import static org.ovgst.gst.elements.InferenceProperties.RESHAPE_WIDTH;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER_CONNECT_ATTEMPTS;
+import static org.ovgst.gst.elements.InferenceProperties.SERVER_SHARED_MEMORY;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER_TIMEOUT;
 
 import java.lang.foreign.MemorySegment;
@@ -124,7 +125,7 @@ public abstract class InferenceElement<S extends InferenceElement.ElementState> 
     static List<Property<?>> properties(Property<?>... own) {
         List<Property<?>> all = new ArrayList<>(List.of(MODEL, DEVICE, NIREQ, BATCH_SIZE, ASYNC, CONFIG, INPUT_NAME,
                 RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID, SERVER, MODEL_VERSION,
-                SERVER_TIMEOUT, SERVER_CONNECT_ATTEMPTS));
+                SERVER_TIMEOUT, SERVER_CONNECT_ATTEMPTS, SERVER_SHARED_MEMORY));
         all.addAll(List.of(own));
         return all;
     }
@@ -239,7 +240,7 @@ public abstract class InferenceElement<S extends InferenceElement.ElementState> 
         String server = get(SERVER);
         Backend backend = server == null || server.isBlank() ? Backend.local()
                 : new KServeBackend(server.strip(), get(MODEL_VERSION), Duration.ofMillis(get(SERVER_TIMEOUT)),
-                        get(SERVER_CONNECT_ATTEMPTS));
+                        get(SERVER_CONNECT_ATTEMPTS), get(SERVER_SHARED_MEMORY));
         if (backend == Backend.local()) {
             UserFiles.requireReadableFile(model, "model file");
         }

@@ -56,6 +56,9 @@ final class InferenceProperties {
     static final Property.Int SERVER_CONNECT_ATTEMPTS = new Property.Int("server-connect-attempts",
             "With server: how many times, a second apart, the server is tried when the element starts", 1, 3600, 5,
             READY_ONLY);
+    static final Property.Bool SERVER_SHARED_MEMORY = new Property.Bool("server-shared-memory",
+            "With server on this host (a loopback address) that offers it (Triton): the model's input in shared"
+                    + " memory, not on the socket", true, READY_ONLY);
     static final Property.Text MODEL_INSTANCE_ID = new Property.Text("model-instance-id",
             "Elements with the same id share one compiled model (same model, device, batch-size, config and"
                     + " pre-processing, else refused); each brings its nireq requests; batches may mix their frames",

@@ -23,18 +23,21 @@ public final class KServeBackend implements Backend {
     private final String version;
     private final Duration timeout;
     private final int connectAttempts;
+    private final boolean sharedMemory;
 
     /**
      * @param address {@code HOST:PORT} of the server's gRPC port
      * @param version the model's version, empty for the server's choice
      * @param timeout the deadline of each call (an inference too: {@code server-timeout})
      * @param connectAttempts how many times the server is tried when an element starts
+     * @param sharedMemory give a server on this host the model's input in shared memory, if it can take it
      */
-    public KServeBackend(String address, String version, Duration timeout, int connectAttempts) {
+    public KServeBackend(String address, String version, Duration timeout, int connectAttempts, boolean sharedMemory) {
         this.address = address;
         this.version = version == null ? "" : version;
         this.timeout = timeout;
         this.connectAttempts = connectAttempts;
+        this.sharedMemory = sharedMemory;
     }
 
     @Override
@@ -65,6 +68,10 @@ public final class KServeBackend implements Backend {
 
     String modelVersion() {
         return version;
+    }
+
+    boolean sharedMemory() {
+        return sharedMemory;
     }
 
     Duration timeout() {

@@ -2,6 +2,8 @@ package org.ovgst.infer.kserve;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -33,6 +35,8 @@ final class KServeModel implements BackendModel {
     private final KServeClient client;
     private final ServedModel model;
     private final ImageInput input;
+    /** Whether requests give the server their input in shared memory: it runs on this host and can. */
+    private final boolean sharesMemory;
 
     KServeModel(KServeBackend backend, EngineSettings settings) {
         this.backend = backend;
@@ -43,6 +47,8 @@ final class KServeModel implements BackendModel {
         try {
             model = backend.served(made, served);
             input = ImageInput.find(model.ports().inputs(), settings.inputName(), settings.modelLayout(), name);
+            sharesMemory = backend.sharedMemory() && onThisHost(backend.address())
+                    && made.serverMetadata(backend.timeout()).extensions().contains("system_shared_memory");
         } catch (RuntimeException e) {
             made.close();
             throw e;
@@ -166,6 +172,20 @@ final class KServeModel implements BackendModel {
 
     private static long declared(Dimension dimension) {
         return dimension.isStatic() ? dimension.size() : -1;
+    }
+
+    /** Whether {@code address}'s host is this one (a loopback address): only then is /dev/shm shared. */
+    private static boolean onThisHost(String address) {
+        String host = address.substring(0, address.lastIndexOf(':')).replace("[", "").replace("]", "");
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    boolean sharesMemory() {
+        return sharesMemory;
     }
 
     KServeClient client() {

@@ -33,6 +33,9 @@ final class KServeRequest implements Request {
     private final int batch;
     private final MemorySegment tensor;
     private final KServeTensor input;
+    /** The input in shared memory with a server on this host, or null: sent in raw contents. */
+    private final SharedInput shared;
+    private final SharedTensor sharedInput;
     private final List<String> outputNames;
     private final MemorySegment[] outputs;
     /** Read-only views of {@link #outputs}, made when they are. */
@@ -49,9 +52,14 @@ final class KServeRequest implements Request {
         batch = (int) shape[0];
         frameBytes = prepared.frames().size();
         frames = arena.allocate(batch * frameBytes, 64);
-        tensor = arena.allocate(batch * prepared.input().imageBytes(), 64);
         KServeModel model = prepared.model();
+        long tensorBytes = batch * prepared.input().imageBytes();
+        shared = model.sharesMemory()
+                ? new SharedInput(model.client(), model.backend().timeout(), tensorBytes, arena) : null;
+        tensor = shared != null ? shared.memory() : arena.allocate(tensorBytes, 64);
         input = new KServeTensor(model.inputName(), elementType(prepared), shape, tensor);
+        sharedInput = shared == null ? null
+                : new SharedTensor(model.inputName(), elementType(prepared), shape, shared.region(), 0);
         List<PortInfo> ports = prepared.outputs();
         outputNames = ports.stream().map(PortInfo::name).toList();
         outputs = new MemorySegment[ports.size()];
@@ -110,8 +118,20 @@ final class KServeRequest implements Request {
             preprocessor.write(frames.asSlice(i * frameBytes, frameBytes), tensor, i);
         }
         KServeModel model = prepared.model();
-        call = model.client().infer(model.served(), model.backend().modelVersion(), List.of(input), outputNames,
-                model.backend().timeout());
+        if (shared == null) {
+            call = model.client().infer(model.served(), model.backend().modelVersion(), List.of(input), outputNames,
+                    model.backend().timeout());
+            return;
+        }
+        try {
+            shared.ensureRegistered();
+        } catch (RuntimeException e) {
+            // A server out of reach: this call fails as the inference would.
+            call = CompletableFuture.failedFuture(e);
+            return;
+        }
+        call = model.client().inferShared(model.served(), model.backend().modelVersion(), List.of(sharedInput),
+                outputNames, model.backend().timeout());
     }
 
     @Override
@@ -120,6 +140,9 @@ final class KServeRequest implements Request {
         try {
             response = call.join();
         } catch (CompletionException e) {
+            if (shared != null) {
+                shared.callFailed();
+            }
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
@@ -192,6 +215,9 @@ final class KServeRequest implements Request {
             } catch (CompletionException e) {
                 // Its failure was reported by finish(), or nobody waits for it any more.
             }
+        }
+        if (shared != null) {
+            shared.close();
         }
         for (Arena output : outputArenas) {
             if (output != null) {
