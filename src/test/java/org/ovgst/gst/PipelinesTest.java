@@ -30,7 +30,7 @@ class PipelinesTest {
     private static final int CLIP_FRAMES = 30;
     /** The pipelines this class runs: a file in pipelines/ without a test here fails {@link #everyPipelineHasItsTest}. */
     private static final List<String> TESTED = List.of("file", "hands", "upscale", "image", "rtsp-camera",
-            "rtsp-cameras", "v4l2-camera", "mqtt");
+            "rtsp-cameras", "v4l2-camera", "mqtt", "kafka", "remote");
 
     @TempDir
     Path dir;
@@ -308,6 +308,40 @@ class PipelinesTest {
                     print('valid', sum(1 for _ in open(sys.argv[2])) if not errors else errors[:3])
                     """, TestAssets.home().resolve("src/main/resources/org/ovgst/gst/publish/frame-record.schema.json")
                     .toString(), received.toString()).strip());
+        }
+    }
+
+    /** kafka.pipeline to a single-node KRaft broker on 127.0.0.1: every frame's record, in order, with the face. */
+    @Test
+    void kafkaSendsEveryRecordInOrder() throws Exception {
+        try (org.ovgst.testing.KafkaBroker broker = new org.ovgst.testing.KafkaBroker(dir.resolve("kafka"))) {
+            KafkaTopic.create(broker, "cams", 1);
+            GstTestSupport.Result result = launch("kafka", "INPUT=" + clip(), "ADDRESS=" + broker.address(),
+                    "TOPIC=cams");
+            assertEquals(0, result.exitCode(), result::describe);
+            List<KafkaTopic.Consumed> records = KafkaTopic.readAll(broker, "cams");
+            assertEquals(java.util.stream.LongStream.range(0, CLIP_FRAMES).boxed().toList(),
+                    records.stream().map(KafkaTopic.Consumed::frame).toList());
+            assertEquals(clip().toString(), records.getFirst().key(), "the key: the source");
+            Path lines = dir.resolve("kafka.jsonl");
+            Files.write(lines, records.stream().map(KafkaTopic.Consumed::json).toList());
+            GstTestSupport.readFrames(lines).forEach(PipelinesTest::assertFace);
+        }
+    }
+
+    /** remote.pipeline on a Triton serving ovgst's face detector: the face in every frame's record. */
+    @Test
+    void remoteFindsTheFaceOnAServer() throws Exception {
+        try (org.ovgst.testing.TritonServer triton = new org.ovgst.testing.TritonServer(dir.resolve("triton"),
+                List.of(org.ovgst.testing.TritonServer.model("face", GstTestSupport.FACE_MODEL)))) {
+            Path output = dir.resolve("remote.jsonl");
+            GstTestSupport.Result result = launch("remote", "INPUT=" + clip(), "SERVER=" + triton.address(),
+                    "MODEL=face", "OUTPUT=" + output);
+            assertEquals(0, result.exitCode(), result::describe);
+            assertNoErrorLine(result);
+            List<GstTestSupport.Frame> frames = GstTestSupport.readFrames(output);
+            assertEquals(CLIP_FRAMES, frames.size());
+            frames.forEach(PipelinesTest::assertFace);
         }
     }
 

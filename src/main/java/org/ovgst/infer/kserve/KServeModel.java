@@ -42,7 +42,7 @@ final class KServeModel implements BackendModel {
         this.backend = backend;
         this.settings = settings;
         this.served = settings.model().toString();
-        this.name = "'" + served + "' at " + backend.address();
+        this.name = "served model '" + served + "'";
         KServeClient made = new KServeClient(backend.address());
         try {
             model = backend.served(made, served);

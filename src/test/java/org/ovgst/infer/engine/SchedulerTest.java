@@ -181,7 +181,7 @@ class SchedulerTest {
         List<String> events = sink.events();
         assertEquals(List.of("d0", "d1", "f2", "d3"), events.stream().map(e -> e.split(" ")[0]).toList());
         assertTrue(sink.failures.get(0) instanceof InferenceException, sink.failures.toString());
-        assertEquals("inference of fake.model on CPU failed: the fake model failed",
+        assertEquals("inference of fake.model on fake failed: the fake model failed",
                 sink.failures.get(0).getMessage());
     }
 
