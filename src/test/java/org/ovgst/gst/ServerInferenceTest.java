@@ -230,6 +230,46 @@ class ServerInferenceTest {
         assertTrue(resumedAfter < 5, () -> "detections resumed " + resumedAfter + " s after the server was ready");
     }
 
+    /**
+     * A server on TLS (grpcs) with a certificate of a CA made here: server-config naming that CA
+     * finds the face; without it, plaintext is refused with an ERROR naming the address.
+     */
+    @Test
+    void overTlsWithTheCaFromServerConfig() throws Exception {
+        Path tls = java.nio.file.Files.createDirectories(dir.resolve("tls"));
+        String[][] steps = {
+                {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ovgst test CA",
+                        "-keyout", "ca.key", "-out", "ca.pem"},
+                {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
+                        "-out", "server.csr"},
+                {"sh", "-c", "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && openssl x509 -req -in server.csr"
+                        + " -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem"}};
+        for (String[] step : steps) {
+            Process process = new ProcessBuilder(step).directory(tls.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertEquals(0, process.waitFor(), String.join(" ", step) + ": " + output);
+        }
+        java.nio.file.Files.writeString(tls.resolve("server.properties"), "tls = true\nca-file = ca.pem\n");
+        try (TritonServer secure = new TritonServer(dir.resolve("triton-tls"), List.of(
+                TritonServer.model("face", GstTestSupport.FACE_MODEL)), List.of("--grpc-use-ssl=true",
+                        "--grpc-server-cert=" + tls.resolve("server.pem"), "--grpc-server-key=" + tls.resolve("server.key")))) {
+            Map<Long, List<Detection>> found = detect(picture("astronaut.png", 2, "BGR") + "ovdetect name=d model=face"
+                    + " server=" + secure.address() + " server-config=" + tls.resolve("server.properties")
+                    + " ! fakesink", Duration.ofSeconds(60));
+            assertEquals(1, found.get(0L).size(), () -> "the face over TLS: " + found);
+            Pipeline.Outcome plain = GstTestSupport.runInProcess(picture("astronaut.png", 1, "BGR")
+                    + "ovdetect model=face server=" + secure.address() + " server-connect-attempts=1 ! fakesink");
+            assertFalse(plain.ok());
+            assertTrue(plain.errorMessage().contains(secure.address()), plain::toString);
+        }
+        java.nio.file.Files.writeString(tls.resolve("bad.properties"), "tls = yes\n");
+        Pipeline.Outcome bad = GstTestSupport.runInProcess(picture("astronaut.png", 1, "BGR") + "ovdetect model=face"
+                + " server=" + triton.address() + " server-config=" + tls.resolve("bad.properties") + " ! fakesink");
+        assertFalse(bad.ok());
+        assertTrue(bad.errorMessage().contains("bad.properties") && bad.errorMessage().contains("tls is 'yes'"),
+                bad::toString);
+    }
+
     @Test
     void aModelTheServerDoesNotHaveIsAnErrorNamingWhatItServes() {
         Pipeline.Outcome outcome = GstTestSupport.runInProcess(picture("astronaut.png", 1, "BGR")

@@ -40,6 +40,8 @@ public final class TritonServer implements AutoCloseable {
     private final Path log;
     private final int port;
     private final String shmPrefix;
+    /** More tritonserver options (TLS: --grpc-use-ssl=true ...). */
+    private final List<String> options;
     private Process process;
 
     /** A model served with model_repository.py's defaults and these options (--delay-ms 500, --max-batch-size 0...). */
@@ -49,6 +51,12 @@ public final class TritonServer implements AutoCloseable {
 
     /** Writes the model repository under {@code dir}, starts the server and waits until it is ready. */
     public TritonServer(Path dir, List<Model> models) throws IOException, InterruptedException {
+        this(dir, models, List.of());
+    }
+
+    /** As {@link #TritonServer(Path, List)}, with more tritonserver options ({@code --grpc-use-ssl=true}...). */
+    public TritonServer(Path dir, List<Model> models, List<String> options) throws IOException, InterruptedException {
+        this.options = List.copyOf(options);
         this.dir = Files.createDirectories(dir);
         log = dir.resolve("triton.log");
         Path repository = Files.createDirectories(dir.resolve("models"));
@@ -84,10 +92,11 @@ public final class TritonServer implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         venv(); // fails with the set-up command when Triton is not installed
         long logStart = Files.exists(log) ? Files.size(log) : 0;
-        process = new ProcessBuilder("bash", TestAssets.home().resolve("scripts/triton/serve.sh").toString(),
-                dir.resolve("models").toString(), "--grpc-port=" + port,
-                "--backend-config=python,shm-region-prefix-name=" + shmPrefix)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> command = new ArrayList<>(List.of("bash", TestAssets.home().resolve("scripts/triton/serve.sh")
+                .toString(), dir.resolve("models").toString(), "--grpc-port=" + port,
+                "--backend-config=python,shm-region-prefix-name=" + shmPrefix));
+        command.addAll(options);
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // Without --model-control-mode it loads every model before it serves: a model that fails ends it.
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!logSince(logStart).contains(READY_LINE + "127.0.0.1:" + port)) {

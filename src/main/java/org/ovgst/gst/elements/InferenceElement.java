@@ -13,6 +13,7 @@ import static org.ovgst.gst.elements.InferenceProperties.NIREQ;
 import static org.ovgst.gst.elements.InferenceProperties.RESHAPE_HEIGHT;
 import static org.ovgst.gst.elements.InferenceProperties.RESHAPE_WIDTH;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER;
+import static org.ovgst.gst.elements.InferenceProperties.SERVER_CONFIG;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER_CONNECT_ATTEMPTS;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER_SHARED_MEMORY;
 import static org.ovgst.gst.elements.InferenceProperties.SERVER_TIMEOUT;
@@ -38,6 +39,7 @@ import org.ovgst.infer.engine.InferenceResults;
 import org.ovgst.infer.engine.ResultSink;
 import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.kserve.KServeBackend;
+import org.ovgst.infer.kserve.ServerConfig;
 import org.ovgst.infer.model.InputSize;
 import org.ovgst.infer.model.ModelInfo;
 import org.ovgst.tensor.PortInfo;
@@ -125,7 +127,7 @@ public abstract class InferenceElement<S extends InferenceElement.ElementState> 
     static List<Property<?>> properties(Property<?>... own) {
         List<Property<?>> all = new ArrayList<>(List.of(MODEL, DEVICE, NIREQ, BATCH_SIZE, ASYNC, CONFIG, INPUT_NAME,
                 RESHAPE_WIDTH, RESHAPE_HEIGHT, INFERENCE_INTERVAL, MODEL_INSTANCE_ID, SERVER, MODEL_VERSION,
-                SERVER_TIMEOUT, SERVER_CONNECT_ATTEMPTS, SERVER_SHARED_MEMORY));
+                SERVER_TIMEOUT, SERVER_CONNECT_ATTEMPTS, SERVER_SHARED_MEMORY, SERVER_CONFIG));
         all.addAll(List.of(own));
         return all;
     }
@@ -240,7 +242,8 @@ public abstract class InferenceElement<S extends InferenceElement.ElementState> 
         String server = get(SERVER);
         Backend backend = server == null || server.isBlank() ? Backend.local()
                 : new KServeBackend(server.strip(), get(MODEL_VERSION), Duration.ofMillis(get(SERVER_TIMEOUT)),
-                        get(SERVER_CONNECT_ATTEMPTS), get(SERVER_SHARED_MEMORY));
+                        get(SERVER_CONNECT_ATTEMPTS), get(SERVER_SHARED_MEMORY),
+                        ServerConfig.credentials(get(SERVER_CONFIG) == null ? null : Path.of(get(SERVER_CONFIG))));
         if (backend == Backend.local()) {
             UserFiles.requireReadableFile(model, "model file");
         }

@@ -56,6 +56,9 @@ final class InferenceProperties {
     static final Property.Int SERVER_CONNECT_ATTEMPTS = new Property.Int("server-connect-attempts",
             "With server: how many times, a second apart, the server is tried when the element starts", 1, 3600, 5,
             READY_ONLY);
+    static final Property.Text SERVER_CONFIG = new Property.Text("server-config",
+            "With server: a properties file for TLS (tls, ca-file, cert-file, key-file), as mqtt-config", null,
+            READY_ONLY);
     static final Property.Bool SERVER_SHARED_MEMORY = new Property.Bool("server-shared-memory",
             "With server on this host (a loopback address) that offers it (Triton): the model's input in shared"
                     + " memory, not on the socket", true, READY_ONLY);

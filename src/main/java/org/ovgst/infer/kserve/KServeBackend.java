@@ -1,5 +1,6 @@
 package org.ovgst.infer.kserve;
 
+import io.grpc.ChannelCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.ovgst.infer.InferenceException;
@@ -24,6 +25,7 @@ public final class KServeBackend implements Backend {
     private final Duration timeout;
     private final int connectAttempts;
     private final boolean sharedMemory;
+    private final ChannelCredentials credentials;
 
     /**
      * @param address {@code HOST:PORT} of the server's gRPC port
@@ -31,13 +33,16 @@ public final class KServeBackend implements Backend {
      * @param timeout the deadline of each call (an inference too: {@code server-timeout})
      * @param connectAttempts how many times the server is tried when an element starts
      * @param sharedMemory give a server on this host the model's input in shared memory, if it can take it
+     * @param credentials plaintext, or TLS ({@link ServerConfig})
      */
-    public KServeBackend(String address, String version, Duration timeout, int connectAttempts, boolean sharedMemory) {
+    public KServeBackend(String address, String version, Duration timeout, int connectAttempts, boolean sharedMemory,
+            ChannelCredentials credentials) {
         this.address = address;
         this.version = version == null ? "" : version;
         this.timeout = timeout;
         this.connectAttempts = connectAttempts;
         this.sharedMemory = sharedMemory;
+        this.credentials = credentials;
     }
 
     @Override
@@ -52,7 +57,7 @@ public final class KServeBackend implements Backend {
 
     @Override
     public ModelDescription describe(Path model) {
-        try (KServeClient client = new KServeClient(address)) {
+        try (KServeClient client = newClient()) {
             return served(client, model.toString()).ports();
         }
     }
@@ -68,6 +73,11 @@ public final class KServeBackend implements Backend {
 
     String modelVersion() {
         return version;
+    }
+
+    /** A channel of its own to the server. */
+    KServeClient newClient() {
+        return new KServeClient(address, credentials);
     }
 
     boolean sharedMemory() {

@@ -43,7 +43,7 @@ final class KServeModel implements BackendModel {
         this.settings = settings;
         this.served = settings.model().toString();
         this.name = "served model '" + served + "'";
-        KServeClient made = new KServeClient(backend.address());
+        KServeClient made = backend.newClient();
         try {
             model = backend.served(made, served);
             input = ImageInput.find(model.ports().inputs(), settings.inputName(), settings.modelLayout(), name);
