@@ -60,7 +60,7 @@ final class BenchCommand {
             new int[] {1280, 720}, new int[] {1920, 1080});
     private static final String USAGE = "give --model M (repeatable), --sizes WxH,..., --reps N, --seconds S, --quick,"
             + " --out DIR"
-            + " --soak [minutes] [--soak-pipeline chain|detect|rtsp] [--busy N], --jmh [JMH args] or ovdetect"
+            + " --soak [minutes] [--soak-pipeline chain|detect|rtsp] [--busy N], --server, --jmh [JMH args] or ovdetect"
             + " properties such as nireq=4 batch-size=2 (with --soak: of every inference element)";
 
     private BenchCommand() {}
@@ -82,6 +82,7 @@ final class BenchCommand {
         Double soakMinutes = null;
         SoakCommand.Pipeline soakPipeline = SoakCommand.Pipeline.CHAIN;
         int busy = 0;
+        boolean server = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--soak" -> soakMinutes = i + 1 < args.length && args[i + 1].matches("[0-9.]+")
@@ -93,6 +94,7 @@ final class BenchCommand {
                 case "--reps" -> reps = positive(args, ++i);
                 case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
                 case "--out" -> outDir = Path.of(value(args, ++i)).toAbsolutePath();
+                case "--server" -> server = true;
                 case "--quick" -> {
                     reps = 1;
                     seconds = 1.5;
@@ -107,6 +109,10 @@ final class BenchCommand {
             }
         }
         String face = home.resolve("models/face_detection_short_range.tflite").toString();
+        if (server) {
+            Files.createDirectories(outDir);
+            return ServerBench.run(home, new BenchRuns(home, seconds), 3000, outDir, out);
+        }
         if (soakMinutes != null) {
             return SoakCommand.run(home, new SoakCommand.Settings(soakPipeline, models.isEmpty() ? face
                     : models.getFirst(), properties, soakMinutes, busy), out);
