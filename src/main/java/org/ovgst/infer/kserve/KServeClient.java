@@ -373,9 +373,10 @@ public final class KServeClient implements AutoCloseable {
             return new InferenceException(what + " to the inference server at " + address + " was cancelled: "
                     + "the client was closed (" + said + ")", t);
         }
-        if (call.equals("ModelInfer") && TRANSIENT_IN_INFERENCE.contains(status.getCode())) {
-            // A model that ran a moment ago is unloaded (a server shutting down, a model reloaded) or
-            // the server is short of resources: unavailable for now, like a server out of reach.
+        if (call.equals("ModelInfer") && (TRANSIENT_IN_INFERENCE.contains(status.getCode()) || connectionLost(status))) {
+            // A model that ran a moment ago is unloaded (a server shutting down, a model reloaded),
+            // the server is short of resources, or the connection went under the call: unavailable
+            // for now, like a server out of reach.
             return new BackendUnavailable("the inference server at " + address + " could not run " + what + " now ("
                     + said + ")", t);
         }
@@ -388,6 +389,15 @@ public final class KServeClient implements AutoCloseable {
             default -> new InferenceException("the inference server at " + address + " refused " + what + ": " + said
                     + (model != null && listModels ? "; " + servedModels() : ""), t);
         };
+    }
+
+    /**
+     * Whether a call failed because its connection went (the server killed under it): grpc-java
+     * says UNKNOWN "channel closed" then, and the channel is no longer ready.
+     */
+    private boolean connectionLost(Status status) {
+        return status.getCode() == Status.Code.UNKNOWN && ("channel closed".equals(status.getDescription())
+                || channel.getState(false) != ConnectivityState.READY);
     }
 
     /** "it serves: 'a' version 1 READY, ..." from RepositoryIndex, or why it does not say. */
