@@ -328,18 +328,7 @@ class MqttPublishTest {
     @Test
     void tlsWithTheCaFromTheConfigFile() throws Exception {
         Path tls = Files.createDirectories(dir.resolve("tls"));
-        String[][] steps = {
-                {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ovgst test CA",
-                        "-keyout", "ca.key", "-out", "ca.pem"},
-                {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
-                        "-out", "server.csr"},
-                {"sh", "-c", "printf 'subjectAltName=DNS:localhost\\n' > san.ext && openssl x509 -req -in server.csr"
-                        + " -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem"}};
-        for (String[] step : steps) {
-            Process process = new ProcessBuilder(step).directory(tls.toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            assertEquals(0, process.waitFor(), String.join(" ", step) + ": " + output);
-        }
+        org.ovgst.testing.TestCertificates.make(tls, "localhost", "DNS:localhost");
         try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("broker"), List.of("allow_anonymous true",
                 "cafile " + tls.resolve("ca.pem"), "certfile " + tls.resolve("server.pem"),
                 "keyfile " + tls.resolve("server.key")))) {

@@ -237,18 +237,7 @@ class ServerInferenceTest {
     @Test
     void overTlsWithTheCaFromServerConfig() throws Exception {
         Path tls = java.nio.file.Files.createDirectories(dir.resolve("tls"));
-        String[][] steps = {
-                {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ovgst test CA",
-                        "-keyout", "ca.key", "-out", "ca.pem"},
-                {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
-                        "-out", "server.csr"},
-                {"sh", "-c", "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && openssl x509 -req -in server.csr"
-                        + " -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem"}};
-        for (String[] step : steps) {
-            Process process = new ProcessBuilder(step).directory(tls.toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            assertEquals(0, process.waitFor(), String.join(" ", step) + ": " + output);
-        }
+        org.ovgst.testing.TestCertificates.make(tls, "127.0.0.1", "IP:127.0.0.1");
         java.nio.file.Files.writeString(tls.resolve("server.properties"), "tls = true\nca-file = ca.pem\n");
         try (TritonServer secure = new TritonServer(dir.resolve("triton-tls"), List.of(
                 TritonServer.model("face", GstTestSupport.FACE_MODEL)), List.of("--grpc-use-ssl=true",

@@ -21,6 +21,7 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.tensor.ResizeAlgorithm;
 
 /**
@@ -54,7 +55,7 @@ public class PreprocessorBenchmark {
         new Random(1).nextBytes(bytes);
         frame = arena.allocate(bytes.length, 64);
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, frame, 0, bytes.length);
-        ModelInput input = new ModelInput(TensorType.F32, true, 640, 640, 3, ModelColor.RGB,
+        ModelInput input = new ModelInput(ElementType.F32, true, 640, 640, 3, ModelColor.RGB,
                 Normalization.uniform(0, 255));
         tensor = arena.allocate(input.imageBytes(), 64);
         InputGeometry geometry = letterbox ? InputGeometry.letterbox(1920, 1080, 640, 640)

@@ -244,7 +244,7 @@ public abstract class InferenceElement<S extends InferenceElement.ElementState> 
                 : new KServeBackend(server.strip(), get(MODEL_VERSION), Duration.ofMillis(get(SERVER_TIMEOUT)),
                         get(SERVER_CONNECT_ATTEMPTS), get(SERVER_SHARED_MEMORY),
                         ServerConfig.credentials(get(SERVER_CONFIG) == null ? null : Path.of(get(SERVER_CONFIG))));
-        if (backend == Backend.local()) {
+        if (backend.readsModelFiles()) {
             UserFiles.requireReadableFile(model, "model file");
         }
         int width = get(RESHAPE_WIDTH);

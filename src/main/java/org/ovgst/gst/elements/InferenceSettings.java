@@ -44,7 +44,7 @@ record InferenceSettings(Path model, Backend backend, String device, int nireq, 
     /** The model as its backend describes it (its ports) and as its file describes itself, before any compilation. */
     public ModelInfo readModel() throws IOException {
         ModelDescription description = backend.describe(model);
-        return backend == Backend.local() ? ModelInfo.read(model, description.inputs(), description.outputs())
+        return backend.readsModelFiles() ? ModelInfo.read(model, description.inputs(), description.outputs())
                 : ModelInfo.served(model + " at " + backend.name(), description.inputs(), description.outputs());
     }
 }

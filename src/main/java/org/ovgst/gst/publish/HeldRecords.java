@@ -2,6 +2,7 @@ package org.ovgst.gst.publish;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 
 /**
  * The records a broker publisher ({@link MqttPublisher}, {@link KafkaPublisher}) holds: those
@@ -29,6 +30,17 @@ final class HeldRecords<R extends HeldRecords.Held> {
     private long bytes;
     /** When drops were last told, to tell them at most every {@link #REPORT_EVERY}. */
     private long lastReport = System.nanoTime() - REPORT_EVERY.toNanos();
+
+    /**
+     * At the end of the stream, with {@code lock} held: waits on it up to {@code limit} until
+     * {@code stop} says so (every record answered, or the element released the wait).
+     */
+    static void awaitEnd(Object lock, Duration limit, BooleanSupplier stop) throws InterruptedException {
+        long until = System.nanoTime() + limit.toNanos();
+        for (long left = limit.toNanos(); left > 0 && !stop.getAsBoolean(); left = until - System.nanoTime()) {
+            lock.wait(Math.max(1, left / 1_000_000));
+        }
+    }
 
     HeldRecords(int maxQueued, long maxQueuedBytes) {
         this.maxQueued = maxQueued;

@@ -467,11 +467,8 @@ public final class KafkaPublisher implements RecordPublisher {
     private void finish(boolean releasable) throws InterruptedException {
         String report;
         synchronized (lock) {
-            long until = System.nanoTime() + DRAIN.toNanos();
-            for (long left = DRAIN.toNanos(); left > 0 && !(releasable && released)
-                    && (!held.waiting.isEmpty() || inProducer > 0); left = until - System.nanoTime()) {
-                lock.wait(Math.max(1, left / 1_000_000));
-            }
+            HeldRecords.awaitEnd(lock, DRAIN,
+                    () -> releasable && released || held.waiting.isEmpty() && inProducer == 0);
             int unsent = held.dropWaiting();
             boolean tellLeft = inProducer > 0 && !leftTold;
             leftTold |= tellLeft;

@@ -464,11 +464,8 @@ public final class MqttPublisher implements RecordPublisher {
     private void finish(boolean releasable) throws InterruptedException {
         String report;
         synchronized (lock) {
-            long until = System.nanoTime() + DRAIN.toNanos();
-            for (long left = DRAIN.toNanos(); left > 0 && !(releasable && released)
-                    && (!held.waiting.isEmpty() || !unacked.isEmpty()); left = until - System.nanoTime()) {
-                lock.wait(Math.max(1, left / 1_000_000));
-            }
+            HeldRecords.awaitEnd(lock, DRAIN,
+                    () -> releasable && released || held.waiting.isEmpty() && unacked.isEmpty());
             int unsent = held.dropWaiting();
             if (held.drops.isEmpty() && unacked.isEmpty()) {
                 return;

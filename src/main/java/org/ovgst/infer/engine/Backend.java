@@ -18,6 +18,19 @@ public interface Backend {
     String version();
 
     /**
+     * Whether its models are files it reads (checked as files, their metadata read beside); a server
+     * names its models instead.
+     */
+    default boolean readsModelFiles() {
+        return true;
+    }
+
+    /** Where a model of these settings runs, for messages: this backend, unless it has devices. */
+    default String runsOn(EngineSettings settings) {
+        return name();
+    }
+
+    /**
      * Reads what {@code model} declares (its inputs and outputs), for an element to choose from before
      * it prepares anything.
      *

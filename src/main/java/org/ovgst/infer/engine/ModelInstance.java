@@ -62,7 +62,7 @@ final class ModelInstance {
         this.id = id;
         this.settings = settings;
         this.backendName = backend.name();
-        this.runsOn = backend == Backend.local() ? settings.device() : backend.name();
+        this.runsOn = backend.runsOn(settings);
         this.model = backend.read(settings);
     }
 

@@ -56,6 +56,11 @@ public final class KServeBackend implements Backend {
     }
 
     @Override
+    public boolean readsModelFiles() {
+        return false;
+    }
+
+    @Override
     public ModelDescription describe(Path model) {
         try (KServeClient client = newClient()) {
             return served(client, model.toString()).ports();

@@ -16,7 +16,6 @@ import org.ovgst.infer.image.FrameLayout;
 import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.model.ImageInput;
 import org.ovgst.infer.preprocess.ModelInput;
-import org.ovgst.infer.preprocess.TensorType;
 import org.ovgst.tensor.Dimension;
 import org.ovgst.tensor.ElementType;
 import org.ovgst.tensor.PartialShape;
@@ -96,7 +95,7 @@ final class KServeModel implements BackendModel {
             throw new InferenceException("input-padding " + padding + " leaves no room for the frame in the "
                     + size[0] + "x" + size[1] + " input of " + name + ": use a smaller input-padding");
         }
-        ModelInput modelInput = new ModelInput(tensorType(), nchw, size[0], size[1], input.channels(),
+        ModelInput modelInput = new ModelInput(imageType(), nchw, size[0], size[1], input.channels(),
                 settings.modelColor(), settings.normalization());
         Box crop = settings.centerCrop() == 0 ? null
                 : Box.centered(0, 0, frames.width(), frames.height(), settings.centerCrop());
@@ -122,7 +121,7 @@ final class KServeModel implements BackendModel {
             for (long dimension : inputShape) {
                 elements *= dimension;
             }
-            MemorySegment blank = arena.allocate(elements * modelInput.type().bytes(), 64);
+            MemorySegment blank = arena.allocate(elements * modelInput.type().byteSize(), 64);
             KServeTensor probe = new KServeTensor(input.name(), input.port().elementType(), inputShape, blank);
             response = client.infer(served, backend.modelVersion(), List.of(probe),
                     outputs.stream().map(PortInfo::name).toList(), backend.timeout()).join();
@@ -159,11 +158,10 @@ final class KServeModel implements BackendModel {
         return !input.port().shape().get(0).isStatic();
     }
 
-    private TensorType tensorType() {
+    /** The input's element type, one the pre-processing can give. */
+    private ElementType imageType() {
         return switch (input.port().elementType()) {
-            case F32 -> TensorType.F32;
-            case F16 -> TensorType.F16;
-            case U8 -> TensorType.U8;
+            case F32, F16, U8 -> input.port().elementType();
             default -> throw new InferenceException("input '" + input.name() + "' of " + name + " takes "
                     + input.port().elementType() + ", which frames cannot be made into: serve a model whose image input"
                     + " is FP32, FP16 or UINT8");

@@ -32,10 +32,11 @@ final class KServeRequest implements Request {
     private final long frameBytes;
     private final int batch;
     private final MemorySegment tensor;
-    private final KServeTensor input;
+    /** The input as it is sent in raw contents, made once: nothing is allocated per frame here. */
+    private final List<KServeTensor> inputs;
     /** The input in shared memory with a server on this host, or null: sent in raw contents. */
     private final SharedInput shared;
-    private final SharedTensor sharedInput;
+    private final List<SharedTensor> sharedInputs;
     private final List<String> outputNames;
     private final MemorySegment[] outputs;
     /** Read-only views of {@link #outputs}, made when they are. */
@@ -57,23 +58,16 @@ final class KServeRequest implements Request {
         shared = model.sharesMemory()
                 ? new SharedInput(model.client(), model.backend().timeout(), tensorBytes, arena) : null;
         tensor = shared != null ? shared.memory() : arena.allocate(tensorBytes, 64);
-        input = new KServeTensor(model.inputName(), elementType(prepared), shape, tensor);
-        sharedInput = shared == null ? null
-                : new SharedTensor(model.inputName(), elementType(prepared), shape, shared.region(), 0);
+        ElementType type = prepared.input().type();
+        inputs = List.of(new KServeTensor(model.inputName(), type, shape, tensor));
+        sharedInputs = shared == null ? null
+                : List.of(new SharedTensor(model.inputName(), type, shape, shared.region(), 0));
         List<PortInfo> ports = prepared.outputs();
         outputNames = ports.stream().map(PortInfo::name).toList();
         outputs = new MemorySegment[ports.size()];
         outputViews = new MemorySegment[ports.size()];
         outputArenas = new Arena[ports.size()];
         outputShapes = new long[ports.size()][];
-    }
-
-    private static ElementType elementType(KServePrepared prepared) {
-        return switch (prepared.input().type()) {
-            case F32 -> ElementType.F32;
-            case F16 -> ElementType.F16;
-            case U8 -> ElementType.U8;
-        };
     }
 
     /** Float outputs of other widths arrive as they are and are read as f32 (as OpenVINO converts them). */
@@ -119,7 +113,7 @@ final class KServeRequest implements Request {
         }
         KServeModel model = prepared.model();
         if (shared == null) {
-            call = model.client().infer(model.served(), model.backend().modelVersion(), List.of(input), outputNames,
+            call = model.client().infer(model.served(), model.backend().modelVersion(), inputs, outputNames,
                     model.backend().timeout());
             return;
         }
@@ -130,7 +124,7 @@ final class KServeRequest implements Request {
             call = CompletableFuture.failedFuture(e);
             return;
         }
-        call = model.client().inferShared(model.served(), model.backend().modelVersion(), List.of(sharedInput),
+        call = model.client().inferShared(model.served(), model.backend().modelVersion(), sharedInputs,
                 outputNames, model.backend().timeout());
     }
 

@@ -19,6 +19,11 @@ public final class OpenVinoBackend implements Backend {
     }
 
     @Override
+    public String runsOn(EngineSettings settings) {
+        return settings.device();
+    }
+
+    @Override
     public String version() {
         return OpenVino.version();
     }

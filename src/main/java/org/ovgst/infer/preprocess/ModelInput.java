@@ -2,6 +2,7 @@ package org.ovgst.infer.preprocess;
 
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
+import org.ovgst.tensor.ElementType;
 
 /**
  * The image input of a model as the pre-processing fills it: one image of a batch.
@@ -14,9 +15,13 @@ import org.ovgst.infer.model.Normalization;
  * @param color the order of the 3 channels
  * @param normalization {@code (value - mean) / scale} on the channel values, 0-255
  */
-public record ModelInput(TensorType type, boolean channelsFirst, int width, int height, int channels,
+public record ModelInput(ElementType type, boolean channelsFirst, int width, int height, int channels,
         ModelColor color, Normalization normalization) {
     public ModelInput {
+        if (type != ElementType.F32 && type != ElementType.F16 && type != ElementType.U8) {
+            throw new IllegalArgumentException("a model input of " + type + " elements cannot take frames: the"
+                    + " pre-processing gives f32, f16 or u8");
+        }
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("a model input of " + width + "x" + height + " pixels has no room for"
                     + " a frame: give a positive size");
@@ -34,6 +39,6 @@ public record ModelInput(TensorType type, boolean channelsFirst, int width, int 
 
     /** Bytes of one image: what one batch index of the tensor takes. */
     public long imageBytes() {
-        return (long) width * height * channels * type.bytes();
+        return (long) width * height * channels * type.byteSize();
     }
 }

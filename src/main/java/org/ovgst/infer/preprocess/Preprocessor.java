@@ -11,6 +11,7 @@ import org.ovgst.infer.image.InputGeometry;
 import org.ovgst.infer.image.PixelFormat;
 import org.ovgst.infer.model.ModelColor;
 import org.ovgst.infer.model.Normalization;
+import org.ovgst.tensor.ElementType;
 import org.ovgst.tensor.ResizeAlgorithm;
 
 /**
@@ -133,8 +134,8 @@ public final class Preprocessor {
             padding[c] = element(input.type(), (padValue - mean) / scale);
         }
         values = new int[channels][width];
-        row = MemorySegment.ofArray(new byte[input.width() * channels * input.type().bytes()]);
-        paddingRow = MemorySegment.ofArray(new byte[input.width() * channels * input.type().bytes()]);
+        row = MemorySegment.ofArray(new byte[input.width() * channels * input.type().byteSize()]);
+        paddingRow = MemorySegment.ofArray(new byte[input.width() * channels * input.type().byteSize()]);
         for (int x = 0; x < input.width(); x++) {
             for (int c = 0; c < channels; c++) {
                 put(paddingRow, index(c, x, input.width()), padding[c]);
@@ -345,7 +346,7 @@ public final class Preprocessor {
         if (count == 0) {
             return;
         }
-        int bytes = input.type().bytes();
+        int bytes = input.type().byteSize();
         int channels = input.channels();
         if (!input.channelsFirst()) {
             MemorySegment.copy(from, 0, tensor,
@@ -368,7 +369,7 @@ public final class Preprocessor {
         switch (input.type()) {
             case F32 -> buffer.set(JAVA_INT_UNALIGNED, (long) index * 4, element);
             case F16 -> buffer.set(JAVA_SHORT_UNALIGNED, (long) index * 2, (short) element);
-            case U8 -> buffer.set(JAVA_BYTE, index, (byte) element);
+            default -> buffer.set(JAVA_BYTE, index, (byte) element); // u8: ModelInput takes no other
         }
     }
 
@@ -377,11 +378,11 @@ public final class Preprocessor {
      * pre-processing ends with into a u8 model input (checked on 2026.4.1): truncated toward zero and
      * wrapped, -4.5 becoming 252, so a normalization that leaves 0-255 gives the same bytes as locally.
      */
-    private static int element(TensorType type, float value) {
+    private static int element(ElementType type, float value) {
         return switch (type) {
             case F32 -> Float.floatToRawIntBits(value);
             case F16 -> Float.floatToFloat16(value);
-            case U8 -> (int) value & 0xff;
+            default -> (int) value & 0xff; // u8: ModelInput takes no other
         };
     }
 

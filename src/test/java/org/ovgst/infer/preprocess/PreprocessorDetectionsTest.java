@@ -65,7 +65,7 @@ class PreprocessorDetectionsTest {
             assertArrayEquals(new long[] {1, ROWS, CANDIDATES}, request.outputShape(0));
             float[] expected = floats(request.output(0));
 
-            ModelInput input = new ModelInput(TensorType.F32, true, SIZE, SIZE, 3, ModelColor.RGB,
+            ModelInput input = new ModelInput(ElementType.F32, true, SIZE, SIZE, 3, ModelColor.RGB,
                     Normalization.uniform(0, 255));
             Preprocessor preprocessor = new Preprocessor(layout, input, prepared.geometry(), ResizeAlgorithm.LINEAR,
                     114, null);

@@ -54,10 +54,10 @@ class PreprocessorTest {
      * modelHeight}.
      */
     record Case(PixelFormat format, int frameWidth, int frameHeight, int modelWidth, int modelHeight, boolean nchw,
-            TensorType type, ModelColor color, Normalization normalization, boolean letterbox, float padValue,
+            ElementType type, ModelColor color, Normalization normalization, boolean letterbox, float padValue,
             int inputPadding, double centerCrop, ResizeAlgorithm resize) {
         static Case of(PixelFormat format, int frameWidth, int frameHeight, int modelWidth, int modelHeight) {
-            return new Case(format, frameWidth, frameHeight, modelWidth, modelHeight, true, TensorType.F32,
+            return new Case(format, frameWidth, frameHeight, modelWidth, modelHeight, true, ElementType.F32,
                     ModelColor.RGB, Normalization.NONE, false, 0, 0, 0, ResizeAlgorithm.LINEAR);
         }
 
@@ -66,7 +66,7 @@ class PreprocessorTest {
                     normalization, letterbox, padValue, inputPadding, centerCrop, resize);
         }
 
-        Case as(TensorType type, ModelColor color, Normalization normalization) {
+        Case as(ElementType type, ModelColor color, Normalization normalization) {
             return new Case(format, frameWidth, frameHeight, modelWidth, modelHeight, nchw, type, color,
                     normalization, letterbox, padValue, inputPadding, centerCrop, resize);
         }
@@ -102,7 +102,7 @@ class PreprocessorTest {
             for (float scale : normalization.scaleValues()) {
                 level = Math.max(level, 1 / scale);
             }
-            return type == TensorType.U8 ? 1 : level;
+            return type == ElementType.U8 ? 1 : level;
         }
     }
 
@@ -110,24 +110,24 @@ class PreprocessorTest {
         Normalization unit = Normalization.uniform(0, 255);
         return Stream.of(
                 Case.of(PixelFormat.BGR, 640, 480, 320, 320),
-                Case.of(PixelFormat.BGRX, 640, 480, 320, 320).letterboxed(114, 0).as(TensorType.F32, ModelColor.RGB, unit),
-                Case.of(PixelFormat.RGB, 333, 251, 128, 96).as(TensorType.F32, ModelColor.BGR, IMAGENET).nhwc(),
+                Case.of(PixelFormat.BGRX, 640, 480, 320, 320).letterboxed(114, 0).as(ElementType.F32, ModelColor.RGB, unit),
+                Case.of(PixelFormat.RGB, 333, 251, 128, 96).as(ElementType.F32, ModelColor.BGR, IMAGENET).nhwc(),
                 Case.of(PixelFormat.RGBX, 333, 251, 128, 96).letterboxed(0, 0),
                 Case.of(PixelFormat.BGR, 100, 80, 250, 200),
                 Case.of(PixelFormat.BGR, 333, 251, 128, 96).resized(ResizeAlgorithm.NEAREST),
-                Case.of(PixelFormat.BGR, 640, 480, 224, 224).cropped(0.875).as(TensorType.F32, ModelColor.RGB, IMAGENET),
-                Case.of(PixelFormat.BGR, 640, 480, 200, 160).letterboxed(20, 8).as(TensorType.F32, ModelColor.BGR,
+                Case.of(PixelFormat.BGR, 640, 480, 224, 224).cropped(0.875).as(ElementType.F32, ModelColor.RGB, IMAGENET),
+                Case.of(PixelFormat.BGR, 640, 480, 200, 160).letterboxed(20, 8).as(ElementType.F32, ModelColor.BGR,
                         Normalization.uniform(127.5f, 127.5f)),
                 Case.of(PixelFormat.NV12, 640, 480, 320, 320),
-                Case.of(PixelFormat.NV12, 640, 480, 320, 320).letterboxed(114, 0).as(TensorType.F32, ModelColor.BGR, unit),
+                Case.of(PixelFormat.NV12, 640, 480, 320, 320).letterboxed(114, 0).as(ElementType.F32, ModelColor.BGR, unit),
                 Case.of(PixelFormat.NV12, 160, 120, 320, 256),
-                Case.of(PixelFormat.I420, 1280, 720, 300, 300).as(TensorType.F32, ModelColor.BGR, Normalization.NONE),
+                Case.of(PixelFormat.I420, 1280, 720, 300, 300).as(ElementType.F32, ModelColor.BGR, Normalization.NONE),
                 Case.of(PixelFormat.I420, 334, 252, 128, 96).letterboxed(0, 0).nhwc(),
                 Case.of(PixelFormat.GRAY8, 333, 251, 128, 96),
-                Case.of(PixelFormat.BGR, 333, 251, 128, 96).as(TensorType.U8, ModelColor.RGB, Normalization.NONE).nhwc(),
-                Case.of(PixelFormat.NV12, 640, 480, 320, 320).as(TensorType.U8, ModelColor.BGR,
+                Case.of(PixelFormat.BGR, 333, 251, 128, 96).as(ElementType.U8, ModelColor.RGB, Normalization.NONE).nhwc(),
+                Case.of(PixelFormat.NV12, 640, 480, 320, 320).as(ElementType.U8, ModelColor.BGR,
                         Normalization.uniform(10, 2)),
-                Case.of(PixelFormat.NV12, 640, 480, 160, 128).as(TensorType.F16, ModelColor.RGB, unit));
+                Case.of(PixelFormat.NV12, 640, 480, 160, 128).as(ElementType.F16, ModelColor.RGB, unit));
     }
 
     @ParameterizedTest
@@ -135,12 +135,7 @@ class PreprocessorTest {
     void matchesOpenVinosPreprocessing(Case c) {
         long[] shape = c.nchw ? new long[] {1, c.channels(), c.modelHeight, c.modelWidth}
                 : new long[] {1, c.modelHeight, c.modelWidth, c.channels()};
-        ElementType modelType = switch (c.type) {
-            case F32 -> ElementType.F32;
-            case F16 -> ElementType.F16;
-            case U8 -> ElementType.U8;
-        };
-        Path model = IrModels.identity(dir, modelType, shape);
+        Path model = IrModels.identity(dir, c.type, shape);
         // GStreamer's layout (rows padded to 4 bytes) for the Java side; OpenVINO reads tight frames.
         FrameLayout layout = FrameLayout.packed(c.format, c.frameWidth, c.frameHeight);
         FrameLayout tight = FrameLayout.tight(c.format, c.frameWidth, c.frameHeight);
@@ -152,7 +147,7 @@ class PreprocessorTest {
             layout.copy(frame, tight, request.input(), 0);
             request.useOwnInput();
             request.infer();
-            float[] expected = read(request.output(0), c.type == TensorType.U8 ? TensorType.U8 : TensorType.F32);
+            float[] expected = read(request.output(0), c.type == ElementType.U8 ? ElementType.U8 : ElementType.F32);
 
             ModelInput input = new ModelInput(c.type, c.nchw, c.modelWidth, c.modelHeight, c.channels(), c.color,
                     c.normalization);
@@ -166,7 +161,7 @@ class PreprocessorTest {
             assertEquals(expected.length, actual.length, "elements");
             float worst = 0;
             int differing = 0;
-            float tolerance = c.type == TensorType.F16 ? 1f / 1024 : 1e-5f;
+            float tolerance = c.type == ElementType.F16 ? 1f / 1024 : 1e-5f;
             for (int i = 0; i < expected.length; i++) {
                 float difference = Math.abs(expected[i] - actual[i]);
                 worst = Math.max(worst, difference);
@@ -182,7 +177,7 @@ class PreprocessorTest {
             // The bound leaves room for CPU kernels that fuse or order their arithmetic otherwise
             // (AVX-512, other versions): those round an exact half the other way, one level, rarely.
             // f16 adds up to half an ulp near 1.0 (2^-11), an eighth of a level at scale 255.
-            float bound = c.type == TensorType.F16 ? 1.13f : 1.0001f;
+            float bound = c.type == ElementType.F16 ? 1.13f : 1.0001f;
             assertTrue(levels <= bound, c + ": " + levels + " levels apart");
             assertTrue(differing <= expected.length / 10_000, c + ": " + differing + " elements differ");
         }
@@ -202,7 +197,7 @@ class PreprocessorTest {
         FrameLayout crops = FrameLayout.tight(PixelFormat.BGR, size, size);
         Path model = IrModels.identity(dir, ElementType.F32, 1, 3, size, size);
         EngineSettings settings = EngineSettings.of(model).withAsync(false).withNormalization(IMAGENET);
-        ModelInput input = new ModelInput(TensorType.F32, true, size, size, 3, ModelColor.RGB, IMAGENET);
+        ModelInput input = new ModelInput(ElementType.F32, true, size, size, 3, ModelColor.RGB, IMAGENET);
         Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.stretch(333, 251, size, size),
                 ResizeAlgorithm.LINEAR, 0, null);
         Preprocessor ofCrops = new Preprocessor(crops, input, InputGeometry.stretch(size, size, size, size),
@@ -219,9 +214,9 @@ class PreprocessorTest {
                         request.input(), size, size);
                 request.useOwnInput();
                 request.infer();
-                float[] expected = read(request.output(0), TensorType.F32);
+                float[] expected = read(request.output(0), ElementType.F32);
                 preprocessor.write(frame, region, tensor, 0);
-                float[] actual = read(tensor, TensorType.F32);
+                float[] actual = read(tensor, ElementType.F32);
                 float worst = 0;
                 int differing = 0;
                 for (int i = 0; i < expected.length; i++) {
@@ -237,7 +232,7 @@ class PreprocessorTest {
                 assertTrue(differing <= expected.length / 100, region + ": " + differing + " elements differ");
 
                 ofCrops.write(request.input(), tensor, 0);
-                assertArrayEquals(expected, read(tensor, TensorType.F32), region + " through CropResizer");
+                assertArrayEquals(expected, read(tensor, ElementType.F32), region + " through CropResizer");
             }
         }
     }
@@ -245,7 +240,7 @@ class PreprocessorTest {
     @Test
     void allocatesNothingPerFrame() {
         FrameLayout layout = FrameLayout.packed(PixelFormat.NV12, 640, 480);
-        ModelInput input = new ModelInput(TensorType.F32, true, 320, 320, 3, ModelColor.RGB,
+        ModelInput input = new ModelInput(ElementType.F32, true, 320, 320, 3, ModelColor.RGB,
                 Normalization.uniform(0, 255));
         Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.letterbox(640, 480, 320, 320),
                 ResizeAlgorithm.LINEAR, 114, null);
@@ -272,7 +267,7 @@ class PreprocessorTest {
     @Test
     void reportsItsSpeedOnHdFrames() {
         FrameLayout layout = FrameLayout.packed(PixelFormat.NV12, 1920, 1080);
-        ModelInput input = new ModelInput(TensorType.F32, true, 640, 640, 3, ModelColor.RGB,
+        ModelInput input = new ModelInput(ElementType.F32, true, 640, 640, 3, ModelColor.RGB,
                 Normalization.uniform(0, 255));
         Preprocessor preprocessor = new Preprocessor(layout, input, InputGeometry.stretch(1920, 1080, 640, 640),
                 ResizeAlgorithm.LINEAR, 0, null);
@@ -294,7 +289,7 @@ class PreprocessorTest {
     @Test
     void refusesWhatItCannotDoNamingIt() {
         FrameLayout bgr = FrameLayout.packed(PixelFormat.BGR, 64, 48);
-        ModelInput colors = new ModelInput(TensorType.F32, true, 32, 32, 3, ModelColor.RGB, Normalization.NONE);
+        ModelInput colors = new ModelInput(ElementType.F32, true, 32, 32, 3, ModelColor.RGB, Normalization.NONE);
         InputGeometry stretch = InputGeometry.stretch(64, 48, 32, 32);
         String cubic = assertThrows(IllegalArgumentException.class,
                 () -> new Preprocessor(bgr, colors, stretch, ResizeAlgorithm.CUBIC, 0, null)).getMessage();
@@ -324,14 +319,14 @@ class PreprocessorTest {
         return frame;
     }
 
-    private static float[] read(MemorySegment tensor, TensorType type) {
-        int count = Math.toIntExact(tensor.byteSize() / type.bytes());
+    private static float[] read(MemorySegment tensor, ElementType type) {
+        int count = Math.toIntExact(tensor.byteSize() / type.byteSize());
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             values[i] = switch (type) {
                 case F32 -> tensor.getAtIndex(JAVA_FLOAT, i);
                 case F16 -> Float.float16ToFloat(tensor.get(JAVA_SHORT_UNALIGNED, 2L * i));
-                case U8 -> tensor.get(JAVA_BYTE, i) & 0xff;
+                default -> tensor.get(JAVA_BYTE, i) & 0xff; // u8
             };
         }
         return values;
